@@ -1,0 +1,77 @@
+import { z } from "zod";
+import { Duration, Id, SecretString } from "./units.ts";
+
+export const EscalationLevel = z.strictObject({
+  /** How long an incident of these severities stays unresolved before this level is reached. */
+  after: Duration,
+  level: z.number().int().min(1).max(5),
+  name: z.string(),
+  severities: z.array(z.enum(["P0", "P1", "P2", "P3"])).default(["P0"]),
+  /** GitHub logins to @mention in the escalation comment. */
+  mention: z.array(z.string()).default([]),
+  /** GitHub logins to assign to the issue. */
+  assign: z.array(z.string()).default([]),
+});
+
+export const Incidents = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** A degraded service opens an incident once degraded this long (runbook: Level 1 → 2 after 15 min). */
+  degradedAfter: Duration.default(900_000),
+  /** Consecutive good runs before an incident closes. */
+  closeAfter: z.number().int().min(1).default(2),
+  /** A reminder comment while open, at this interval. */
+  reminderEvery: Duration.default(3_600_000),
+  /** Failing again within this window after closing reopens the same issue. */
+  flapWindow: Duration.default(3_600_000),
+  labels: z.array(z.string()).default(["incident"]),
+  escalation: z.array(EscalationLevel).default([]),
+});
+
+const Weekday = z.enum(["mon", "tue", "wed", "thu", "fri", "sat", "sun"]);
+
+export const MaintenanceWindow = z.union([
+  z.strictObject({
+    services: z.array(Id).min(1),
+    start: z.string().datetime({ offset: true }),
+    end: z.string().datetime({ offset: true }),
+    reason: z.string().optional(),
+  }),
+  z.strictObject({
+    services: z.array(Id).min(1),
+    weekly: z.strictObject({
+      days: z.array(Weekday).min(1),
+      /** Local wall-clock time "HH:MM" in `timezone`. */
+      start: z.string().regex(/^\d{2}:\d{2}$/),
+      duration: Duration,
+    }),
+    timezone: z.string().default("UTC"),
+    reason: z.string().optional(),
+  }),
+]);
+
+const Route = z.enum(["slack-emergency", "slack-alerts", "pagerduty"]);
+
+export const Notifications = z.strictObject({
+  slack: z
+    .strictObject({
+      /** Incoming-webhook URLs, normally secrets. */
+      emergency: SecretString.optional(),
+      alerts: SecretString.optional(),
+    })
+    .default({}),
+  pagerduty: z.strictObject({ routingKey: SecretString }).optional(),
+  /** Where each severity goes (runbooks: P0/P1 emergency + PagerDuty, P2/P3 alerts). */
+  routes: z
+    .strictObject({ P0: z.array(Route), P1: z.array(Route), P2: z.array(Route), P3: z.array(Route) })
+    .default({
+      P0: ["slack-emergency", "pagerduty"],
+      P1: ["slack-emergency", "pagerduty"],
+      P2: ["slack-alerts"],
+      P3: ["slack-alerts"],
+    }),
+  timeout: Duration.default(10_000),
+});
+
+export type IncidentsConfig = z.output<typeof Incidents>;
+export type MaintenanceWindowConfig = z.output<typeof MaintenanceWindow>;
+export type NotificationsConfig = z.output<typeof Notifications>;

@@ -1,0 +1,107 @@
+import { z } from "zod";
+import { Duration, Percent } from "./units.ts";
+import { Group, Service, Thresholds } from "./service.ts";
+import { Incidents, MaintenanceWindow, Notifications } from "./incidents.ts";
+import { Retention, Schedule, SloDefaults } from "./reports.ts";
+
+/** Engine settings every service inherits unless it overrides them. */
+export const Defaults = z.strictObject({
+  /** Total time one sample may take. */
+  timeout: Duration.default(10_000),
+  connectTimeout: Duration.default(5_000),
+  /** Requests per service per run; they give the success rate and p50/p95 within the run. */
+  samples: z.number().int().min(1).max(20).default(3),
+  /** Pause between two samples of one service. */
+  sampleSpacing: Duration.default(500),
+  /** Services probed at once across the fleet. */
+  concurrency: z.number().int().min(1).max(256).default(16),
+  maxBodyBytes: z.number().int().positive().default(1_048_576),
+  /**
+   * Confirmation: a service that looks down is re-probed within the same run, with backoff starting
+   * at `retryDelay` and doubling, for at most `confirmWindow` (runbook: "fails for > 2 minutes").
+   */
+  confirmWindow: Duration.default(120_000),
+  retryDelay: Duration.default(5_000),
+  thresholds: Thresholds.default({ successRate: { yellow: 95, red: 90 } }),
+});
+
+export const Environments = z.record(
+  z.string(),
+  z.strictObject({
+    /** GitHub logins (users) who may approve deployments to this environment. */
+    reviewers: z.array(z.string()).default([]),
+    /** GitHub team slugs who may approve. */
+    teams: z.array(z.string()).default([]),
+    preventSelfReview: z.boolean().default(true),
+    waitTimer: z.number().int().min(0).max(43_200).default(0),
+    branches: z.array(z.string()).default(["main"]),
+  }),
+);
+
+export const Connectivity = z.strictObject({
+  /** URLs the runner itself must reach before any service is blamed; none reachable = offline. */
+  urls: z.array(z.string().url()).default([]),
+  timeout: Duration.default(5_000),
+});
+
+export const OpsConfig = z.strictObject({
+  version: z.literal(1).default(1),
+  /** Shown in report headings. */
+  title: z.string().default("Status"),
+  defaults: Defaults.default({
+    timeout: 10_000,
+    connectTimeout: 5_000,
+    samples: 3,
+    sampleSpacing: 500,
+    concurrency: 16,
+    maxBodyBytes: 1_048_576,
+    confirmWindow: 120_000,
+    retryDelay: 5_000,
+    thresholds: { successRate: { yellow: 95, red: 90 } },
+  }),
+  services: z.array(Service).min(1),
+  groups: z.array(Group).default([]),
+  incidents: Incidents.default({
+    enabled: true,
+    degradedAfter: 900_000,
+    closeAfter: 2,
+    reminderEvery: 3_600_000,
+    flapWindow: 3_600_000,
+    labels: ["incident"],
+    escalation: [],
+  }),
+  notifications: Notifications.default({
+    slack: {},
+    routes: {
+      P0: ["slack-emergency", "pagerduty"],
+      P1: ["slack-emergency", "pagerduty"],
+      P2: ["slack-alerts"],
+      P3: ["slack-alerts"],
+    },
+    timeout: 10_000,
+  }),
+  schedule: Schedule.default({
+    monitor: "*/5 * * * *",
+    updates: ["00:00", "08:00", "12:00", "16:00", "20:00", "23:00"],
+    daily: "23:00",
+    weekly: { day: 1, time: "10:00" },
+  }),
+  maintenance: z.array(MaintenanceWindow).default([]),
+  retention: Retention.default({ rawDays: 35, gapLimit: 1_200_000 }),
+  slo: SloDefaults.optional(),
+  environments: Environments.default({}),
+  connectivity: Connectivity.default({ urls: [], timeout: 5_000 }),
+  /** Split the probes over this many matrix jobs (see monitor.yml); 1 = one job. */
+  shards: z.number().int().min(1).max(64).default(1),
+  /** Multi-location consensus: a service is down only if at least this share of locations see it down. */
+  consensus: z.strictObject({ downQuorum: Percent.default(50) }).default({ downQuorum: 50 }),
+});
+
+export type OpsConfigInput = z.input<typeof OpsConfig>;
+export type OpsConfig = z.output<typeof OpsConfig>;
+export type DefaultsConfig = z.output<typeof Defaults>;
+export * from "./units.ts";
+export * from "./probes.ts";
+export * from "./service.ts";
+export * from "./incidents.ts";
+export * from "./reports.ts";

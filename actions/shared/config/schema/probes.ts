@@ -1,0 +1,108 @@
+import { z } from "zod";
+import { Duration, Percent, SecretString } from "./units.ts";
+
+const Headers = z.record(z.string(), SecretString);
+
+/** One assertion on a JSON body. `path` is dot/bracket notation: `status`, `checks[0].state`. */
+export const JsonAssertion = z.union([
+  z.strictObject({ path: z.string(), equals: z.union([z.string(), z.number(), z.boolean(), z.null()]) }),
+  z.strictObject({ path: z.string(), contains: z.union([z.string(), z.number()]) }),
+  z.strictObject({ path: z.string(), exists: z.boolean() }),
+  z.strictObject({
+    path: z.string(),
+    lt: z.number().optional(),
+    lte: z.number().optional(),
+    gt: z.number().optional(),
+    gte: z.number().optional(),
+  }),
+]);
+
+export const HttpExpect = z.strictObject({
+  /** Accepted status codes; "2xx"-style classes allowed. */
+  status: z.array(z.union([z.number().int().min(100).max(599), z.string().regex(/^[1-5]xx$/)])).min(1).default(["2xx"]),
+  json: z.array(JsonAssertion).default([]),
+  /** Substrings that must appear in the body. */
+  contains: z.array(z.string()).default([]),
+  /** Substrings that must not appear in the body. */
+  notContains: z.array(z.string()).default([]),
+});
+
+export const HttpProbe = z.strictObject({
+  type: z.literal("http"),
+  url: SecretString.describe("URL; may contain ${SECRET} references"),
+  method: z.enum(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]).default("GET"),
+  headers: Headers.default({}),
+  body: SecretString.optional(),
+  /** Follow up to N redirects; 0 means do not follow (a 3xx is then checked against `expect.status`). */
+  redirects: z.number().int().min(0).max(20).default(5),
+  expect: HttpExpect.default({ status: ["2xx"], json: [], contains: [], notContains: [] }),
+  /** Reads at most this many body bytes; a larger body is the failure "body too large". */
+  maxBodyBytes: z.number().int().positive().optional(),
+  /** Reject invalid certificates (the default). Setting false still reports days until expiry. */
+  verifyTls: z.boolean().default(true),
+});
+
+export const PostgresProbe = z.strictObject({
+  type: z.literal("postgres"),
+  /** Connection URL, normally one secret: "${SUPABASE_DB_URL}". */
+  url: SecretString,
+  /** A query returning one row with one numeric column. Runs in a READ ONLY transaction. */
+  query: z.string().min(1).default("SELECT 1"),
+  tls: z
+    .strictObject({
+      mode: z.enum(["disable", "require", "verify-full"]).default("require"),
+      /** PEM CA bundle (may be a ${SECRET}). */
+      ca: SecretString.optional(),
+    })
+    .default({ mode: "require" }),
+  statementTimeout: Duration.default(5_000),
+});
+
+export const PrometheusProbe = z.strictObject({
+  type: z.literal("prometheus"),
+  /** Base URL of a Prometheus-compatible HTTP API (the part before /api/v1/query). */
+  url: SecretString,
+  query: z.string().min(1),
+  /** Bearer token, normally a secret: "${FLY_API_TOKEN}". */
+  token: SecretString.optional(),
+  headers: Headers.default({}),
+  /** How a vector of several series becomes one value; "none" rates every series and keeps the worst. */
+  aggregate: z.enum(["none", "max", "min", "avg", "sum"]).default("none"),
+  /** What an empty result means: no data is unknown by default; "zero" treats it as value 0. */
+  empty: z.enum(["unknown", "zero", "down"]).default("unknown"),
+});
+
+export const FlyProbe = z.strictObject({
+  type: z.literal("fly"),
+  app: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { message: "a Fly app name" }),
+  token: SecretString.default("${FLY_API_TOKEN}"),
+  apiUrl: z.string().url().default("https://api.machines.dev"),
+});
+
+export const McpProbe = z.strictObject({
+  type: z.literal("mcp"),
+  /** The streamable-HTTP endpoint (JSON-RPC over POST). */
+  url: SecretString,
+  headers: Headers.default({}),
+  /** Tools that `tools/list` must include. */
+  tools: z.array(z.string()).default([]),
+  /** Optional health JSON with per-tool error rates (as LlamaIndex MCP's /health). */
+  health: z
+    .strictObject({
+      url: SecretString,
+      /** A tool whose error rate is above this percentage makes the service degraded. */
+      maxErrorRate: Percent.default(10),
+    })
+    .optional(),
+});
+
+export const Probe = z.discriminatedUnion("type", [HttpProbe, PostgresProbe, PrometheusProbe, FlyProbe, McpProbe]);
+
+export type HttpProbeConfig = z.output<typeof HttpProbe>;
+export type PostgresProbeConfig = z.output<typeof PostgresProbe>;
+export type PrometheusProbeConfig = z.output<typeof PrometheusProbe>;
+export type FlyProbeConfig = z.output<typeof FlyProbe>;
+export type McpProbeConfig = z.output<typeof McpProbe>;
+export type ProbeConfig = z.output<typeof Probe>;
+export type ProbeType = ProbeConfig["type"];
+export type JsonAssertionConfig = z.output<typeof JsonAssertion>;
