@@ -1,0 +1,148 @@
+import { describe, expect, it } from "vitest";
+import { OpsConfig, type OpsConfigInput } from "../config/schema/index.ts";
+import type { ProbeResult } from "../probe/result.ts";
+import type { Latest } from "../store/latest-schema.ts";
+import { evaluate } from "./index.ts";
+
+const T0 = new Date("2026-11-22T10:00:00Z");
+const min = (n: number) => new Date(T0.getTime() + n * 60_000);
+
+function config(extra: Partial<OpsConfigInput> = {}) {
+  return OpsConfig.parse({
+    services: [
+      {
+        id: "chatwoot",
+        name: "Chatwoot",
+        criticality: "critical",
+        probe: { type: "http", url: "http://127.0.0.1:1/api" },
+        thresholds: { latency: { yellow: "800ms", red: "2s" } },
+      },
+      {
+        id: "queue",
+        name: "Approval queue",
+        probe: { type: "postgres", url: "${DB}", query: "SELECT 1" },
+        thresholds: { value: { yellow: 40, red: 50, direction: "above", for: "5m" } },
+      },
+      ...["m1", "m2", "m3", "m4", "m5", "m6", "m7"].map((id) => ({ id, name: id, probe: { type: "mcp" as const, url: `http://127.0.0.1:1/${id}` } })),
+    ],
+    groups: [{ id: "mcp", name: "MCP servers", members: ["m1", "m2", "m3", "m4", "m5", "m6", "m7"], quorum: { green: 6, yellow: 5 } }],
+    ...extra,
+  });
+}
+
+function result(serviceId: string, p: { ok?: number; n?: number; p95?: number; value?: number; inconclusive?: boolean } = {}): ProbeResult {
+  const n = p.n ?? 3;
+  const ok = p.ok ?? n;
+  return {
+    serviceId,
+    type: "http",
+    startedAt: T0.toISOString(),
+    durationMs: 10,
+    attempts: 1,
+    samples: [],
+    metrics: {
+      successRate: (ok / n) * 100,
+      okCount: ok,
+      count: n,
+      p50: p.p95 ?? 100,
+      p95: p.p95 ?? 100,
+      statusCodes: [200],
+      ...(p.value !== undefined && { value: p.value }),
+      ...(ok < n && { lastFailure: { kind: "status", expected: "2xx", found: 503 } }),
+    },
+    ...(p.inconclusive && { inconclusive: { kind: "missing-secret", name: "SHOPIFY_TOKEN" } }),
+  };
+}
+
+const allUp = (cfg: OpsConfig, overrides: ProbeResult[] = []) => {
+  const byId = new Map(overrides.map((r) => [r.serviceId, r]));
+  return cfg.services.map((s) => byId.get(s.id) ?? result(s.id, s.id === "queue" ? { value: 3 } : {}));
+};
+
+function run(cfg: OpsConfig, at: Date, results: ProbeResult[], previous?: Latest, maintenance?: Set<string>) {
+  return evaluate({ config: cfg, results, now: at, run: { startedAt: at, finishedAt: at }, ...(previous && { previous }), ...(maintenance && { maintenance }) });
+}
+
+describe("evaluate", () => {
+  it("rates latency with the runbook's chatwoot bands (800 ms is yellow, 2 s is yellow, above is red)", () => {
+    const cfg = config();
+    const at = (p95: number) => run(cfg, T0, allUp(cfg, [result("chatwoot", { p95 })])).latest.services.chatwoot!;
+    expect(at(799).status).toBe("up");
+    expect(at(800)).toMatchObject({ status: "degraded", ratings: { latency: "yellow" } });
+    expect(at(2000).ratings.latency).toBe("yellow");
+    expect(at(2001)).toMatchObject({ status: "degraded", ratings: { latency: "red" } });
+    expect(at(2001).reason).toContain("p95 2 s > 2 s");
+  });
+
+  it("rates success rate per the default bands: failing samples make the service down, with the failure as reason", () => {
+    const cfg = config();
+    const s = run(cfg, T0, allUp(cfg, [result("chatwoot", { ok: 1, n: 3 })])).latest.services.chatwoot!;
+    expect(s.status).toBe("down");
+    expect(s.ratings.successRate).toBe("red");
+    expect(s.reason).toContain("unexpected status 503");
+    const y = run(cfg, T0, allUp(cfg, [result("chatwoot", { ok: 19, n: 20 })])).latest.services.chatwoot!;
+    expect(y).toMatchObject({ status: "degraded", ratings: { successRate: "yellow" } });
+  });
+
+  it("a missing secret makes only that service unknown", () => {
+    const cfg = config();
+    const { latest } = run(cfg, T0, allUp(cfg, [result("chatwoot", { n: 0, ok: 0, inconclusive: true })]));
+    expect(latest.services.chatwoot).toMatchObject({ status: "unknown", reason: "missing secret SHOPIFY_TOKEN" });
+    expect(latest.services.m1!.status).toBe("up");
+  });
+
+  it("keeps counters and `since` across runs, and reports transitions", () => {
+    const cfg = config();
+    const r1 = run(cfg, min(0), allUp(cfg));
+    const r2 = run(cfg, min(5), allUp(cfg, [result("chatwoot", { ok: 0 })]), r1.latest);
+    const r3 = run(cfg, min(10), allUp(cfg, [result("chatwoot", { ok: 0 })]), r2.latest);
+    expect(r3.latest.services.chatwoot).toMatchObject({ status: "down", since: min(5).toISOString(), consecutiveFailures: 2, consecutiveSuccesses: 0 });
+    expect(r2.transitions).toContainEqual(expect.objectContaining({ id: "chatwoot", from: "up", to: "down" }));
+    expect(r3.transitions.filter((t) => t.id === "chatwoot")).toEqual([]);
+    const r4 = run(cfg, min(15), allUp(cfg), r3.latest);
+    expect(r4.latest.services.chatwoot).toMatchObject({ status: "up", since: min(15).toISOString(), consecutiveFailures: 0, consecutiveSuccesses: 1, lastDownAt: min(10).toISOString() });
+  });
+
+  it("applies `for:` from timestamps, not run counts: a value breach counts only after 5 minutes", () => {
+    const cfg = config();
+    const q = (v: number) => [result("queue", { value: v })];
+    const a = run(cfg, min(0), allUp(cfg, q(60)));
+    expect(a.latest.services.queue).toMatchObject({ status: "up", breaches: { value: min(0).toISOString() } });
+    expect(a.latest.services.queue!.reason).toContain("pending");
+    // A late run (cron skipped) still measures from the breach start.
+    const b = run(cfg, min(4), allUp(cfg, q(61)), a.latest);
+    expect(b.latest.services.queue!.status).toBe("up");
+    const c = run(cfg, min(6), allUp(cfg, q(62)), b.latest);
+    expect(c.latest.services.queue).toMatchObject({ status: "degraded", ratings: { value: "red" } });
+    const d = run(cfg, min(7), allUp(cfg, q(10)), c.latest);
+    expect(d.latest.services.queue).toMatchObject({ status: "up", breaches: {} });
+  });
+
+  it("derives the MCP group from its quorum: 6/7 green, 5/7 yellow, fewer red", () => {
+    const cfg = config();
+    const down = (...ids: string[]) => allUp(cfg, ids.map((id) => result(id, { ok: 0 })));
+    expect(run(cfg, T0, down("m1")).latest.groups.mcp).toMatchObject({ status: "up", operational: 6, total: 7 });
+    expect(run(cfg, T0, down("m1", "m2")).latest.groups.mcp).toMatchObject({ status: "degraded", operational: 5 });
+    const red = run(cfg, T0, down("m1", "m2", "m3")).latest.groups.mcp!;
+    expect(red).toMatchObject({ status: "down", operational: 4 });
+    expect(red.reason).toContain("m1 (down)");
+  });
+
+  it("maintenance: probes are still recorded, status is maintenance", () => {
+    const cfg = config();
+    const s = run(cfg, T0, allUp(cfg, [result("chatwoot", { ok: 0 })]), undefined, new Set(["chatwoot"])).latest.services.chatwoot!;
+    expect(s.status).toBe("maintenance");
+    expect(s.reason).toContain("measured: down");
+    expect(s.metrics.okCount).toBe(0);
+  });
+
+  it("keeps services not probed this run and drops services no longer configured", () => {
+    const cfg = config();
+    const first = run(cfg, min(0), allUp(cfg)).latest;
+    first.services.retired = { ...first.services.m1!, id: "retired" };
+    const second = run(cfg, min(5), [result("chatwoot", { ok: 0 })], first).latest;
+    expect(second.services.m1!.checkedAt).toBe(min(0).toISOString());
+    expect(second.services.chatwoot!.status).toBe("down");
+    expect(second.services.retired).toBeUndefined();
+  });
+});

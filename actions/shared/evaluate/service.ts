@@ -1,0 +1,93 @@
+import type { DefaultsConfig, ServiceConfig } from "../config/schema/index.ts";
+import { describeFailure, type Failure, type ProbeResult } from "../probe/result.ts";
+import type { ServiceState } from "../store/latest-schema.ts";
+import type { Rating, Status } from "../status.ts";
+import { rateMetrics } from "./rate.ts";
+import { applySustain } from "./sustain.ts";
+
+export interface ServiceContext {
+  now: Date;
+  previous?: ServiceState;
+  inMaintenance: boolean;
+  /** Set when the runner itself could not reach the internet: nothing can be said of the service. */
+  offline?: Failure;
+}
+
+/** Rates one service's probe result and folds it into its state from the previous run. */
+export function evaluateService(
+  service: ServiceConfig,
+  defaults: DefaultsConfig,
+  result: ProbeResult,
+  ctx: ServiceContext,
+): ServiceState {
+  const { now, previous } = ctx;
+  const rated = applySustain(rateMetrics(service, defaults, result.metrics), previous?.breaches ?? {}, now);
+  const ratings: Partial<Record<string, Rating>> = {};
+  for (const r of rated.ratings) ratings[r.metric] = r.effective;
+
+  let status: Status;
+  let reason: string;
+  const inconclusive = ctx.offline ?? result.inconclusive;
+  const reds = rated.ratings.filter((r) => r.effective === "red");
+  const yellows = rated.ratings.filter((r) => r.effective === "yellow");
+  const pending = rated.ratings.flatMap((r) => (r.pending ? [`pending: ${r.pending}`] : []));
+  const failure = result.metrics.lastFailure ? describeFailure(result.metrics.lastFailure) : undefined;
+
+  if (inconclusive) {
+    status = "unknown";
+    reason = describeFailure(inconclusive);
+  } else if (reds.some((r) => r.redIsDown)) {
+    status = "down";
+    reason = join([failure, ...reds.map((r) => r.text)]);
+  } else if (reds.length || yellows.length || result.metrics.warning) {
+    status = "degraded";
+    reason = join([...reds, ...yellows].map((r) => r.text).concat(result.metrics.warning ?? [], failure ?? []));
+  } else {
+    status = "up";
+    reason = join(pending);
+  }
+  if (ctx.inMaintenance) {
+    // Probes still run and are recorded; the status says why nobody is paged.
+    reason = join([`maintenance (measured: ${status}${reason ? `, ${reason}` : ""})`]);
+    status = "maintenance";
+  }
+
+  const bad = status === "down" || status === "degraded";
+  const counts = status === "up" || bad;
+  const m = result.metrics;
+  const iso = now.toISOString();
+  return {
+    id: service.id,
+    name: service.name,
+    environment: service.environment,
+    criticality: service.criticality,
+    type: service.probe.type,
+    status,
+    reason,
+    since: previous && previous.status === status ? previous.since : iso,
+    checkedAt: iso,
+    ratings,
+    metrics: {
+      successRate: m.successRate,
+      okCount: m.okCount,
+      count: m.count,
+      ...(m.p50 !== undefined && { p50: m.p50 }),
+      ...(m.p95 !== undefined && { p95: m.p95 }),
+      ...(m.p99 !== undefined && { p99: m.p99 }),
+      ...(m.max !== undefined && { max: m.max }),
+      ...(m.certDaysLeft !== undefined && { certDaysLeft: m.certDaysLeft }),
+      ...(m.value !== undefined && { value: m.value }),
+      statusCodes: m.statusCodes,
+      attempts: result.attempts,
+    },
+    breaches: inconclusive ? (previous?.breaches ?? {}) : rated.breaches,
+    consecutiveFailures: counts ? (bad ? (previous?.consecutiveFailures ?? 0) + 1 : 0) : (previous?.consecutiveFailures ?? 0),
+    consecutiveSuccesses: counts ? (bad ? 0 : (previous?.consecutiveSuccesses ?? 0) + 1) : (previous?.consecutiveSuccesses ?? 0),
+    ...((status === "up" ? iso : previous?.lastUpAt) && { lastUpAt: status === "up" ? iso : previous?.lastUpAt }),
+    ...((status === "down" ? iso : previous?.lastDownAt) && { lastDownAt: status === "down" ? iso : previous?.lastDownAt }),
+  };
+}
+
+function join(parts: Array<string | undefined>): string {
+  return [...new Set(parts.filter((p): p is string => !!p))].join("; ");
+}

@@ -1,0 +1,31 @@
+import { mkdir, rename, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+
+/** Where everything lives below the data directory (the repository root in CI). */
+export const paths = {
+  latest: (dataDir: string) => join(dataDir, "reports", "latest.json"),
+  historyDir: (dataDir: string) => join(dataDir, "reports", "history"),
+  historyFile: (dataDir: string, day: string) => join(dataDir, "reports", "history", `${day}.jsonl`),
+  incidentsDir: (dataDir: string) => join(dataDir, "incidents"),
+  reportsDir: (dataDir: string) => join(dataDir, "reports"),
+};
+
+/** Writes via a temporary file and rename, so a crash never leaves a half-written file behind. */
+export async function writeFileAtomic(file: string, text: string): Promise<void> {
+  await mkdir(dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, text);
+  await rename(tmp, file);
+}
+
+/** UTC day "YYYY-MM-DD" of an ISO time or Date. */
+export function utcDay(at: string | Date): string {
+  return (typeof at === "string" ? new Date(at) : at).toISOString().slice(0, 10);
+}
+
+export interface Log {
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+export const silentLog: Log = { info: () => {}, warn: () => {} };

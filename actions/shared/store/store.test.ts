@@ -1,0 +1,99 @@
+import { mkdtemp, readFile, readdir, writeFile, appendFile, mkdir } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { appendHistory, readHistory, type HistoryRecord } from "./history.ts";
+import { readLatest, writeLatest } from "./latest.ts";
+import type { Latest } from "./latest-schema.ts";
+import type { Log } from "./files.ts";
+
+const tmp = () => mkdtemp(join(tmpdir(), "ops-store-"));
+const collect = () => {
+  const warnings: string[] = [];
+  const log: Log = { info: () => {}, warn: (m) => void warnings.push(m) };
+  return { log, warnings };
+};
+const rec = (t: string, id = "chatwoot", s: HistoryRecord["s"] = "up"): HistoryRecord => ({ t, id, s, l: [120, 130, 125], ok: 3, n: 3 });
+
+describe("history", () => {
+  it("appends one line per record into the record's UTC day file and reads a range back", async () => {
+    const dir = await tmp();
+    await appendHistory(dir, [rec("2026-11-21T23:55:00.000Z"), rec("2026-11-21T23:55:00.000Z", "agent")]);
+    await appendHistory(dir, [rec("2026-11-22T00:00:00.000Z")]);
+    expect((await readdir(join(dir, "reports/history"))).sort()).toEqual(["2026-11-21.jsonl", "2026-11-22.jsonl"]);
+    const { log, warnings } = collect();
+    const all = await readHistory(dir, { from: new Date("2026-11-21T00:00:00Z"), to: new Date("2026-11-23T00:00:00Z") }, log);
+    expect(all.map((r) => `${r.t} ${r.id}`)).toEqual([
+      "2026-11-21T23:55:00.000Z chatwoot",
+      "2026-11-21T23:55:00.000Z agent",
+      "2026-11-22T00:00:00.000Z chatwoot",
+    ]);
+    const late = await readHistory(dir, { from: new Date("2026-11-21T23:58:00Z"), to: new Date("2026-11-23T00:00:00Z") }, log);
+    expect(late).toHaveLength(1);
+    expect(warnings).toEqual([]);
+  });
+
+  it("skips a torn last record with a warning, keeps the earlier ones, and the next append starts a fresh line", async () => {
+    const dir = await tmp();
+    await appendHistory(dir, [rec("2026-11-22T10:00:00.000Z"), rec("2026-11-22T10:05:00.000Z")]);
+    const file = join(dir, "reports/history/2026-11-22.jsonl");
+    await appendFile(file, '{"t":"2026-11-22T10:10:00.000Z","id":"chat'); // the crashed run
+    const { log, warnings } = collect();
+    const range = { from: new Date("2026-11-22T00:00:00Z"), to: new Date("2026-11-23T00:00:00Z") };
+    expect((await readHistory(dir, range, log)).map((r) => r.t)).toEqual(["2026-11-22T10:00:00.000Z", "2026-11-22T10:05:00.000Z"]);
+    expect(warnings.join("\n")).toMatch(/2026-11-22\.jsonl:3: skipped a torn last record/);
+
+    await appendHistory(dir, [rec("2026-11-22T10:15:00.000Z")]);
+    const again = await readHistory(dir, range, collect().log);
+    expect(again.map((r) => r.t)).toEqual(["2026-11-22T10:00:00.000Z", "2026-11-22T10:05:00.000Z", "2026-11-22T10:15:00.000Z"]);
+  });
+
+  it("skips lines that are JSON but not records, naming the line", async () => {
+    const dir = await tmp();
+    await mkdir(join(dir, "reports/history"), { recursive: true });
+    await writeFile(join(dir, "reports/history/2026-11-22.jsonl"), `{"t":"nope"}\n${JSON.stringify(rec("2026-11-22T01:00:00.000Z"))}\n`);
+    const { log, warnings } = collect();
+    const got = await readHistory(dir, { from: new Date("2026-11-22T00:00:00Z"), to: new Date("2026-11-23T00:00:00Z") }, log);
+    expect(got).toHaveLength(1);
+    expect(warnings[0]).toMatch(/2026-11-22\.jsonl:1: skipped a record that is not a history record/);
+  });
+});
+
+describe("latest.json", () => {
+  const latest: Latest = {
+    version: 1,
+    updatedAt: "2026-11-22T10:00:00.000Z",
+    run: { startedAt: "2026-11-22T10:00:00.000Z", finishedAt: "2026-11-22T10:00:01.000Z", durationMs: 1000, offline: false, locations: [] },
+    services: {},
+    groups: {},
+    incidents: {},
+  };
+
+  it("round-trips through the schema", async () => {
+    const dir = await tmp();
+    await writeLatest(dir, latest);
+    const got = await readLatest(dir, new Date(), collect().log);
+    expect(got).toEqual({ kind: "ok", latest });
+  });
+
+  it("reports a missing file as missing", async () => {
+    expect(await readLatest(await tmp(), new Date(), collect().log)).toEqual({ kind: "missing" });
+  });
+
+  it("keeps a corrupt file aside, warns, and never throws", async () => {
+    const dir = await tmp();
+    await mkdir(join(dir, "reports"), { recursive: true });
+    await writeFile(join(dir, "reports/latest.json"), '{"version":1,"services":');
+    const { log, warnings } = collect();
+    const got = await readLatest(dir, new Date("2026-11-22T10:00:00Z"), log);
+    expect(got.kind).toBe("corrupt");
+    if (got.kind !== "corrupt") return;
+    expect(got.problem).toMatch(/not JSON/);
+    expect(await readFile(got.keptAs, "utf8")).toBe('{"version":1,"services":');
+    expect(warnings[0]).toMatch(/latest\.json is corrupt/);
+
+    await writeFile(join(dir, "reports/latest.json"), JSON.stringify({ ...latest, version: 7 }));
+    const wrong = await readLatest(dir, new Date("2026-11-22T10:05:00Z"), log);
+    expect(wrong.kind === "corrupt" && wrong.problem).toMatch(/version/);
+  });
+});
