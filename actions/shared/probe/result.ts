@@ -11,6 +11,8 @@ export interface Timings {
   connect?: number;
   tls?: number;
   firstByte?: number;
+  /** A database query's own time (postgres), apart from connecting. */
+  query?: number;
   total: number;
 }
 
@@ -29,7 +31,7 @@ export type Failure =
   | { kind: "redirects"; detail: string }
   | { kind: "missing-secret"; name: string }
   /** The service answered but refused our credentials (e.g. a rotated token): our problem, not an outage. */
-  | { kind: "auth"; status: number; detail: string }
+  | { kind: "auth"; /** HTTP status; absent for non-HTTP protocols (postgres). */ status?: number; detail: string }
   | { kind: "query"; detail: string }
   | { kind: "no-data"; detail: string }
   | { kind: "protocol"; detail: string }
@@ -40,9 +42,9 @@ export type FailureKind = Failure["kind"];
 
 /**
  * Failures that say nothing about the service's health (our secret is missing, our token was
- * rotated, the runner is offline). They make the status `unknown`, never `down`.
+ * rotated, the runner is offline, a metrics query matched no series). They make the status `unknown`, never `down`.
  */
-export const INCONCLUSIVE: ReadonlySet<FailureKind> = new Set(["missing-secret", "auth", "offline"]);
+export const INCONCLUSIVE: ReadonlySet<FailureKind> = new Set(["missing-secret", "auth", "offline", "no-data"]);
 
 /** One request / query / check, as measured. */
 export interface Sample {
@@ -88,7 +90,7 @@ export function describeFailure(f: Failure): string {
     case "missing-secret":
       return `missing secret ${f.name}`;
     case "auth":
-      return `auth failed (${f.status}): ${f.detail}`;
+      return `auth failed${f.status === undefined ? "" : ` (${f.status})`}: ${f.detail}`;
     case "query":
       return `query failed: ${f.detail}`;
     case "no-data":
