@@ -1,0 +1,67 @@
+import type { Git } from "./exec.ts";
+
+/**
+ * Which files the rebase may resolve on its own: those `.gitattributes` marks `linguist-generated`
+ * (reports rebuilt from data). History files never conflict (`merge=union`). Anything else in
+ * conflict is a human edit colliding with the run, and is not guessed at.
+ */
+const GENERATED_ATTR = "linguist-generated";
+const MAX_STEPS = 50;
+
+/**
+ * Replays the local commits on `upstream`. Conflicts in generated files are resolved to this run's
+ * version (the caller regenerates them afterwards); returns their paths. Any other conflict aborts
+ * the rebase (the work tree is left as before) and throws naming the files.
+ */
+export async function rebaseOnto(git: Git, upstream: string, env: Record<string, string>): Promise<string[]> {
+  const resolved = new Set<string>();
+  const editorEnv = { ...env, GIT_EDITOR: "true", GIT_SEQUENCE_EDITOR: "true" };
+  let out = await git(["-c", "commit.gpgsign=false", "rebase", "--autostash", upstream], { allowFailure: true, env: editorEnv });
+  for (let step = 0; out.code !== 0; step++) {
+    const conflicted = await unmergedPaths(git);
+    if (conflicted.length === 0 || step >= MAX_STEPS) {
+      await abort(git);
+      throw new Error(`rebase onto ${upstream} failed without a resolvable conflict: ${out.stderr.trim() || out.stdout.trim()}`);
+    }
+    const generated = await generatedPaths(git, conflicted);
+    const human = conflicted.filter((p) => !generated.has(p));
+    if (human.length > 0) {
+      await abort(git);
+      throw new Error(
+        `rebase onto ${upstream} conflicts in ${human.join(", ")}, which are not generated files. ` +
+          "Someone edited them while the run was writing; resolve by hand, or mark them linguist-generated in .gitattributes if a run may rebuild them.",
+      );
+    }
+    for (const p of conflicted) {
+      // During a rebase "theirs" is the commit being replayed: this run's version.
+      const theirs = await git(["checkout", "--theirs", "--", p], { allowFailure: true });
+      if (theirs.code === 0) await git(["add", "--", p]);
+      else await git(["rm", "--quiet", "--cached", "--ignore-unmatch", "--", p]); // deleted by this run
+      resolved.add(p);
+    }
+    out = await git(["-c", "commit.gpgsign=false", "rebase", "--continue"], { allowFailure: true, env: editorEnv });
+  }
+  return [...resolved];
+}
+
+async function unmergedPaths(git: Git): Promise<string[]> {
+  const out = await git(["diff", "--name-only", "--diff-filter=U", "-z"]);
+  return out.stdout.split("\0").filter(Boolean);
+}
+
+async function generatedPaths(git: Git, paths: string[]): Promise<Set<string>> {
+  const out = await git(["check-attr", "-z", GENERATED_ATTR, "--", ...paths]);
+  // -z output: path NUL attr NUL value NUL, repeated.
+  const parts = out.stdout.split("\0");
+  const generated = new Set<string>();
+  for (let i = 0; i + 2 < parts.length; i += 3) {
+    const value = parts[i + 2];
+    if (value === "true" || value === "set") generated.add(parts[i] ?? "");
+  }
+  return generated;
+}
+
+async function abort(git: Git): Promise<void> {
+  const out = await git(["rebase", "--abort"], { allowFailure: true });
+  if (out.code !== 0) throw new Error(`git rebase --abort failed; the work tree needs a look: ${out.stderr.trim()}`);
+}
