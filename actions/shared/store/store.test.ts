@@ -97,3 +97,22 @@ describe("latest.json", () => {
     expect(wrong.kind === "corrupt" && wrong.problem).toMatch(/version/);
   });
 });
+
+describe("rebuild from history", () => {
+  it("restores status, since and counters of every service from the history tail", async () => {
+    const { rebuildFromHistory } = await import("./rebuild.ts");
+    const dir = await tmp();
+    await appendHistory(dir, [
+      rec("2026-11-22T10:00:00.000Z", "chatwoot", "up"),
+      rec("2026-11-22T10:05:00.000Z", "chatwoot", "down"),
+      rec("2026-11-22T10:10:00.000Z", "chatwoot", "down"),
+      rec("2026-11-22T10:10:00.000Z", "agent", "up"),
+    ]);
+    const { log, warnings } = collect();
+    const latest = await rebuildFromHistory(dir, new Date("2026-11-22T10:12:00Z"), log);
+    expect(latest?.services.chatwoot).toMatchObject({ status: "down", since: "2026-11-22T10:05:00.000Z", consecutiveFailures: 2, consecutiveSuccesses: 0 });
+    expect(latest?.services.agent).toMatchObject({ status: "up", consecutiveSuccesses: 1 });
+    expect(warnings[0]).toMatch(/rebuilt the state of 2 service/);
+    expect(await rebuildFromHistory(await tmp(), new Date(), log)).toBeUndefined();
+  });
+});

@@ -1,0 +1,82 @@
+import { resolve } from "node:path";
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { type Clock, offsetClock, systemClock } from "../../actions/shared/clock.ts";
+import type { Env } from "../../actions/shared/config/secrets.ts";
+import type { Log } from "../../actions/shared/store/files.ts";
+
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+/** What every command receives: nothing is read from the process inside a command. */
+export interface CliDeps {
+  env: Env;
+  cwd: string;
+  io: Io;
+  /** Tests inject a clock; otherwise the system clock (or `--now`). */
+  clock?: Clock;
+}
+
+/** An error that ends the command with a chosen exit code (2: bad usage or config). */
+export class ExitError extends Error {
+  readonly code: number;
+  constructor(code: number, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+export const usage = (message: string) => new ExitError(2, `${message}\nRun "ops help" for usage.`);
+
+/** Options every command understands. */
+export const COMMON = {
+  config: { type: "string", default: "ops.config.yml" },
+  data: { type: "string" },
+  now: { type: "string" },
+  only: { type: "string" },
+  json: { type: "boolean", default: false },
+  "dry-run": { type: "boolean", default: false },
+  help: { type: "boolean", short: "h", default: false },
+} as const satisfies ParseArgsConfig["options"];
+
+export interface Common {
+  configFile: string;
+  dataDir: string;
+  clock: Clock;
+  only?: string[];
+  json: boolean;
+  dryRun: boolean;
+}
+
+export function parse<O extends NonNullable<ParseArgsConfig["options"]>>(argv: string[], options: O) {
+  try {
+    return parseArgs({ args: argv, options: { ...COMMON, ...options }, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw usage((e as Error).message);
+  }
+}
+
+export function common(values: Record<string, unknown>, deps: CliDeps): Common {
+  const now = values.now as string | undefined;
+  let clock = deps.clock ?? systemClock;
+  if (now !== undefined) {
+    const at = new Date(now);
+    if (Number.isNaN(at.getTime())) throw usage(`--now: expected an ISO date such as 2026-11-22T10:00:00Z, found "${now}"`);
+    clock = offsetClock(at, clock);
+  }
+  const only = values.only as string | undefined;
+  return {
+    configFile: resolve(deps.cwd, values.config as string),
+    dataDir: resolve(deps.cwd, (values.data as string | undefined) ?? "."),
+    clock,
+    ...(only !== undefined && { only: only.split(",").map((s) => s.trim()).filter(Boolean) }),
+    json: values.json === true,
+    dryRun: values["dry-run"] === true,
+  };
+}
+
+/** Log lines go to stderr so stdout stays the command's output (a table or JSON). */
+export function cliLog(io: Io): Log {
+  return { info: (m) => io.err(`${m}\n`), warn: (m) => io.err(`warning: ${m}\n`) };
+}

@@ -1,0 +1,68 @@
+import { demoCommand } from "../commands/demo.ts";
+import { probeCommand } from "../commands/probe.ts";
+import { runCommand } from "../commands/run.ts";
+import { validateCommand } from "../commands/validate.ts";
+import { type CliDeps, ExitError } from "./context.ts";
+
+type Command = (argv: string[], deps: CliDeps) => Promise<number>;
+
+const COMMANDS: Record<string, { run: Command; help: string }> = {
+  run: { run: runCommand, help: "probe, evaluate and store; then incidents and reports" },
+  probe: { run: probeCommand, help: "probe and print; write nothing" },
+  validate: { run: validateCommand, help: "check the config (exit 2 when invalid)" },
+  demo: { run: demoCommand, help: "start a simulated HotDash fleet on loopback and run the full cycle against it" },
+};
+
+const HELP = `ops — HotDash operations as CI
+
+Usage: ops <command> [options]
+
+Commands:
+${Object.entries(COMMANDS)
+  .map(([name, c]) => `  ${name.padEnd(10)} ${c.help}`)
+  .join("\n")}
+
+Options:
+  --config FILE   config file (default ops.config.yml)
+  --data DIR      where reports/ and incidents/ are written (default: the current directory)
+  --now ISO       run as if the clock read ISO (replays are deterministic)
+  --only a,b      only these service ids
+  --json          machine-readable output
+  --dry-run       print every GitHub/notification operation instead of making it
+
+Exit codes: 0 the run completed (whatever the services' state), 2 invalid config or usage, 1 internal failure.
+`;
+
+export async function main(argv: string[], deps: CliDeps): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "help" || name === "--help" || name === "-h") {
+    deps.io.out(HELP);
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    deps.io.err(`ops: unknown command "${name}"; expected one of ${Object.keys(COMMANDS).join(", ")}\n`);
+    return 2;
+  }
+  if (rest.includes("--help") || rest.includes("-h")) {
+    deps.io.out(HELP);
+    return 0;
+  }
+  try {
+    return await command.run(rest, deps);
+  } catch (e) {
+    if (e instanceof ExitError) {
+      deps.io.err(`ops ${name}: ${e.message}\n`);
+      return e.code;
+    }
+    deps.io.err(`ops ${name}: internal failure: ${describe(e)}\n`);
+    return 1;
+  }
+}
+
+function describe(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  const causes: string[] = [];
+  for (let c: unknown = e.cause; c instanceof Error; c = c.cause) causes.push(c.message);
+  return [e.stack ?? e.message, ...causes.map((c) => `caused by: ${c}`)].join("\n");
+}

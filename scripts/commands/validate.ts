@@ -1,0 +1,14 @@
+import { loadConfigOrExit } from "../cli/config.ts";
+import { type CliDeps, common, parse } from "../cli/context.ts";
+
+/** `ops validate`: checks the config; exit 2 with every error listed when it is invalid. */
+export async function validateCommand(argv: string[], deps: CliDeps): Promise<number> {
+  const { values } = parse(argv, {});
+  const opts = common(values, deps);
+  const config = await loadConfigOrExit(opts.configFile);
+  const kinds = new Map<string, number>();
+  for (const s of config.services) kinds.set(s.probe.type, (kinds.get(s.probe.type) ?? 0) + 1);
+  const summary = [...kinds].map(([k, n]) => `${n} ${k}`).join(", ");
+  deps.io.out(`${opts.configFile}: valid — ${config.services.length} services (${summary}), ${config.groups.length} groups\n`);
+  return 0;
+}

@@ -1,0 +1,104 @@
+import type { OpsConfigInput } from "../../actions/shared/config/schema/index.ts";
+import { type Fleet, MCP_SERVERS } from "./fleet.ts";
+
+/**
+ * The embedded default `npm start` runs: HotDash's services and thresholds (as in ops.config.yml)
+ * pointed at the simulated fleet, with a short confirmation window so the demo takes seconds.
+ */
+export function demoConfig(fleet: Fleet): OpsConfigInput {
+  const url = (id: string, path: string) => `${fleet.services.get(id)!.url}${path}`;
+  const mcpIds = MCP_SERVERS.map((m) => `mcp-${m}`);
+  return {
+    version: 1,
+    title: "HotDash status (demo fleet)",
+    defaults: {
+      timeout: "3s",
+      connectTimeout: "1s",
+      samples: 3,
+      sampleSpacing: "50ms",
+      concurrency: 16,
+      confirmWindow: "1s",
+      retryDelay: "250ms",
+      thresholds: { successRate: { yellow: 95, red: 90 } },
+    },
+    services: [
+      {
+        id: "agent-service",
+        name: "Agent SDK",
+        environment: "shared",
+        criticality: "medium",
+        probe: { type: "http", url: url("agent-service", "/health"), expect: { json: [{ path: "status", equals: "ok" }] } },
+        thresholds: { latency: { yellow: "500ms", red: "2s" } },
+        slo: { availability: 99.9, latency: { stat: "p95", below: "500ms" } },
+      },
+      {
+        id: "llamaindex-mcp",
+        name: "LlamaIndex MCP",
+        environment: "shared",
+        criticality: "medium",
+        probe: { type: "http", url: url("llamaindex-mcp", "/health"), expect: { json: [{ path: "status", equals: "ok" }, { path: "tools", contains: "query_support" }] } },
+        thresholds: { latency: { yellow: "500ms", red: "2s" } },
+      },
+      {
+        id: "chatwoot",
+        name: "Chatwoot",
+        environment: "shared",
+        criticality: "critical",
+        probe: { type: "http", url: url("chatwoot", "/api") },
+        thresholds: { latency: { yellow: "800ms", red: "2s" } },
+      },
+      {
+        id: "hotdash-staging",
+        name: "HotDash staging",
+        environment: "staging",
+        criticality: "critical",
+        probe: { type: "http", url: url("hotdash-staging", "/health") },
+      },
+      {
+        id: "hotdash-production",
+        name: "HotDash production",
+        environment: "production",
+        criticality: "critical",
+        probe: { type: "http", url: url("hotdash-production", "/health") },
+      },
+      {
+        id: "shopify-admin",
+        name: "Shopify Admin API",
+        environment: "production",
+        criticality: "critical",
+        probe: {
+          type: "http",
+          url: url("shopify-admin", "/admin/api/2024-10/shop.json"),
+          headers: { "X-Shopify-Access-Token": "${SHOPIFY_ADMIN_TOKEN}" },
+          expect: { json: [{ path: "shop.id", exists: true }] },
+        },
+      },
+      {
+        id: "google-analytics",
+        name: "Google Analytics",
+        environment: "production",
+        criticality: "high",
+        probe: {
+          type: "http",
+          method: "POST",
+          url: url("google-analytics", "/v1beta/properties/123456789:runReport"),
+          headers: { Authorization: "Bearer ${GA_ACCESS_TOKEN}", "content-type": "application/json" },
+          body: '{"dateRanges":[{"startDate":"today","endDate":"today"}],"metrics":[{"name":"activeUsers"}]}',
+        },
+      },
+      ...mcpIds.map((id) => ({
+        id,
+        name: `MCP ${id.slice(4)}`,
+        environment: "shared" as const,
+        criticality: "medium" as const,
+        probe: { type: "http" as const, url: url(id, "/health") },
+      })),
+    ],
+    groups: [{ id: "mcp-servers", name: "MCP servers", environment: "shared", members: mcpIds, quorum: { green: 6, yellow: 5 } }],
+  };
+}
+
+/** Secrets the demo hands the run as its environment (never the process's own). */
+export function demoEnv(fleet: Fleet): Record<string, string> {
+  return { SHOPIFY_ADMIN_TOKEN: fleet.tokens.shopify, GA_ACCESS_TOKEN: fleet.tokens.ga };
+}
