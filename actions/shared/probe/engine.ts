@@ -1,0 +1,166 @@
+import type { Clock } from "../clock.ts";
+import type { DefaultsConfig, OpsConfig, ProbeConfig, ServiceConfig } from "../config/schema/index.ts";
+import { resolveSecrets, type Env, type Redactor } from "../config/secrets.ts";
+import type { ProbeKind, ProbeKinds, SampleOptions } from "./kind.ts";
+import { defaultKinds } from "./kinds.ts";
+import { createLimiter, unlimited, type Limiter } from "./limit.ts";
+import { INCONCLUSIVE, type Failure, type ProbeResult, type Sample } from "./result.ts";
+import { summarizeSamples } from "./stats.ts";
+
+export interface ProbeFleetInput {
+  config: OpsConfig;
+  /** The services to probe; default all of `config.services`. */
+  services?: readonly ServiceConfig[];
+  /** Probe kinds by type; default `defaultKinds`. */
+  kinds?: ProbeKinds;
+  clock: Clock;
+  env: Env;
+  redactor: Redactor;
+  signal?: AbortSignal;
+  /** Called as each service finishes, for progress output. */
+  onResult?: (result: ProbeResult) => void;
+}
+
+/**
+ * Probes every service at once under one request limit (`defaults.concurrency`), so a run lasts
+ * about as long as its slowest service, not the sum. Results come back in the services' order.
+ */
+export async function probeFleet(input: ProbeFleetInput): Promise<ProbeResult[]> {
+  const { config } = input;
+  const limit = createLimiter(config.defaults.concurrency);
+  const services = input.services ?? config.services;
+  return Promise.all(
+    services.map(async (service) => {
+      const result = await probeService({ ...input, service, defaults: config.defaults, limit });
+      input.onResult?.(result);
+      return result;
+    }),
+  );
+}
+
+export interface ProbeServiceInput {
+  service: ServiceConfig;
+  defaults: DefaultsConfig;
+  kinds?: ProbeKinds;
+  clock: Clock;
+  env: Env;
+  redactor: Redactor;
+  signal?: AbortSignal;
+  /** Each request runs inside this limiter; default none (one service on its own). */
+  limit?: Limiter;
+  /** Re-probe a service that looks down until it recovers or `confirmWindow` ends; default true. */
+  confirm?: boolean;
+}
+
+/**
+ * One service: resolve its secrets, take `samples` spaced samples, and while the attempt looks
+ * down (success rate below the red threshold) re-probe with doubling backoff inside
+ * `confirmWindow`. Never throws for anything the service does; every text is redacted.
+ */
+export async function probeService(input: ProbeServiceInput): Promise<ProbeResult> {
+  const { service, defaults, clock, redactor } = input;
+  const started = clock.now();
+  const base = { serviceId: service.id, type: service.probe.type, startedAt: started.toISOString() };
+  const finish = (attempts: number, samples: Sample[], inconclusive?: Failure): ProbeResult => {
+    const clean = samples.map((s) => scrubSample(s, redactor));
+    const result: ProbeResult = {
+      ...base,
+      durationMs: clock.now().getTime() - started.getTime(),
+      attempts,
+      samples: clean,
+      metrics: summarizeSamples(clean),
+    };
+    if (inconclusive) {
+      result.inconclusive = scrub(inconclusive, redactor);
+      if (!samples.length) result.metrics.lastFailure = result.inconclusive;
+    }
+    return result;
+  };
+
+  const kind = (input.kinds ?? defaultKinds)[service.probe.type] as ProbeKind | undefined;
+  if (!kind) {
+    return finish(0, [], { kind: "protocol", detail: `no "${service.probe.type}" probe in this build; add it to actions/shared/probe/kinds.ts` });
+  }
+  const resolved = resolveSecrets<ProbeConfig>(service.probe, input.env, redactor);
+  if (!resolved.ok) return finish(0, [], { kind: "missing-secret", name: resolved.missing.join(", ") });
+
+  const opts = sampleOptions(service, resolved.value, defaults, input.signal);
+  const count = service.samples ?? defaults.samples;
+  const red = (service.thresholds.successRate ?? defaults.thresholds.successRate)?.red;
+  const startMs = started.getTime();
+  let delay = defaults.retryDelay;
+  for (let attempts = 1; ; attempts++) {
+    const samples = await takeSamples(kind, resolved.value, opts, count, defaults.sampleSpacing, input);
+    const inconclusive = inconclusiveOf(samples);
+    const left = defaults.confirmWindow - (clock.now().getTime() - startMs);
+    if (inconclusive || !looksDown(samples, red) || input.confirm === false || left <= 0 || input.signal?.aborted) {
+      return finish(attempts, samples, inconclusive);
+    }
+    // The last wait is cut to the window's end, so the final attempt confirms the whole window.
+    await clock.sleep(Math.min(delay, left), input.signal);
+    delay *= 2;
+  }
+}
+
+async function takeSamples(kind: ProbeKind, probe: ProbeConfig, opts: SampleOptions, count: number, spacing: number, input: ProbeServiceInput): Promise<Sample[]> {
+  const limit = input.limit ?? unlimited;
+  const samples: Sample[] = [];
+  for (let i = 0; i < count; i++) {
+    if (i > 0) await input.clock.sleep(spacing, input.signal);
+    samples.push(await limit.run(() => safeSample(kind, probe, opts, input.clock)));
+  }
+  return samples;
+}
+
+/**
+ * Kinds promise never to throw. If one does anyway (a bug), the run still records every other
+ * service, and this one shows the crash as its reason instead of losing the whole run.
+ */
+async function safeSample(kind: ProbeKind, probe: ProbeConfig, opts: SampleOptions, clock: Clock): Promise<Sample> {
+  const at = clock.now();
+  try {
+    return await kind(probe, opts, { clock });
+  } catch (error) {
+    const detail = `the ${probe.type} probe crashed (a bug, please report it): ${error instanceof Error ? error.message : String(error)}`;
+    return { at: at.toISOString(), ok: false, timings: { total: clock.now().getTime() - at.getTime() }, failure: { kind: "protocol", detail } };
+  }
+}
+
+function sampleOptions(service: ServiceConfig, probe: ProbeConfig, defaults: DefaultsConfig, signal?: AbortSignal): SampleOptions {
+  const timeoutMs = service.timeout ?? defaults.timeout;
+  const opts: SampleOptions = {
+    timeoutMs,
+    connectTimeoutMs: Math.min(service.connectTimeout ?? defaults.connectTimeout, timeoutMs),
+    maxBodyBytes: (probe.type === "http" ? probe.maxBodyBytes : undefined) ?? defaults.maxBodyBytes,
+  };
+  if (signal) opts.signal = signal;
+  return opts;
+}
+
+/** Below the red success rate; without a success-rate threshold, only when nothing succeeded. */
+function looksDown(samples: readonly Sample[], red: number | undefined): boolean {
+  const ok = samples.filter((s) => s.ok).length;
+  if (red === undefined) return ok === 0;
+  return (ok / samples.length) * 100 < red;
+}
+
+/** Nothing succeeded and every failure says nothing about the service (our token, our network). */
+function inconclusiveOf(samples: readonly Sample[]): Failure | undefined {
+  if (samples.length === 0 || samples.some((s) => s.ok)) return undefined;
+  const failures = samples.map((s) => s.failure);
+  if (!failures.every((f) => f && INCONCLUSIVE.has(f.kind))) return undefined;
+  return failures[failures.length - 1];
+}
+
+function scrubSample(sample: Sample, redactor: Redactor): Sample {
+  const out: Sample = { ...sample };
+  if (sample.failure) out.failure = scrub(sample.failure, redactor);
+  if (sample.warning !== undefined) out.warning = redactor.scrub(sample.warning);
+  if (sample.series) out.series = sample.series.map((s) => ({ ...s, labels: scrub(s.labels, redactor) }));
+  return out;
+}
+
+/** Every string field of a flat record, scrubbed of secret values. */
+function scrub<T extends object>(value: T, redactor: Redactor): T {
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, typeof v === "string" ? redactor.scrub(v) : v])) as T;
+}

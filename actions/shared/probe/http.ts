@@ -1,0 +1,145 @@
+import { Agent } from "undici";
+import type { Readable } from "node:stream";
+import type { HttpProbeConfig } from "../config/schema/index.ts";
+import type { ProbeKind, SampleOptions, ProbeDeps } from "./kind.ts";
+import type { Failure, Sample, Timings } from "./result.ts";
+import { checkBody, checkStatus, needsBodyText } from "./http/assertions.ts";
+import { classifyError } from "./http/classify-error.ts";
+import { createConnector } from "./http/connector.ts";
+import { exchange } from "./http/request.ts";
+import { certDaysLeft } from "./http/tls.ts";
+import { elapsed, newTracker, probeError, type Tracker } from "./http/tracker.ts";
+
+export interface HttpProbeOptions {
+  /** Trust these CA certificates instead of Node's bundled roots (a private CA; tests). */
+  ca?: string | Buffer | Array<string | Buffer>;
+  userAgent?: string;
+}
+
+/**
+ * Header names that carry credentials. A 401/403 on a request carrying one means our token was
+ * refused (rotated, revoked): "auth", which rates unknown, not down.
+ */
+const CREDENTIAL_HEADER = /auth|token|key|secret|cookie|session/i;
+
+export function createHttpProbe(options: HttpProbeOptions = {}): ProbeKind<HttpProbeConfig> {
+  return (probe, opts, deps) => sampleHttp(probe, opts, deps, options);
+}
+
+/** The HTTP probe kind with Node's bundled CA roots. */
+export const httpProbe: ProbeKind<HttpProbeConfig> = createHttpProbe();
+
+/**
+ * One HTTP sample on a fresh connection (so DNS, connect and TLS are measured every time): the
+ * request, redirects, status check, capped body read and assertions. Never throws.
+ */
+async function sampleHttp(probe: HttpProbeConfig, opts: SampleOptions, deps: ProbeDeps, options: HttpProbeOptions): Promise<Sample> {
+  const at = deps.clock.now().toISOString();
+  const tracker = newTracker();
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(probeError({ kind: "timeout", phase: tracker.phase, afterMs: elapsed(tracker) })),
+    opts.timeoutMs,
+  );
+  const onCancel = () => controller.abort(probeError({ kind: "network", code: "ABORTED", detail: "the run was cancelled" }));
+  if (opts.signal?.aborted) onCancel();
+  opts.signal?.addEventListener("abort", onCancel, { once: true });
+
+  const agent = new Agent({
+    connect: createConnector({
+      tracker,
+      connectTimeoutMs: opts.connectTimeoutMs,
+      verifyTls: probe.verifyTls,
+      signal: controller.signal,
+      ...(options.ca ? { ca: options.ca } : {}),
+    }),
+    // Our own timer bounds the whole sample; undici's per-phase timers would race it.
+    headersTimeout: 0,
+    bodyTimeout: 0,
+    pipelining: 1,
+  });
+
+  let statusCode: number | undefined;
+  let failure: Failure | undefined;
+  try {
+    const { response } = await exchange(agent, probe, requestHeaders(probe, options), tracker, controller.signal);
+    statusCode = response.statusCode;
+    failure = checkResponseStatus(probe, response.statusCode);
+    if (failure) {
+      discard(response.body);
+    } else if (probe.method !== "HEAD") {
+      tracker.phase = "body";
+      failure = await readAndCheckBody(response.body, response.headers["content-length"], probe, opts.maxBodyBytes);
+    }
+  } catch (error) {
+    failure = classifyError(error, tracker);
+  } finally {
+    clearTimeout(timer);
+    opts.signal?.removeEventListener("abort", onCancel);
+    await agent.destroy();
+  }
+
+  const sample: Sample = { at, ok: !failure, timings: timings(tracker) };
+  if (statusCode !== undefined) sample.statusCode = statusCode;
+  if (failure) sample.failure = failure;
+  const days = certDaysLeft(tracker.cert, deps.clock.now());
+  if (days !== undefined) sample.certDaysLeft = days;
+  return sample;
+}
+
+function requestHeaders(probe: HttpProbeConfig, options: HttpProbeOptions): Record<string, string> {
+  const headers: Record<string, string> = { "user-agent": options.userAgent ?? "hotdash-ops-probe", ...probe.headers };
+  const has = (name: string) => Object.keys(headers).some((k) => k.toLowerCase() === name);
+  if (probe.body !== undefined && !has("content-type") && looksLikeJson(probe.body)) headers["content-type"] = "application/json";
+  return headers;
+}
+
+function checkResponseStatus(probe: HttpProbeConfig, status: number): Failure | undefined {
+  const failure = checkStatus(status, probe.expect.status);
+  if (!failure || (status !== 401 && status !== 403)) return failure;
+  const url = new URL(probe.url);
+  const credentials = Object.keys(probe.headers).some((k) => CREDENTIAL_HEADER.test(k)) || url.username !== "" || url.search.length > 0;
+  return credentials ? { kind: "auth", status, detail: "the service refused the configured credentials" } : failure;
+}
+
+/**
+ * Reads at most `limit` bytes and keeps them only when an assertion needs the text. Past the limit
+ * the stream is destroyed at once (the connection closes): a huge body costs one chunk of memory.
+ */
+async function readAndCheckBody(body: Readable, contentLength: string | string[] | undefined, probe: HttpProbeConfig, limit: number): Promise<Failure | undefined> {
+  const tooLarge: Failure = { kind: "body-too-large", limitBytes: limit };
+  if (typeof contentLength === "string" && Number(contentLength) > limit) {
+    discard(body);
+    return tooLarge;
+  }
+  const keep = needsBodyText(probe.expect);
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    bytes += chunk.length;
+    if (bytes > limit) {
+      discard(body);
+      return tooLarge;
+    }
+    if (keep) chunks.push(chunk);
+  }
+  return keep ? checkBody(Buffer.concat(chunks).toString("utf8"), probe.expect) : undefined;
+}
+
+/**
+ * Drops a body we will not read. undici's stream emits an "aborted" error when destroyed; that
+ * error is the intended outcome here, and the connection closes with the agent right after.
+ */
+function discard(body: Readable): void {
+  body.once("error", (error) => void error);
+  body.destroy();
+}
+
+function timings(t: Tracker): Timings {
+  return { ...t.marks, total: elapsed(t) };
+}
+
+function looksLikeJson(text: string): boolean {
+  const c = text.trimStart()[0];
+  return c === "{" || c === "[";
+}
