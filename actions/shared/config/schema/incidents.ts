@@ -41,7 +41,7 @@ export const MaintenanceWindow = z.union([
     weekly: z.strictObject({
       days: z.array(Weekday).min(1),
       /** Local wall-clock time "HH:MM" in `timezone`. */
-      start: z.string().regex(/^\d{2}:\d{2}$/),
+      start: z.string().regex(/^\d{2}:\d{2}$/, { message: 'a local time "HH:MM"' }),
       duration: Duration,
     }),
     timezone: z.string().default("UTC"),

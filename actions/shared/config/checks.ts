@@ -1,0 +1,161 @@
+import type { OpsConfig, ServiceConfig, ThresholdsConfig } from "./schema/index.ts";
+import { formatDuration } from "./schema/units.ts";
+import { describeValue, problem, type PathSegment, type Problem } from "./errors.ts";
+import { nearest } from "./nearest.ts";
+import { checkEscalation, checkMaintenance, checkSchedule } from "./checks-time.ts";
+import { checkSecretRefs } from "./checks-refs.ts";
+
+/**
+ * Rules zod cannot express because they span several places: unique ids, group members that
+ * exist, quorums a group can reach, thresholds in the right order, rollbacks that fit the probe.
+ * Pure: config in, problems out. Errors make the config invalid; warnings are printed but the
+ * run goes on.
+ */
+export interface CheckResult {
+  errors: Problem[];
+  warnings: Problem[];
+}
+
+export function checkConfig(config: OpsConfig): CheckResult {
+  const out: CheckResult = { errors: [], warnings: [] };
+  checkIds(config, out);
+  checkGroups(config, out);
+  checkThresholds(config.defaults.thresholds, ["defaults", "thresholds"], out);
+  config.services.forEach((s, i) => checkService(config, s, ["services", i], out));
+  if (config.defaults.connectTimeout > config.defaults.timeout) {
+    out.errors.push(
+      problem(
+        ["defaults", "connectTimeout"],
+        `at most defaults.timeout (${formatDuration(config.defaults.timeout)})`,
+        formatDuration(config.defaults.connectTimeout),
+      ),
+    );
+  }
+  checkMaintenance(config, out);
+  checkEscalation(config, out);
+  checkSchedule(config, out);
+  checkSecretRefs(config, out);
+  return out;
+}
+
+function checkIds(config: OpsConfig, out: CheckResult): void {
+  const serviceAt = new Map<string, number>();
+  config.services.forEach((s, i) => {
+    const first = serviceAt.get(s.id);
+    if (first === undefined) serviceAt.set(s.id, i);
+    else out.errors.push(problem(["services", i, "id"], "a unique service id", `"${s.id}", already used by services[${first}]`));
+  });
+  const groupAt = new Map<string, number>();
+  config.groups.forEach((g, i) => {
+    const first = groupAt.get(g.id);
+    if (first !== undefined) {
+      out.errors.push(problem(["groups", i, "id"], "a unique group id", `"${g.id}", already used by groups[${first}]`));
+    } else if (serviceAt.has(g.id)) {
+      const hint = "groups and services share one namespace (reports, labels, incidents)";
+      out.errors.push(problem(["groups", i, "id"], "an id no service uses", `"${g.id}", the id of services[${serviceAt.get(g.id)}]`, hint));
+    }
+    groupAt.set(g.id, groupAt.get(g.id) ?? i);
+  });
+}
+
+function checkGroups(config: OpsConfig, out: CheckResult): void {
+  const services = config.services.map((s) => s.id);
+  const known = new Set(services);
+  const groups = new Set(config.groups.map((g) => g.id));
+  config.groups.forEach((g, gi) => {
+    const seen = new Set<string>();
+    g.members.forEach((m, mi) => {
+      const at: PathSegment[] = ["groups", gi, "members", mi];
+      if (seen.has(m)) out.errors.push(problem(at, "each member listed once", `"${m}" listed again`));
+      else if (groups.has(m)) out.errors.push(problem(at, "the id of a service (groups do not nest)", `"${m}", a group`));
+      else if (!known.has(m)) {
+        const near = nearest(m, services);
+        out.errors.push(problem(at, "the id of a service in `services`", `"${m}"`, near ? `did you mean "${near}"?` : "no service has this id"));
+      }
+      seen.add(m);
+    });
+    const { green, yellow } = g.quorum;
+    if (yellow > green) {
+      out.errors.push(problem(["groups", gi, "quorum", "yellow"], `at most quorum.green (${green})`, String(yellow), "yellow needs fewer members up than green"));
+    }
+    if (green > g.members.length) {
+      out.errors.push(
+        problem(["groups", gi, "quorum", "green"], `at most the number of members (${g.members.length})`, String(green), "the group could never be green"),
+      );
+    }
+  });
+}
+
+/** Yellow must sit between green and red, in each metric's own direction. */
+export function checkThresholds(t: ThresholdsConfig, at: PathSegment[], out: CheckResult): void {
+  if (t.latency && t.latency.yellow >= t.latency.red) {
+    const { yellow, red } = t.latency;
+    out.errors.push(problem([...at, "latency", "yellow"], `less than red (${formatDuration(red)})`, formatDuration(yellow), "higher latency is worse, so yellow comes first"));
+  }
+  if (t.successRate && t.successRate.yellow <= t.successRate.red) {
+    const { yellow, red } = t.successRate;
+    out.errors.push(problem([...at, "successRate", "yellow"], `more than red (${red} %)`, `${yellow} %`, "a lower success rate is worse, so yellow is the higher number"));
+  }
+  if (t.certDays && t.certDays.yellow <= t.certDays.red) {
+    const { yellow, red } = t.certDays;
+    out.errors.push(problem([...at, "certDays", "yellow"], `more days than red (${red})`, String(yellow), "fewer days left is worse"));
+  }
+  const v = t.value;
+  if (v) {
+    if (v.yellow === undefined && v.red === undefined) {
+      out.errors.push(problem([...at, "value"], "yellow, red or both", describeValue({ direction: v.direction })));
+    } else if (v.yellow !== undefined && v.red !== undefined) {
+      const wrong = v.direction === "above" ? v.yellow >= v.red : v.yellow <= v.red;
+      if (wrong) {
+        const rel = v.direction === "above" ? "less than" : "more than";
+        out.errors.push(problem([...at, "value", "yellow"], `${rel} red (${v.red}) for direction "${v.direction}"`, String(v.yellow)));
+      }
+    }
+  }
+}
+
+/** Probe kinds that read a number for `thresholds.value` (see probe/result.ts `Sample.value`). */
+const VALUE_PROBES = new Set(["postgres", "prometheus"]);
+/** A Fly rollback redeploys an app; a database probe has no app behind it. */
+const FLY_ROLLBACK_PROBES = new Set(["http", "fly", "mcp", "prometheus"]);
+
+function checkService(config: OpsConfig, s: ServiceConfig, at: PathSegment[], out: CheckResult): void {
+  checkThresholds(s.thresholds, [...at, "thresholds"], out);
+  const type = s.probe.type;
+  if (s.thresholds.value && !VALUE_PROBES.has(type)) {
+    out.errors.push(problem([...at, "thresholds", "value"], "a postgres or prometheus probe (only they read a value)", `probe type "${type}"`));
+  }
+  if (type === "prometheus" && !s.thresholds.value) {
+    out.warnings.push(problem([...at, "thresholds"], "thresholds.value for a prometheus probe", "none", "the value is recorded but never rated"));
+  }
+  const timeout = s.timeout ?? config.defaults.timeout;
+  const connect = s.connectTimeout ?? config.defaults.connectTimeout;
+  if (connect > timeout) {
+    const place = s.connectTimeout !== undefined ? "connectTimeout" : "timeout";
+    out.errors.push(problem([...at, place], `connectTimeout (${formatDuration(connect)}) ≤ timeout`, `timeout ${formatDuration(timeout)}`));
+  }
+  const rb = s.rollback;
+  if (!rb) return;
+  if (rb.provider === "fly") {
+    if (!FLY_ROLLBACK_PROBES.has(type)) {
+      out.errors.push(problem([...at, "rollback"], "a service probed by http, fly, mcp or prometheus (a deployed app)", `probe type "${type}"`));
+    }
+    const host = flyHost(s);
+    if (host && host !== rb.app) {
+      out.warnings.push(problem([...at, "rollback", "app"], `the app the probe checks ("${host}")`, `"${rb.app}"`));
+    }
+  } else {
+    try {
+      new RegExp(rb.targetPattern);
+    } catch (e) {
+      out.errors.push(problem([...at, "rollback", "targetPattern"], "a valid regular expression", `${JSON.stringify(rb.targetPattern)} (${(e as Error).message})`));
+    }
+  }
+}
+
+/** The Fly app a probe checks, when that can be read off the config. */
+function flyHost(s: ServiceConfig): string | undefined {
+  if (s.probe.type === "fly") return s.probe.app;
+  if (s.probe.type !== "http" && s.probe.type !== "mcp") return undefined;
+  return /^https?:\/\/([a-z0-9-]+)\.fly\.dev(?:[:/]|$)/.exec(s.probe.url)?.[1];
+}

@@ -1,0 +1,116 @@
+import { readFileSync } from "node:fs";
+import { LineCounter, parseDocument, type Document, type YAMLError } from "yaml";
+import { OpsConfig } from "./schema/index.ts";
+import { checkConfig } from "./checks.ts";
+import { ConfigLoadError, formatPath, type ConfigError, type Problem } from "./errors.ts";
+import { issuesToProblems } from "./issues.ts";
+import { locate } from "./locate.ts";
+
+/**
+ * Reads `ops.config.yml` once, at the edge: YAML → zod → semantic checks. Every problem is
+ * reported at once with file, path, line and column; nothing after this re-validates the config.
+ */
+export type ConfigResult =
+  | { ok: true; config: OpsConfig; warnings: ConfigError[] }
+  | { ok: false; errors: ConfigError[]; warnings: ConfigError[] };
+
+/**
+ * Loads and validates a config file. `text` skips the read (tests, the embedded demo config);
+ * `file` is then only the name shown in messages. Never throws for bad input.
+ */
+export function loadConfig(file: string, text?: string): ConfigResult {
+  let source: string;
+  try {
+    source = text ?? readFileSync(file, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? String(e);
+    const message = `cannot read the config file (${code}); pass --config FILE or create ops.config.yml`;
+    return { ok: false, errors: [{ file, path: "", expected: "a readable YAML file", found: code, message }], warnings: [] };
+  }
+
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(source, { lineCounter, prettyErrors: true, uniqueKeys: true });
+  const syntax = doc.errors.map((e) => yamlError(file, e));
+  const yamlWarnings = doc.warnings.map((e) => yamlError(file, e));
+  if (syntax.length) return { ok: false, errors: syntax, warnings: yamlWarnings };
+
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 1_000 });
+  } catch (e) {
+    // Unresolved aliases and alias bombs surface only when the document is turned into values.
+    const found = (e as Error).message;
+    const error = { file, path: "", expected: "YAML whose aliases all resolve", found, message: `expected YAML whose aliases all resolve, found ${found}` };
+    return { ok: false, errors: [error], warnings: yamlWarnings };
+  }
+
+  const place = (p: Problem): ConfigError => placeProblem(file, doc, lineCounter, p);
+  const result = validateConfig(data);
+  const warnings = [...yamlWarnings, ...sortByPosition(result.warnings.map(place))];
+  if (!result.ok) return { ok: false, errors: sortByPosition(result.problems.map(place)), warnings };
+  return { ok: true, config: result.config, warnings };
+}
+
+/** `loadConfig`, throwing a `ConfigLoadError` (all errors, formatted) when the config is invalid. */
+export function loadConfigOrThrow(file: string, text?: string): { config: OpsConfig; warnings: ConfigError[] } {
+  const r = loadConfig(file, text);
+  if (!r.ok) throw new ConfigLoadError(r.errors);
+  return { config: r.config, warnings: r.warnings };
+}
+
+export type ValidationResult =
+  | { ok: true; config: OpsConfig; warnings: Problem[] }
+  | { ok: false; problems: Problem[]; warnings: Problem[] };
+
+/**
+ * Validates an already-parsed config value (schema, then semantic checks). Semantic checks need
+ * a well-typed config, so they run only once the schema passes.
+ */
+export function validateConfig(data: unknown): ValidationResult {
+  if (data === null || data === undefined) {
+    const p: Problem = {
+      path: [],
+      expected: "a mapping with at least `services`",
+      found: "an empty document",
+      message: "expected a mapping with at least `services`, found an empty document",
+    };
+    return { ok: false, problems: [p], warnings: [] };
+  }
+  const parsed = OpsConfig.safeParse(data);
+  if (!parsed.success) return { ok: false, problems: issuesToProblems(parsed.error.issues, data, OpsConfig), warnings: [] };
+  const checked = checkConfig(parsed.data);
+  if (checked.errors.length) return { ok: false, problems: checked.errors, warnings: checked.warnings };
+  return { ok: true, config: parsed.data, warnings: checked.warnings };
+}
+
+function placeProblem(file: string, doc: Document, lc: LineCounter, p: Problem): ConfigError {
+  const pos = locate(doc, lc, p.path, p.atKey);
+  const e: ConfigError = { file, path: formatPath(p.path), expected: p.expected, found: p.found, message: p.message };
+  if (pos) {
+    e.line = pos.line;
+    e.column = pos.column;
+  }
+  return e;
+}
+
+function yamlError(file: string, e: YAMLError): ConfigError {
+  // yaml's message ends with " at line L, column C:" and a code frame; the position is kept apart.
+  const first = e.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
+  const pos = e.linePos?.[0];
+  const found = `${first} (${e.code})`;
+  const err: ConfigError = { file, path: "", expected: "valid YAML", found, message: `invalid YAML: ${first}` };
+  if (pos) {
+    err.line = pos.line;
+    err.column = pos.col;
+  }
+  return err;
+}
+
+function sortByPosition(errors: ConfigError[]): ConfigError[] {
+  return errors
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => (a.e.line ?? Infinity) - (b.e.line ?? Infinity) || (a.e.column ?? 0) - (b.e.column ?? 0) || a.i - b.i)
+    .map(({ e }) => e);
+}
+
+export { ConfigLoadError, formatConfigError, formatConfigErrors, type ConfigError } from "./errors.ts";

@@ -1,0 +1,44 @@
+/**
+ * "Did you mean …?" for unknown keys, enum values and ids: the candidate closest by edit distance,
+ * if it is close enough to be a plausible typo rather than a different word.
+ */
+
+/** Levenshtein distance (insert, delete, substitute), two rows of memory. */
+export function editDistance(a: string, b: string): number {
+  if (a === b) return 0;
+  if (!a.length) return b.length;
+  if (!b.length) return a.length;
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  let cur = new Array<number>(b.length + 1);
+  for (let i = 1; i <= a.length; i++) {
+    cur[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+    }
+    [prev, cur] = [cur, prev];
+  }
+  return prev[b.length]!;
+}
+
+/**
+ * The nearest candidate to `word`, or undefined when none is plausible. Case differences are
+ * free ("Status" → "status"); otherwise a third of the longer word may differ (at least 1, at most 3),
+ * so "staus" → "status" but "tz" does not become "to".
+ */
+export function nearest(word: string, candidates: Iterable<string>): string | undefined {
+  const lower = word.toLowerCase();
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const c of candidates) {
+    if (c === word) continue;
+    const d = c.toLowerCase() === lower ? 0 : editDistance(lower, c.toLowerCase());
+    const limit = Math.min(3, Math.max(1, Math.floor(Math.max(word.length, c.length) / 3)));
+    // Ties keep the first candidate, so the answer follows the schema's own key order.
+    if (d <= limit && d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
