@@ -1,0 +1,145 @@
+/**
+ * A small HTTP client for the API-speaking probes (prometheus, fly, mcp): a few JSON requests per
+ * sample sharing one connection pool and ONE deadline (the sample's total timeout), bounded body
+ * reads, and every network problem returned as a Failure, never thrown.
+ */
+import { performance } from "node:perf_hooks";
+import { Agent, request } from "undici";
+import type { SampleOptions } from "../kind.ts";
+import type { Failure, Phase, TlsProblem } from "../result.ts";
+
+export interface ApiRequest {
+  method?: "GET" | "POST" | "DELETE";
+  url: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+export interface ApiResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+  /** Milliseconds from the start of the session to this response's headers. */
+  firstByteMs: number;
+}
+
+export type ApiOutcome = { ok: true; response: ApiResponse } | { ok: false; failure: Failure };
+
+export interface ApiSession {
+  request(req: ApiRequest): Promise<ApiOutcome>;
+  /** Milliseconds since the session opened. */
+  elapsed(): number;
+  close(): Promise<void>;
+}
+
+const DNS_CODES = new Set(["ENOTFOUND", "EAI_AGAIN", "EAI_FAIL", "EAI_NONAME", "EAI_NODATA"]);
+const RESET_CODES = new Set(["ECONNRESET", "EPIPE", "UND_ERR_SOCKET", "ECONNABORTED", "UND_ERR_RES_CONTENT_LENGTH_MISMATCH"]);
+const TLS_CODES: Record<string, TlsProblem> = {
+  CERT_HAS_EXPIRED: "expired",
+  CERT_NOT_YET_VALID: "not-yet-valid",
+  DEPTH_ZERO_SELF_SIGNED_CERT: "self-signed",
+  SELF_SIGNED_CERT_IN_CHAIN: "self-signed",
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: "untrusted",
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: "untrusted",
+  ERR_TLS_CERT_ALTNAME_INVALID: "hostname",
+};
+
+export function openSession(opts: SampleOptions): ApiSession {
+  const start = performance.now();
+  const elapsed = () => Math.round(performance.now() - start);
+  const agent = new Agent({ connect: { timeout: opts.connectTimeoutMs }, pipelining: 0 });
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), opts.timeoutMs);
+  const onCancel = () => deadline.abort();
+  if (opts.signal?.aborted) onCancel();
+  opts.signal?.addEventListener("abort", onCancel, { once: true });
+
+  return {
+    elapsed,
+    async request(req) {
+      // Connect timeouts carry undici's own code; anything else before the headers is "firstByte".
+      let phase: Phase = "firstByte";
+      const url = new URL(req.url);
+      try {
+        const res = await request(url, {
+          dispatcher: agent,
+          method: req.method ?? "GET",
+          headers: req.headers ?? {},
+          body: req.body ?? null,
+          signal: deadline.signal,
+          // The deadline covers the whole exchange; undici's own timers would only muddy the phase.
+          headersTimeout: 0,
+          bodyTimeout: 0,
+        });
+        phase = "body";
+        const firstByteMs = elapsed();
+        const chunks: Buffer[] = [];
+        let size = 0;
+        for await (const chunk of res.body) {
+          size += (chunk as Buffer).length;
+          if (size > opts.maxBodyBytes) {
+            res.body.destroy();
+            return { ok: false, failure: { kind: "body-too-large", limitBytes: opts.maxBodyBytes } };
+          }
+          chunks.push(chunk as Buffer);
+        }
+        return { ok: true, response: { status: res.statusCode, headers: res.headers, text: Buffer.concat(chunks).toString("utf8"), firstByteMs } };
+      } catch (error) {
+        if (deadline.signal.aborted) {
+          return { ok: false, failure: { kind: "timeout", phase, afterMs: elapsed() } };
+        }
+        return { ok: false, failure: networkFailure(error, phase, `${url.hostname}:${url.port || (url.protocol === "https:" ? 443 : 80)}`, elapsed()) };
+      }
+    },
+    async close() {
+      clearTimeout(timer);
+      opts.signal?.removeEventListener("abort", onCancel);
+      await agent.destroy();
+    },
+  };
+}
+
+export function networkFailure(error: unknown, phase: Phase, address: string, afterMs: number): Failure {
+  const code = errorCode(error);
+  const message = error instanceof Error ? error.message : String(error);
+  if (code === "UND_ERR_CONNECT_TIMEOUT" || code === "ETIMEDOUT") return { kind: "timeout", phase: "connect", afterMs };
+  if (code === "ECONNREFUSED") return { kind: "refused", address };
+  if (code && DNS_CODES.has(code)) return { kind: "dns", code, host: address.replace(/:\d+$/, "") };
+  const tls = code ? TLS_CODES[code] : undefined;
+  if (tls) return { kind: "tls", problem: tls, detail: `${code}: ${message}` };
+  if (code && RESET_CODES.has(code)) return { kind: "reset", phase };
+  if (code?.startsWith("HPE_")) return { kind: "protocol", detail: `${code}: ${message}` };
+  return { kind: "network", code: code ?? (error instanceof Error ? error.name : "UNKNOWN"), detail: message };
+}
+
+/** The first `code` along the cause chain (undici sometimes wraps the socket's error). */
+function errorCode(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; e && depth < 5; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string") return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+export function header(res: ApiResponse, name: string): string | undefined {
+  const v = res.headers[name.toLowerCase()];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** Parses a JSON body; `what` names the answer in the failure ("Prometheus answer"). */
+export function parseJson(text: string, what: string): { value: unknown } | { failure: Failure } {
+  try {
+    return { value: JSON.parse(text) as unknown };
+  } catch (error) {
+    const snippet = text.length > 80 ? `${text.slice(0, 80)}…` : text;
+    return { failure: { kind: "invalid-json", detail: `${what}: ${(error as Error).message} in ${JSON.stringify(snippet)}` } };
+  }
+}
+
+/** 401 and 403 mean our credentials were refused (a rotated token): inconclusive, not down. */
+export function authFailure(res: ApiResponse, what: string): Failure | undefined {
+  if (res.status !== 401 && res.status !== 403) return undefined;
+  const hint = res.status === 401 ? "the token was refused; was it rotated? update the secret" : "the token lacks permission";
+  return { kind: "auth", status: res.status, detail: `${what}: ${hint}` };
+}
