@@ -1,0 +1,179 @@
+import { GitHub, getOctokitOptions } from "@actions/github/lib/utils";
+import { retry } from "@octokit/plugin-retry";
+import { throttling } from "@octokit/plugin-throttling";
+import Bottleneck from "bottleneck";
+import { explainGitHubError } from "./errors.ts";
+import { parseRepository, type Issue, type IssueComment, type IssuesApi } from "./types.ts";
+
+/**
+ * The real client: @actions/github's Octokit with the throttling and retry plugins, an explicit
+ * timeout on every attempt, and errors that say what to change. Everything it needs is passed in
+ * (the entry reads GITHUB_TOKEN / GITHUB_REPOSITORY / GITHUB_API_URL), nothing at module scope.
+ */
+export interface GitHubClientOptions {
+  token: string;
+  /** "owner/name", as in GITHUB_REPOSITORY. */
+  repository: string;
+  /** GITHUB_API_URL; GitHub Enterprise Server and tests point it elsewhere. */
+  apiUrl?: string;
+  /** Per attempt. */
+  timeoutMs?: number;
+  retries?: number;
+  /** Multiplies the retry plugin's backoff and GitHub's Retry-After seconds (1000 = real seconds). */
+  retryUnitMs?: number;
+  /** A secondary rate limit asking to wait longer than this (seconds) fails the call instead. */
+  maxRetryAfter?: number;
+  /** GitHub asks integrations to space mutations by about a second (content creation: three). */
+  writeSpacingMs?: number;
+  log?: (line: string) => void;
+}
+
+const PER_PAGE = 100;
+
+export function createGitHubClient(options: GitHubClientOptions): IssuesApi {
+  if (!options.token) {
+    throw new Error("GITHUB_TOKEN is empty; pass the workflow token (`env: GITHUB_TOKEN: ${{ github.token }}`) or use --dry-run");
+  }
+  const repo = parseRepository(options.repository);
+  const repoName = `${repo.owner}/${repo.repo}`;
+  const log = options.log ?? (() => {});
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  const maxRetryAfter = options.maxRetryAfter ?? 60;
+  const unit = options.retryUnitMs ?? 1_000;
+  const spacing = options.writeSpacingMs ?? 1_000;
+  const Octokit = GitHub.plugin(throttling, retry);
+  const octokit = new Octokit(
+    getOctokitOptions(options.token, {
+      baseUrl: (options.apiUrl ?? "https://api.github.com").replace(/\/+$/, ""),
+      request: { fetch: timedFetch(timeoutMs) },
+      retry: { retries: options.retries ?? 3, retryAfterBaseValue: unit },
+      log: { debug: () => {}, info: () => {}, warn: (m: string) => log(`github: ${m}`), error: (m: string) => log(`github: ${m}`) },
+      throttle: {
+        retryAfterBaseValue: unit,
+        // A private write limiter: the plugin's default is shared by every client in the process.
+        write: new Bottleneck.Group({ maxConcurrent: 1, minTime: spacing }),
+        // Creating issues and comments notifies people; the plugin spaces those three times wider.
+        notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: spacing * 3 }),
+        onRateLimit: (after: number, o: { method: string; url: string }, _k: unknown, count: number) =>
+          wait("rate limit", after, o, count),
+        onSecondaryRateLimit: (after: number, o: { method: string; url: string }, _k: unknown, count: number) =>
+          wait("secondary rate limit", after, o, count),
+      },
+    }),
+  );
+
+  function wait(kind: string, after: number, o: { method: string; url: string }, count: number): boolean {
+    const retrying = count < 2 && after <= maxRetryAfter;
+    log(`github: ${kind} on ${o.method} ${o.url}; ${retrying ? `retrying after ${after}s` : "giving up for this run"}`);
+    return retrying;
+  }
+
+  async function call<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      throw explainGitHubError(error, operation, repoName);
+    }
+  }
+
+  // POSTs that create things are not retried blindly: a lost answer may hide a success, and the
+  // tracker's marker search (next call or next run) finishes them exactly once instead.
+  const once = { request: { retries: 0 } };
+
+  return {
+    repo,
+    listIssues: (filter) =>
+      call("list issues", async () => {
+        const items = await octokit.paginate(octokit.rest.issues.listForRepo, {
+          ...repo,
+          state: filter.state,
+          ...(filter.labels?.length ? { labels: filter.labels.join(",") } : {}),
+          per_page: PER_PAGE,
+        });
+        return items.filter((i) => !i.pull_request).map(toIssue);
+      }),
+    getIssue: (number) =>
+      call(`get issue #${number}`, async () => {
+        try {
+          const { data } = await octokit.rest.issues.get({ ...repo, issue_number: number });
+          return toIssue(data);
+        } catch (error) {
+          const status = (error as { status?: number }).status;
+          if (status === 404 || status === 410) return null;
+          throw error;
+        }
+      }),
+    createIssue: (issue) =>
+      call("create issue", async () => {
+        const { data } = await octokit.rest.issues.create({ ...repo, ...issue, ...once });
+        return toIssue(data);
+      }),
+    updateIssue: (number, u) =>
+      call(`update issue #${number}`, async () => {
+        const { data } = await octokit.rest.issues.update({
+          ...repo,
+          issue_number: number,
+          ...(u.title !== undefined ? { title: u.title } : {}),
+          ...(u.body !== undefined ? { body: u.body } : {}),
+          ...(u.labels !== undefined ? { labels: u.labels } : {}),
+          ...(u.assignees !== undefined ? { assignees: u.assignees } : {}),
+          ...(u.state !== undefined ? { state: u.state } : {}),
+          ...(u.stateReason !== undefined ? { state_reason: u.stateReason } : {}),
+        });
+        return toIssue(data);
+      }),
+    listComments: (number) =>
+      call(`list comments of #${number}`, async () => {
+        const items = await octokit.paginate(octokit.rest.issues.listComments, { ...repo, issue_number: number, per_page: PER_PAGE });
+        return items.map(toComment);
+      }),
+    createComment: (number, body) =>
+      call(`comment on #${number}`, async () => {
+        const { data } = await octokit.rest.issues.createComment({ ...repo, issue_number: number, body, ...once });
+        return toComment(data);
+      }),
+    addAssignees: (number, assignees) =>
+      call(`assign #${number}`, async () => {
+        await octokit.rest.issues.addAssignees({ ...repo, issue_number: number, assignees });
+      }),
+  };
+}
+
+function timedFetch(timeoutMs: number): typeof fetch {
+  return (input, init) => {
+    const signals = [AbortSignal.timeout(timeoutMs), ...(init?.signal ? [init.signal] : [])];
+    return fetch(input, { ...init, signal: AbortSignal.any(signals) });
+  };
+}
+
+interface RawIssue {
+  number: number;
+  title: string;
+  body?: string | null;
+  state: string;
+  state_reason?: string | null;
+  labels: Array<string | { name?: string }>;
+  assignees?: Array<{ login: string }> | null;
+  html_url: string;
+  created_at: string;
+  closed_at: string | null;
+}
+
+function toIssue(raw: RawIssue): Issue {
+  return {
+    number: raw.number,
+    title: raw.title,
+    body: raw.body ?? "",
+    state: raw.state === "closed" ? "closed" : "open",
+    stateReason: raw.state_reason ?? null,
+    labels: raw.labels.map((l) => (typeof l === "string" ? l : (l.name ?? ""))).filter(Boolean),
+    assignees: (raw.assignees ?? []).map((a) => a.login),
+    url: raw.html_url,
+    createdAt: raw.created_at,
+    closedAt: raw.closed_at,
+  };
+}
+
+function toComment(raw: { id: number; body?: string; created_at: string }): IssueComment {
+  return { id: raw.id, body: raw.body ?? "", createdAt: raw.created_at };
+}

@@ -1,0 +1,36 @@
+/**
+ * Turns GitHub's 401/403/404/410/422 answers into messages that say what to change. A secondary
+ * rate limit is a 403 too, but it means "wait", not "grant a permission".
+ */
+export interface HttpLikeError {
+  status?: number;
+  message?: string;
+  response?: { headers?: Record<string, string | undefined> };
+}
+
+export function explainGitHubError(error: unknown, operation: string, repo: string): Error {
+  const e = (error ?? {}) as HttpLikeError;
+  const status = typeof e.status === "number" ? e.status : undefined;
+  const detail = e.message ? `: ${e.message}` : "";
+  const where = `GitHub ${operation} on ${repo}`;
+  let message: string;
+  if (status === 401) {
+    message = `${where} was refused (401 Bad credentials). Set GITHUB_TOKEN to a valid token; in a workflow pass \`\${{ github.token }}\` (or \`secrets.GITHUB_TOKEN\`) to the step's env`;
+  } else if (status === 403 && /rate limit/i.test(e.message ?? "")) {
+    const after = e.response?.headers?.["retry-after"];
+    message = `${where} hit GitHub's rate limit (403${after ? `, Retry-After ${after}s` : ""}); the next run finishes what this one could not`;
+  } else if (status === 403) {
+    message = `${where} was forbidden (403${detail}). The workflow needs \`permissions: issues: write\` (and the token must be allowed to write to ${repo})`;
+  } else if (status === 404) {
+    message = `${where} answered 404 Not Found. Check GITHUB_REPOSITORY (${repo}), that the token can see it (\`permissions: issues: write\`), and that issues are enabled in the repository settings`;
+  } else if (status === 410) {
+    message = `${where} answered 410 Gone: issues are disabled for ${repo} or the issue was deleted; enable issues in the repository settings`;
+  } else if (status === 422) {
+    message = `${where} was rejected as invalid (422${detail})`;
+  } else if (e instanceof Error && (e.name === "AbortError" || e.name === "TimeoutError")) {
+    message = `${where} timed out; the next run retries it`;
+  } else {
+    message = `${where} failed (${status ?? "no answer"}${detail}); the next run retries it`;
+  }
+  return new Error(message, { cause: error });
+}
