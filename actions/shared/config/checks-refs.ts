@@ -55,18 +55,25 @@ export function checkSecretRefs(config: OpsConfig, out: Out): void {
       }
     }
   });
-  const logins: Array<[string, PathSegment[]]> = [];
+  checkLogins(config, out);
+}
+
+/** Placeholders (REPLACE_WITH_…) and typos in GitHub logins: one warning per distinct value. */
+function checkLogins(config: OpsConfig, out: Out): void {
+  const places = new Map<string, PathSegment[][]>();
+  const add = (login: string, path: PathSegment[]) => places.set(login, [...(places.get(login) ?? []), path]);
+  config.services.forEach((s, i) => s.owners.forEach((m, j) => add(m, ["services", i, "owners", j])));
   config.incidents.escalation.forEach((l, i) => {
-    l.mention.forEach((m, j) => logins.push([m, ["incidents", "escalation", i, "mention", j]]));
-    l.assign.forEach((m, j) => logins.push([m, ["incidents", "escalation", i, "assign", j]]));
+    l.mention.forEach((m, j) => add(m, ["incidents", "escalation", i, "mention", j]));
+    l.assign.forEach((m, j) => add(m, ["incidents", "escalation", i, "assign", j]));
   });
   for (const [env, e] of Object.entries(config.environments)) {
-    e.reviewers.forEach((m, j) => logins.push([m, ["environments", env, "reviewers", j]]));
+    e.reviewers.forEach((m, j) => add(m, ["environments", env, "reviewers", j]));
   }
-  for (const [login, path] of logins) {
-    if (!LOGIN.test(login)) {
-      out.warnings.push(problem(path, "a GitHub login", JSON.stringify(login), "replace the placeholder with a real login"));
-    }
+  for (const [login, paths] of places) {
+    if (LOGIN.test(login)) continue;
+    const more = paths.length > 1 ? ` (also at ${paths.slice(1).map(formatPath).join(", ")})` : "";
+    out.warnings.push(problem(paths[0]!, "a GitHub login", JSON.stringify(login), `replace the placeholder with a real login${more}`));
   }
 }
 
