@@ -73,8 +73,14 @@ export const IncidentState = z.object({
   severity: z.enum(SEVERITIES),
   status: Status,
   openedAt: Iso,
+  /** When the failure began (the failing status's `since`); durations are measured from here. */
+  startedAt: Iso.optional(),
+  /** First good run of the current recovery; the incident closes after `closeAfter` of them. */
+  recoveredAt: Iso.optional(),
   closedAt: Iso.optional(),
   closedBy: z.enum(["automation", "human"]).optional(),
+  /** Closed by a human while still failing: not reopened until the service has recovered once. */
+  awaitingRecovery: z.boolean().optional(),
   record: z.string().optional(),
   escalationLevel: z.number().int().default(1),
   lastReminderAt: Iso.optional(),

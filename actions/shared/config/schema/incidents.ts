@@ -13,6 +13,12 @@ export const EscalationLevel = z.strictObject({
   assign: z.array(z.string()).default([]),
 });
 
+/** The post-launch support plan: P0 unresolved 30 minutes → Level 2, 1 hour → Level 3. */
+export const DEFAULT_ESCALATION: Array<z.input<typeof EscalationLevel>> = [
+  { after: "30m", level: 2, name: "Engineering Lead", severities: ["P0"] },
+  { after: "1h", level: 3, name: "Manager", severities: ["P0"] },
+];
+
 export const Incidents = z.strictObject({
   enabled: z.boolean().default(true),
   /** A degraded service opens an incident once degraded this long (runbook: Level 1 → 2 after 15 min). */
@@ -24,7 +30,9 @@ export const Incidents = z.strictObject({
   /** Failing again within this window after closing reopens the same issue. */
   flapWindow: Duration.default(3_600_000),
   labels: z.array(z.string()).default(["incident"]),
-  escalation: z.array(EscalationLevel).default([]),
+  /** Consecutive failing runs before an incident opens (1: as soon as the evaluation confirms). */
+  openAfter: z.number().int().min(1).default(1),
+  escalation: z.array(EscalationLevel).default(DEFAULT_ESCALATION.map((l) => EscalationLevel.parse(l))),
 });
 
 const Weekday = z.enum(["mon", "tue", "wed", "thu", "fri", "sat", "sun"]);
@@ -59,7 +67,13 @@ export const Notifications = z.strictObject({
       alerts: SecretString.optional(),
     })
     .default({}),
-  pagerduty: z.strictObject({ routingKey: SecretString }).optional(),
+  pagerduty: z
+    .strictObject({
+      routingKey: SecretString,
+      /** Events API v2 endpoint; override for a PagerDuty-compatible receiver. */
+      url: z.string().url().default("https://events.pagerduty.com/v2/enqueue"),
+    })
+    .optional(),
   /** Where each severity goes (runbooks: P0/P1 emergency + PagerDuty, P2/P3 alerts). */
   routes: z
     .strictObject({ P0: z.array(Route), P1: z.array(Route), P2: z.array(Route), P3: z.array(Route) })

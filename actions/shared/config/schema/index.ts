@@ -61,15 +61,8 @@ export const OpsConfig = z.strictObject({
   }),
   services: z.array(Service).min(1),
   groups: z.array(Group).default([]),
-  incidents: Incidents.default({
-    enabled: true,
-    degradedAfter: 900_000,
-    closeAfter: 2,
-    reminderEvery: 3_600_000,
-    flapWindow: 3_600_000,
-    labels: ["incident"],
-    escalation: [],
-  }),
+  // Parsed, so the incident defaults (escalation levels from the support plan) live in one place.
+  incidents: Incidents.default(() => Incidents.parse({})),
   notifications: Notifications.default({
     slack: {},
     routes: {
