@@ -13,6 +13,8 @@ export interface ApiRequest {
   url: string;
   headers?: Record<string, string>;
   body?: string;
+  /** Stop reading once this holds for the text so far (an SSE stream the server keeps open). */
+  stopWhen?: (text: string) => boolean;
 }
 
 export interface ApiResponse {
@@ -73,7 +75,8 @@ export function openSession(opts: SampleOptions): ApiSession {
         });
         phase = "body";
         const firstByteMs = elapsed();
-        const chunks: Buffer[] = [];
+        const decoder = new TextDecoder();
+        let text = "";
         let size = 0;
         for await (const chunk of res.body) {
           size += (chunk as Buffer).length;
@@ -81,9 +84,14 @@ export function openSession(opts: SampleOptions): ApiSession {
             res.body.destroy();
             return { ok: false, failure: { kind: "body-too-large", limitBytes: opts.maxBodyBytes } };
           }
-          chunks.push(chunk as Buffer);
+          text += decoder.decode(chunk as Buffer, { stream: true });
+          if (req.stopWhen?.(text)) {
+            res.body.destroy();
+            break;
+          }
         }
-        return { ok: true, response: { status: res.statusCode, headers: res.headers, text: Buffer.concat(chunks).toString("utf8"), firstByteMs } };
+        text += decoder.decode();
+        return { ok: true, response: { status: res.statusCode, headers: res.headers, text, firstByteMs } };
       } catch (error) {
         if (deadline.signal.aborted) {
           return { ok: false, failure: { kind: "timeout", phase, afterMs: elapsed() } };
