@@ -5,6 +5,7 @@ import type { ProbeKind, ProbeKinds, SampleOptions } from "./kind.ts";
 import { defaultKinds } from "./kinds.ts";
 import { createLimiter, unlimited, type Limiter } from "./limit.ts";
 import { INCONCLUSIVE, type Failure, type ProbeResult, type Sample } from "./result.ts";
+import { scrubFailure, scrubSample } from "./redact.ts";
 import { summarizeSamples } from "./stats.ts";
 
 export interface ProbeFleetInput {
@@ -71,7 +72,7 @@ export async function probeService(input: ProbeServiceInput): Promise<ProbeResul
       metrics: summarizeSamples(clean),
     };
     if (inconclusive) {
-      result.inconclusive = scrub(inconclusive, redactor);
+      result.inconclusive = scrubFailure(inconclusive, redactor);
       if (!samples.length) result.metrics.lastFailure = result.inconclusive;
     }
     return result;
@@ -150,17 +151,4 @@ function inconclusiveOf(samples: readonly Sample[]): Failure | undefined {
   const failures = samples.map((s) => s.failure);
   if (!failures.every((f) => f && INCONCLUSIVE.has(f.kind))) return undefined;
   return failures[failures.length - 1];
-}
-
-function scrubSample(sample: Sample, redactor: Redactor): Sample {
-  const out: Sample = { ...sample };
-  if (sample.failure) out.failure = scrub(sample.failure, redactor);
-  if (sample.warning !== undefined) out.warning = redactor.scrub(sample.warning);
-  if (sample.series) out.series = sample.series.map((s) => ({ ...s, labels: scrub(s.labels, redactor) }));
-  return out;
-}
-
-/** Every string field of a flat record, scrubbed of secret values. */
-function scrub<T extends object>(value: T, redactor: Redactor): T {
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, typeof v === "string" ? redactor.scrub(v) : v])) as T;
 }

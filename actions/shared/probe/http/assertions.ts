@@ -36,7 +36,7 @@ export function checkBody(text: string, expect: Expect): Failure | undefined {
   try {
     doc = JSON.parse(text);
   } catch (error) {
-    return { kind: "invalid-json", detail: error instanceof Error ? clip(error.message) : "unparseable body" };
+    return { kind: "invalid-json", detail: notJson(text, error) };
   }
   for (const assertion of expect.json) {
     const failure = checkJson(doc, assertion);
@@ -86,11 +86,22 @@ const COMPARE = {
   gte: (v: number, b: number) => v >= b,
 } as const;
 
-/** A value as it would appear in JSON, cut short: failure lines must stay one readable line. */
+/**
+ * A value as it would appear in JSON. Never shortened here: a cut through a secret would leave a
+ * prefix the redactor cannot recognise; the engine scrubs first, then shortens.
+ */
 function show(v: unknown): string {
-  return clip(v === undefined ? "undefined" : JSON.stringify(v));
+  return v === undefined ? "undefined" : JSON.stringify(v);
 }
 
-function clip(s: string, max = 120): string {
-  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+/**
+ * Why a body is not JSON, without quoting it: V8's message quotes the body's first characters,
+ * which may be the start of an echoed token.
+ */
+function notJson(text: string, error: unknown): string {
+  if (text.trim() === "") return "the body is empty";
+  const first = text.trimStart()[0]!;
+  const cut = error instanceof Error && /end of (JSON )?input/i.test(error.message);
+  const hint = first === "<" ? ", it looks like HTML" : cut ? ", it ends too early" : "";
+  return `${text.length} characters starting with ${JSON.stringify(first)}${hint}`;
 }

@@ -65,8 +65,21 @@ export async function exchange(agent: Agent, probe: HttpProbeConfig, headers: Re
   }
 }
 
-/** Enough of a URL to follow a chain in one line; query strings may hold tokens, so they go. */
+/**
+ * Enough of a URL to follow a chain in one line. Query strings may hold tokens, so they go; the
+ * path is shown decoded, so a secret in it has its plain form, the one the redactor knows.
+ */
 function shortUrl(href: string): string {
   const u = new URL(href);
-  return `${u.host}${u.pathname}${u.search ? "?…" : ""}`;
+  return `${u.host}${safeDecode(u.pathname)}${u.search ? "?…" : ""}`;
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch (error) {
+    // A malformed escape (e.g. "%zz") has no decoded form; show it as it came.
+    void error;
+    return text;
+  }
 }
