@@ -1,0 +1,89 @@
+import { readdir, readFile } from "node:fs/promises";
+import { SEVERITIES, type Severity } from "../shared/status.ts";
+import { paths } from "../shared/store/files.ts";
+import type { Latest } from "../shared/store/latest-schema.ts";
+
+/**
+ * Incidents for the weekly report: the records in `incidents/*.md` (kept after their issue is
+ * closed) merged with the incidents in latest.json (which win where both know one). Records are
+ * read loosely — labelled lines such as "**Severity**: P1", "**Start**: 2026-11-21T10:00:00Z",
+ * "**Duration**: <start> to <end>" — because humans edit them.
+ */
+export interface IncidentFact {
+  id: string;
+  subject: string;
+  kind?: string;
+  severity?: Severity;
+  openedAt?: number;
+  closedAt?: number;
+  number?: number;
+  url?: string;
+}
+
+const TIME = /\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2}| ?UTC)?/g;
+
+export function parseIncidentRecord(name: string, text: string): IncidentFact {
+  const fact: IncidentFact = { id: name, subject: name.replace(/\.md$/, "").replace(/^\d{4}-\d{2}-\d{2}-/, "") };
+  for (const line of text.split("\n")) {
+    const label = /^\s*(?:[-*]\s*)?\*\*([^*]+)\*\*:?\s*(.*)$/.exec(line);
+    if (!label) continue;
+    const key = label[1]!.replace(/:$/, "").trim().toLowerCase();
+    const value = label[2]!;
+    const times = [...value.matchAll(TIME)].map((m) => toMs(m[0]));
+    if (key === "severity") {
+      const sev = /\bP[0-3]\b/.exec(value)?.[0];
+      if (sev && (SEVERITIES as readonly string[]).includes(sev)) fact.severity = sev as Severity;
+    } else if (["start", "started", "opened", "began"].includes(key) && times[0] !== undefined) fact.openedAt = times[0];
+    else if (["end", "ended", "resolved", "closed"].includes(key) && times[0] !== undefined) fact.closedAt = times[0];
+    else if (key === "duration" && times.length >= 1) {
+      fact.openedAt ??= times[0];
+      if (times[1] !== undefined) fact.closedAt ??= times[1];
+    } else if (key === "issue" || key === "tracking") {
+      const n = /#(\d+)|issues\/(\d+)/.exec(value);
+      if (n) fact.number = Number(n[1] ?? n[2]);
+      const url = /https:\/\/\S+?(?=[)\s]|$)/.exec(value);
+      if (url) fact.url = url[0];
+    } else if (key === "service") fact.subject = value.replace(/[`*]/g, "").trim() || fact.subject;
+  }
+  return fact;
+}
+
+function toMs(text: string): number | undefined {
+  const t = Date.parse(text.replace(" UTC", "Z").replace(" ", "T"));
+  return Number.isNaN(t) ? undefined : t;
+}
+
+export async function readIncidentFacts(dataDir: string, latest: Latest | undefined): Promise<{ facts: IncidentFact[]; problems: string[] }> {
+  const dir = paths.incidentsDir(dataDir);
+  const problems: string[] = [];
+  let names: string[] = [];
+  try {
+    names = (await readdir(dir)).filter((n) => n.endsWith(".md")).sort();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") problems.push(`cannot list ${dir}: ${(e as Error).message}`);
+  }
+  const byKey = new Map<string, IncidentFact>();
+  for (const name of names) {
+    const fact = parseIncidentRecord(name, await readFile(`${dir}/${name}`, "utf8"));
+    if (fact.openedAt === undefined) problems.push(`incidents/${name}: no start time found (expected a "**Start**:" line)`);
+    byKey.set(fact.number !== undefined ? `#${fact.number}` : name, fact);
+  }
+  for (const i of Object.values(latest?.incidents ?? {})) {
+    const key = i.number !== undefined ? `#${i.number}` : i.record ? i.record.split("/").pop()! : i.key;
+    const prior = byKey.get(key) ?? (i.record ? byKey.get(i.record.split("/").pop()!) : undefined);
+    if (prior && prior !== byKey.get(key)) byKey.delete(prior.id);
+    byKey.set(key, {
+      ...prior,
+      id: key,
+      subject: i.subject,
+      kind: i.kind,
+      severity: i.severity,
+      openedAt: Date.parse(i.openedAt),
+      ...(i.closedAt && { closedAt: Date.parse(i.closedAt) }),
+      ...(i.number !== undefined && { number: i.number }),
+      ...(i.url && { url: i.url }),
+    });
+  }
+  const facts = [...byKey.values()].sort((a, b) => (a.openedAt ?? 0) - (b.openedAt ?? 0) || a.id.localeCompare(b.id));
+  return { facts, problems };
+}

@@ -1,0 +1,139 @@
+import type { OpsConfig } from "../shared/config/schema/index.ts";
+import type { Status } from "../shared/status.ts";
+import { availability, totalOf } from "../shared/store/durations.ts";
+import { meanOf, quantile } from "../shared/store/histogram.ts";
+import type { IncidentState, Latest } from "../shared/store/latest-schema.ts";
+import { BUDGET_WINDOW_MS, errorBudget, latencyObjective, objectiveOf, type Budget, type LatencyResult, type Objective } from "./slo.ts";
+import type { HistoryView } from "./uptime.ts";
+
+/**
+ * Everything the reports show, computed once from config + latest.json + history + the report
+ * time. The renderers (status.ts, updates.ts, badges.ts, …) only format it.
+ */
+export const HOUR = 3_600_000;
+export const DAY = 86_400_000;
+
+export interface ServiceModel {
+  id: string;
+  name: string;
+  environment: string;
+  criticality: string;
+  status: Status;
+  reason: string;
+  since?: string;
+  checkedAt?: string;
+  successRate?: number;
+  incident?: IncidentState;
+  uptime: { h24?: number; d7?: number; d30?: number };
+  /** Share of the 30 days with a known status (0–1). */
+  coverage30: number;
+  p50h24?: number;
+  p95h24?: number;
+  meanh24?: number;
+  objective: Objective;
+  budget: Budget;
+  latencySlo?: LatencyResult;
+}
+
+export interface GroupModel {
+  id: string;
+  name: string;
+  environment: string;
+  status: Status;
+  operational?: number;
+  total: number;
+  reason: string;
+}
+
+export type Overall = "operational" | "degraded" | "partial" | "major" | "nodata";
+
+export interface ReportModel {
+  title: string;
+  now: number;
+  services: ServiceModel[];
+  groups: GroupModel[];
+  overall: Overall;
+  openIncidents: IncidentState[];
+  notes: string[];
+}
+
+export function buildModel(config: OpsConfig, latest: Latest | undefined, view: HistoryView, now: number): ReportModel {
+  const notes: string[] = [];
+  const openIncidents = Object.values(latest?.incidents ?? {})
+    .filter((i) => i.state === "open")
+    .sort((a, b) => a.openedAt.localeCompare(b.openedAt) || a.key.localeCompare(b.key));
+  const services = config.services.map((svc): ServiceModel => {
+    const state = latest?.services[svc.id];
+    const d1 = view.window(svc.id, now - DAY, now);
+    const d7 = view.window(svc.id, now - 7 * DAY, now);
+    const d30 = view.window(svc.id, now - BUDGET_WINDOW_MS, now);
+    const objective = objectiveOf(svc, config);
+    const known30 = d30.ms.up + d30.ms.degraded + d30.ms.down + d30.ms.maintenance;
+    const model: ServiceModel = {
+      id: svc.id,
+      name: svc.name,
+      environment: svc.environment,
+      criticality: svc.criticality,
+      status: state?.status ?? "unknown",
+      reason: state ? state.reason : "not checked yet",
+      uptime: { h24: availability(d1.ms), d7: availability(d7.ms), d30: availability(d30.ms) },
+      coverage30: known30 / Math.max(1, totalOf(d30.ms)),
+      p50h24: quantile(d1.hist, 0.5),
+      p95h24: quantile(d1.hist, 0.95),
+      meanh24: meanOf(d1.hist),
+      objective,
+      budget: errorBudget(d30, objective.availability),
+    };
+    const latencySlo = latencyObjective(d30, objective.latency);
+    if (latencySlo) model.latencySlo = latencySlo;
+    if (state) Object.assign(model, { since: state.since, checkedAt: state.checkedAt, successRate: state.metrics.count ? state.metrics.successRate : undefined });
+    const incident = openIncidents.find((i) => i.key === `service:${svc.id}`) ?? openIncidents.find((i) => i.subject === svc.id);
+    if (incident) model.incident = incident;
+    if (!state) notes.push(`${svc.name}: no result in latest.json yet (added recently?).`);
+    else if (model.coverage30 < 0.999 && totalOf(d30.ms) > 0) {
+      notes.push(`${svc.name}: status known for ${(model.coverage30 * 100).toFixed(1)}% of the last 30 days; the rest is unknown (gaps, missing days, or added since).`);
+    }
+    return model;
+  });
+  const groups = config.groups.map((g): GroupModel => {
+    const state = latest?.groups[g.id];
+    const base = { id: g.id, name: g.name, environment: g.environment, total: g.members.length };
+    return state
+      ? { ...base, status: state.status, operational: state.operational, total: state.total, reason: state.reason }
+      : { ...base, status: "unknown", reason: "not checked yet" };
+  });
+  const configured = new Set(config.services.map((s) => s.id));
+  const removed = view.ids().filter((id) => !configured.has(id));
+  if (removed.length) notes.push(`History also holds services no longer configured, left out: ${removed.join(", ")}.`);
+  const missing = view.missingDays(now - BUDGET_WINDOW_MS, now);
+  if (missing.length) notes.push(`No history at all for ${missing.length} day(s) of the last 30: ${summarizeDays(missing)}; that time counts as unknown.`);
+  if (view.problems.length) {
+    const shown = view.problems.slice(0, 5).join("; ");
+    notes.push(`Skipped ${view.problems.length} unreadable history line(s): ${shown}${view.problems.length > 5 ? "; …" : ""}.`);
+  }
+  return { title: config.title, now, services, groups, overall: overallOf(config, services, groups), openIncidents, notes };
+}
+
+function overallOf(config: OpsConfig, services: ServiceModel[], groups: GroupModel[]): Overall {
+  const checked = services.filter((s) => s.checkedAt);
+  if (checked.length === 0) return "nodata";
+  const down = services.filter((s) => s.status === "down");
+  const criticalDown = down.some((s) => s.criticality === "critical");
+  const groupCriticalDown = groups.some((g) => g.status === "down" && config.groups.find((c) => c.id === g.id)?.criticality === "critical");
+  if (criticalDown || groupCriticalDown || down.length * 2 >= services.length) return "major";
+  if (down.length || groups.some((g) => g.status === "down")) return "partial";
+  if (services.some((s) => s.status === "degraded") || groups.some((g) => g.status === "degraded")) return "degraded";
+  return "operational";
+}
+
+/** "2026-11-01 – 2026-11-03, 2026-11-09" */
+export function summarizeDays(days: string[]): string {
+  const runs: string[][] = [];
+  for (const d of days) {
+    const last = runs[runs.length - 1];
+    const prev = last?.[last.length - 1];
+    if (last && prev && Date.parse(d) - Date.parse(prev) === DAY) last.push(d);
+    else runs.push([d]);
+  }
+  return runs.map((r) => (r.length === 1 ? r[0] : `${r[0]} – ${r[r.length - 1]}`)).join(", ");
+}

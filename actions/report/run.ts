@@ -1,0 +1,146 @@
+import { readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
+import type { Clock } from "../shared/clock.ts";
+import type { OpsConfig } from "../shared/config/schema/index.ts";
+import { type Log, writeFileAtomic } from "../shared/store/files.ts";
+import type { Latest } from "../shared/store/latest-schema.ts";
+import { badgesFor } from "./badges.ts";
+import { serviceCharts } from "./charts.ts";
+import { nextRun, parseCron } from "./cron.ts";
+import { renderDaily } from "./daily.ts";
+import { readIncidentFacts } from "./incidents-read.ts";
+import { buildModel, DAY } from "./model.ts";
+import { hasReadmeMarkers, updateReadmeSection } from "./readme-section.ts";
+import { isoWeek, latestDailySlot, latestWeeklySlot, nextDailySlot, slotName } from "./schedule.ts";
+import { burnRateAlerts, burnRules, type BudgetAlert } from "./slo.ts";
+import { overallLine, renderStatus, statusTables } from "./status.ts";
+import { buildSummary, type SummaryPart } from "./summary.ts";
+import { renderUpdate } from "./updates.ts";
+import { loadHistoryView } from "./uptime.ts";
+import { renderWeekly } from "./weekly.ts";
+
+export interface ReportInput {
+  config: OpsConfig;
+  latest: Latest | undefined;
+  dataDir: string;
+  clock: Clock;
+  log: Log;
+  /** Write the update, daily and weekly reports of the latest slots even if their files exist. */
+  force?: boolean;
+}
+
+export interface ReportOutput {
+  /** Files written, relative to dataDir. */
+  written: string[];
+  /** Markdown for the job summary, < 1 MiB. */
+  summary: string;
+  /** Error-budget burn-rate alerts for the incident lifecycle (kind "budget"). */
+  alerts: BudgetAlert[];
+}
+
+/** Days of raw history always read (7-day charts, the 3-day burn window), the rest from rollups. */
+const RAW_RECENT_DAYS = 8;
+
+/**
+ * The report step of `ops run` (and `ops report`): STATUS.md, badges, the README section, and the
+ * runbooks' update / daily / weekly reports when their scheduled time has come. Everything is
+ * a function of the config, latest.json, the stored history and the clock's time, read once.
+ */
+export async function runReports({ config, latest, dataDir, clock, log, force = false }: ReportInput): Promise<ReportOutput> {
+  const now = clock.now().getTime();
+  const view = await loadHistoryView({ dataDir, now, gapLimit: config.retention.gapLimit, spanDays: 31, rawRecentDays: RAW_RECENT_DAYS });
+  const model = buildModel(config, latest, view, now);
+  const alerts = burnRateAlerts({
+    services: model.services.map((s) => ({
+      id: s.id,
+      name: s.name,
+      objective: s.objective.availability,
+      ...(s.budget.remainingPct !== undefined && { budgetRemainingPct: s.budget.remainingPct }),
+    })),
+    rules: burnRules(config),
+    window: view.window,
+    now,
+  });
+  let nextCheck: Date | undefined;
+  try {
+    nextCheck = nextRun(parseCron(config.schedule.monitor), new Date(now));
+  } catch (e) {
+    model.notes.push(`Next check unknown: ${(e as Error).message}.`);
+  }
+  const { facts, problems } = await readIncidentFacts(dataDir, latest);
+  for (const p of problems) log.warn(p);
+
+  const written: string[] = [];
+  const parts: SummaryPart[] = [];
+  const write = async (file: string, text: string) => {
+    await writeFileAtomic(join(dataDir, file), text);
+    written.push(file);
+  };
+
+  const charts = config.services.filter((s) => s.criticality === "critical").map((s) => serviceCharts(view, s, now));
+  const status = renderStatus({ model, config, ...(nextCheck && { nextCheck }), alerts, charts });
+  await write("reports/STATUS.md", status);
+  parts.push({ title: "STATUS.md", markdown: status });
+
+  for (const [name, badge] of badgesFor(config, model)) await write(`reports/badges/${name}`, JSON.stringify(badge) + "\n");
+
+  const readmeFile = join(dataDir, "README.md");
+  const readme = await readIfExists(readmeFile);
+  if (readme !== undefined) {
+    if (hasReadmeMarkers(readme)) {
+      const updated = updateReadmeSection(readme, `${overallLine(model, nextCheck)}\n\n${statusTables(model)}`);
+      if (updated !== readme) await write("README.md", updated);
+    } else log.warn(`${readmeFile} has no <!-- status:start --> / <!-- status:end --> markers; its status section was not updated`);
+  }
+
+  const updateSlot = latestDailySlot(config.schedule.updates, now);
+  if (updateSlot !== undefined) {
+    const file = `reports/updates/${slotName(updateSlot)}.md`;
+    if (force || !(await exists(join(dataDir, file)))) {
+      const next = nextDailySlot(config.schedule.updates, now);
+      const text = renderUpdate({ config, latest, model, alerts, slot: updateSlot, ...(next !== undefined && { nextCheck: next }) });
+      await write(file, text);
+      parts.push({ title: file, markdown: text });
+    }
+  }
+  const dailySlot = latestDailySlot([config.schedule.daily], now);
+  if (dailySlot !== undefined) {
+    const day = new Date(dailySlot).toISOString().slice(0, 10);
+    const file = `reports/daily/${day}.md`;
+    if (force || !(await exists(join(dataDir, file)))) {
+      const text = renderDaily({ config, view, model, facts, day });
+      await write(file, text);
+      parts.push({ title: file, markdown: text });
+    }
+  }
+  const weeklySlot = latestWeeklySlot(config.schedule.weekly, now);
+  const week = isoWeek(weeklySlot - 7 * DAY);
+  const weeklyFile = `reports/weekly/${week.label}.md`;
+  if (force || !(await exists(join(dataDir, weeklyFile)))) {
+    const text = renderWeekly({ config, view, model, facts, alerts, week });
+    await write(weeklyFile, text);
+    parts.push({ title: weeklyFile, markdown: text });
+  }
+  for (const note of model.notes) log.warn(note);
+  log.info(`reports: wrote ${written.length} file(s)`);
+  return { written, summary: buildSummary(parts, written), alerts };
+}
+
+async function readIfExists(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, "utf8");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw new Error(`cannot read ${file}`, { cause: e });
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await stat(file);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return false;
+    throw new Error(`cannot check ${file}`, { cause: e });
+  }
+}

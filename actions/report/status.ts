@@ -1,0 +1,167 @@
+import type { OpsConfig } from "../shared/config/schema/index.ts";
+import { STATUS_EMOJI, type Status } from "../shared/status.ts";
+import type { IncidentState } from "../shared/store/latest-schema.ts";
+import type { BudgetAlert } from "./slo.ts";
+import { cell, duration, ms, pct, table, utc } from "./format.ts";
+import type { GroupModel, Overall, ReportModel, ServiceModel } from "./model.ts";
+
+/** `reports/STATUS.md`: the page people open first. */
+export const OVERALL: Record<Overall, string> = {
+  operational: "✅ **All systems operational**",
+  degraded: "⚠️ **Degraded performance**",
+  partial: "🟠 **Partial outage**",
+  major: "❌ **Major outage**",
+  nodata: "❔ **No checks recorded yet**",
+};
+
+const ENV_ORDER = ["production", "staging", "shared"];
+
+export interface StatusPage {
+  model: ReportModel;
+  config: OpsConfig;
+  nextCheck?: Date;
+  alerts: BudgetAlert[];
+  charts: string[];
+}
+
+export function renderStatus({ model, config, nextCheck, alerts, charts }: StatusPage): string {
+  const out = [
+    `# ${model.title}`,
+    "",
+    overallLine(model, nextCheck),
+    "",
+    statusTables(model),
+    "## Open incidents",
+    "",
+    incidentList(model.openIncidents),
+    "",
+    "## Maintenance",
+    "",
+    maintenanceList(model, config),
+    "",
+    "## Error budgets (rolling 30 days)",
+    "",
+    budgetTable(model.services),
+    "",
+    burnRateSection(alerts),
+    "",
+  ];
+  if (charts.length) out.push("## Charts (critical services)", "", charts.join("\n\n"), "");
+  if (model.notes.length) out.push("## Data notes", "", ...model.notes.map((n) => `- ${n}`), "");
+  out.push(
+    "<sub>Uptime is measured in time, not runs: each check's status holds until the next check, for at most " +
+      `${duration(config.retention.gapLimit)}; longer gaps count as unknown. Degraded counts as up; unknown and maintenance are left out. ` +
+      "See docs/reports.md.</sub>",
+    "",
+  );
+  return out.join("\n");
+}
+
+export function overallLine(model: ReportModel, nextCheck?: Date): string {
+  const parts = [OVERALL[model.overall], `updated ${utc(model.now)}`];
+  if (nextCheck) parts.push(`next check ${utc(nextCheck)}`);
+  return `> ${parts.join(" · ")}`;
+}
+
+/** One table per environment, with its group lines: also the README section and the job summary. */
+export function statusTables(model: ReportModel): string {
+  const envs = [...new Set([...model.services.map((s) => s.environment), ...model.groups.map((g) => g.environment)])].sort(
+    (a, b) => rank(a) - rank(b) || a.localeCompare(b),
+  );
+  const parts: string[] = [];
+  for (const env of envs) {
+    const services = model.services.filter((s) => s.environment === env);
+    const groups = model.groups.filter((g) => g.environment === env);
+    parts.push(`### ${env[0]!.toUpperCase()}${env.slice(1)}`, "");
+    if (services.length) {
+      parts.push(
+        table(
+          ["Service", "Status", "Uptime 24 h", "7 d", "30 d", "p95 24 h", "Last check", "Incident"],
+          services.map((s) => [
+            cell(s.name),
+            statusCell(s.status, s.reason),
+            pct(s.uptime.h24),
+            pct(s.uptime.d7),
+            pct(s.uptime.d30),
+            ms(s.p95h24),
+            s.checkedAt ? utc(s.checkedAt).slice(5) : "—",
+            incidentLink(s.incident),
+          ]),
+          ["l", "l", "r", "r", "r", "r", "l", "l"],
+        ),
+        "",
+      );
+    }
+    for (const g of groups) parts.push(groupLine(g), "");
+  }
+  return parts.join("\n");
+}
+
+export function groupLine(g: GroupModel): string {
+  const count = g.operational === undefined ? "no data yet" : `${g.operational}/${g.total} operational`;
+  return `${STATUS_EMOJI[g.status]} **${cell(g.name)}:** ${count}${g.reason && g.status !== "up" ? ` (${cell(g.reason)})` : ""}`;
+}
+
+export function statusCell(status: Status, reason: string): string {
+  const why = reason && status !== "up" ? ` — ${cell(reason.length > 80 ? `${reason.slice(0, 79)}…` : reason)}` : "";
+  return `${STATUS_EMOJI[status]} ${status}${why}`;
+}
+
+export function incidentLink(i: IncidentState | undefined): string {
+  if (!i) return "—";
+  const label = i.number ? `#${i.number}` : "open";
+  return `${i.url ? `[${label}](${i.url})` : label} ${i.severity}`;
+}
+
+export function incidentList(incidents: IncidentState[]): string {
+  if (!incidents.length) return "None.";
+  return incidents
+    .map((i) => `- ${incidentLink(i)} ${cell(i.subject)}: ${i.status} since ${utc(i.openedAt)}${i.kind === "budget" ? " (error budget)" : ""}`)
+    .join("\n");
+}
+
+function maintenanceList(model: ReportModel, config: OpsConfig): string {
+  const lines: string[] = [];
+  for (const s of model.services.filter((x) => x.status === "maintenance")) lines.push(`- 🔧 ${cell(s.name)}: in maintenance now${s.reason ? ` (${cell(s.reason)})` : ""}`);
+  for (const w of config.maintenance) {
+    const who = w.services.join(", ");
+    if ("start" in w) {
+      if (Date.parse(w.end) <= model.now) continue;
+      lines.push(`- ${who}: ${utc(w.start)} → ${utc(w.end)}${w.reason ? ` (${cell(w.reason)})` : ""}`);
+    } else {
+      lines.push(`- ${who}: every ${w.weekly.days.join(", ")} at ${w.weekly.start} ${w.timezone} for ${duration(w.weekly.duration)}${w.reason ? ` (${cell(w.reason)})` : ""}`);
+    }
+  }
+  return lines.length ? lines.join("\n") : "None scheduled.";
+}
+
+export function budgetTable(services: ServiceModel[]): string {
+  return table(
+    ["Service", "Objective", "Uptime 30 d", "Budget left", "Downtime 30 d", "Latency objective"],
+    services.map((s) => [
+      cell(s.name),
+      `${s.objective.availability}%`,
+      pct(s.uptime.d30),
+      s.budget.remainingPct === undefined ? "—" : `${budgetEmoji(s.budget.remainingPct)} ${pct(Math.max(s.budget.remainingPct, -999))}`,
+      `${duration(s.budget.usedMs)} of ${duration(s.budget.allowedMs)}`,
+      s.latencySlo
+        ? `${s.latencySlo.stat} < ${ms(s.latencySlo.below)}: ${s.latencySlo.met === undefined ? "no data" : `${s.latencySlo.met ? "✅" : "❌"} ${ms(s.latencySlo.actual)}`}`
+        : "—",
+    ]),
+    ["l", "r", "r", "r", "r", "l"],
+  );
+}
+
+function budgetEmoji(remaining: number): string {
+  return remaining <= 0 ? "❌" : remaining < 25 ? "⚠️" : "✅";
+}
+
+export function burnRateSection(alerts: BudgetAlert[]): string {
+  if (!alerts.length) return "No error-budget burn-rate alert fires.";
+  return ["**Burn-rate alerts:**", "", ...alerts.map((a) => `- ${a.action === "page" ? "📟" : "🎫"} ${cell(a.summary)}`)].join("\n");
+}
+
+function rank(env: string): number {
+  const i = ENV_ORDER.indexOf(env);
+  return i === -1 ? ENV_ORDER.length : i;
+}

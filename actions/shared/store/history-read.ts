@@ -1,0 +1,104 @@
+import { readFile } from "node:fs/promises";
+import { STATUSES, type Status } from "../status.ts";
+import { paths } from "./files.ts";
+
+/**
+ * The fast reader the reports and the rollups use. history.ts validates each line with zod, which
+ * is right for a day but too slow to replay a year (3 M lines); this checks the same fields by hand
+ * and keeps only what durations and latencies need. Bad lines are counted, never fatal.
+ */
+export interface TimedRecord {
+  /** Run time, ms since the epoch. */
+  t: number;
+  id: string;
+  s: Status;
+  /** Sample latencies, ms. */
+  l: number[];
+  ok: number;
+  n: number;
+  r?: string;
+}
+
+export interface DayRead {
+  day: string;
+  exists: boolean;
+  records: TimedRecord[];
+  /** Lines skipped, with the place and why ("2026-11-21.jsonl:88: torn record"). */
+  problems: string[];
+}
+
+const STATUS_SET: ReadonlySet<string> = new Set(STATUSES);
+
+export function parseHistoryText(text: string, name: string): { records: TimedRecord[]; problems: string[] } {
+  const records: TimedRecord[] = [];
+  const problems: string[] = [];
+  let start = 0;
+  let lineNo = 0;
+  while (start < text.length) {
+    let end = text.indexOf("\n", start);
+    if (end === -1) end = text.length;
+    lineNo++;
+    const line = text.slice(start, end);
+    start = end + 1;
+    if (line.trim() === "") continue;
+    const rec = parseLine(line);
+    if (typeof rec === "string") problems.push(`${name}:${lineNo}: ${end === text.length ? "torn last record" : rec}`);
+    else records.push(rec);
+  }
+  return { records, problems };
+}
+
+function parseLine(line: string): TimedRecord | string {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(line);
+  } catch (e) {
+    return `not JSON (${(e as Error).message.slice(0, 60)})`;
+  }
+  if (typeof raw !== "object" || raw === null) return "not a record";
+  const o = raw as Record<string, unknown>;
+  const t = typeof o.t === "string" ? Date.parse(o.t) : NaN;
+  if (Number.isNaN(t)) return `"t" is not an ISO time`;
+  if (typeof o.id !== "string" || o.id === "") return `"id" is missing`;
+  if (typeof o.s !== "string" || !STATUS_SET.has(o.s)) return `"s" is not one of ${STATUSES.join("/")}`;
+  const l = Array.isArray(o.l) ? o.l.filter((x): x is number => typeof x === "number" && x >= 0) : [];
+  const rec: TimedRecord = {
+    t,
+    id: o.id,
+    s: o.s as Status,
+    l,
+    ok: typeof o.ok === "number" ? o.ok : 0,
+    n: typeof o.n === "number" ? o.n : l.length,
+  };
+  if (typeof o.r === "string") rec.r = o.r;
+  return rec;
+}
+
+export async function readHistoryDay(dataDir: string, day: string): Promise<DayRead> {
+  const file = paths.historyFile(dataDir, day);
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return { day, exists: false, records: [], problems: [] };
+    throw new Error(`cannot read history file ${file}: check its permissions`, { cause: e });
+  }
+  return { day, exists: true, ...parseHistoryText(text, `history/${day}.jsonl`) };
+}
+
+export const DAY_MS = 86_400_000;
+
+export function dayStart(day: string): number {
+  return Date.parse(`${day}T00:00:00.000Z`);
+}
+
+export function dayOf(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+/** UTC days overlapping [from, to), ascending. */
+export function daysBetween(from: number, to: number): string[] {
+  const out: string[] = [];
+  for (let d = Math.floor(from / DAY_MS) * DAY_MS; d < to; d += DAY_MS) out.push(dayOf(d));
+  return out;
+}
