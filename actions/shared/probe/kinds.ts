@@ -1,5 +1,9 @@
 import type { ProbeKinds } from "./kind.ts";
+import { flyKind } from "./fly.ts";
 import { httpProbe } from "./http.ts";
+import { mcpKind } from "./mcp.ts";
+import { postgresKind } from "./postgres.ts";
+import { prometheusKind } from "./prometheus.ts";
 
 /**
  * Every probe kind this build knows, by `probe.type`. A service whose type is missing here gets
@@ -7,4 +11,8 @@ import { httpProbe } from "./http.ts";
  */
 export const defaultKinds: ProbeKinds = {
   http: httpProbe,
+  postgres: postgresKind,
+  prometheus: prometheusKind,
+  mcp: mcpKind,
+  fly: flyKind,
 };
