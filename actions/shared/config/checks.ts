@@ -22,15 +22,6 @@ export function checkConfig(config: OpsConfig): CheckResult {
   checkGroups(config, out);
   checkThresholds(config.defaults.thresholds, ["defaults", "thresholds"], out);
   config.services.forEach((s, i) => checkService(config, s, ["services", i], out));
-  if (config.defaults.connectTimeout > config.defaults.timeout) {
-    out.errors.push(
-      problem(
-        ["defaults", "connectTimeout"],
-        `at most defaults.timeout (${formatDuration(config.defaults.timeout)})`,
-        formatDuration(config.defaults.connectTimeout),
-      ),
-    );
-  }
   checkMaintenance(config, out);
   checkEscalation(config, out);
   checkSchedule(config, out);
@@ -128,11 +119,11 @@ function checkService(config: OpsConfig, s: ServiceConfig, at: PathSegment[], ou
   if (type === "prometheus" && !s.thresholds.value) {
     out.warnings.push(problem([...at, "thresholds"], "thresholds.value for a prometheus probe", "none", "the value is recorded but never rated"));
   }
+  // Only an explicit connectTimeout is wrong here: an inherited one is simply capped by timeout.
   const timeout = s.timeout ?? config.defaults.timeout;
-  const connect = s.connectTimeout ?? config.defaults.connectTimeout;
-  if (connect > timeout) {
-    const place = s.connectTimeout !== undefined ? "connectTimeout" : "timeout";
-    out.errors.push(problem([...at, place], `connectTimeout (${formatDuration(connect)}) ≤ timeout`, `timeout ${formatDuration(timeout)}`));
+  if (s.connectTimeout !== undefined && s.connectTimeout > timeout) {
+    const expected = `at most the service's timeout (${formatDuration(timeout)})`;
+    out.errors.push(problem([...at, "connectTimeout"], expected, formatDuration(s.connectTimeout)));
   }
   const rb = s.rollback;
   if (!rb) return;
