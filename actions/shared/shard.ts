@@ -86,3 +86,24 @@ export function parseShardFile(text: string, source: string): ShardFile {
   if (problems.length > 0) throw new Error(`${source}: invalid shard file: ${problems.join("; ")}`);
   return f as ShardFile;
 }
+
+/** Above this many services one job is split automatically, even with `shards: 1` in the config. */
+export const MAX_SERVICES_PER_SHARD = 100;
+
+export interface RunPlan {
+  /** false: one job probes, evaluates and commits (the default fleet, one billed minute). */
+  sharded: boolean;
+  shards: string[];
+  /** Runner labels; ["ubuntu-latest"] unless OPS_LOCATIONS names others. */
+  locations: string[];
+}
+
+/**
+ * Whether the monitor run fans out: more than one shard (configured, or forced by fleet size), or
+ * more than one location. Each extra job is at least one more billed minute, so the default stays one job.
+ */
+export function planRun(input: { shards: number; services: number; locations: readonly string[] }): RunPlan {
+  const total = Math.max(input.shards, Math.ceil(input.services / MAX_SERVICES_PER_SHARD), 1);
+  const locations = input.locations.length > 0 ? [...new Set(input.locations)] : ["ubuntu-latest"];
+  return { sharded: total > 1 || locations.length > 1, shards: shardList(total), locations };
+}

@@ -87,7 +87,13 @@ export const OpsConfig = z.strictObject({
   /** Split the probes over this many matrix jobs (see monitor.yml); 1 = one job. */
   shards: z.number().int().min(1).max(64).default(1),
   /** Multi-location consensus: a service is down only if at least this share of locations see it down. */
-  consensus: z.strictObject({ downQuorum: Percent.default(50) }).default({ downQuorum: 50 }),
+  consensus: z
+    .strictObject({
+      downQuorum: Percent.default(50),
+      /** Runner labels the monitor workflow probes from (self-hosted runners in other regions); empty = GitHub-hosted only. */
+      locations: z.array(z.string().min(1)).default([]),
+    })
+    .default({ downQuorum: 50, locations: [] }),
 });
 
 export type OpsConfigInput = z.input<typeof OpsConfig>;
