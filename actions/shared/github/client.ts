@@ -30,12 +30,11 @@ export interface GitHubClientOptions {
 
 const PER_PAGE = 100;
 
-export function createGitHubClient(options: GitHubClientOptions): IssuesApi {
-  if (!options.token) {
-    throw new Error("GITHUB_TOKEN is empty; pass the workflow token (`env: GITHUB_TOKEN: ${{ github.token }}`) or use --dry-run");
-  }
-  const repo = parseRepository(options.repository);
-  const repoName = `${repo.owner}/${repo.repo}`;
+/**
+ * The configured Octokit (throttling, retry, per-attempt timeout) for callers that need endpoints
+ * beyond issues, e.g. the rollback's deployments and approvals. Added for issue 6.
+ */
+export function createOctokit(options: GitHubClientOptions) {
   const log = options.log ?? (() => {});
   const timeoutMs = options.timeoutMs ?? 15_000;
   const maxRetryAfter = options.maxRetryAfter ?? 60;
@@ -68,6 +67,16 @@ export function createGitHubClient(options: GitHubClientOptions): IssuesApi {
     return retrying;
   }
 
+  return octokit;
+}
+
+export function createGitHubClient(options: GitHubClientOptions): IssuesApi {
+  if (!options.token) {
+    throw new Error("GITHUB_TOKEN is empty; pass the workflow token (`env: GITHUB_TOKEN: ${{ github.token }}`) or use --dry-run");
+  }
+  const repo = parseRepository(options.repository);
+  const repoName = `${repo.owner}/${repo.repo}`;
+  const octokit = createOctokit(options);
   async function call<T>(operation: string, fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
