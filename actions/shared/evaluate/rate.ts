@@ -1,5 +1,6 @@
 import type { DefaultsConfig, ServiceConfig } from "../config/schema/index.ts";
 import { formatDuration } from "../config/schema/units.ts";
+import { describeLabels, worstSeries } from "../probe/prometheus/answer.ts";
 import type { ProbeMetrics } from "../probe/result.ts";
 import type { MetricName } from "../store/latest-schema.ts";
 import type { Rating } from "../status.ts";
@@ -55,18 +56,21 @@ export function rateMetrics(service: ServiceConfig, defaults: DefaultsConfig, m:
     out.push({ metric: "certDays", rating, text: `certificate expires in ${Math.floor(d)} days`, sustainMs: 0, redIsDown: false });
   }
 
-  if (t.value && m.value !== undefined) {
+  // Several series without an `aggregate` (prometheus) are rated by the worst of them.
+  const worst = t.value && m.value === undefined && m.series?.length ? worstSeries(m.series, t.value.direction) : undefined;
+  const value = m.value ?? worst?.value;
+  if (t.value && value !== undefined) {
     const { yellow, red, direction, unit } = t.value;
     const worse = (v: number, bound: number | undefined) =>
       bound !== undefined && (direction === "above" ? v > bound : v < bound);
-    const rating: Rating = worse(m.value, red) ? "red" : worse(m.value, yellow) ? "yellow" : "green";
+    const rating: Rating = worse(value, red) ? "red" : worse(value, yellow) ? "yellow" : "green";
     const op = direction === "above" ? ">" : "<";
     const bound = rating === "red" ? red : rating === "yellow" ? yellow : undefined;
     const u = unit ? ` ${unit}` : "";
     out.push({
       metric: "value",
       rating,
-      text: `value ${round(m.value)}${u}${bound === undefined ? "" : ` ${op} ${bound}${u}`}`,
+      text: `value ${round(value)}${u}${worst ? ` (${describeLabels(worst.labels)})` : ""}${bound === undefined ? "" : ` ${op} ${bound}${u}`}`,
       sustainMs: t.value.for ?? 0,
       redIsDown: t.value.redStatus === "down",
     });
