@@ -27,6 +27,8 @@ export interface ProbeStepInput {
   offline?: Failure;
   /** Results measured elsewhere (shards, locations), merged instead of probing here. */
   results?: ProbeResult[];
+  /** The run's time (`--now`); default the clock's reading at the start. */
+  runAt?: Date;
   /** false: probe and evaluate, write nothing (`ops probe`). */
   write: boolean;
   signal?: AbortSignal;
@@ -44,7 +46,8 @@ export interface ProbeStepOutput {
 /** probe → evaluate → store: the part of `ops run` every other step reads. */
 export async function runProbeStep(input: ProbeStepInput): Promise<ProbeStepOutput> {
   const { config, dataDir, clock, log } = input;
-  const startedAt = clock.now();
+  const startedAt = input.runAt ?? clock.now();
+  const began = clock.now().getTime();
   const stored = await readLatest(dataDir, startedAt, log);
   // A lost or corrupt latest.json is rebuilt from the history tail, so `since` and counters survive.
   const previous = stored.kind === "ok" ? stored.latest : await rebuildFromHistory(dataDir, startedAt, log);
@@ -61,7 +64,7 @@ export async function runProbeStep(input: ProbeStepInput): Promise<ProbeStepOutp
       ...(input.kinds && { kinds: input.kinds }),
       ...(input.signal && { signal: input.signal }),
     }));
-  const finishedAt = clock.now();
+  const finishedAt = new Date(startedAt.getTime() + (clock.now().getTime() - began));
 
   const { latest, transitions } = evaluate({
     config,

@@ -44,6 +44,8 @@ export interface Common {
   configFile: string;
   dataDir: string;
   clock: Clock;
+  /** The run's time: exactly `--now` when given, so replays are deterministic. */
+  runAt: Date;
   only?: string[];
   json: boolean;
   dryRun: boolean;
@@ -60,16 +62,18 @@ export function parse<O extends NonNullable<ParseArgsConfig["options"]>>(argv: s
 export function common(values: Record<string, unknown>, deps: CliDeps): Common {
   const now = values.now as string | undefined;
   let clock = deps.clock ?? systemClock;
+  let runAt = clock.now();
   if (now !== undefined) {
-    const at = new Date(now);
-    if (Number.isNaN(at.getTime())) throw usage(`--now: expected an ISO date such as 2026-11-22T10:00:00Z, found "${now}"`);
-    clock = offsetClock(at, clock);
+    runAt = new Date(now);
+    if (Number.isNaN(runAt.getTime())) throw usage(`--now: expected an ISO date such as 2026-11-22T10:00:00Z, found "${now}"`);
+    clock = offsetClock(runAt, clock);
   }
   const only = values.only as string | undefined;
   return {
     configFile: resolve(deps.cwd, values.config as string),
     dataDir: resolve(deps.cwd, (values.data as string | undefined) ?? "."),
     clock,
+    runAt,
     ...(only !== undefined && { only: only.split(",").map((s) => s.trim()).filter(Boolean) }),
     json: values.json === true,
     dryRun: values["dry-run"] === true,

@@ -10,6 +10,7 @@ export interface CycleInput {
   config: OpsConfig;
   dataDir: string;
   clock: Clock;
+  runAt?: Date;
   env: Env;
   log: Log;
   dryRun: boolean;
@@ -35,6 +36,7 @@ export async function runCycle(input: CycleInput): Promise<CycleOutput> {
     config: input.config,
     dataDir: input.dataDir,
     clock: input.clock,
+    ...(input.runAt && { runAt: input.runAt }),
     env: input.env,
     redactor,
     log: input.log,

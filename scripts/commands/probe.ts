@@ -14,6 +14,7 @@ export async function probeCommand(argv: string[], deps: CliDeps): Promise<numbe
     config,
     dataDir: opts.dataDir,
     clock: opts.clock,
+    runAt: opts.runAt,
     env: deps.env,
     redactor: createRedactor(),
     log: cliLog(deps.io),

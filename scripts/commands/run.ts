@@ -14,6 +14,7 @@ export async function runCommand(argv: string[], deps: CliDeps): Promise<number>
     config,
     dataDir: opts.dataDir,
     clock: opts.clock,
+    runAt: opts.runAt,
     env: deps.env,
     log,
     dryRun: opts.dryRun,

@@ -33,7 +33,7 @@ export function rateMetrics(service: ServiceConfig, defaults: DefaultsConfig, m:
     out.push({
       metric: "successRate",
       rating,
-      text: `success ${round(m.successRate)} % (${m.okCount}/${m.count})${rating === "green" ? "" : ` ≤ ${yellow} %`}`,
+      text: `success ${round(m.successRate)} % (${m.okCount}/${m.count})${rating === "red" ? ` < ${red} %` : rating === "yellow" ? ` ≤ ${yellow} %` : ""}`,
       sustainMs: t.successRate.for ?? 0,
       redIsDown: true,
     });
