@@ -1,7 +1,6 @@
 import type { OpsConfig } from "./schema/index.ts";
 import { formatDuration } from "./schema/units.ts";
 import { problem, type PathSegment, type Problem } from "./errors.ts";
-import { nearest } from "./nearest.ts";
 
 /** Checks on everything that is about time: maintenance windows, escalation, the schedule. */
 interface Out {
@@ -23,15 +22,8 @@ export function isTimeZone(zone: string): boolean {
 }
 
 export function checkMaintenance(config: OpsConfig, out: Out): void {
-  const ids = [...config.services.map((s) => s.id), ...config.groups.map((g) => g.id)];
-  const known = new Set(ids);
   config.maintenance.forEach((w, i) => {
     const at: PathSegment[] = ["maintenance", i];
-    w.services.forEach((id, j) => {
-      if (known.has(id)) return;
-      const near = nearest(id, ids);
-      out.errors.push(problem([...at, "services", j], "the id of a service or group", `"${id}"`, near ? `did you mean "${near}"?` : undefined));
-    });
     if ("end" in w) {
       if (Date.parse(w.end) <= Date.parse(w.start)) {
         out.errors.push(problem([...at, "end"], `a time after start (${w.start})`, JSON.stringify(w.end)));

@@ -1,7 +1,7 @@
 import type { OpsConfig, ServiceConfig, ThresholdsConfig } from "./schema/index.ts";
 import { formatDuration } from "./schema/units.ts";
 import { describeValue, problem, type PathSegment, type Problem } from "./errors.ts";
-import { nearest } from "./nearest.ts";
+import { checkIdsAndReferences } from "./checks-ids.ts";
 import { checkEscalation, checkMaintenance, checkSchedule } from "./checks-time.ts";
 import { checkSecretRefs } from "./checks-refs.ts";
 
@@ -18,8 +18,8 @@ export interface CheckResult {
 
 export function checkConfig(config: OpsConfig): CheckResult {
   const out: CheckResult = { errors: [], warnings: [] };
-  checkIds(config, out);
-  checkGroups(config, out);
+  out.errors.push(...checkIdsAndReferences(config));
+  checkQuorums(config, out);
   checkThresholds(config.defaults.thresholds, ["defaults", "thresholds"], out);
   config.services.forEach((s, i) => checkService(config, s, ["services", i], out));
   checkMaintenance(config, out);
@@ -29,42 +29,8 @@ export function checkConfig(config: OpsConfig): CheckResult {
   return out;
 }
 
-function checkIds(config: OpsConfig, out: CheckResult): void {
-  const serviceAt = new Map<string, number>();
-  config.services.forEach((s, i) => {
-    const first = serviceAt.get(s.id);
-    if (first === undefined) serviceAt.set(s.id, i);
-    else out.errors.push(problem(["services", i, "id"], "a unique service id", `"${s.id}", already used by services[${first}]`));
-  });
-  const groupAt = new Map<string, number>();
-  config.groups.forEach((g, i) => {
-    const first = groupAt.get(g.id);
-    if (first !== undefined) {
-      out.errors.push(problem(["groups", i, "id"], "a unique group id", `"${g.id}", already used by groups[${first}]`));
-    } else if (serviceAt.has(g.id)) {
-      const hint = "groups and services share one namespace (reports, labels, incidents)";
-      out.errors.push(problem(["groups", i, "id"], "an id no service uses", `"${g.id}", the id of services[${serviceAt.get(g.id)}]`, hint));
-    }
-    groupAt.set(g.id, groupAt.get(g.id) ?? i);
-  });
-}
-
-function checkGroups(config: OpsConfig, out: CheckResult): void {
-  const services = config.services.map((s) => s.id);
-  const known = new Set(services);
-  const groups = new Set(config.groups.map((g) => g.id));
+function checkQuorums(config: OpsConfig, out: CheckResult): void {
   config.groups.forEach((g, gi) => {
-    const seen = new Set<string>();
-    g.members.forEach((m, mi) => {
-      const at: PathSegment[] = ["groups", gi, "members", mi];
-      if (seen.has(m)) out.errors.push(problem(at, "each member listed once", `"${m}" listed again`));
-      else if (groups.has(m)) out.errors.push(problem(at, "the id of a service (groups do not nest)", `"${m}", a group`));
-      else if (!known.has(m)) {
-        const near = nearest(m, services);
-        out.errors.push(problem(at, "the id of a service in `services`", `"${m}"`, near ? `did you mean "${near}"?` : "no service has this id"));
-      }
-      seen.add(m);
-    });
     const { green, yellow } = g.quorum;
     if (yellow > green) {
       out.errors.push(problem(["groups", gi, "quorum", "yellow"], `at most quorum.green (${green})`, String(yellow), "yellow needs fewer members up than green"));

@@ -162,6 +162,12 @@ describe("loadConfig: semantic errors", () => {
     expect(errorAt(errors, "groups[0].id")).toMatchObject({ expected: "an id no service uses", found: '"api", the id of services[1]' });
   });
 
+  it("id errors come in the same round as schema errors elsewhere", () => {
+    const text = `${base("")}  - id: web\n    name: 7\n    probe: { type: http, url: https://example.com }\n`;
+    const errors = errorsOf(text);
+    expect(errors.map((e) => e.path)).toEqual(["services[2].id", "services[2].name"]);
+  });
+
   it("unknown group member, with the nearest service id", () => {
     const text = base("groups:\n  - id: g\n    name: G\n    members: [web, apj]\n    quorum: { green: 1, yellow: 1 }\n");
     const e = errorAt(errorsOf(text), "groups[0].members[1]");

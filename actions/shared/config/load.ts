@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { LineCounter, parseDocument, type Document, type YAMLError } from "yaml";
 import { OpsConfig } from "./schema/index.ts";
 import { checkConfig } from "./checks.ts";
+import { checkIdsAndReferences } from "./checks-ids.ts";
 import { ConfigLoadError, formatPath, type ConfigError, type Problem } from "./errors.ts";
 import { issuesToProblems } from "./issues.ts";
 import { locate } from "./locate.ts";
@@ -77,7 +78,11 @@ export function validateConfig(data: unknown): ValidationResult {
     return { ok: false, problems: [p], warnings: [] };
   }
   const parsed = OpsConfig.safeParse(data);
-  if (!parsed.success) return { ok: false, problems: issuesToProblems(parsed.error.issues, data, OpsConfig), warnings: [] };
+  if (!parsed.success) {
+    // Id cross-references need no valid schema, so they are reported in the same round.
+    const problems = [...issuesToProblems(parsed.error.issues, data, OpsConfig), ...checkIdsAndReferences(data)];
+    return { ok: false, problems, warnings: [] };
+  }
   const checked = checkConfig(parsed.data);
   if (checked.errors.length) return { ok: false, problems: checked.errors, warnings: checked.warnings };
   return { ok: true, config: parsed.data, warnings: checked.warnings };
