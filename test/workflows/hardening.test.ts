@@ -1,0 +1,85 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { parse } from "yaml";
+import { describe, expect, it } from "vitest";
+import { checkWorkflow, checkWriters } from "./rules.ts";
+import { workflowFiles } from "./workflow-files.ts";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+
+describe("hardening rules hold on every workflow", () => {
+  for (const f of workflowFiles()) {
+    it(f.name, () => {
+      expect(checkWorkflow(f.text, f.name).problems).toEqual([]);
+    });
+  }
+
+  it("writers share one concurrency group without cancel-in-progress", () => {
+    const all = workflowFiles().flatMap((f) => checkWorkflow(f.text, f.name).writers);
+    expect(all.map((w) => `${w.file}:${w.job}`)).toEqual(expect.arrayContaining(["monitor.yml:monitor", "monitor.yml:fan-in"]));
+    expect(checkWriters(all)).toEqual([]);
+  });
+});
+
+describe("the monitor workflow matches the config", () => {
+  const config = parse(readFileSync(resolve(ROOT, "ops.config.yml"), "utf8"));
+  const monitor = parse(readFileSync(resolve(ROOT, ".github/workflows/monitor.yml"), "utf8"));
+
+  it("runs on the config's schedule.monitor cron", () => {
+    expect(monitor.on.schedule.map((s: { cron: string }) => s.cron)).toEqual([config.schedule?.monitor ?? "*/5 * * * *"]);
+  });
+
+  it("passes every secret the services' probes use to both probe steps, by name", () => {
+    const refs = new Set<string>();
+    JSON.stringify(config.services).replace(/\$\{([A-Z0-9_]+)\}/g, (_, n: string) => (refs.add(n), ""));
+    expect(refs.size).toBeGreaterThan(0);
+    const probeSteps = [
+      monitor.jobs.monitor.steps.find((s: { uses?: string }) => s.uses === "./actions/probe"),
+      monitor.jobs.probe.steps.find((s: { run?: string }) => s.run?.includes("ops -- probe")),
+    ];
+    for (const step of probeSteps) {
+      for (const name of refs) expect(step.env?.[name], name).toBe(`\${{ secrets.${name} }}`);
+    }
+  });
+});
+
+describe("each rule fires on a workflow that breaks it", () => {
+  const base = (job: string, top = "permissions: {}\n") => `on: push\n${top}jobs:\n  j:\n    runs-on: ubuntu-latest\n${job}`;
+  const okJob = "    timeout-minutes: 5\n    permissions:\n      contents: read # checkout\n";
+  const cases: Array<[string, string, RegExp]> = [
+    ["top-level permissions", base(okJob + "    steps: []\n", "permissions: read-all\n"), /top-level `permissions: \{\}` expected/],
+    ["job permissions", base("    timeout-minutes: 5\n    steps: []\n"), /per-job permissions map expected/],
+    ["comment on a permission", base("    timeout-minutes: 5\n    permissions:\n      contents: read\n    steps: []\n"), /"contents: read" needs a # comment/],
+    ["timeout", base("    permissions:\n      contents: read # checkout\n    steps: []\n"), /timeout-minutes missing/],
+    ["SHA pin", base(okJob + "    steps:\n      - uses: actions/setup-node@v5\n"), /must be pinned to a full 40-character commit SHA/],
+    ["version comment", base(okJob + "    steps:\n      - uses: actions/setup-node@a0853c24544627f65ddf259abe73b1d18a591444\n"), /needs a version comment/],
+    [
+      "persist-credentials",
+      base(okJob + "    steps:\n      - uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # v5.0.0\n"),
+      /needs `persist-credentials: false`/,
+    ],
+    ["inputs in run", base(okJob + "    steps:\n      - run: echo ${{ inputs.only }}\n"), /never \$\{\{ \}\} inside run:/],
+    ["event in run", base(okJob + "    steps:\n      - run: echo \"${{ github.event.issue.title }}\"\n"), /never \$\{\{ \}\} inside run:/],
+    ["toJSON(secrets)", base(okJob + "    steps:\n      - run: echo hi\n        env:\n          ALL: ${{ toJSON(secrets) }}\n"), /toJSON\(secrets\)/],
+  ];
+  for (const [rule, text, message] of cases) {
+    it(rule, () => {
+      expect(checkWorkflow(text, "bad.yml").problems).toEqual([expect.stringMatching(message)]);
+    });
+  }
+
+  it("local actions are exempt from pinning, and a pushing job may keep its credentials", () => {
+    const job = "    timeout-minutes: 5\n    permissions:\n      contents: write # push\n    steps:\n      - uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # v5.0.0\n      - uses: ./actions/probe\n";
+    expect(checkWorkflow(base(job, "permissions: {}\nconcurrency:\n  group: ops-writes\n"), "ok.yml").problems).toEqual([]);
+  });
+
+  it("writers outside the group, or cancelling, are reported", () => {
+    const job = "    timeout-minutes: 5\n    permissions:\n      contents: write # push\n    steps: []\n";
+    const lone = checkWorkflow(base(job), "lone.yml").writers;
+    const cancel = checkWorkflow(base(job, "permissions: {}\nconcurrency:\n  group: ops-writes\n  cancel-in-progress: true\n"), "c.yml").writers;
+    expect(checkWriters([...lone, ...cancel])).toEqual([
+      'lone.yml: jobs.j: writes to the repository, so it must run in concurrency group "ops-writes" (found undefined)',
+      "c.yml: jobs.j: cancel-in-progress would kill a run half way through its commit",
+    ]);
+  });
+});
