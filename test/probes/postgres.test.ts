@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { manualClock } from "../../actions/shared/clock.ts";
 import { PostgresProbe } from "../../actions/shared/config/schema/probes.ts";
@@ -127,5 +128,22 @@ describe("scrubber", () => {
     const scrub = scrubber("postgres://u:p%40ss-word@h:5432/db", "p@ss-word");
     expect(scrub("failed postgres://u:p%40ss-word@h:5432/db and p@ss-word")).toBe("failed *** and ***");
     expect(scrub("see postgresql://other:secret@host/db")).toBe("see postgresql://***@host/db");
+  });
+});
+
+describe("postgres probe against a peer that accepts and never answers", () => {
+  it("times out in the connect phase (pg's connection timeout)", async () => {
+    const sockets = new Set<Socket>();
+    const silent = createServer((s) => void sockets.add(s));
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const { port } = silent.address() as AddressInfo;
+    try {
+      const url = `postgres://u:secret-pw@127.0.0.1:${port}/db`;
+      const sample = await postgresKind(PostgresProbe.parse({ type: "postgres", url, tls: { mode: "disable" } }), { ...opts, connectTimeoutMs: 200 }, deps);
+      expect(sample).toMatchObject({ ok: false, failure: { kind: "timeout", phase: "connect" } });
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 });

@@ -58,7 +58,12 @@ function serverIdentity(): { uid: number; gid: number } | undefined {
   return undefined;
 }
 
-export async function startPostgres(): Promise<TestPostgres> {
+export interface StartPostgresOptions {
+  /** Serve TLS with this key and certificate (PEM) besides plain connections. */
+  tls?: { key: string; cert: string };
+}
+
+export async function startPostgres(options: StartPostgresOptions = {}): Promise<TestPostgres> {
   const bin = findPostgresBin();
   if (!bin) throw new Error("PostgreSQL not found under /usr/lib/postgresql/*/bin: apt-get install postgresql (.ci/run does)");
   const dir = mkdtempSync(join(tmpdir(), "ops-pg-"));
@@ -80,10 +85,19 @@ export async function startPostgres(): Promise<TestPostgres> {
     ["-D", data, "-U", user, "--pwfile", join(dir, "pwfile"), "--auth", "scram-sha-256", "-E", "UTF8", "--no-sync", "--no-instructions"],
     { ...asServer, stdio: "pipe" },
   );
+  const tlsArgs: string[] = [];
+  if (options.tls) {
+    // PostgreSQL refuses a key file others can read, and must own it.
+    for (const [name, text] of [["server.key", options.tls.key], ["server.crt", options.tls.cert]] as const) {
+      writeFileSync(join(dir, name), text, { mode: 0o600 });
+      if (identity) chownSync(join(dir, name), identity.uid, identity.gid);
+    }
+    tlsArgs.push("-c", "ssl=on", "-c", `ssl_cert_file=${join(dir, "server.crt")}`, "-c", `ssl_key_file=${join(dir, "server.key")}`);
+  }
   const port = await freePort();
   const child = spawn(
     join(bin, "postgres"),
-    ["-D", data, "-p", String(port), "-k", dir, "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"],
+    ["-D", data, "-p", String(port), "-k", dir, "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", ...tlsArgs],
     { ...asServer, stdio: ["ignore", "ignore", "pipe"] },
   );
   let log = "";

@@ -92,7 +92,7 @@ export function connectionConfig(probe: PostgresProbeConfig): Parsed {
   const port = url.port ? Number(url.port) : 5432;
   const { mode, ca } = probe.tls;
   const ssl: ClientConfig["ssl"] =
-    mode === "disable" ? false : mode === "require" ? { rejectUnauthorized: false } : { rejectUnauthorized: true, servername: host, ...(ca && { ca }) };
+    mode === "disable" ? false : mode === "require" ? { rejectUnauthorized: false } : { rejectUnauthorized: true, ...(ca && { ca }) };
   return {
     address: `${host}:${port}`,
     config: {
