@@ -2,7 +2,7 @@ import type { z } from "zod";
 import { Duration } from "./schema/units.ts";
 import { describeValue, isSensitivePath, problem, type PathSegment, type Problem } from "./errors.ts";
 import { nearest } from "./nearest.ts";
-import { allowedKeys, isSchema, schemaAt, valueAt } from "./schema-walk.ts";
+import { allowedKeys, isSchema, preferredOption, schemaAt, valueAt } from "./schema-walk.ts";
 
 /**
  * Turns zod's issues into problems that say what was expected and what was found, in the words
@@ -100,8 +100,9 @@ function union(
   const isTypeMismatch = (b: readonly Issue[]) => b.every((i) => i.code === "invalid_type" && i.path.length === 0);
   const usable = branches.filter((b) => b.length && !isTypeMismatch(b));
   if (usable.length) {
-    // The branch with the fewest complaints is the one the author most likely meant.
-    const best = usable.reduce((a, b) => (b.length < a.length ? b : a));
+    // The option whose keys the author used is the one meant; else the one with fewest complaints.
+    const preferred = branches[preferredOption(here, raw) ?? -1];
+    const best = preferred && usable.includes(preferred) ? preferred : usable.reduce((a, b) => (b.length < a.length ? b : a));
     return best.flatMap((i) => mapIssue(i, path, data, root));
   }
   let expected: string;

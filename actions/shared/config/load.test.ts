@@ -87,6 +87,14 @@ describe("loadConfig: schema errors", () => {
     expect(e.message).toMatch(/^unknown key "staus" — did you mean "status"\?/);
   });
 
+  it("inside a union, reports against the form whose keys were used", () => {
+    const text = `services:\n${SERVICE}maintenance:\n  - services: [web]\n    weekly: { days: [sunday], start: "03:00", duraton: 1h }\n`;
+    const errors = errorsOf(text);
+    expect(errors.map((e) => e.path)).toEqual(["maintenance[0].weekly.duration", "maintenance[0].weekly.days[0]", "maintenance[0].weekly.duraton"]);
+    expect(errorAt(errors, "maintenance[0].weekly.days[0]")).toMatchObject({ ...pos(text, "sunday"), found: '"sunday"' });
+    expect(errorAt(errors, "maintenance[0].weekly.duraton").message).toContain('did you mean "duration"?');
+  });
+
   it("unknown key with no near match lists the allowed keys", () => {
     const text = `services:\n${SERVICE}    colour: red\n`;
     const e = errorAt(errorsOf(text), "services[0].colour");

@@ -19,6 +19,10 @@ describe("nearest", () => {
     expect(nearest("contians", keys)).toBe("contains");
     expect(nearest("notcontains", keys)).toBe("notContains");
   });
+  it("suggests a longer key the word misspells the start of", () => {
+    expect(nearest("statment", ["type", "url", "query", "tls", "statementTimeout"])).toBe("statementTimeout");
+    expect(nearest("conn", ["connectTimeout"])).toBe("connectTimeout");
+  });
   it("suggests nothing for a different word", () => {
     expect(nearest("tz", ["services", "weekly", "timezone", "reason"])).toBeUndefined();
     expect(nearest("latency", keys)).toBeUndefined();

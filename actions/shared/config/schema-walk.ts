@@ -72,6 +72,18 @@ function pickOption(d: Def, data: unknown): Schema | undefined {
   return options[0];
 }
 
+/**
+ * For a union schema at some place, the index of the option the data most plausibly meant
+ * (zod reports one list of issues per option, in option order); undefined when not a union.
+ */
+export function preferredOption(s: Schema | undefined, data: unknown): number | undefined {
+  if (!s) return undefined;
+  const d = def(unwrapInput(s));
+  if (d.type !== "union" || !d.options) return undefined;
+  const picked = pickOption(d, data);
+  return picked ? d.options.indexOf(picked) : undefined;
+}
+
 function resolveUnion(s: Schema, data: unknown): Schema {
   let cur = unwrapInput(s);
   for (let d = def(cur); d.type === "union"; d = def(cur)) {
