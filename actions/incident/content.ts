@@ -1,0 +1,93 @@
+import type { IncidentsConfig } from "../shared/config/schema/incidents.ts";
+import { formatDuration } from "../shared/config/schema/units.ts";
+import type { IncidentState } from "../shared/store/latest-schema.ts";
+import type { Subject } from "./subjects.ts";
+import { readSections, render, type IncidentTemplate } from "./template.ts";
+
+/**
+ * What an incident looks like on GitHub and in `incidents/`: the template filled from the state.
+ * Sections the automation does not own keep whatever a human wrote in the issue; a human may also
+ * take over "Resolution" by replacing the automation's text.
+ */
+const AUTO_MARK = "_(filled in by the monitoring; replace this text to write your own)_";
+
+export interface Rendered {
+  title: string;
+  body: string;
+  labels: string[];
+}
+
+export function renderIncident(t: IncidentTemplate, state: IncidentState, subject: Subject, currentBody?: string): Rendered {
+  const current = currentBody ? readSections(currentBody) : {};
+  const start = state.startedAt ?? state.openedAt;
+  const end = state.state === "closed" ? (state.recoveredAt ?? state.closedAt) : undefined;
+  const duration = end ? `${stamp(start)} to ${stamp(end)} (${formatDuration(Date.parse(end) - Date.parse(start))})` : `${stamp(start)} to ongoing`;
+  const kind = subject.kind === "group" ? "group" : "service";
+  const latest = String(state.evidence.latest ?? subject.evidence);
+  const resolution =
+    state.state === "closed" && state.closedBy === "automation"
+      ? `${AUTO_MARK}\nRecovered: ${state.goodRuns} consecutive good runs from ${stamp(state.recoveredAt ?? state.closedAt!)}. ${latest}`
+      : `${AUTO_MARK}\nOngoing.`;
+  const sections: Record<string, string> = {
+    ...current,
+    Timeline: state.timeline.map((e) => `- ${stamp(e.at)}: ${e.text}`).join("\n"),
+  };
+  const humanResolution = current.Resolution !== undefined && !current.Resolution.startsWith(AUTO_MARK) && !t.sections.some((s) => s.name === "Resolution" && s.placeholder === current.Resolution);
+  if (!humanResolution) sections.Resolution = resolution;
+  const { title, body } = render(t, {
+    brief: `${subject.name} (${subject.environment}) ${state.state === "closed" ? "recovered" : state.status}`,
+    fields: {
+      Date: stamp(state.openedAt),
+      Severity: `${state.severity} (${subject.criticality} ${kind}, ${state.status})`,
+      Duration: duration,
+      Impact: `${subject.name} (${subject.environment}) ${state.status}. ${latest}`,
+    },
+    sections,
+  });
+  return { title, body: `${body}\n${markerFor(state)}\n`, labels: labelsFor(state, subject, t) };
+}
+
+export function labelsFor(state: IncidentState, subject: Subject, t: IncidentTemplate, config?: IncidentsConfig): string[] {
+  const base = config?.labels ?? t.labels;
+  return [...new Set([...base, `severity:${state.severity}`, `${subject.kind}:${subject.id}`, `env:${subject.environment}`])];
+}
+
+/** Labels the automation manages (replaced on sync); any other label a human added is kept. */
+export function isManagedLabel(label: string): boolean {
+  return /^(severity|service|group|env):/.test(label);
+}
+
+const MARKER = /<!-- hotdash-ops:incident (\{.*?\}) -->/;
+
+export interface IncidentMarker {
+  key: string;
+  openedAt: string;
+  startedAt?: string;
+  severity?: string;
+}
+
+export function markerFor(state: IncidentState): string {
+  const m: IncidentMarker = { key: state.key, openedAt: state.openedAt, startedAt: state.startedAt, severity: state.severity };
+  return `<!-- hotdash-ops:incident ${JSON.stringify(m)} -->`;
+}
+
+export function readMarker(body: string): IncidentMarker | undefined {
+  const m = MARKER.exec(body);
+  if (!m) return undefined;
+  try {
+    const parsed = JSON.parse(m[1]!) as Partial<IncidentMarker>;
+    return typeof parsed.key === "string" && typeof parsed.openedAt === "string" ? (parsed as IncidentMarker) : undefined;
+  } catch (error) {
+    // A human edited the marker into something else: the issue is simply not ours any more.
+    void error;
+    return undefined;
+  }
+}
+
+export function commentMarker(key: string, id: string): string {
+  return `<!-- hotdash-ops:event ${JSON.stringify({ key, id })} -->`;
+}
+
+export function stamp(iso: string): string {
+  return `${iso.slice(0, 16).replace("T", " ")} UTC`;
+}

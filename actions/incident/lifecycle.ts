@@ -1,0 +1,158 @@
+import type { IncidentsConfig } from "../shared/config/schema/incidents.ts";
+import { formatDuration } from "../shared/config/schema/units.ts";
+import type { IncidentState } from "../shared/store/latest-schema.ts";
+import { severityFor, worse } from "./severity.ts";
+import type { Subject } from "./subjects.ts";
+
+/**
+ * Deciding, apart from doing: from the incidents' state, this run's subjects and the clock, what
+ * should happen to each incident. Pure; the tracker carries the steps out idempotently (every
+ * comment has a stable id, so a step repeated after a crash is found and not posted twice).
+ */
+export type Step =
+  | { do: "ensure-issue" }
+  | { do: "reopen" }
+  | { do: "comment"; id: string; text: string }
+  | { do: "sync-issue" }
+  | { do: "assign"; logins: string[] }
+  | { do: "close" }
+  | { do: "record" }
+  /** `after`: the comment this notification announces; sent only if that comment was posted now. */
+  | { do: "notify"; event: "open" | "escalation" | "resolve"; id: string; after?: string };
+
+export interface Plan {
+  key: string;
+  subject: Subject;
+  next: IncidentState;
+  steps: Step[];
+}
+
+export function decide(subjects: Subject[], incidents: Record<string, IncidentState>, config: IncidentsConfig, now: Date): Plan[] {
+  const plans: Plan[] = [];
+  for (const subject of subjects) {
+    const plan = decideOne(subject, incidents[subject.key], config, now);
+    if (plan) plans.push(plan);
+  }
+  return plans;
+}
+
+export function isFailing(s: Subject, config: IncidentsConfig, now: Date): boolean {
+  if (s.maintenance) return false;
+  if (s.status === "down") return (s.consecutiveFailures ?? config.openAfter) >= config.openAfter;
+  if (s.status === "degraded") return now.getTime() - Date.parse(s.since) >= config.degradedAfter;
+  return false;
+}
+
+function decideOne(s: Subject, prev: IncidentState | undefined, config: IncidentsConfig, now: Date): Plan | undefined {
+  const at = now.toISOString();
+  const failing = isFailing(s, config, now);
+  const plan = (next: IncidentState, steps: Step[]): Plan => ({ key: s.key, subject: s, next, steps });
+
+  if (!prev || prev.state === "closed") {
+    if (!failing) {
+      // A human closed it while failing; the service has now recovered, so a new failure may reopen.
+      if (prev?.awaitingRecovery && s.status === "up") return plan({ ...prev, awaitingRecovery: false, recoveredAt: at }, []);
+      return undefined;
+    }
+    if (prev?.awaitingRecovery) return undefined;
+    const severity = severityFor(s.criticality, s.status)!;
+    const lastGood = Math.max(Date.parse(prev?.closedAt ?? "") || 0, Date.parse(prev?.recoveredAt ?? "") || 0);
+    if (prev?.number !== undefined && now.getTime() - lastGood <= config.flapWindow) {
+      const text = `Failing again ${formatDuration(now.getTime() - lastGood)} after recovery: ${s.status}. ${s.evidence}`;
+      const next = addTimeline({ ...prev, state: "open", status: s.status, severity: worse(prev.severity, severity), goodRuns: 0 }, at, text);
+      next.closedAt = undefined;
+      next.closedBy = undefined;
+      next.recoveredAt = undefined;
+      const id = `t${next.timeline.length - 1}`;
+      return plan(next, [{ do: "reopen" }, { do: "comment", id, text: `🔁 ${text}` }, { do: "sync-issue" }, { do: "record" }, { do: "notify", event: "open", id: `reopen-${id}` }]);
+    }
+    const next: IncidentState = {
+      key: s.key,
+      kind: s.kind,
+      subject: s.id,
+      state: "open",
+      severity,
+      status: s.status,
+      openedAt: at,
+      startedAt: s.since,
+      escalationLevel: 1,
+      goodRuns: 0,
+      notified: [],
+      timeline: [
+        { at: s.since, text: `${s.name} ${s.status}: ${s.evidence}` },
+        { at, text: `Incident opened (${severity})` },
+      ],
+      evidence: { latest: s.evidence },
+    };
+    return plan(next, [{ do: "ensure-issue" }, { do: "record" }, { do: "notify", event: "open", id: `open-${at}` }]);
+  }
+
+  // Open. Maintenance and "unknown" (we cannot tell) hold it as it is.
+  if (s.maintenance || s.status === "unknown") return undefined;
+  const steps: Step[] = prev.number === undefined ? [{ do: "ensure-issue" }] : [];
+
+  if (s.status === "up") {
+    const goodRuns = prev.goodRuns + 1;
+    const recoveredAt = prev.recoveredAt ?? s.since;
+    if (goodRuns < config.closeAfter) {
+      return plan({ ...prev, goodRuns, recoveredAt, evidence: { ...prev.evidence, latest: s.evidence } }, steps);
+    }
+    const start = Date.parse(prev.startedAt ?? prev.openedAt);
+    const took = formatDuration(Math.max(0, Date.parse(recoveredAt) - start));
+    const text = `Resolved after ${took}: ${goodRuns} consecutive good runs since ${recoveredAt}.`;
+    const next = addTimeline({ ...prev, goodRuns, recoveredAt, status: "up", state: "closed", closedAt: at, closedBy: "automation" }, recoveredAt, `Recovered (${s.evidence})`);
+    next.timeline.push({ at, text });
+    return plan(next, [...steps, { do: "comment", id: `resolved-${prev.timeline.length}`, text: `✅ ${text}` }, { do: "sync-issue" }, { do: "close" }, { do: "record" }, { do: "notify", event: "resolve", id: `resolve-${prev.openedAt}-${prev.timeline.length}`, after: `resolved-${prev.timeline.length}` }]);
+  }
+
+  // Still failing (down or degraded): a change, an escalation, or a reminder.
+  let next: IncidentState = { ...prev, goodRuns: 0, recoveredAt: undefined, evidence: { ...prev.evidence, latest: s.evidence } };
+  const severity = severityFor(s.criticality, s.status);
+  const changes: string[] = [];
+  if (s.status !== prev.status) changes.push(`${prev.status} → ${s.status}`);
+  if (severity && worse(severity, prev.severity) !== prev.severity) {
+    changes.push(`severity raised ${prev.severity} → ${severity}`);
+    next.severity = severity;
+  }
+  if (s.kind === "group" && prev.evidence.quorum !== s.evidence) {
+    if (prev.evidence.quorum !== undefined) changes.push(`quorum changed: ${s.evidence}`);
+    next.evidence = { ...next.evidence, quorum: s.evidence };
+  }
+  next.status = s.status;
+  let commented = false;
+  if (changes.length) {
+    const text = `${changes.join("; ")}. ${s.evidence}`;
+    next = addTimeline(next, at, text);
+    steps.push({ do: "comment", id: `t${next.timeline.length - 1}`, text: `📈 ${text}` }, { do: "sync-issue" });
+    commented = true;
+  }
+
+  const elapsed = now.getTime() - Date.parse(prev.startedAt ?? prev.openedAt);
+  const level = [...config.escalation]
+    .filter((l) => l.severities.includes(next.severity) && elapsed >= l.after && l.level > next.escalationLevel)
+    .sort((a, b) => b.level - a.level)[0];
+  if (level) {
+    const who = level.mention.map((m) => `@${m.replace(/^@/, "")}`).join(" ");
+    const text = `Escalated to Level ${level.level} (${level.name}): ${next.severity} unresolved for ${formatDuration(elapsed)}.`;
+    next = addTimeline({ ...next, escalationLevel: level.level }, at, text);
+    steps.push({ do: "comment", id: `escalation-${level.level}`, text: `🚨 ${text}${who ? ` ${who}` : ""}\n\n${s.evidence}` });
+    if (level.assign.length) steps.push({ do: "assign", logins: level.assign });
+    steps.push({ do: "record" }, { do: "notify", event: "escalation", id: `escalation-${level.level}-${prev.openedAt}`, after: `escalation-${level.level}` });
+    commented = true;
+  }
+
+  const lastReminder = Date.parse(prev.lastReminderAt ?? prev.openedAt);
+  if (now.getTime() - lastReminder >= config.reminderEvery) {
+    const n = Math.floor((now.getTime() - Date.parse(prev.openedAt)) / config.reminderEvery);
+    next.lastReminderAt = at;
+    if (!commented) {
+      steps.push({ do: "comment", id: `reminder-${n}`, text: `⏰ Still ${s.status} after ${formatDuration(elapsed)} (${next.severity}). ${s.evidence}` });
+    }
+  }
+  if (changes.length && !steps.some((x) => x.do === "record")) steps.push({ do: "record" });
+  return plan(next, steps);
+}
+
+function addTimeline(state: IncidentState, at: string, text: string): IncidentState {
+  return { ...state, timeline: [...state.timeline, { at, text }] };
+}

@@ -1,0 +1,57 @@
+import type { NotificationsConfig } from "../../shared/config/schema/incidents.ts";
+import type { Redactor } from "../../shared/config/secrets.ts";
+import { sendPagerDuty } from "./pagerduty.ts";
+import { sendSlack } from "./slack.ts";
+import type { Delivery, IncidentEvent, Notifier } from "./types.ts";
+
+export type { Delivery, IncidentEvent, Notifier } from "./types.ts";
+
+/**
+ * Routes an event by severity (runbooks: P0/P1 → emergency channel + PagerDuty, P2/P3 → alerts).
+ * `config` has its secrets resolved already; `missing` names secrets that were not set, so their
+ * routes report "missing secret X" instead of failing silently. Never throws: a failing notifier
+ * must not block the issue work.
+ */
+export function createNotifier(options: { config: NotificationsConfig; missing?: string[]; redactor: Redactor }): Notifier {
+  const { config, redactor } = options;
+  const missing = options.missing ?? [];
+  return {
+    async send(event) {
+      const routes = config.routes[event.severity] ?? [];
+      return Promise.all(
+        routes.map(async (route): Promise<Delivery> => {
+          try {
+            if (route === "pagerduty") {
+              if (!config.pagerduty?.routingKey) return skipped(route, "pagerduty.routingKey");
+              await sendPagerDuty(config.pagerduty.url, config.pagerduty.routingKey, event, config.timeout);
+            } else {
+              const which = route === "slack-emergency" ? "emergency" : "alerts";
+              const url = config.slack[which];
+              if (!url) return skipped(route, `slack.${which}`);
+              await sendSlack(url, event, config.timeout, which);
+            }
+            return { route, ok: true };
+          } catch (error) {
+            return { route, ok: false, error: redactor.scrub(error instanceof Error ? error.message : String(error)) };
+          }
+        }),
+      );
+    },
+  };
+
+  function skipped(route: string, field: string): Delivery {
+    const why = missing.length ? `missing secret ${missing.join(", ")}` : `notifications.${field} is not configured`;
+    return { route, ok: false, error: `${route} not sent: ${why}` };
+  }
+}
+
+/** A notifier that sends nothing and says what it would have sent (dry run, demo). */
+export function printingNotifier(print: (line: string) => void, config: NotificationsConfig): Notifier {
+  return {
+    async send(event) {
+      const routes = config.routes[event.severity] ?? [];
+      for (const route of routes) print(`[dry-run] notify ${route}: ${event.event} ${event.severity} ${event.summary}`);
+      return routes.map((route) => ({ route, ok: true }));
+    },
+  };
+}

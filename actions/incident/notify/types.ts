@@ -1,0 +1,28 @@
+import type { Severity } from "../../shared/status.ts";
+
+/** Sent on open, escalation and resolve only — never on every run. */
+export interface IncidentEvent {
+  event: "open" | "escalation" | "resolve";
+  /** The incident key ("service:chatwoot"); PagerDuty's dedup_key. */
+  key: string;
+  severity: Severity;
+  /** One line: what happened. */
+  summary: string;
+  /** Service or group id. */
+  source: string;
+  environment: string;
+  /** The address, when there is one. */
+  url?: string;
+  details: Record<string, string>;
+}
+
+export interface Delivery {
+  route: string;
+  ok: boolean;
+  /** Why it failed or was skipped; never contains a URL or key. */
+  error?: string;
+}
+
+export interface Notifier {
+  send(event: IncidentEvent): Promise<Delivery[]>;
+}

@@ -1,0 +1,169 @@
+import type { OpsConfig } from "../shared/config/schema/index.ts";
+import type { Redactor } from "../shared/config/secrets.ts";
+import type { Clock } from "../shared/clock.ts";
+import type { IssuesApi } from "../shared/github/types.ts";
+import { activeMaintenance, type ActiveMaintenance } from "../shared/maintenance.ts";
+import type { IncidentState, Latest } from "../shared/store/latest-schema.ts";
+import { decide } from "./lifecycle.ts";
+import { loadMaintenanceIssues } from "./maintenance.ts";
+import type { Delivery, IncidentEvent, Notifier } from "./notify/index.ts";
+import { missingNumbers, openByKey, reconcile, type Fetched } from "./reconcile.ts";
+import { writeRecord } from "./records.ts";
+import { subjectsOf } from "./subjects.ts";
+import { loadTemplate, type IncidentTemplate } from "./template.ts";
+import { carryOut, closeDuplicate, type Operation, type TrackerContext } from "./tracker.ts";
+
+/**
+ * The incident step of a run: reconcile the stored incidents with GitHub's open issues, decide
+ * (pure) what each service and group needs, carry it out, then notify. It never throws for a
+ * GitHub or notifier failure: those come back in `errors`, and an incident whose steps failed keeps
+ * its previous state, so the next run repeats exactly the missing steps (each is idempotent).
+ */
+export interface IncidentDeps {
+  config: OpsConfig;
+  latest: Latest;
+  github: IssuesApi;
+  clock: Clock;
+  /** Where `incidents/` records are written. */
+  dataDir: string;
+  dryRun?: boolean;
+  notifier: Notifier;
+  redactor: Redactor;
+  log: (line: string) => void;
+  /** Defaults to `.github/ISSUE_TEMPLATE/incident.md` of this repository. */
+  template?: IncidentTemplate;
+  /** Defaults to the config's windows plus open `maintenance` issues. */
+  maintenance?: ActiveMaintenance;
+}
+
+export interface NotificationResult {
+  key: string;
+  event: IncidentEvent["event"];
+  deliveries: Delivery[];
+}
+
+export interface IncidentRunResult {
+  latest: Latest;
+  operations: Operation[];
+  notifications: NotificationResult[];
+  errors: string[];
+}
+
+export async function runIncidents(deps: IncidentDeps): Promise<IncidentRunResult> {
+  const { config, latest, github, redactor, log } = deps;
+  const operations: Operation[] = [];
+  const notifications: NotificationResult[] = [];
+  const errors: string[] = [];
+  const fail = (message: string) => {
+    const clean = redactor.scrub(message);
+    errors.push(clean);
+    log(`incidents: ${clean}`);
+  };
+  const result = (incidents: Record<string, IncidentState>): IncidentRunResult => ({
+    latest: deps.dryRun ? latest : { ...latest, incidents },
+    operations,
+    notifications,
+    errors,
+  });
+  if (!config.incidents.enabled) return result(latest.incidents);
+
+  const now = deps.clock.now();
+  const template = deps.template ?? (await loadTemplate());
+  let listed;
+  try {
+    listed = await github.listIssues({ state: "open", labels: config.incidents.labels.slice(0, 1) });
+  } catch (error) {
+    // Without the open issues nothing can be reconciled safely; the stored state stays as it was.
+    fail(`cannot list open incident issues, no incident work this run: ${messageOf(error)}`);
+    return result(latest.incidents);
+  }
+  const open = openByKey(listed);
+
+  let maintenance = deps.maintenance;
+  if (!maintenance) {
+    const fromIssues = await loadMaintenanceIssues(github).catch((error: unknown) => {
+      fail(`cannot read maintenance issues: ${messageOf(error)}`);
+      return { windows: [], problems: [] };
+    });
+    fromIssues.problems.forEach(fail);
+    maintenance = activeMaintenance(config.maintenance, fromIssues.windows, now);
+  }
+
+  const fetched = new Map<number, Fetched>();
+  for (const n of missingNumbers(latest.incidents, open)) {
+    try {
+      const issue = await github.getIssue(n);
+      const closedByUs =
+        issue?.state === "closed" && (await github.listComments(n)).some((c) => /hotdash-ops:event \{"key":"[^"]+","id":"resolved-/.test(c.body));
+      fetched.set(n, { issue, closedByUs });
+    } catch (error) {
+      fail(`cannot check issue #${n}: ${messageOf(error)}`);
+    }
+  }
+  const rec = reconcile(latest.incidents, open, fetched);
+  rec.notes.forEach((n) => log(`incidents: ${n}`));
+  const incidents = { ...rec.incidents };
+
+  const ctx: TrackerContext = {
+    github,
+    template,
+    config: config.incidents,
+    redactor,
+    open,
+    operations,
+    writeRecord: async (relPath, content) => {
+      if (deps.dryRun) return log(`[dry-run] write ${relPath} (${content.length} chars)`);
+      await writeRecord(deps.dataDir, relPath, content);
+    },
+  };
+  for (const d of rec.duplicates) {
+    try {
+      await closeDuplicate(ctx, d.key, d.close, d.keep);
+    } catch (error) {
+      fail(`${d.key}: cannot close duplicate #${d.close}: ${messageOf(error)}`);
+    }
+  }
+
+  const subjects = subjectsOf(latest, maintenance);
+  for (const plan of decide(subjects, incidents, config.incidents, now)) {
+    const carried = await carryOut(plan, ctx);
+    if (carried.error) {
+      fail(`${plan.key}: ${messageOf(carried.error)}`);
+      // Keep the previous state (plus any issue number learned) so the next run repeats the rest.
+      const prev = incidents[plan.key];
+      if (prev && carried.state.number !== undefined && prev.number === undefined && prev.state === "open") {
+        incidents[plan.key] = { ...prev, number: carried.state.number, url: carried.state.url };
+      }
+      continue;
+    }
+    incidents[plan.key] = carried.state;
+    for (const step of carried.notify) {
+      const event = eventFor(step.event, carried.state, plan.subject.name, plan.subject.id, plan.subject.environment, plan.subject.evidence);
+      const deliveries = await deps.notifier.send(event);
+      notifications.push({ key: plan.key, event: step.event, deliveries });
+      for (const d of deliveries.filter((x) => !x.ok)) fail(`${plan.key}: notification ${d.route} failed: ${d.error ?? "unknown"}`);
+    }
+  }
+  return result(incidents);
+}
+
+function eventFor(kind: IncidentEvent["event"], s: IncidentState, name: string, id: string, env: string, evidence: string): IncidentEvent {
+  const last = s.timeline[s.timeline.length - 1]?.text ?? "";
+  const summary =
+    kind === "open" ? `${name} (${env}) ${s.status}: ${evidence}` : kind === "resolve" ? `${name} (${env}): ${last}` : `${name} (${env}): ${last}`;
+  return {
+    event: kind,
+    key: s.key,
+    severity: s.severity,
+    summary,
+    source: id,
+    environment: env,
+    url: s.url,
+    details: { status: s.status, evidence, startedAt: s.startedAt ?? s.openedAt, ...(s.number ? { issue: `#${s.number}` } : {}) },
+  };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+

@@ -1,0 +1,66 @@
+import type { Latest } from "../shared/store/latest-schema.ts";
+import type { Status } from "../shared/status.ts";
+import type { ActiveMaintenance } from "../shared/maintenance.ts";
+
+/** What an incident is about: one service or one group, as the evaluation left it this run. */
+export interface Subject {
+  key: string;
+  kind: "service" | "group";
+  id: string;
+  name: string;
+  environment: string;
+  criticality: string;
+  status: Status;
+  reason: string;
+  since: string;
+  /** Failing runs in a row, when the evaluation counts them (groups do not). */
+  consecutiveFailures?: number;
+  /** The probe evidence quoted in comments and records. */
+  evidence: string;
+  /** Why the subject is in maintenance, when it is. */
+  maintenance?: string;
+}
+
+export function subjectsOf(latest: Latest, maintenance: ActiveMaintenance): Subject[] {
+  const out: Subject[] = [];
+  for (const s of Object.values(latest.services)) {
+    const m = s.metrics;
+    const parts = [
+      s.reason && `reason: ${s.reason}`,
+      m.statusCodes.length ? `status codes: ${[...new Set(m.statusCodes)].join(", ")}` : "",
+      m.p95 !== undefined ? `p95: ${Math.round(m.p95)} ms` : "",
+      m.count ? `success: ${m.okCount}/${m.count}` : "",
+    ].filter(Boolean);
+    out.push({
+      key: `service:${s.id}`,
+      kind: "service",
+      id: s.id,
+      name: s.name,
+      environment: s.environment,
+      criticality: s.criticality,
+      status: s.status,
+      reason: s.reason,
+      since: s.since,
+      consecutiveFailures: s.consecutiveFailures,
+      evidence: parts.join("; "),
+      maintenance: s.status === "maintenance" ? "maintenance" : maintenance.reasonFor(s.id),
+    });
+  }
+  for (const g of Object.values(latest.groups)) {
+    const down = Object.entries(g.members).filter(([, st]) => st === "down").map(([id]) => id);
+    out.push({
+      key: `group:${g.id}`,
+      kind: "group",
+      id: g.id,
+      name: g.name,
+      environment: g.environment,
+      criticality: g.criticality,
+      status: g.status,
+      reason: g.reason,
+      since: g.since,
+      evidence: `quorum: ${g.operational}/${g.total} operational${down.length ? `; down: ${down.join(", ")}` : ""}`,
+      maintenance: g.status === "maintenance" ? "maintenance" : maintenance.reasonFor(g.id),
+    });
+  }
+  return out;
+}

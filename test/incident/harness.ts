@@ -1,0 +1,134 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { manualClock, type ManualClock } from "../../actions/shared/clock.ts";
+import { OpsConfig, type OpsConfigInput } from "../../actions/shared/config/schema/index.ts";
+import { createRedactor, resolveSecrets, type Redactor } from "../../actions/shared/config/secrets.ts";
+import { createGitHubClient } from "../../actions/shared/github/client.ts";
+import type { IssuesApi } from "../../actions/shared/github/types.ts";
+import type { Latest, ServiceState } from "../../actions/shared/store/latest-schema.ts";
+import type { Status } from "../../actions/shared/status.ts";
+import { createNotifier } from "../../actions/incident/notify/index.ts";
+import { runIncidents, type IncidentRunResult } from "../../actions/incident/run.ts";
+import { loadTemplate, type IncidentTemplate } from "../../actions/incident/template.ts";
+import { startGitHubServer, type GitHubServer } from "../servers/github/server.ts";
+import { startReceiver, type Receiver } from "./receivers.ts";
+
+/**
+ * A replayable world for incident scenarios: the GitHub emulator, Slack and PagerDuty receivers
+ * on loopback, a manual clock, and a tiny "evaluation" that moves services between statuses the
+ * way the lead's evaluation records them (since, counters).
+ */
+export const SECRETS = {
+  SLACK_EMERGENCY_URL_PATH: "T000/B000/emergency-s3cr3t-path",
+  SLACK_ALERTS_URL_PATH: "T000/B000/alerts-s3cr3t-path",
+  PD_ROUTING_KEY: "R0UT1NGK3Y-very-secret-0123456789",
+};
+
+export interface World {
+  gh: GitHubServer;
+  github: IssuesApi;
+  clock: ManualClock;
+  slack: Receiver;
+  pagerduty: Receiver;
+  dataDir: string;
+  latest: Latest;
+  redactor: Redactor;
+  config: OpsConfig;
+  template: IncidentTemplate;
+  logs: string[];
+  set(id: string, status: Status, reason?: string, extra?: Partial<ServiceState["metrics"]>): void;
+  /** One monitoring run: the services keep their status; counters advance. */
+  run(options?: { github?: IssuesApi; latest?: Latest }): Promise<IncidentRunResult>;
+  openIssues(): Array<{ number: number; title: string; body: string | null; labels: string[]; state: string }>;
+  commentsOf(n: number): string[];
+  close(): Promise<void>;
+}
+
+export async function createWorld(configOverrides: Partial<OpsConfigInput> = {}, start = "2026-11-22T16:00:00Z"): Promise<World> {
+  const gh = await startGitHubServer({ token: "ghs_world_token_abcdef" });
+  const clock = manualClock(start);
+  gh.state.now = () => clock.now();
+  const slack = await startReceiver(200);
+  const pagerduty = await startReceiver(202);
+  const dataDir = await mkdtemp(join(tmpdir(), "incidents-"));
+  const redactor = createRedactor();
+  const env = {
+    SLACK_EMERGENCY: `${slack.url}/services/${SECRETS.SLACK_EMERGENCY_URL_PATH}`,
+    SLACK_ALERTS: `${slack.url}/services/${SECRETS.SLACK_ALERTS_URL_PATH}`,
+    PD_KEY: SECRETS.PD_ROUTING_KEY,
+  };
+  const config = OpsConfig.parse({
+    services: [
+      { id: "chatwoot", name: "Chatwoot", environment: "production", criticality: "critical", probe: { type: "http", url: "https://chatwoot.example.test/api" } },
+      { id: "agent-sdk", name: "Agent SDK", environment: "shared", criticality: "medium", probe: { type: "http", url: "https://agent.example.test/health" } },
+    ],
+    notifications: {
+      slack: { emergency: "${SLACK_EMERGENCY}", alerts: "${SLACK_ALERTS}" },
+      pagerduty: { routingKey: "${PD_KEY}", url: `${pagerduty.url}/v2/enqueue` },
+    },
+    ...configOverrides,
+  });
+  const resolved = resolveSecrets(config.notifications, env, redactor);
+  if (!resolved.ok) throw new Error(`test setup: missing ${resolved.missing.join(", ")}`);
+  const notifier = createNotifier({ config: resolved.value, redactor });
+  const github = createGitHubClient({ token: "ghs_world_token_abcdef", repository: "hotdash/ops", apiUrl: gh.url, retryUnitMs: 1, writeSpacingMs: 0, timeoutMs: 2_000 });
+  const template = await loadTemplate();
+  const logs: string[] = [];
+
+  const service = (id: string): ServiceState => {
+    const c = config.services.find((s) => s.id === id)!;
+    const at = clock.now().toISOString();
+    return {
+      id, name: c.name, environment: c.environment, criticality: c.criticality, type: "http", status: "up", reason: "",
+      since: at, checkedAt: at, ratings: {}, breaches: {}, consecutiveFailures: 0, consecutiveSuccesses: 1,
+      metrics: { successRate: 100, okCount: 3, count: 3, p95: 120, statusCodes: [200], attempts: 1 },
+    };
+  };
+  const world: World = {
+    gh, github, clock, slack, pagerduty, dataDir, redactor, config, template, logs,
+    latest: {
+      version: 1,
+      updatedAt: clock.now().toISOString(),
+      run: { startedAt: clock.now().toISOString(), finishedAt: clock.now().toISOString(), durationMs: 1, offline: false, locations: [] },
+      services: Object.fromEntries(config.services.map((s) => [s.id, service(s.id)])),
+      groups: {},
+      incidents: {},
+    },
+    set(id, status, reason = "", extra = {}) {
+      const s = world.latest.services[id]!;
+      if (s.status !== status) s.since = clock.now().toISOString();
+      s.status = status;
+      s.reason = reason;
+      const bad = status === "down";
+      s.metrics = bad
+        ? { successRate: 0, okCount: 0, count: 3, statusCodes: [503, 503, 503], attempts: 3, ...extra }
+        : { successRate: 100, okCount: 3, count: 3, p95: status === "degraded" ? 2600 : 120, statusCodes: [200], attempts: 1, ...extra };
+      s.consecutiveFailures = 0;
+      s.consecutiveSuccesses = 0;
+    },
+    async run(options = {}) {
+      const at = clock.now().toISOString();
+      for (const s of Object.values(world.latest.services)) {
+        s.checkedAt = at;
+        if (s.status === "down") s.consecutiveFailures++;
+        if (s.status === "up") s.consecutiveSuccesses++;
+      }
+      const result = await runIncidents({
+        config, latest: options.latest ?? world.latest, github: options.github ?? github, clock, dataDir, notifier, redactor,
+        log: (l) => logs.push(l), template,
+      });
+      world.latest = { ...world.latest, incidents: result.latest.incidents };
+      return result;
+    },
+    openIssues: () => [...gh.state.issues.values()].filter((i) => i.state === "open" && !i.deleted),
+    commentsOf: (n) => gh.state.comments.filter((c) => c.issue === n).map((c) => c.body),
+    async close() {
+      await Promise.all([gh.close(), slack.close(), pagerduty.close()]);
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+  return world;
+}
+
+export const MIN = 60_000;
