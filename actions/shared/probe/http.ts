@@ -22,6 +22,12 @@ export interface HttpProbeOptions {
  */
 const CREDENTIAL_HEADER = /auth|token|key|secret|cookie|session/i;
 
+/**
+ * Handed to `agent.destroy()` so undici does not build a fresh error, with its stack trace, for
+ * every connection it closes: that alone was a fifth of a sample's CPU time.
+ */
+const SAMPLE_DONE = new Error("probe sample finished; its connections are closed");
+
 export function createHttpProbe(options: HttpProbeOptions = {}): ProbeKind<HttpProbeConfig> {
   return (probe, opts, deps) => sampleHttp(probe, opts, deps, options);
 }
@@ -76,7 +82,7 @@ async function sampleHttp(probe: HttpProbeConfig, opts: SampleOptions, deps: Pro
   } finally {
     clearTimeout(timer);
     opts.signal?.removeEventListener("abort", onCancel);
-    await agent.destroy();
+    await agent.destroy(SAMPLE_DONE);
   }
 
   const sample: Sample = { at, ok: !failure, timings: timings(tracker) };
