@@ -162,7 +162,7 @@ export function decideOutcome(plan: FlyPlan, machines: MachineOutcome[]): Outcom
   const healthy = machines.every((m) => m.status === "updated" || m.status === "unchanged");
   if (healthy && onTarget === machines.length) return "success";
   const changed = machines.some((m) => m.status !== "unchanged" && m.runningImage !== m.fromImage);
-  return "success";
+  return changed ? "partial" : "failed";
 }
 
 /** "2 of 3 machines run X; 1 runs Y" — the sentence every report uses for the fleet's state. */
