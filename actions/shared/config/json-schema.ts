@@ -12,7 +12,7 @@ export const JSON_SCHEMA_ID = "urn:hotdash-ops:ops.config.schema.json";
 /** The file's exact text: deterministic, two-space indented, trailing newline. */
 export function generateJsonSchema(): string {
   const generated = z.toJSONSchema(OpsConfig, { io: "input", target: "draft-2020-12" }) as Record<string, unknown>;
-  const { $schema, ...rest } = generated;
+  const { $schema, properties, ...rest } = generated;
   const schema = {
     $schema,
     $id: JSON_SCHEMA_ID,
@@ -21,6 +21,9 @@ export function generateJsonSchema(): string {
       "Services to probe, their thresholds, groups, incidents, notifications, schedule and maintenance. " +
       "Generated from actions/shared/config/schema by `npm run schema`; do not edit by hand. See docs/configuration.md.",
     ...rest,
+    properties,
+    // Mirrors the loader: top-level x-… keys are ignored, a place for YAML anchors.
+    patternProperties: { "^x-": {} },
   };
   return `${JSON.stringify(schema, null, 2)}\n`;
 }

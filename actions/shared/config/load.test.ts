@@ -40,6 +40,24 @@ describe("loadConfig: a valid file", () => {
   });
 });
 
+describe("loadConfig: anchors and merge keys", () => {
+  it("accepts a fleet built from an anchor under an ignored x- key", () => {
+    const text = `x-prom: &prom { type: prometheus, url: https://prom.example, token: "\${T}" }\nservices:\n  - id: a\n    name: A\n    probe: { <<: *prom, query: up }\n    thresholds: { value: { red: 1 } }\n`;
+    const r = loadConfig("ops.config.yml", text);
+    expect(r.ok && r.config.services[0]!.probe).toMatchObject({ type: "prometheus", url: "https://prom.example", query: "up" });
+  });
+
+  it("shares settings through <<: *anchor, and still places errors in merged entries", () => {
+    const text = `x-prom: &prom { type: prometheus, url: https://prom.example, token: "\${T}" }\nservices:\n  - id: a\n    name: A\n    probe: { <<: *prom, query: up }\n    thresholds: { value: { red: 1 } }\n  - id: b\n    name: B\n    probe: { <<: *prom, query: up, agregate: max }\n`;
+    const errors = errorsOf(text);
+    // x-prom is ignored (a home for anchors); only the typo in the second service is an error.
+    expect(errors).toHaveLength(1);
+    const typo = errorAt(errors, "services[1].probe.agregate");
+    expect(typo).toMatchObject(pos(text, "agregate"));
+    expect(typo.message).toContain('did you mean "aggregate"?');
+  });
+});
+
 describe("loadConfig: YAML syntax errors", () => {
   it("reports each with its line and column, all at once", () => {
     const text = `services:\n  - id: web\n\tname: tab\n    url: "unterminated\n`;

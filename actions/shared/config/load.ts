@@ -30,7 +30,8 @@ export function loadConfig(file: string, text?: string): ConfigResult {
   }
 
   const lineCounter = new LineCounter();
-  const doc = parseDocument(source, { lineCounter, prettyErrors: true, uniqueKeys: true });
+  // Merge keys (`<<: *anchor`) let a long fleet share probe settings, as most YAML tools allow.
+  const doc = parseDocument(source, { lineCounter, prettyErrors: true, uniqueKeys: true, merge: true });
   const syntax = doc.errors.map((e) => yamlError(file, e));
   const yamlWarnings = doc.warnings.map((e) => yamlError(file, e));
   if (syntax.length) return { ok: false, errors: syntax, warnings: yamlWarnings };
@@ -77,7 +78,7 @@ export function validateConfig(data: unknown): ValidationResult {
     };
     return { ok: false, problems: [p], warnings: [] };
   }
-  const parsed = OpsConfig.safeParse(data);
+  const parsed = OpsConfig.safeParse(withoutExtensions(data));
   if (!parsed.success) {
     // Id cross-references need no valid schema, so they are reported in the same round.
     const problems = [...issuesToProblems(parsed.error.issues, data, OpsConfig), ...checkIdsAndReferences(data)];
@@ -86,6 +87,14 @@ export function validateConfig(data: unknown): ValidationResult {
   const checked = checkConfig(parsed.data);
   if (checked.errors.length) return { ok: false, problems: checked.errors, warnings: checked.warnings };
   return { ok: true, config: parsed.data, warnings: checked.warnings };
+}
+
+/** Top-level `x-…` keys are ignored (as in Compose files): a home for YAML anchors. */
+export const EXTENSION_PREFIX = "x-";
+
+function withoutExtensions(data: unknown): unknown {
+  if (!data || typeof data !== "object" || Array.isArray(data)) return data;
+  return Object.fromEntries(Object.entries(data).filter(([k]) => !k.startsWith(EXTENSION_PREFIX)));
 }
 
 function placeProblem(file: string, doc: Document, lc: LineCounter, p: Problem): ConfigError {
