@@ -58,7 +58,7 @@ function decideOne(s: Subject, prev: IncidentState | undefined, config: Incident
     const severity = severityFor(s.criticality, s.status)!;
     const lastGood = Math.max(Date.parse(prev?.closedAt ?? "") || 0, Date.parse(prev?.recoveredAt ?? "") || 0);
     if (prev?.number !== undefined && now.getTime() - lastGood <= config.flapWindow) {
-      const text = `Failing again ${formatDuration(now.getTime() - lastGood)} after recovery: ${s.status}. ${s.evidence}`;
+      const text = `Failing again ${formatDuration(now.getTime() - lastGood)} after it was closed: ${s.status}. ${s.evidence}`;
       const next = addTimeline({ ...prev, state: "open", status: s.status, severity: worse(prev.severity, severity), goodRuns: 0 }, at, text);
       next.closedAt = undefined;
       next.closedBy = undefined;

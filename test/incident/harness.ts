@@ -75,6 +75,7 @@ export async function createWorld(configOverrides: Partial<OpsConfigInput> = {},
   const github = createGitHubClient({ token: "ghs_world_token_abcdef", repository: "hotdash/ops", apiUrl: gh.url, retryUnitMs: 1, writeSpacingMs: 0, timeoutMs: 2_000 });
   const template = await loadTemplate();
   const logs: string[] = [];
+  const pendingSince = new Set<string>();
 
   const service = (id: string): ServiceState => {
     const c = config.services.find((s) => s.id === id)!;
@@ -97,7 +98,8 @@ export async function createWorld(configOverrides: Partial<OpsConfigInput> = {},
     },
     set(id, status, reason = "", extra = {}) {
       const s = world.latest.services[id]!;
-      if (s.status !== status) s.since = clock.now().toISOString();
+      // The evaluation stamps `since` with the run that first sees the new status.
+      if (s.status !== status) pendingSince.add(id);
       s.status = status;
       s.reason = reason;
       const bad = status === "down";
@@ -111,6 +113,7 @@ export async function createWorld(configOverrides: Partial<OpsConfigInput> = {},
       const at = clock.now().toISOString();
       for (const s of Object.values(world.latest.services)) {
         s.checkedAt = at;
+        if (pendingSince.delete(s.id)) s.since = at;
         if (s.status === "down") s.consecutiveFailures++;
         if (s.status === "up") s.consecutiveSuccesses++;
       }
