@@ -1,4 +1,6 @@
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfigOrThrow } from "../../actions/shared/config/load.ts";
 import { manualClock } from "../../actions/shared/clock.ts";
 import { PrometheusProbe } from "../../actions/shared/config/schema/probes.ts";
 import type { SampleOptions } from "../../actions/shared/probe/kind.ts";
@@ -25,6 +27,7 @@ beforeAll(async () => {
   exporter.set("fly_instance_memory_mem_available", { ...app, instance: "m2" }, 600);
   exporter.grow("fly_edge_http_responses_count", { ...app, status: "200" }, 93);
   exporter.grow("fly_edge_http_responses_count", { ...app, status: "502" }, 7);
+  flyMetrics(exporter);
   prom = await startPrometheus({ targets: [exporter.target] });
   // rate() needs two scrapes inside its window.
   await prom.waitFor(ERROR_RATE, (r) => r.length === 1 && Number(r[0]!.value[1]) > 0);
@@ -65,14 +68,14 @@ describe("prometheus probe against a real Prometheus", () => {
   });
 
   it("follows the values the exporter serves", async () => {
-    const staging = MEMORY.replace(/hotdash-production/g, "hotdash-staging");
-    exporter.set("fly_instance_memory_mem_available", { app: "hotdash-staging", instance: "s1" }, 250);
-    exporter.set("fly_instance_memory_mem_total", { app: "hotdash-staging", instance: "s1" }, 1000);
-    await prom.waitFor(staging, (r) => r.length === 1);
-    expect((await prometheusKind(probe(staging), opts, deps)).value).toBeCloseTo(75, 6);
-    exporter.set("fly_instance_memory_mem_available", { app: "hotdash-staging", instance: "s1" }, 80);
-    await prom.waitFor(staging, (r) => Number(r[0]?.value[1]) > 90);
-    expect((await prometheusKind(probe(staging), opts, deps)).value).toBeCloseTo(92, 6);
+    const chatwoot = MEMORY.replace(/hotdash-production/g, "hotdash-chatwoot");
+    exporter.set("fly_instance_memory_mem_available", { app: "hotdash-chatwoot", instance: "c1" }, 250);
+    exporter.set("fly_instance_memory_mem_total", { app: "hotdash-chatwoot", instance: "c1" }, 1000);
+    await prom.waitFor(chatwoot, (r) => r.length === 1);
+    expect((await prometheusKind(probe(chatwoot), opts, deps)).value).toBeCloseTo(75, 6);
+    exporter.set("fly_instance_memory_mem_available", { app: "hotdash-chatwoot", instance: "c1" }, 80);
+    await prom.waitFor(chatwoot, (r) => Number(r[0]?.value[1]) > 90);
+    expect((await prometheusKind(probe(chatwoot), opts, deps)).value).toBeCloseTo(92, 6);
   });
 
   it("makes an empty result explicit: unknown (no data) by default, zero or down when configured", async () => {
@@ -125,5 +128,52 @@ describe("prometheus probe against the simulated query API (the demo's metrics e
     } finally {
       await api.close();
     }
+  });
+});
+
+/**
+ * The rest of Fly's built-in series the default config's alerts read, per scrape: staging traffic
+ * (2 % 5xx), response-time histograms (p95 in the 1–5 s bucket), CPU seconds (85 % busy in
+ * production, 30 % in staging) and staging memory (50 %).
+ */
+function flyMetrics(e: Exporter) {
+  e.grow("fly_edge_http_responses_count", { app: "hotdash-staging", status: "200" }, 98);
+  e.grow("fly_edge_http_responses_count", { app: "hotdash-staging", status: "503" }, 2);
+  for (const name of ["hotdash-production", "hotdash-staging"]) {
+    for (const [le, n] of [["0.5", 50], ["1", 80], ["5", 100], ["10", 100], ["+Inf", 100]] as const) {
+      e.grow("fly_edge_http_response_time_seconds_bucket", { app: name, le }, n);
+    }
+  }
+  e.grow("fly_instance_cpu", { app: "hotdash-production", instance: "m1", mode: "idle" }, 15);
+  e.grow("fly_instance_cpu", { app: "hotdash-production", instance: "m1", mode: "user" }, 85);
+  e.grow("fly_instance_cpu", { app: "hotdash-staging", instance: "s9", mode: "idle" }, 70);
+  e.grow("fly_instance_cpu", { app: "hotdash-staging", instance: "s9", mode: "user" }, 30);
+  e.set("fly_instance_memory_mem_total", { app: "hotdash-staging", instance: "s9" }, 2000);
+  e.set("fly_instance_memory_mem_available", { app: "hotdash-staging", instance: "s9" }, 1000);
+}
+
+describe("the default config's Prometheus alerts (ops.config.yml) against a real Prometheus", () => {
+  it("every query is valid PromQL over Fly's metric names and reads the value the exporter implies", async () => {
+    const { config } = loadConfigOrThrow("ops.config.yml", readFileSync(new URL("../../ops.config.yml", import.meta.url), "utf8"));
+    const alerts = config.services.filter((s) => s.probe.type === "prometheus");
+    expect(alerts.length).toBeGreaterThanOrEqual(8);
+    const read: Record<string, number | undefined> = {};
+    for (const service of alerts) {
+      if (service.probe.type !== "prometheus") continue;
+      const sample = await prometheusKind({ ...service.probe, url: prom.url, token: prom.token }, opts, deps);
+      expect(sample.failure, `${service.id}: ${JSON.stringify(sample.failure)}`).toBeUndefined();
+      read[service.id] = sample.value === undefined ? undefined : Math.round(sample.value * 100) / 100;
+    }
+    expect(read).toMatchObject({
+      "production-5xx-rate": 7,
+      "staging-5xx-rate": 2,
+      "production-memory": 95,
+      "production-cpu": 85,
+      "staging-cpu": 30,
+      "staging-memory": 50,
+    });
+    // histogram_quantile interpolates inside the 1–5 s bucket: 95th of 100 lies 15/20 of the way.
+    expect(read["production-p95-latency"]).toBeCloseTo(4, 6);
+    expect(read["staging-p95-latency"]).toBeCloseTo(4, 6);
   });
 });
