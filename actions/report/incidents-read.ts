@@ -53,18 +53,32 @@ function toMs(text: string): number | undefined {
   return Number.isNaN(t) ? undefined : t;
 }
 
-export async function readIncidentFacts(dataDir: string, latest: Latest | undefined): Promise<{ facts: IncidentFact[]; problems: string[] }> {
+/**
+ * `names` maps service and group ids to display names; a record named
+ * `YYYY-MM-DD-<service>-<slug>.md` is attributed to the longest id it starts with.
+ */
+export async function readIncidentFacts(
+  dataDir: string,
+  latest: Latest | undefined,
+  names: ReadonlyMap<string, string> = new Map(),
+): Promise<{ facts: IncidentFact[]; problems: string[] }> {
+  const ids = [...names.keys()].sort((a, b) => b.length - a.length);
+  const display = (subject: string) => {
+    const id = names.has(subject) ? subject : ids.find((i) => subject.startsWith(`${i}-`));
+    return id ? names.get(id)! : subject;
+  };
   const dir = paths.incidentsDir(dataDir);
   const problems: string[] = [];
-  let names: string[] = [];
+  let files: string[] = [];
   try {
-    names = (await readdir(dir)).filter((n) => n.endsWith(".md")).sort();
+    files = (await readdir(dir)).filter((n) => n.endsWith(".md")).sort();
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== "ENOENT") problems.push(`cannot list ${dir}: ${(e as Error).message}`);
   }
   const byKey = new Map<string, IncidentFact>();
-  for (const name of names) {
+  for (const name of files) {
     const fact = parseIncidentRecord(name, await readFile(`${dir}/${name}`, "utf8"));
+    fact.subject = display(fact.subject);
     if (fact.openedAt === undefined) problems.push(`incidents/${name}: no start time found (expected a "**Start**:" line)`);
     byKey.set(fact.number !== undefined ? `#${fact.number}` : name, fact);
   }
@@ -75,7 +89,7 @@ export async function readIncidentFacts(dataDir: string, latest: Latest | undefi
     byKey.set(key, {
       ...prior,
       id: key,
-      subject: i.subject,
+      subject: display(i.subject),
       kind: i.kind,
       severity: i.severity,
       openedAt: Date.parse(i.openedAt),

@@ -59,8 +59,14 @@ export interface ReportModel {
 
 export function buildModel(config: OpsConfig, latest: Latest | undefined, view: HistoryView, now: number): ReportModel {
   const notes: string[] = [];
+  const missing = view.missingDays(now - BUDGET_WINDOW_MS, now);
+  // Missing days lower every service's coverage alike; only a service's own gaps deserve a note.
+  const expectedCoverage = 1 - (missing.length * DAY) / BUDGET_WINDOW_MS;
+  const names = new Map(config.services.map((s) => [s.id, s.name] as const));
+  for (const g of config.groups) names.set(g.id, g.name);
   const openIncidents = Object.values(latest?.incidents ?? {})
     .filter((i) => i.state === "open")
+    .map((i) => ({ ...i, subject: names.get(i.subject) ?? i.subject }))
     .sort((a, b) => a.openedAt.localeCompare(b.openedAt) || a.key.localeCompare(b.key));
   const services = config.services.map((svc): ServiceModel => {
     const state = latest?.services[svc.id];
@@ -87,11 +93,11 @@ export function buildModel(config: OpsConfig, latest: Latest | undefined, view: 
     const latencySlo = latencyObjective(d30, objective.latency);
     if (latencySlo) model.latencySlo = latencySlo;
     if (state) Object.assign(model, { since: state.since, checkedAt: state.checkedAt, successRate: state.metrics.count ? state.metrics.successRate : undefined });
-    const incident = openIncidents.find((i) => i.key === `service:${svc.id}`) ?? openIncidents.find((i) => i.subject === svc.id);
+    const incident = openIncidents.find((i) => i.key === `service:${svc.id}`);
     if (incident) model.incident = incident;
     if (!state) notes.push(`${svc.name}: no result in latest.json yet (added recently?).`);
-    else if (model.coverage30 < 0.999 && totalOf(d30.ms) > 0) {
-      notes.push(`${svc.name}: status known for ${(model.coverage30 * 100).toFixed(1)}% of the last 30 days; the rest is unknown (gaps, missing days, or added since).`);
+    else if (model.coverage30 < expectedCoverage - 0.001 && totalOf(d30.ms) > 0) {
+      notes.push(`${svc.name}: status known for ${(model.coverage30 * 100).toFixed(1)}% of the last 30 days; the rest is unknown (gaps longer than the gap limit, or added since).`);
     }
     return model;
   });
@@ -105,12 +111,12 @@ export function buildModel(config: OpsConfig, latest: Latest | undefined, view: 
   const configured = new Set(config.services.map((s) => s.id));
   const removed = view.ids().filter((id) => !configured.has(id));
   if (removed.length) notes.push(`History also holds services no longer configured, left out: ${removed.join(", ")}.`);
-  const missing = view.missingDays(now - BUDGET_WINDOW_MS, now);
   if (missing.length) notes.push(`No history at all for ${missing.length} day(s) of the last 30: ${summarizeDays(missing)}; that time counts as unknown.`);
   if (view.problems.length) {
     const shown = view.problems.slice(0, 5).join("; ");
     notes.push(`Skipped ${view.problems.length} unreadable history line(s): ${shown}${view.problems.length > 5 ? "; …" : ""}.`);
   }
+  if (view.future) notes.push(`Ignored ${view.future} history record(s) dated after the report time (a runner clock ahead?).`);
   return { title: config.title, now, services, groups, overall: overallOf(config, services, groups), openIncidents, notes };
 }
 

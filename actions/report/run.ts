@@ -2,6 +2,7 @@ import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { Clock } from "../shared/clock.ts";
 import type { OpsConfig } from "../shared/config/schema/index.ts";
+import type { Redactor } from "../shared/config/secrets.ts";
 import { type Log, writeFileAtomic } from "../shared/store/files.ts";
 import type { Latest } from "../shared/store/latest-schema.ts";
 import { badgesFor } from "./badges.ts";
@@ -27,10 +28,14 @@ export interface ReportInput {
   log: Log;
   /** Write the update, daily and weekly reports of the latest slots even if their files exist. */
   force?: boolean;
+  /** false: compute everything and return the summary, but write no file (`ops report --dry-run`). */
+  write?: boolean;
+  /** Scrubs secret values from everything written (reasons come from services and may echo them). */
+  redactor?: Redactor;
 }
 
 export interface ReportOutput {
-  /** Files written, relative to dataDir. */
+  /** Files written (or, without `write`, that would be), relative to dataDir. */
   written: string[];
   /** Markdown for the job summary, < 1 MiB. */
   summary: string;
@@ -46,9 +51,9 @@ const RAW_RECENT_DAYS = 8;
  * runbooks' update / daily / weekly reports when their scheduled time has come. Everything is
  * a function of the config, latest.json, the stored history and the clock's time, read once.
  */
-export async function runReports({ config, latest, dataDir, clock, log, force = false }: ReportInput): Promise<ReportOutput> {
+export async function runReports({ config, latest, dataDir, clock, log, force = false, redactor, write: doWrite = true }: ReportInput): Promise<ReportOutput> {
   const now = clock.now().getTime();
-  const view = await loadHistoryView({ dataDir, now, gapLimit: config.retention.gapLimit, spanDays: 31, rawRecentDays: RAW_RECENT_DAYS });
+  const view = await loadHistoryView({ dataDir, now, gapLimit: config.retention.gapLimit, spanDays: 30, rawRecentDays: RAW_RECENT_DAYS });
   const model = buildModel(config, latest, view, now);
   const alerts = burnRateAlerts({
     services: model.services.map((s) => ({
@@ -67,13 +72,14 @@ export async function runReports({ config, latest, dataDir, clock, log, force = 
   } catch (e) {
     model.notes.push(`Next check unknown: ${(e as Error).message}.`);
   }
-  const { facts, problems } = await readIncidentFacts(dataDir, latest);
+  const names = new Map<string, string>([...config.services, ...config.groups].map((s) => [s.id, s.name]));
+  const { facts, problems } = await readIncidentFacts(dataDir, latest, names);
   for (const p of problems) log.warn(p);
 
   const written: string[] = [];
   const parts: SummaryPart[] = [];
   const write = async (file: string, text: string) => {
-    await writeFileAtomic(join(dataDir, file), text);
+    if (doWrite) await writeFileAtomic(join(dataDir, file), redactor ? redactor.scrub(text) : text);
     written.push(file);
   };
 
@@ -123,7 +129,8 @@ export async function runReports({ config, latest, dataDir, clock, log, force = 
   }
   for (const note of model.notes) log.warn(note);
   log.info(`reports: wrote ${written.length} file(s)`);
-  return { written, summary: buildSummary(parts, written), alerts };
+  const summary = buildSummary(parts, written);
+  return { written, summary: redactor ? redactor.scrub(summary) : summary, alerts };
 }
 
 async function readIfExists(file: string): Promise<string | undefined> {

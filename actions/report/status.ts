@@ -142,7 +142,7 @@ export function budgetTable(services: ServiceModel[]): string {
       cell(s.name),
       `${s.objective.availability}%`,
       pct(s.uptime.d30),
-      s.budget.remainingPct === undefined ? "—" : `${budgetEmoji(s.budget.remainingPct)} ${pct(Math.max(s.budget.remainingPct, -999))}`,
+      budgetCell(s.budget.remainingPct),
       `${duration(s.budget.usedMs)} of ${duration(s.budget.allowedMs)}`,
       s.latencySlo
         ? `${s.latencySlo.stat} < ${ms(s.latencySlo.below)}: ${s.latencySlo.met === undefined ? "no data" : `${s.latencySlo.met ? "✅" : "❌"} ${ms(s.latencySlo.actual)}`}`
@@ -152,8 +152,11 @@ export function budgetTable(services: ServiceModel[]): string {
   );
 }
 
-function budgetEmoji(remaining: number): string {
-  return remaining <= 0 ? "❌" : remaining < 25 ? "⚠️" : "✅";
+export function budgetCell(remaining: number | undefined): string {
+  if (remaining === undefined) return "—";
+  // Overspent: say by how much (spent 3.2× the budget) rather than a large negative percent.
+  if (remaining < 0) return `❌ overspent (${(1 - remaining / 100).toFixed(2)}× used)`;
+  return `${remaining < 25 ? "⚠️" : "✅"} ${pct(remaining)}`;
 }
 
 export function burnRateSection(alerts: BudgetAlert[]): string {

@@ -22,6 +22,8 @@ export interface HistoryView {
   /** Days inside the loaded span with neither a rollup nor a raw file. */
   missingDays(from: number, to: number): string[];
   problems: string[];
+  /** Records dated after the report time (a runner clock ahead), left out. */
+  future: number;
 }
 
 export interface ViewOptions {
@@ -32,6 +34,11 @@ export interface ViewOptions {
   spanDays: number;
   /** Days back from now that are always loaded raw (charts, burn-rate windows). */
   rawRecentDays: number;
+  /**
+   * Starts of the rolling windows that will be asked for; their first (partial) day is read raw
+   * so the window is exact. Default: now − spanDays.
+   */
+  edges?: number[];
 }
 
 export async function loadHistoryView(o: ViewOptions): Promise<HistoryView> {
@@ -41,11 +48,12 @@ export async function loadHistoryView(o: ViewOptions): Promise<HistoryView> {
   const rollups = await readRollups(o.dataDir, years);
   const rawOnDisk = new Set(await listRaw(o.dataDir));
   const recentFrom = dayOf(o.now - o.rawRecentDays * DAY_MS);
+  const edgeDays = new Set((o.edges ?? [o.now - o.spanDays * DAY_MS]).map(dayOf));
   const wanted = new Set<string>();
   for (const day of span) {
     if (!rawOnDisk.has(day)) continue;
     // Whole rolled-up days come from the rollup; everything else is read raw.
-    if (day >= recentFrom || !rollups.days.has(day) || day === span[0]) wanted.add(day);
+    if (day >= recentFrom || !rollups.days.has(day) || edgeDays.has(day)) wanted.add(day);
   }
   for (const day of [...wanted]) {
     const prev = dayOf(dayStart(day) - DAY_MS);
@@ -68,7 +76,6 @@ export async function loadHistoryView(o: ViewOptions): Promise<HistoryView> {
     }
   }
   for (const list of byId.values()) list.sort((a, b) => a.t - b.t);
-  if (future) problems.push(`${future} record(s) dated after the report time were ignored (a runner clock ahead?)`);
   const rawLoaded = new Set(reads.filter((r) => r.exists).map((r) => r.day));
   const allIds = new Set(byId.keys());
   for (const lines of rollups.days.values()) for (const id of lines.keys()) allIds.add(id);
@@ -100,6 +107,7 @@ export async function loadHistoryView(o: ViewOptions): Promise<HistoryView> {
     missingDays: (mFrom, mTo) =>
       daysBetween(mFrom, mTo).filter((d) => !rollups.days.has(d) && !rawLoaded.has(d)),
     problems,
+    future,
   };
 }
 

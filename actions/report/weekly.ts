@@ -42,7 +42,11 @@ export function renderWeekly({ config, view, model, facts, alerts, week }: Weekl
     ...alerts.map((a) => `- [ ] Error budget: ${cell(a.summary)}`),
     ...model.services
       .filter((s) => s.budget.remainingPct !== undefined && s.budget.remainingPct < 25)
-      .map((s) => `- [ ] ${cell(s.name)}: ${pct(Math.max(s.budget.remainingPct!, -999))} of the 30-day error budget left; review before risky changes`),
+      .map((s) =>
+        s.budget.remainingPct! < 0
+          ? `- [ ] ${cell(s.name)}: 30-day error budget overspent (${(1 - s.budget.remainingPct! / 100).toFixed(2)}× used); hold risky changes`
+          : `- [ ] ${cell(s.name)}: only ${pct(s.budget.remainingPct)} of the 30-day error budget left; review before risky changes`,
+      ),
   ];
   return [
     `# Week ${week.label} Status Report`,
