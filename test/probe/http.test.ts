@@ -108,6 +108,21 @@ describe("http probe: timeouts and broken peers", () => {
     expect(sample.failure).toEqual({ kind: "refused", address: `127.0.0.1:${port}` });
   });
 
+  it("a peer that takes the TCP connection but never starts TLS hits the connect timeout in the tls phase", async () => {
+    const s = await serve(startTcp(() => undefined));
+    const sample = await httpProbe(httpConfig({ url: s.url.replace("http:", "https:") }), opts({ connectTimeoutMs: 150 }), deps());
+    expect(sample.failure).toMatchObject({ kind: "timeout", phase: "tls" });
+    expect(sample.timings.connect).toBeDefined();
+    expect(sample.timings.tls).toBeUndefined();
+  });
+
+  it("resolves a name and reaches an IPv4-only server whatever family the resolver lists first", async () => {
+    const s = await serve(startHttp((_req, res) => res.end("ok")));
+    const sample = await httpProbe(httpConfig({ url: `http://localhost:${s.port}/` }), opts(), deps());
+    expect(sample).toMatchObject({ ok: true, statusCode: 200 });
+    expect(sample.timings.dns).toBeDefined();
+  });
+
   it("a name that does not resolve is a DNS failure", async () => {
     const sample = await httpProbe(httpConfig({ url: "http://no-such-host.invalid/" }), opts(), deps());
     expect(sample.failure).toMatchObject({ kind: "dns", host: "no-such-host.invalid" });

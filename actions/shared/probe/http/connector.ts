@@ -1,4 +1,5 @@
 import { lookup } from "node:dns/promises";
+import type { LookupAddress } from "node:dns";
 import net from "node:net";
 import tls from "node:tls";
 import type { Client } from "undici";
@@ -31,6 +32,8 @@ export function createConnector(o: ConnectorOptions): Connector {
     const hostname = opts.hostname;
     const port = Number(opts.port) || (https ? 443 : 80);
     let socket: net.Socket | undefined;
+    /** Every socket `finish` listens on, so success leaves none of our listeners behind. */
+    const opened: net.Socket[] = [];
     let done = false;
 
     const mark = (key: "dns" | "connect" | "tls") => {
@@ -41,7 +44,7 @@ export function createConnector(o: ConnectorOptions): Connector {
       done = true;
       clearTimeout(timer);
       signal.removeEventListener("abort", onAbort);
-      socket?.removeListener("error", finish);
+      for (const s of opened) s.removeListener("error", finish);
       if (error || !s) {
         socket?.destroy();
         callback(error ?? new Error("connector finished without a socket"), null);
@@ -60,18 +63,38 @@ export function createConnector(o: ConnectorOptions): Connector {
 
     tracker.phase = "dns";
     tracker.host = hostname;
-    const resolved = net.isIP(hostname)
-      ? Promise.resolve({ address: hostname, family: net.isIP(hostname) })
-      : lookup(hostname);
-    resolved.then(({ address, family }) => {
+    const resolved: Promise<LookupAddress[]> = net.isIP(hostname)
+      ? Promise.resolve([{ address: hostname, family: net.isIP(hostname) }])
+      : lookup(hostname, { all: true });
+    resolved.then((addresses) => {
       if (done) return;
       mark("dns");
       tracker.phase = "connect";
+      const list = candidates(addresses);
+      if (list.length === 0) return finish(Object.assign(new Error(`no address for ${hostname}`), { code: "ENOTFOUND" }));
+      connectTo(list, 0);
+    }, finish);
+
+    // One address of each family, in the resolver's order: "localhost" may answer ::1 first to
+    // a service that listens on 127.0.0.1 only, and a browser would still reach it.
+    const connectTo = (list: LookupAddress[], i: number): void => {
+      const { address, family } = list[i]!;
       tracker.address = `${family === 6 ? `[${address}]` : address}:${port}`;
       const raw = net.connect({ host: address, port, family });
       socket = raw;
-      raw.once("error", finish);
+      const onError = (error: Error & { code?: string }) => {
+        if (done) return;
+        if (i + 1 < list.length && error.code && FALLBACK_CODES.has(error.code)) {
+          raw.destroy();
+          return connectTo(list, i + 1);
+        }
+        finish(error);
+      };
+      raw.once("error", onError);
       raw.once("connect", () => {
+        raw.removeListener("error", onError);
+        raw.once("error", finish);
+        opened.push(raw);
         mark("connect");
         raw.setNoDelay(true);
         if (!https) return finish(null, raw);
@@ -87,6 +110,7 @@ export function createConnector(o: ConnectorOptions): Connector {
         });
         socket = secure;
         secure.once("error", finish);
+        opened.push(secure);
         secure.once("secureConnect", () => {
           mark("tls");
           const cert = secure.getPeerCertificate();
@@ -98,6 +122,16 @@ export function createConnector(o: ConnectorOptions): Connector {
           finish(null, secure);
         });
       });
-    }, finish);
+    };
   };
+}
+
+/** Errors after which the next address may still answer. */
+const FALLBACK_CODES = new Set(["ECONNREFUSED", "EHOSTUNREACH", "ENETUNREACH", "EADDRNOTAVAIL", "EAFNOSUPPORT"]);
+
+function candidates(addresses: LookupAddress[]): LookupAddress[] {
+  const first = addresses[0];
+  if (!first) return [];
+  const other = addresses.find((a) => a.family !== first.family);
+  return other ? [first, other] : [first];
 }
