@@ -56,6 +56,13 @@ describe("mcp probe against a loopback MCP server", () => {
     expect(sample.failure).toBeUndefined();
   });
 
+  it("keeps the transport's Accept even when the config sets its own", async () => {
+    const s = await server();
+    const sample = await mcpKind(probe(s, { headers: { Authorization: `Bearer ${TOKEN}`, Accept: "text/html" } }), opts, deps);
+    expect(sample).toMatchObject({ ok: true });
+    expect(s.requests()[0]!.headers.accept).toBe("application/json, text/event-stream");
+  });
+
   it("follows tools/list pages", async () => {
     const s = await server({ pageSize: 1 });
     expect(await mcpKind(probe(s), opts, deps)).toMatchObject({ ok: true });

@@ -6,7 +6,7 @@
  * A 401/403 (a rotated token) is `auth`: unknown, not down.
  */
 import type { McpProbeConfig } from "../config/schema/index.ts";
-import { authFailure, header, openSession, parseJson, type ApiSession } from "./api/request.ts";
+import { authFailure, header, mergeHeaders, openSession, parseJson, type ApiSession } from "./api/request.ts";
 import type { ProbeKind } from "./kind.ts";
 import { readHealth } from "./mcp/health.ts";
 import { findResponse } from "./mcp/sse.ts";
@@ -84,13 +84,13 @@ function rpcClient(session: ApiSession, probe: McpProbeConfig) {
     firstByte: undefined as number | undefined,
     lastStatus: undefined as number | undefined,
   };
-  const headers = (): Record<string, string> => ({
-    ...probe.headers,
-    "content-type": "application/json",
-    accept: "application/json, text/event-stream",
-    ...(sessionId && { "mcp-session-id": sessionId }),
-    ...(state.protocolVersion && { "mcp-protocol-version": state.protocolVersion }),
-  });
+  const headers = () =>
+    mergeHeaders(probe.headers, {
+      "content-type": "application/json",
+      accept: "application/json, text/event-stream",
+      "mcp-session-id": sessionId,
+      "mcp-protocol-version": state.protocolVersion,
+    });
 
   async function post(method: string, message: Record<string, unknown>, id?: number): Promise<Step<Record<string, unknown>>> {
     const out = await session.request({
@@ -138,7 +138,7 @@ function rpcClient(session: ApiSession, probe: McpProbeConfig) {
 }
 
 async function healthWarning(session: ApiSession, health: NonNullable<McpProbeConfig["health"]>, headers: Record<string, string>): Promise<string | undefined> {
-  const out = await session.request({ url: health.url, headers: { ...headers, accept: "application/json" } });
+  const out = await session.request({ url: health.url, headers: mergeHeaders(headers, { accept: "application/json" }) });
   if (!out.ok) return `health endpoint: ${describeFailure(out.failure)}`;
   const res = out.response;
   const auth = authFailure(res, "health endpoint");

@@ -4,7 +4,7 @@
  * token. It returns the value (and the series); thresholds and `for:` are the evaluation's job.
  */
 import type { PrometheusProbeConfig } from "../config/schema/index.ts";
-import { authFailure, openSession, parseJson } from "./api/request.ts";
+import { authFailure, mergeHeaders, openSession, parseJson } from "./api/request.ts";
 import type { ProbeKind } from "./kind.ts";
 import { readAnswer } from "./prometheus/answer.ts";
 import type { Sample } from "./result.ts";
@@ -27,8 +27,7 @@ export const prometheusKind: ProbeKind<PrometheusProbeConfig> = async (probe, op
       return done({ ok: false, failure: { kind: "protocol", detail: "probe.url is not a URL; expected the API base, e.g. https://api.fly.io/prometheus/<org>" } });
     }
     url.searchParams.set("query", probe.query);
-    const headers: Record<string, string> = { accept: "application/json", ...probe.headers };
-    if (probe.token) headers.authorization = `Bearer ${probe.token}`;
+    const headers = mergeHeaders({ accept: "application/json" }, probe.headers, { authorization: probe.token && `Bearer ${probe.token}` });
 
     const out = await session.request({ url: url.href, headers });
     if (!out.ok) return done({ ok: false, failure: out.failure });

@@ -130,6 +130,13 @@ function errorCode(error: unknown): string | undefined {
   return undefined;
 }
 
+/** Merges header sets by lower-cased name, later sets winning, so "Accept" and "accept" never both go out. */
+export function mergeHeaders(...sets: Array<Record<string, string | undefined>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const set of sets) for (const [k, v] of Object.entries(set)) if (v !== undefined) out[k.toLowerCase()] = v;
+  return out;
+}
+
 export function header(res: ApiResponse, name: string): string | undefined {
   const v = res.headers[name.toLowerCase()];
   return Array.isArray(v) ? v[0] : v;
