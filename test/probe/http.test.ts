@@ -63,7 +63,9 @@ describe("http probe: answers", () => {
     const s = await serve(startHttp((_req, res) => res.writeHead(401).end("no")));
     const withToken = await httpProbe(httpConfig({ url: s.url, headers: { Authorization: "Bearer abc" } }), opts(), deps());
     expect(withToken.failure).toMatchObject({ kind: "auth", status: 401 });
-    const anonymous = await httpProbe(httpConfig({ url: s.url }), opts(), deps());
+    const queryKey = await httpProbe(httpConfig({ url: `${s.url}/?api_key=abc` }), opts(), deps());
+    expect(queryKey.failure).toMatchObject({ kind: "auth", status: 401 });
+    const anonymous = await httpProbe(httpConfig({ url: `${s.url}/?format=json` }), opts(), deps());
     expect(anonymous.failure).toEqual({ kind: "status", expected: "2xx", found: 401 });
   });
 });

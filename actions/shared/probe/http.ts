@@ -17,7 +17,7 @@ export interface HttpProbeOptions {
 }
 
 /**
- * Header names that carry credentials. A 401/403 on a request carrying one means our token was
+ * Header (and query parameter) names that carry credentials. A 401/403 on a request carrying one means our token was
  * refused (rotated, revoked): "auth", which rates unknown, not down.
  */
 const CREDENTIAL_HEADER = /auth|token|key|secret|cookie|session/i;
@@ -67,6 +67,7 @@ async function sampleHttp(probe: HttpProbeConfig, opts: SampleOptions, deps: Pro
 
   let statusCode: number | undefined;
   let failure: Failure | undefined;
+  let measured: Timings | undefined;
   try {
     const { response } = await exchange(agent, probe, requestHeaders(probe, options), tracker, controller.signal);
     statusCode = response.statusCode;
@@ -80,12 +81,14 @@ async function sampleHttp(probe: HttpProbeConfig, opts: SampleOptions, deps: Pro
   } catch (error) {
     failure = classifyError(error, tracker);
   } finally {
+    // Taken before the agent closes its sockets: closing is our cost, not the service's.
+    measured = timings(tracker);
     clearTimeout(timer);
     opts.signal?.removeEventListener("abort", onCancel);
     await agent.destroy(SAMPLE_DONE);
   }
 
-  const sample: Sample = { at, ok: !failure, timings: timings(tracker) };
+  const sample: Sample = { at, ok: !failure, timings: measured };
   if (statusCode !== undefined) sample.statusCode = statusCode;
   if (failure) sample.failure = failure;
   const days = certDaysLeft(tracker.cert, deps.clock.now());
@@ -104,7 +107,10 @@ function checkResponseStatus(probe: HttpProbeConfig, status: number): Failure | 
   const failure = checkStatus(status, probe.expect.status);
   if (!failure || (status !== 401 && status !== 403)) return failure;
   const url = new URL(probe.url);
-  const credentials = Object.keys(probe.headers).some((k) => CREDENTIAL_HEADER.test(k)) || url.username !== "" || url.search.length > 0;
+  const credentials =
+    Object.keys(probe.headers).some((k) => CREDENTIAL_HEADER.test(k)) ||
+    [...url.searchParams.keys()].some((k) => CREDENTIAL_HEADER.test(k)) ||
+    url.username !== "";
   return credentials ? { kind: "auth", status, detail: "the service refused the configured credentials" } : failure;
 }
 
