@@ -66,12 +66,13 @@ export interface StartPostgresOptions {
 export async function startPostgres(options: StartPostgresOptions = {}): Promise<TestPostgres> {
   const bin = findPostgresBin();
   if (!bin) throw new Error("PostgreSQL not found under /usr/lib/postgresql/*/bin: apt-get install postgresql (.ci/run does)");
-  const dir = mkdtempSync(join(tmpdir(), "ops-pg-"));
+  const identity = serverIdentity();
+  // As root, a $TMPDIR under /root would be out of the postgres user's reach; /tmp never is.
+  const dir = mkdtempSync(join(identity ? "/tmp" : tmpdir(), "ops-pg-"));
   const data = join(dir, "data");
   const user = "ops_test";
   const password = `pw-${Math.random().toString(36).slice(2)}-secret`;
   const database = "hotdash";
-  const identity = serverIdentity();
   writeFileSync(join(dir, "pwfile"), `${password}\n`);
   chmodSync(dir, 0o700);
   if (identity) {
