@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import { accumulate, emptyStats } from "../../actions/shared/store/durations.ts";
+import type { TimedRecord } from "../../actions/shared/store/history-read.ts";
+import type { Status } from "../../actions/shared/status.ts";
+import { burnRateAlerts, burnRules, errorBudget } from "../../actions/report/slo.ts";
+
+const MIN = 60_000;
+const NOW = Date.parse("2026-11-22T12:00:00Z");
+const rules = burnRules({});
+
+/** One record a minute for `days` days before NOW; `bad(minutesAgo)` says when the service was down. */
+function history(days: number, bad: (minutesAgo: number) => boolean): TimedRecord[] {
+  const out: TimedRecord[] = [];
+  for (let m = days * 1440; m >= 1; m--) {
+    const s: Status = bad(m) ? "down" : "up";
+    out.push({ t: NOW - m * MIN, id: "api", s, l: [100], ok: 1, n: 1 });
+  }
+  return out;
+}
+
+function alertsFor(records: TimedRecord[], objective = 99.9) {
+  return burnRateAlerts({
+    services: [{ id: "api", name: "API", objective }],
+    rules,
+    window: (_id, from, to) => accumulate(records, from, to, 20 * MIN, emptyStats()),
+    now: NOW,
+  });
+}
+
+describe("multi-window burn-rate alerts", () => {
+  it("stays quiet for a healthy service", () => {
+    expect(alertsFor(history(4, () => false))).toEqual([]);
+  });
+
+  it("pages at 14.4× when the last 10 minutes are down (1 h and 5 min windows)", () => {
+    const [alert, ...rest] = alertsFor(history(4, (m) => m <= 10));
+    expect(rest).toEqual([]);
+    expect(alert).toMatchObject({ kind: "budget", key: "budget:api", action: "page", severity: "P1", factor: 14.4 });
+    expect(alert!.long).toEqual({ windowMs: 3_600_000, burnRate: 166.67 });
+    expect(alert!.short).toEqual({ windowMs: 300_000, burnRate: 1000 });
+  });
+
+  it("does not page for an outage that has ended (short window clean), but the 3-day rule tickets it", () => {
+    // Down for 20 minutes, three hours ago: 6 h burns 55×, but the last 30 min are clean.
+    const [alert] = alertsFor(history(4, (m) => m > 180 && m <= 200));
+    expect(alert).toMatchObject({ action: "ticket", severity: "P3", factor: 1 });
+    expect(alert!.long.windowMs).toBe(259_200_000);
+  });
+
+  it("pages at 6× when the fast rule misses but 6 h and 30 min both burn", () => {
+    // 1 minute in every 15 is down: 6.7 % errors, 66× on every window; the 5-min window may be clean.
+    const alerts = alertsFor(history(4, (m) => m % 15 === 7));
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]!.action).toBe("page");
+  });
+
+  it("needs data in both windows", () => {
+    expect(alertsFor([])).toEqual([]);
+  });
+});
+
+describe("error budget over 30 days", () => {
+  it("spends the budget with downtime only, in proportion to the time observed", () => {
+    const stats = emptyStats();
+    stats.ms.up = 30 * 1440 * MIN - 21.6 * MIN;
+    stats.ms.down = 21.6 * MIN;
+    const budget = errorBudget(stats, 99.9);
+    expect(budget.allowedMs).toBeCloseTo(43.2 * MIN, 3);
+    expect(budget.remainingPct).toBeCloseTo(50, 1);
+    // Maintenance and unknown time neither spend nor add budget.
+    stats.ms.maintenance = 5 * 1440 * MIN;
+    stats.ms.unknown = 1440 * MIN;
+    expect(errorBudget(stats, 99.9).remainingPct).toBeCloseTo(50, 1);
+    expect(errorBudget(emptyStats(), 99.9).remainingPct).toBeUndefined();
+  });
+});
