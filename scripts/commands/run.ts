@@ -7,7 +7,7 @@ import { runCycle } from "../cli/cycle.ts";
 export async function runCommand(argv: string[], deps: CliDeps): Promise<number> {
   const { values } = parse(argv, {});
   const opts = common(values, deps);
-  const config = await loadConfigOrExit(opts.configFile);
+  const config = await loadConfigOrExit(opts.configFile, deps.io);
   checkOnly(config, opts.only);
   const log = cliLog(deps.io);
   const out = await runCycle({

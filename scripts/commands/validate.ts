@@ -5,7 +5,7 @@ import { type CliDeps, common, parse } from "../cli/context.ts";
 export async function validateCommand(argv: string[], deps: CliDeps): Promise<number> {
   const { values } = parse(argv, {});
   const opts = common(values, deps);
-  const config = await loadConfigOrExit(opts.configFile);
+  const config = await loadConfigOrExit(opts.configFile, deps.io);
   const kinds = new Map<string, number>();
   for (const s of config.services) kinds.set(s.probe.type, (kinds.get(s.probe.type) ?? 0) + 1);
   const summary = [...kinds].map(([k, n]) => `${n} ${k}`).join(", ");
