@@ -118,6 +118,12 @@ describe("mcp probe against a loopback MCP server", () => {
     });
   });
 
+  it("reports an invalid URL (e.g. a bad secret value) as a failure, without echoing it", async () => {
+    const sample = await mcpKind(McpProbe.parse({ type: "mcp", url: "mcp-secret-value-not-a-url" }), opts, deps);
+    expect(sample.failure).toMatchObject({ kind: "protocol", detail: expect.stringMatching(/^the URL is not valid/) });
+    expect(JSON.stringify(sample)).not.toContain("mcp-secret-value");
+  });
+
   it("times out a server that never answers, within the sample's timeout", async () => {
     const silent = createServer(() => undefined);
     const port = await listen(silent);

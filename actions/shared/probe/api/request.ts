@@ -61,7 +61,12 @@ export function openSession(opts: SampleOptions): ApiSession {
     async request(req) {
       // Connect timeouts carry undici's own code; anything else before the headers is "firstByte".
       let phase: Phase = "firstByte";
-      const url = new URL(req.url);
+      let url: URL;
+      try {
+        url = new URL(req.url);
+      } catch {
+        return { ok: false, failure: { kind: "protocol", detail: "the URL is not valid; expected http(s)://host/path (if it comes from a ${SECRET}, check the secret's value)" } };
+      }
       try {
         const res = await request(url, {
           dispatcher: agent,
