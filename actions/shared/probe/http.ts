@@ -1,4 +1,4 @@
-import { Agent } from "undici";
+import { Client } from "undici";
 import type { Readable } from "node:stream";
 import type { HttpProbeConfig } from "../config/schema/index.ts";
 import type { ProbeKind, SampleOptions, ProbeDeps } from "./kind.ts";
@@ -23,7 +23,7 @@ export interface HttpProbeOptions {
 const CREDENTIAL_HEADER = /auth|token|key|secret|cookie|session/i;
 
 /**
- * Handed to `agent.destroy()` so undici does not build a fresh error, with its stack trace, for
+ * Handed to `client.destroy()` so undici does not build a fresh error, with its stack trace, for
  * every connection it closes: that alone was a fifth of a sample's CPU time.
  */
 const SAMPLE_DONE = new Error("probe sample finished; its connections are closed");
@@ -51,25 +51,30 @@ async function sampleHttp(probe: HttpProbeConfig, opts: SampleOptions, deps: Pro
   if (opts.signal?.aborted) onCancel();
   opts.signal?.addEventListener("abort", onCancel, { once: true });
 
-  const agent = new Agent({
-    connect: createConnector({
-      tracker,
-      connectTimeoutMs: opts.connectTimeoutMs,
-      verifyTls: probe.verifyTls,
-      signal: controller.signal,
-      ...(options.ca ? { ca: options.ca } : {}),
-    }),
-    // Our own timer bounds the whole sample; undici's per-phase timers would race it.
-    headersTimeout: 0,
-    bodyTimeout: 0,
-    pipelining: 1,
+  const connect = createConnector({
+    tracker,
+    connectTimeoutMs: opts.connectTimeoutMs,
+    verifyTls: probe.verifyTls,
+    signal: controller.signal,
+    ...(options.ca ? { ca: options.ca } : {}),
   });
+  // A Client per origin rather than an Agent: no pool layer to build and tear down per sample.
+  const clients = new Map<string, Client>();
+  const clientFor = (origin: string): Client => {
+    let client = clients.get(origin);
+    if (!client) {
+      // Our own timer bounds the whole sample; undici's per-phase timers would race it.
+      client = new Client(origin, { connect, headersTimeout: 0, bodyTimeout: 0, pipelining: 1 });
+      clients.set(origin, client);
+    }
+    return client;
+  };
 
   let statusCode: number | undefined;
   let failure: Failure | undefined;
   let measured: Timings | undefined;
   try {
-    const { response } = await exchange(agent, probe, requestHeaders(probe, options), tracker, controller.signal);
+    const { response } = await exchange(clientFor, probe, requestHeaders(probe, options), tracker, controller.signal);
     statusCode = response.statusCode;
     failure = checkResponseStatus(probe, response.statusCode);
     if (failure) {
@@ -81,11 +86,11 @@ async function sampleHttp(probe: HttpProbeConfig, opts: SampleOptions, deps: Pro
   } catch (error) {
     failure = classifyError(error, tracker);
   } finally {
-    // Taken before the agent closes its sockets: closing is our cost, not the service's.
+    // Taken before the clients close their sockets: closing is our cost, not the service's.
     measured = timings(tracker);
     clearTimeout(timer);
     opts.signal?.removeEventListener("abort", onCancel);
-    await agent.destroy(SAMPLE_DONE);
+    await Promise.all([...clients.values()].map((c) => c.destroy(SAMPLE_DONE)));
   }
 
   const sample: Sample = { at, ok: !failure, timings: measured };
@@ -140,7 +145,7 @@ async function readAndCheckBody(body: Readable, contentLength: string | string[]
 
 /**
  * Drops a body we will not read. undici's stream emits an "aborted" error when destroyed; that
- * error is the intended outcome here, and the connection closes with the agent right after.
+ * error is the intended outcome here, and the connection closes when the sample ends.
  */
 function discard(body: Readable): void {
   body.once("error", (error) => void error);

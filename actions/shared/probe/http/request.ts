@@ -1,4 +1,4 @@
-import type { Agent, Dispatcher } from "undici";
+import type { Dispatcher } from "undici";
 import type { HttpProbeConfig } from "../../config/schema/index.ts";
 import { elapsed, probeError, type Tracker } from "./tracker.ts";
 
@@ -19,7 +19,10 @@ export interface Exchange {
  * Sends the request and follows redirects by hand (never undici's interceptor) so that a loop and
  * a too-long chain are told apart and reported with the chain they took.
  */
-export async function exchange(agent: Agent, probe: HttpProbeConfig, headers: Record<string, string>, tracker: Tracker, signal: AbortSignal): Promise<Exchange> {
+/** The sample's connection to one origin (one undici Client per origin, made on first use). */
+export type ClientFor = (origin: string) => Dispatcher;
+
+export async function exchange(clientFor: ClientFor, probe: HttpProbeConfig, headers: Record<string, string>, tracker: Tracker, signal: AbortSignal): Promise<Exchange> {
   let url = new URL(probe.url);
   let method: string = probe.method;
   let body = probe.body;
@@ -27,8 +30,7 @@ export async function exchange(agent: Agent, probe: HttpProbeConfig, headers: Re
   const chain = [url.href];
   for (let hop = 0; ; hop++) {
     tracker.phase = "firstByte";
-    const response = await agent.request({
-      origin: url.origin,
+    const response = await clientFor(url.origin).request({
       path: `${url.pathname}${url.search}`,
       method: method as Dispatcher.HttpMethod,
       headers: sent,
