@@ -17,8 +17,8 @@ export type Step =
   | { do: "assign"; logins: string[] }
   | { do: "close" }
   | { do: "record" }
-  /** `after`: the comment this notification announces; sent only if that comment was posted now. */
-  | { do: "notify"; event: "open" | "escalation" | "resolve"; id: string; after?: string };
+  /** `id` is remembered in the incident's `notified`, so each event is sent once. */
+  | { do: "notify"; event: "open" | "escalation" | "resolve"; id: string };
 
 export interface Plan {
   key: string;
@@ -90,6 +90,11 @@ function decideOne(s: Subject, prev: IncidentState | undefined, config: Incident
   // Open. Maintenance and "unknown" (we cannot tell) hold it as it is.
   if (s.maintenance || s.status === "unknown") return undefined;
   const steps: Step[] = prev.number === undefined ? [{ do: "ensure-issue" }] : [];
+  // An opening that a failed run could not announce is announced by the run that gets through.
+  const openId = `open-${prev.openedAt}`;
+  if (!prev.notified.includes(openId)) {
+    steps.push({ do: "notify", event: "open", id: openId });
+  }
 
   if (s.status === "up") {
     const goodRuns = prev.goodRuns + 1;
@@ -102,7 +107,7 @@ function decideOne(s: Subject, prev: IncidentState | undefined, config: Incident
     const text = `Resolved after ${took}: ${goodRuns} consecutive good runs since ${recoveredAt}.`;
     const next = addTimeline({ ...prev, goodRuns, recoveredAt, status: "up", state: "closed", closedAt: at, closedBy: "automation" }, recoveredAt, `Recovered (${s.evidence})`);
     next.timeline.push({ at, text });
-    return plan(next, [...steps, { do: "comment", id: `resolved-${prev.timeline.length}`, text: `✅ ${text}` }, { do: "sync-issue" }, { do: "close" }, { do: "record" }, { do: "notify", event: "resolve", id: `resolve-${prev.openedAt}-${prev.timeline.length}`, after: `resolved-${prev.timeline.length}` }]);
+    return plan(next, [...steps, { do: "comment", id: `resolved-${prev.timeline.length}`, text: `✅ ${text}` }, { do: "sync-issue" }, { do: "close" }, { do: "record" }, { do: "notify", event: "resolve", id: `resolve-${prev.openedAt}-${prev.timeline.length}` }]);
   }
 
   // Still failing (down or degraded): a change, an escalation, or a reminder.
@@ -137,7 +142,7 @@ function decideOne(s: Subject, prev: IncidentState | undefined, config: Incident
     next = addTimeline({ ...next, escalationLevel: level.level }, at, text);
     steps.push({ do: "comment", id: `escalation-${level.level}`, text: `🚨 ${text}${who ? ` ${who}` : ""}\n\n${s.evidence}` });
     if (level.assign.length) steps.push({ do: "assign", logins: level.assign });
-    steps.push({ do: "record" }, { do: "notify", event: "escalation", id: `escalation-${level.level}-${prev.openedAt}`, after: `escalation-${level.level}` });
+    steps.push({ do: "record" }, { do: "notify", event: "escalation", id: `escalation-${level.level}-${prev.openedAt}` });
     commented = true;
   }
 

@@ -41,7 +41,13 @@ export function missingNumbers(incidents: Record<string, IncidentState>, open: M
     .map((i) => i.number!);
 }
 
-export function reconcile(incidents: Record<string, IncidentState>, open: Map<string, Issue[]>, fetched: Map<number, Fetched>): Reconciled {
+export function reconcile(
+  incidents: Record<string, IncidentState>,
+  open: Map<string, Issue[]>,
+  fetched: Map<number, Fetched>,
+  /** Keys whose subject is up in this run. */
+  upKeys: ReadonlySet<string> = new Set(),
+): Reconciled {
   const out: Record<string, IncidentState> = { ...incidents };
   const duplicates: Reconciled["duplicates"] = [];
   const notes: string[] = [];
@@ -51,6 +57,11 @@ export function reconcile(incidents: Record<string, IncidentState>, open: Map<st
     for (const d of rest) duplicates.push({ key, keep: keep!.number, close: d.number });
     const current = out[key];
     if (current && current.state === "open" && current.number === keep!.number) continue;
+    if (current && current.state === "open" && current.number === undefined && current.openedAt === readMarker(keep!.body)?.openedAt) {
+      // Our create went through but its answer was lost.
+      out[key] = { ...current, number: keep!.number, url: keep!.url };
+      continue;
+    }
     if (current && current.number === keep!.number) {
       out[key] = { ...current, state: "open", closedAt: undefined, closedBy: undefined, awaitingRecovery: undefined };
       notes.push(`${key}: #${keep!.number} was reopened on GitHub; tracking it again`);
@@ -68,7 +79,11 @@ export function reconcile(incidents: Record<string, IncidentState>, open: Map<st
       out[key] = { ...state, number: undefined, url: undefined, state: "closed", closedBy: "human", closedAt: undefined, awaitingRecovery: false };
       notes.push(`${key}: issue #${state.number} was deleted; a new one opens only if still failing`);
     } else if (f.issue.state === "closed") {
-      if (f.closedByUs) {
+      if (f.closedByUs && upKeys.has(key)) {
+        // Our close went through but the run ended before recording it: the lifecycle plans the
+        // close again and the tracker finishes only what is missing (record, notification).
+        notes.push(`${key}: #${state.number} is already closed by the automation; finishing the close`);
+      } else if (f.closedByUs) {
         out[key] = { ...state, state: "closed", closedBy: "automation", closedAt: f.issue.closedAt ?? state.closedAt };
       } else {
         out[key] = { ...state, state: "closed", closedBy: "human", closedAt: f.issue.closedAt ?? undefined, awaitingRecovery: true };

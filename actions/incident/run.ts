@@ -100,7 +100,9 @@ export async function runIncidents(deps: IncidentDeps): Promise<IncidentRunResul
       fail(`cannot check issue #${n}: ${messageOf(error)}`);
     }
   }
-  const rec = reconcile(latest.incidents, open, fetched);
+  const subjects = subjectsOf(latest, maintenance);
+  const upKeys = new Set(subjects.filter((s) => s.status === "up").map((s) => s.key));
+  const rec = reconcile(latest.incidents, open, fetched, upKeys);
   rec.notes.forEach((n) => log(`incidents: ${n}`));
   const incidents = { ...rec.incidents };
 
@@ -124,16 +126,14 @@ export async function runIncidents(deps: IncidentDeps): Promise<IncidentRunResul
     }
   }
 
-  const subjects = subjectsOf(latest, maintenance);
   for (const plan of decide(subjects, incidents, config.incidents, now)) {
     const carried = await carryOut(plan, ctx);
     if (carried.error) {
       fail(`${plan.key}: ${messageOf(carried.error)}`);
-      // Keep the previous state (plus any issue number learned) so the next run repeats the rest.
+      // Keep the previous state so the next run repeats the rest. A new incident is kept as open
+      // (issue number known or not): the next run adopts its issue by marker and announces it.
       const prev = incidents[plan.key];
-      if (prev && carried.state.number !== undefined && prev.number === undefined && prev.state === "open") {
-        incidents[plan.key] = { ...prev, number: carried.state.number, url: carried.state.url };
-      }
+      if (!prev || (prev.state === "closed" && plan.steps[0]?.do === "ensure-issue")) incidents[plan.key] = carried.state;
       continue;
     }
     incidents[plan.key] = carried.state;

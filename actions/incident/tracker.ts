@@ -33,7 +33,7 @@ export interface TrackerContext {
 
 export interface Carried {
   state: IncidentState;
-  /** Notification steps whose action really happened in this run. */
+  /** Notification steps due now (not sent before for this incident). */
   notify: Array<Extract<Step, { do: "notify" }>>;
   error?: Error;
 }
@@ -41,8 +41,7 @@ export interface Carried {
 export async function carryOut(plan: Plan, ctx: TrackerContext): Promise<Carried> {
   const cur: IncidentState = structuredClone(plan.next);
   const notify: Carried["notify"] = [];
-  const posted = new Set<string>();
-  let created = false;
+  let lostRace = false;
   let reopened = false;
   let body: string | undefined;
   let comments: string[] | undefined;
@@ -79,7 +78,6 @@ export async function carryOut(plan: Plan, ctx: TrackerContext): Promise<Carried
           const text = redactor.scrub(`${step.text}\n\n${commentMarker(plan.key, step.id)}`);
           await github.createComment(n, text);
           comments.push(text);
-          posted.add(step.id);
           op({ op: "comment", issue: n, detail: step.id });
           break;
         }
@@ -118,9 +116,10 @@ export async function carryOut(plan: Plan, ctx: TrackerContext): Promise<Carried
           break;
         }
         case "notify": {
-          const happened = step.after ? posted.has(step.after) : created || reopened;
-          const id = step.event === "open" && created ? `open-${cur.openedAt}` : step.id;
-          if (happened && !cur.notified.includes(id)) {
+          // Sent once per event: a run that failed before this point notified nothing, so the run
+          // that finishes the steps sends it. A run that lost a create race leaves it to the winner.
+          const id = step.event === "open" && !reopened ? `open-${cur.openedAt}` : step.id;
+          if (!lostRace && !cur.notified.includes(id)) {
             notify.push({ ...step, id });
             cur.notified = [...cur.notified, id];
           }
@@ -143,9 +142,8 @@ export async function carryOut(plan: Plan, ctx: TrackerContext): Promise<Carried
     const listed = openByKey(await github.listIssues({ state: "open", labels: ctx.config.labels.slice(0, 1) })).get(plan.key) ?? [];
     const winner = listed[0] && listed[0].number < mine.number ? listed[0] : mine;
     if (winner !== mine) {
+      lostRace = true;
       await closeDuplicate(ctx, plan.key, mine.number, winner.number);
-    } else {
-      created = true;
     }
     ctx.open.set(plan.key, [winner]);
     return winner;

@@ -45,7 +45,10 @@ export interface World {
   close(): Promise<void>;
 }
 
-export async function createWorld(configOverrides: Partial<OpsConfigInput> = {}, start = "2026-11-22T16:00:00Z"): Promise<World> {
+export async function createWorld(
+  configOverrides: Partial<OpsConfigInput> = {},
+  { start = "2026-11-22T16:00:00Z", timeoutMs = 2_000 }: { start?: string; timeoutMs?: number } = {},
+): Promise<World> {
   const gh = await startGitHubServer({ token: "ghs_world_token_abcdef" });
   const clock = manualClock(start);
   gh.state.now = () => clock.now();
@@ -72,7 +75,7 @@ export async function createWorld(configOverrides: Partial<OpsConfigInput> = {},
   const resolved = resolveSecrets(config.notifications, env, redactor);
   if (!resolved.ok) throw new Error(`test setup: missing ${resolved.missing.join(", ")}`);
   const notifier = createNotifier({ config: resolved.value, redactor });
-  const github = createGitHubClient({ token: "ghs_world_token_abcdef", repository: "hotdash/ops", apiUrl: gh.url, retryUnitMs: 1, writeSpacingMs: 0, timeoutMs: 2_000 });
+  const github = createGitHubClient({ token: "ghs_world_token_abcdef", repository: "hotdash/ops", apiUrl: gh.url, retryUnitMs: 1, writeSpacingMs: 0, timeoutMs });
   const template = await loadTemplate();
   const logs: string[] = [];
   const pendingSince = new Set<string>();

@@ -17,6 +17,8 @@ export interface Fault {
   match?: string;
   /** How many matching requests it hits. */
   times: number;
+  /** Matching requests to let through before it starts hitting. */
+  skip: number;
   phase: "before" | "after";
   delayMs?: number;
   answer?: FaultAnswer;
@@ -25,6 +27,7 @@ export interface Fault {
 export interface FaultSpec {
   match?: string;
   times?: number;
+  skip?: number;
   phase?: "before" | "after";
 }
 
@@ -42,13 +45,14 @@ export function createFaults(): Faults {
   const list: Fault[] = [];
   const add = (f: Fault) => list.push(f);
   return {
-    error: ({ match, times = 1, phase = "before", status = 500 } = {}) =>
-      add({ kind: "error", match, times, phase, answer: { status, body: { message: "Server Error" } } }),
-    secondaryLimit: ({ match, times = 1, phase = "before", retryAfter = 60 } = {}) =>
+    error: ({ match, times = 1, skip = 0, phase = "before", status = 500 } = {}) =>
+      add({ kind: "error", match, times, skip, phase, answer: { status, body: { message: "Server Error" } } }),
+    secondaryLimit: ({ match, times = 1, skip = 0, phase = "before", retryAfter = 60 } = {}) =>
       add({
         kind: "secondary-limit",
         match,
         times,
+        skip,
         phase,
         answer: {
           status: 403,
@@ -59,11 +63,15 @@ export function createFaults(): Faults {
           },
         },
       }),
-    slow: ({ match, times = 1, phase = "before", delayMs }) => add({ kind: "slow", match, times, phase, delayMs }),
+    slow: ({ match, times = 1, skip = 0, phase = "before", delayMs }) => add({ kind: "slow", match, times, skip, phase, delayMs }),
     take(operationId, method) {
       const i = list.findIndex((f) => f.match === undefined || f.match === operationId || f.match === method);
       if (i < 0) return undefined;
       const fault = list[i]!;
+      if (fault.skip > 0) {
+        fault.skip--;
+        return undefined;
+      }
       if (--fault.times <= 0) list.splice(i, 1);
       return fault;
     },
