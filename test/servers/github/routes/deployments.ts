@@ -313,7 +313,7 @@ export const deploymentRoutes: Route[] = [
           repos_count: 1,
           created_at: at,
           updated_at: at,
-          type: "team",
+          type: "organization",
           organization: {
             login: ctx.params.org,
             id: 77,
