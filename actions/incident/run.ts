@@ -138,7 +138,7 @@ export async function runIncidents(deps: IncidentDeps): Promise<IncidentRunResul
     }
     incidents[plan.key] = carried.state;
     for (const step of carried.notify) {
-      const event = eventFor(step.event, carried.state, plan.subject.name, plan.subject.id, plan.subject.environment, plan.subject.evidence);
+      const event = scrubEvent(eventFor(step.event, carried.state, plan.subject.name, plan.subject.id, plan.subject.environment, plan.subject.evidence), redactor);
       const deliveries = await deps.notifier.send(event);
       notifications.push({ key: plan.key, event: step.event, deliveries });
       for (const d of deliveries.filter((x) => !x.ok)) fail(`${plan.key}: notification ${d.route} failed: ${d.error ?? "unknown"}`);
@@ -161,6 +161,11 @@ function eventFor(kind: IncidentEvent["event"], s: IncidentState, name: string, 
     url: s.url,
     details: { status: s.status, evidence, startedAt: s.startedAt ?? s.openedAt, ...(s.number ? { issue: `#${s.number}` } : {}) },
   };
+}
+
+function scrubEvent(e: IncidentEvent, redactor: Redactor): IncidentEvent {
+  const details = Object.fromEntries(Object.entries(e.details).map(([k, v]) => [k, redactor.scrub(v)]));
+  return { ...e, summary: redactor.scrub(e.summary), details };
 }
 
 function messageOf(error: unknown): string {

@@ -38,7 +38,9 @@ export interface World {
   template: IncidentTemplate;
   logs: string[];
   set(id: string, status: Status, reason?: string, extra?: Partial<ServiceState["metrics"]>): void;
-  /** One monitoring run: the services keep their status; counters advance. */
+  /** What the evaluation records each run: `since` of a new status, the counters. */
+  evaluate(): void;
+  /** One monitoring run: evaluate, then the incident step. */
   run(options?: { github?: IssuesApi; latest?: Latest }): Promise<IncidentRunResult>;
   openIssues(): Array<{ number: number; title: string; body: string | null; labels: string[]; state: string }>;
   commentsOf(n: number): string[];
@@ -112,7 +114,7 @@ export async function createWorld(
       s.consecutiveFailures = 0;
       s.consecutiveSuccesses = 0;
     },
-    async run(options = {}) {
+    evaluate() {
       const at = clock.now().toISOString();
       for (const s of Object.values(world.latest.services)) {
         s.checkedAt = at;
@@ -120,6 +122,9 @@ export async function createWorld(
         if (s.status === "down") s.consecutiveFailures++;
         if (s.status === "up") s.consecutiveSuccesses++;
       }
+    },
+    async run(options = {}) {
+      world.evaluate();
       const result = await runIncidents({
         config, latest: options.latest ?? world.latest, github: options.github ?? github, clock, dataDir, notifier, redactor,
         log: (l) => logs.push(l), template,
