@@ -75,10 +75,10 @@ function fleet(base: string, count: number, delay: number, prefix: string): OpsC
   });
 }
 
-const ROUNDS = 3;
+const ROUNDS = 5;
 
 /**
- * Three rounds, reported one by one and by their median: on a shared two-core machine one round
+ * Five rounds, reported one by one and by their median: on a shared two-core machine one round
  * can lose a few hundred ms to a neighbour. Each round is followed by the same fleet fetched with
  * bare undici (fresh connection per request, same limit), so the engine's share is visible apart
  * from the machine's.
