@@ -12,6 +12,9 @@ import type { HistoryView } from "./uptime.ts";
  */
 export const HOUR = 3_600_000;
 export const DAY = 86_400_000;
+export const YEAR = 365 * DAY;
+/** Starts of the rolling windows the reports ask for, so their first partial day is read raw. */
+export const windowEdges = (now: number) => [now - DAY, now - 7 * DAY, now - BUDGET_WINDOW_MS, now - YEAR];
 
 export interface ServiceModel {
   id: string;
@@ -24,7 +27,8 @@ export interface ServiceModel {
   checkedAt?: string;
   successRate?: number;
   incident?: IncidentState;
-  uptime: { h24?: number; d7?: number; d30?: number };
+  /** y365: the last 365 days, from the daily rollups. */
+  uptime: { h24?: number; d7?: number; d30?: number; y365?: number };
   /** Share of the 30 days with a known status (0–1). */
   coverage30: number;
   p50h24?: number;
@@ -82,7 +86,7 @@ export function buildModel(config: OpsConfig, latest: Latest | undefined, view: 
       criticality: svc.criticality,
       status: state?.status ?? "unknown",
       reason: state ? state.reason : "not checked yet",
-      uptime: { h24: availability(d1.ms), d7: availability(d7.ms), d30: availability(d30.ms) },
+      uptime: { h24: availability(d1.ms), d7: availability(d7.ms), d30: availability(d30.ms), y365: availability(view.window(svc.id, now - YEAR, now).ms) },
       coverage30: known30 / Math.max(1, totalOf(d30.ms)),
       p50h24: quantile(d1.hist, 0.5),
       p95h24: quantile(d1.hist, 0.95),

@@ -10,7 +10,7 @@ import { serviceCharts } from "./charts.ts";
 import { nextRun, parseCron } from "./cron.ts";
 import { renderDaily } from "./daily.ts";
 import { readIncidentFacts } from "./incidents-read.ts";
-import { buildModel, DAY } from "./model.ts";
+import { buildModel, DAY, windowEdges } from "./model.ts";
 import { hasReadmeMarkers, updateReadmeSection } from "./readme-section.ts";
 import { isoWeek, latestDailySlot, latestWeeklySlot, nextDailySlot, slotName } from "./schedule.ts";
 import { burnRateAlerts, burnRules, type BudgetAlert } from "./slo.ts";
@@ -53,7 +53,14 @@ const RAW_RECENT_DAYS = 8;
  */
 export async function runReports({ config, latest, dataDir, clock, log, force = false, redactor, write: doWrite = true }: ReportInput): Promise<ReportOutput> {
   const now = clock.now().getTime();
-  const view = await loadHistoryView({ dataDir, now, gapLimit: config.retention.gapLimit, spanDays: 30, rawRecentDays: RAW_RECENT_DAYS });
+  const view = await loadHistoryView({
+    dataDir,
+    now,
+    gapLimit: config.retention.gapLimit,
+    spanDays: 365,
+    rawRecentDays: RAW_RECENT_DAYS,
+    edges: windowEdges(now),
+  });
   const model = buildModel(config, latest, view, now);
   const alerts = burnRateAlerts({
     services: model.services.map((s) => ({

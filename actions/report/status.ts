@@ -137,7 +137,7 @@ function maintenanceList(model: ReportModel, config: OpsConfig): string {
 
 export function budgetTable(services: ServiceModel[]): string {
   return table(
-    ["Service", "Objective", "Uptime 30 d", "Budget left", "Downtime 30 d", "Latency objective"],
+    ["Service", "Objective", "Uptime 30 d", "Budget left", "Downtime 30 d", "Latency objective", "Uptime 365 d"],
     services.map((s) => [
       cell(s.name),
       `${s.objective.availability}%`,
@@ -147,8 +147,9 @@ export function budgetTable(services: ServiceModel[]): string {
       s.latencySlo
         ? `${s.latencySlo.stat} < ${ms(s.latencySlo.below)}: ${s.latencySlo.met === undefined ? "no data" : `${s.latencySlo.met ? "✅" : "❌"} ${ms(s.latencySlo.actual)}`}`
         : "—",
+      pct(s.uptime.y365),
     ]),
-    ["l", "r", "r", "r", "r", "l"],
+    ["l", "r", "r", "r", "r", "l", "r"],
   );
 }
 

@@ -92,8 +92,17 @@ export function dayStart(day: string): number {
   return Date.parse(`${day}T00:00:00.000Z`);
 }
 
+const dayNames = new Map<number, string>();
+
+/** UTC day "YYYY-MM-DD" of a time; memoized, as year-long windows ask for the same days often. */
 export function dayOf(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
+  const index = Math.floor(ms / DAY_MS);
+  let name = dayNames.get(index);
+  if (name === undefined) {
+    name = new Date(index * DAY_MS).toISOString().slice(0, 10);
+    if (dayNames.size < 100_000) dayNames.set(index, name);
+  }
+  return name;
 }
 
 /** UTC days overlapping [from, to), ascending. */
