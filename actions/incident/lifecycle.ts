@@ -82,7 +82,7 @@ function decideOne(s: Subject, prev: IncidentState | undefined, config: Incident
         { at: s.since, text: `${s.name} ${s.status}: ${s.evidence}` },
         { at, text: `Incident opened (${severity})` },
       ],
-      evidence: { latest: s.evidence },
+      evidence: { latest: s.evidence, ...(s.kind === "group" ? { quorum: s.evidence } : {}) },
     };
     return plan(next, [{ do: "ensure-issue" }, { do: "record" }, { do: "notify", event: "open", id: `open-${at}` }]);
   }

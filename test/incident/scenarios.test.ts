@@ -158,4 +158,35 @@ describe("incident lifecycle scenarios", () => {
     expect(w.gh.state.issues.size).toBe(1);
     expect(w.pagerduty.received).toHaveLength(1);
   });
+
+  it("a group losing its quorum is one incident, with a timeline comment when the quorum changes", async () => {
+    w = await createWorld();
+    const members = (down: number) => Object.fromEntries(Array.from({ length: 7 }, (_, i) => [`mcp-${i + 1}`, i < down ? ("down" as const) : ("up" as const)]));
+    const group = (down: number) => {
+      const at = w.clock.now().toISOString();
+      const previous = w.latest.groups.mcp;
+      const status = 7 - down >= 5 ? "up" : "down";
+      w.latest.groups.mcp = {
+        id: "mcp", name: "MCP servers", environment: "shared", criticality: "high", status,
+        reason: status === "down" ? `quorum lost: ${7 - down}/7 operational` : "", since: previous?.status === status ? previous.since : at,
+        checkedAt: at, operational: 7 - down, total: 7, members: members(down),
+      };
+    };
+    w.clock.advance(5 * MIN);
+    group(3);
+    await w.run();
+    const [issue] = w.openIssues();
+    expect(issue!.labels.sort()).toEqual(["env:shared", "group:mcp", "incident", "severity:P1"]);
+    expect(issue!.body).toContain("quorum: 4/7 operational; down: mcp-1, mcp-2, mcp-3");
+    w.clock.advance(5 * MIN);
+    group(4);
+    await w.run();
+    expect(w.commentsOf(issue!.number)).toEqual([expect.stringMatching(/^📈 quorum changed: quorum: 3\/7 operational; down: mcp-1, mcp-2, mcp-3, mcp-4/)]);
+    for (let i = 0; i < 2; i++) {
+      w.clock.advance(5 * MIN);
+      group(0);
+      await w.run();
+    }
+    expect(w.openIssues()).toEqual([]);
+  });
 });

@@ -1,0 +1,78 @@
+import { describe, expect, it } from "vitest";
+import { Incidents } from "../shared/config/schema/incidents.ts";
+import type { IncidentState } from "../shared/store/latest-schema.ts";
+import { decide, isFailing } from "./lifecycle.ts";
+import { SEVERITY_TABLE, severityFor } from "./severity.ts";
+import type { Subject } from "./subjects.ts";
+
+const config = Incidents.parse({});
+const at = (hhmm: string) => new Date(`2026-11-22T${hhmm}:00.000Z`);
+const subject = (over: Partial<Subject> = {}): Subject => ({
+  key: "service:shop", kind: "service", id: "shop", name: "Shopify Admin API", environment: "production", criticality: "critical",
+  status: "down", reason: "refused", since: at("16:00").toISOString(), consecutiveFailures: 1, evidence: "reason: refused", ...over,
+});
+const open = (over: Partial<IncidentState> = {}): IncidentState => ({
+  key: "service:shop", kind: "service", subject: "shop", number: 7, state: "open", severity: "P0", status: "down",
+  openedAt: at("16:00").toISOString(), startedAt: at("16:00").toISOString(), escalationLevel: 1, goodRuns: 0,
+  notified: [`open-${at("16:00").toISOString()}`], timeline: [], evidence: {}, ...over,
+});
+
+describe("severity from criticality × status", () => {
+  it("follows the runbooks' table and opens nothing for up, unknown or maintenance", () => {
+    expect(Object.fromEntries(Object.entries(SEVERITY_TABLE).map(([c, r]) => [c, `${r.down}/${r.degraded}`]))).toEqual({
+      critical: "P0/P1", high: "P1/P2", medium: "P2/P3", low: "P3/P3",
+    });
+    for (const s of ["up", "unknown", "maintenance"] as const) expect(severityFor("critical", s)).toBeNull();
+  });
+});
+
+describe("decide", () => {
+  it("treats degraded as failing only once it has lasted degradedAfter (15 min by default)", () => {
+    const s = subject({ status: "degraded" });
+    expect(isFailing(s, config, at("16:14"))).toBe(false);
+    expect(isFailing(s, config, at("16:15"))).toBe(true);
+    expect(isFailing({ ...s, maintenance: "upgrade" }, config, at("17:00"))).toBe(false);
+  });
+
+  it("escalates a P0 at 30 and 60 minutes only, with mentions and assignees from the config", () => {
+    const c = Incidents.parse({ escalation: [
+      { after: "30m", level: 2, name: "Engineering Lead", mention: ["lead"], assign: ["lead"] },
+      { after: "1h", level: 3, name: "Manager", mention: ["@boss"] },
+    ] });
+    const steps = (t: string, prev = open()) => decide([subject()], { "service:shop": prev }, c, at(t))[0]!.steps;
+    expect(steps("16:29")).toEqual([]);
+    expect(steps("16:30").map((s) => s.do)).toEqual(["comment", "assign", "record", "notify"]);
+    expect(steps("16:30")[0]).toMatchObject({ id: "escalation-2", text: expect.stringContaining("@lead") });
+    expect(steps("17:00", open({ escalationLevel: 2 }))[0]).toMatchObject({ id: "escalation-3", text: expect.stringContaining("@boss") });
+    // Skipping a level (a run missed) goes straight to the highest one due.
+    expect(steps("17:10")[0]).toMatchObject({ id: "escalation-3" });
+    // P1 incidents are not escalated by the default levels.
+    expect(decide([subject({ status: "degraded" })], { "service:shop": open({ severity: "P1", status: "degraded" }) }, config, at("18:00"))[0]!.steps.map((s) => s.do)).toEqual(["comment"]);
+  });
+
+  it("holds an open incident while the status is unknown or under maintenance", () => {
+    expect(decide([subject({ status: "unknown" })], { "service:shop": open() }, config, at("19:00"))).toEqual([]);
+    expect(decide([subject({ maintenance: "window" })], { "service:shop": open() }, config, at("19:00"))).toEqual([]);
+  });
+
+  it("closes after closeAfter good runs and measures the duration from the failure to the recovery", () => {
+    const up = subject({ status: "up", since: at("16:47").toISOString() });
+    const first = decide([up], { "service:shop": open() }, config, at("16:47"))[0]!;
+    expect(first.steps).toEqual([]);
+    expect(first.next).toMatchObject({ goodRuns: 1, recoveredAt: at("16:47").toISOString(), state: "open" });
+    const second = decide([up], { "service:shop": first.next }, config, at("16:52"))[0]!;
+    expect(second.next).toMatchObject({ state: "closed", closedBy: "automation", closedAt: at("16:52").toISOString() });
+    expect(second.steps.map((s) => s.do)).toEqual(["comment", "sync-issue", "close", "record", "notify"]);
+    expect(second.steps[0]).toMatchObject({ text: expect.stringMatching(/^✅ Resolved after 47 min/) });
+    // A failure between good runs starts the count again.
+    const relapse = decide([subject()], { "service:shop": first.next }, config, at("16:52"))[0]!;
+    expect(relapse.next).toMatchObject({ goodRuns: 0, recoveredAt: undefined, state: "open" });
+  });
+
+  it("notes a raised severity and a worse status on the timeline", () => {
+    const plan = decide([subject()], { "service:shop": open({ severity: "P1", status: "degraded" }) }, config, at("16:10"))[0]!;
+    expect(plan.next.severity).toBe("P0");
+    expect(plan.steps[0]).toMatchObject({ do: "comment", text: expect.stringContaining("degraded → down; severity raised P1 → P0") });
+    expect(plan.steps.map((s) => s.do)).toContain("sync-issue");
+  });
+});
