@@ -41,7 +41,7 @@ async function slowServer(delayMs: number) {
 
 describe("probeFleet: concurrency", () => {
   it("never has more requests in flight than the limit, and reaches it", async () => {
-    const { server, stats } = await slowServer(250);
+    const { server, stats } = await slowServer(400);
     const services = Array.from({ length: 8 }, (_, i) => http(`s${i}`, `${server.url}/s${i}`));
     const results = await probeFleet({ config: config(services, { concurrency: 3 }), clock: systemClock, env: {}, redactor: createRedactor() });
     expect(stats).toMatchObject({ maxInFlight: 3, served: 8 });
@@ -50,7 +50,7 @@ describe("probeFleet: concurrency", () => {
   });
 
   it("probes the whole fleet at once when the limit allows: the run follows the slowest service", async () => {
-    const { server, stats } = await slowServer(250);
+    const { server, stats } = await slowServer(400);
     const services = Array.from({ length: 8 }, (_, i) => http(`s${i}`, `${server.url}/s${i}`));
     await probeFleet({ config: config(services, { concurrency: 16 }), clock: systemClock, env: {}, redactor: createRedactor() });
     expect(stats.maxInFlight).toBe(8);
