@@ -118,7 +118,9 @@ async function rollOne(step: PlanStep, opts: ExecuteOptions): Promise<void> {
   const { fly } = opts;
   let nonce: string;
   try {
-    nonce = (await fly.acquireLease(step.machineId, { ttlSeconds: opts.leaseTtlSeconds ?? 600, description: opts.description })).nonce;
+    // The lease must outlive the longest this machine may take (start + checks), or it could lapse mid-update.
+    const ttl = opts.leaseTtlSeconds ?? Math.ceil(((opts.startTimeoutMs ?? 300_000) + (opts.checksTimeoutMs ?? 300_000)) / 1000) + 120;
+    nonce = (await fly.acquireLease(step.machineId, { ttlSeconds: ttl, description: opts.description })).nonce;
   } catch (error) {
     if (isLeaseConflict(error)) throw new Error(`could not take its lease: ${error.apiMessage}; another deploy may be running`, { cause: error });
     throw error;

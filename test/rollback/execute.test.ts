@@ -52,6 +52,8 @@ describe("rolling a Fly app back", () => {
       "POST m2/lease", "POST m2", "DELETE m2/lease",
       "POST m3/lease", "POST m3", "DELETE m3/lease",
     ]);
+    // The lease outlives the longest a machine may take (start 300 s + checks 300 s + margin).
+    expect(emu.mutations()[0]!.body).toEqual({ ttl: 720, description: "rollback by alice: test" });
     const update = emu.mutations().find((r) => r.method === "POST" && r.path.endsWith("/m1"))!;
     expect(update.headers["fly-machine-lease-nonce"]).toMatch(/^[0-9a-f-]{36}$/);
     expect(["m1", "m2", "m3"].map((id) => emu.machine(id).lease)).toEqual([undefined, undefined, undefined]);
