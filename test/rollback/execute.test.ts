@@ -84,6 +84,22 @@ describe("rolling a Fly app back", () => {
     expect(result.machines.map((m) => m.status)).toEqual(["failed", "not-attempted", "not-attempted"]);
   });
 
+  it("bounds its waits by a count too, so a clock that never moves cannot hang it", async () => {
+    emu = await startMachinesEmulator({ app: APP, machines: threeMachines({ m1: { checksNeverPass: true } }) });
+    const frozen = { now: () => new Date("2026-11-22T16:00:00Z"), sleep: async () => {} };
+    const fly = createFlyClient({ apiUrl: emu.url, app: APP, token: emu.token, clock: frozen });
+    const result = await fly.waitForChecks("m1", { timeoutMs: 60_000, pollMs: 5_000 });
+    // m1 is passing at first (no update yet): make it critical by updating it under a lease.
+    expect(result.ok).toBe(true);
+    const lease = await fly.acquireLease("m1", { ttlSeconds: 60, description: "t" });
+    const m = await fly.getMachine("m1");
+    await fly.updateMachine("m1", { ...m.config, image: IMG(42) }, lease.nonce);
+    const before = emu.requests.length;
+    const after = await fly.waitForChecks("m1", { timeoutMs: 60_000, pollMs: 5_000 });
+    expect(after.ok).toBe(false);
+    expect(emu.requests.length - before).toBe(13);
+  });
+
   it("refuses to touch anything when a machine is leased by someone else", async () => {
     const { emu, run } = await setup(threeMachines({ m3: { leasedBy: { owner: "bob@hotdash.com", description: "fly deploy" } } }));
     const { result } = await run();
