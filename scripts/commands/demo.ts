@@ -1,40 +1,68 @@
 import { rm } from "node:fs/promises";
 import { resolve } from "node:path";
 import { fleetTable } from "../../actions/probe/table.ts";
-import { OpsConfig } from "../../actions/shared/config/schema/index.ts";
-import { type CliDeps, cliLog, common, parse } from "../cli/context.ts";
-import { runCycle } from "../cli/cycle.ts";
+import type { Log } from "../../actions/shared/store/files.ts";
+import { validateConfig } from "../../actions/shared/config/load.ts";
+import { type CliDeps, cliLog, common, ExitError, parse, usage } from "../cli/context.ts";
+import { runCycle, type CycleOutput } from "../cli/cycle.ts";
 import { demoConfig, demoEnv } from "../demo/config.ts";
 import { startFleet } from "../demo/fleet.ts";
+import { startProtocols } from "../demo/protocols.ts";
+
+const RUN_EVERY_MS = 5 * 60_000;
+
+/** The demo replays several runs; each distinct log line is worth reading once. */
+function onceLog(log: Log): Log {
+  const seen = new Set<string>();
+  const once = (write: (m: string) => void) => (m: string) => {
+    const key = m.replace(/\d+ file\(s\)/, "");
+    if (!seen.has(key)) (seen.add(key), write(m));
+  };
+  return { info: once(log.info), warn: once(log.warn) };
+}
 
 /**
  * `ops demo` (what `npm start` runs): a simulated HotDash fleet on loopback — healthy services, one
- * slow (degraded), one failing (down), the MCP group with one member down — and the full cycle
- * against it, into a scratch data directory (`.demo/` unless --data is given). No token, no internet.
+ * slow (degraded), one failing (down), the MCP group with one member down, a Fly app and Fly
+ * metrics — and the full cycle against it, replayed as `--runs` scheduled runs five minutes apart
+ * (virtual time, so the demo takes seconds), into a scratch data directory (`.demo/` unless --data
+ * is given). No token, no internet; incidents are a dry run.
  */
 export async function demoCommand(argv: string[], deps: CliDeps): Promise<number> {
-  const { values } = parse(argv, {});
+  const { values } = parse(argv, { runs: { type: "string", default: "4" } });
   const opts = common(values, deps);
+  const runs = Number(values.runs);
+  if (!Number.isInteger(runs) || runs < 1 || runs > 50) throw usage(`--runs: expected a whole number from 1 to 50, found "${String(values.runs)}"`);
   const dataDir = values.data ? opts.dataDir : resolve(deps.cwd, ".demo");
   await rm(dataDir, { recursive: true, force: true });
-  const fleet = await startFleet();
+  const log = onceLog(cliLog(deps.io));
+  const fleet = await startFleet({ slowMs: 900, initial: { "hotdash-staging": "healthy" } });
+  const protocols = await startProtocols();
   try {
-    const config = OpsConfig.parse(demoConfig(fleet));
-    deps.io.out(`Demo: ${fleet.services.size} simulated services on 127.0.0.1; data in ${dataDir}\n\n`);
-    const out = await runCycle({
-      config,
-      dataDir,
-      clock: opts.clock,
-      env: demoEnv(fleet),
-      log: cliLog(deps.io),
-      dryRun: true,
-    });
-    deps.io.out(fleetTable(out.probe.latest) + "\n\n");
-    for (const t of out.probe.transitions.filter((t) => t.to !== "up")) deps.io.out(`${t.kind} ${t.id}: ${t.to} — ${t.reason}\n`);
+    const checked = validateConfig(demoConfig(fleet, protocols));
+    if (!checked.ok) throw new ExitError(1, `the embedded demo config is invalid (a bug): ${JSON.stringify(checked.problems.slice(0, 3))}`);
+    const config = checked.config;
+    const count = fleet.services.size + protocols.mcp.size + 3;
+    deps.io.out(`Demo: ${count} simulated services on 127.0.0.1, ${runs} runs ${RUN_EVERY_MS / 60_000} min apart; data in ${dataDir}\n`);
+
+    const end = opts.runAt.getTime();
+    let out: CycleOutput | undefined;
+    for (let i = 0; i < runs; i++) {
+      // The story: staging starts failing after the first run and stays down.
+      if (i === 1) fleet.set("hotdash-staging", "failing");
+      const runAt = new Date(end - (runs - 1 - i) * RUN_EVERY_MS);
+      out = await runCycle({ config, dataDir, clock: opts.clock, runAt, env: demoEnv(fleet, protocols), log, dryRun: true });
+      const changes = out.probe.transitions.filter((t) => t.from !== "new" || t.to !== "up");
+      deps.io.out(`\nrun ${i + 1}/${runs} at ${runAt.toISOString()}: ${changes.length ? changes.map((t) => `${t.id} ${t.from} → ${t.to}`).join(", ") : "no change"}\n`);
+    }
+    if (!out) return 0;
+    deps.io.out(`\n${fleetTable(out.probe.latest)}\n\n`);
     for (const n of out.notes) deps.io.out(`${n}\n`);
-    deps.io.out(`\nWrote ${dataDir}/reports/latest.json and the run's history (${out.probe.historyBytes} bytes).\n`);
+    for (const e of out.errors) deps.io.out(`error: ${e}\n`);
+    deps.io.out(`\nOpen ${dataDir}/reports/STATUS.md for the status page; reports/latest.json holds the state.\n`);
     return 0;
   } finally {
+    await protocols.close();
     await fleet.close();
   }
 }

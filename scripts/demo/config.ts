@@ -1,11 +1,13 @@
 import type { OpsConfigInput } from "../../actions/shared/config/schema/index.ts";
+import { LLAMAINDEX_TOOLS } from "../../test/servers/mcp.ts";
 import { type Fleet, MCP_SERVERS } from "./fleet.ts";
+import { CPU_QUERY, type DemoProtocols, MEMORY_QUERY } from "./protocols.ts";
 
 /**
  * The embedded default `npm start` runs: HotDash's services and thresholds (as in ops.config.yml)
  * pointed at the simulated fleet, with a short confirmation window so the demo takes seconds.
  */
-export function demoConfig(fleet: Fleet): OpsConfigInput {
+export function demoConfig(fleet: Fleet, p: DemoProtocols): OpsConfigInput {
   const url = (id: string, path: string) => `${fleet.services.get(id)!.url}${path}`;
   const mcpIds = MCP_SERVERS.map((m) => `mcp-${m}`);
   return {
@@ -45,6 +47,7 @@ export function demoConfig(fleet: Fleet): OpsConfigInput {
         environment: "shared",
         criticality: "critical",
         probe: { type: "http", url: url("chatwoot", "/api") },
+        samples: 2,
         thresholds: { latency: { yellow: "800ms", red: "2s" } },
       },
       {
@@ -86,19 +89,53 @@ export function demoConfig(fleet: Fleet): OpsConfigInput {
           body: '{"dateRanges":[{"startDate":"today","endDate":"today"}],"metrics":[{"name":"activeUsers"}]}',
         },
       },
-      ...mcpIds.map((id) => ({
-        id,
-        name: `MCP ${id.slice(4)}`,
-        environment: "shared" as const,
-        criticality: "medium" as const,
-        probe: { type: "http" as const, url: url(id, "/health") },
-      })),
+      {
+        id: "production-memory",
+        name: "Production memory",
+        environment: "production",
+        criticality: "critical",
+        probe: { type: "prometheus", url: p.metrics.url, token: "${FLY_API_TOKEN}", query: MEMORY_QUERY },
+        // Infrastructure runbook: memory > 90 % for 5 minutes is critical, > 80 % a warning.
+        thresholds: { value: { yellow: 80, red: 90, direction: "above", for: "5m", unit: "%" } },
+      },
+      {
+        id: "production-cpu",
+        name: "Production CPU",
+        environment: "production",
+        criticality: "high",
+        probe: { type: "prometheus", url: p.metrics.url, token: "${FLY_API_TOKEN}", query: CPU_QUERY },
+        // Infrastructure runbook: CPU > 80 % for 15 minutes.
+        thresholds: { value: { yellow: 80, red: 90, direction: "above", for: "15m", unit: "%" } },
+      },
+      {
+        id: "hotdash-production-machines",
+        name: "HotDash production machines",
+        environment: "production",
+        criticality: "critical",
+        probe: { type: "fly", app: "hotdash-production", token: "${FLY_API_TOKEN}", apiUrl: p.fly.url },
+      },
+      ...MCP_SERVERS.map((name) => {
+        const server = p.mcp.get(name)!;
+        return {
+          id: `mcp-${name}`,
+          name: `MCP ${name}`,
+          environment: "shared" as const,
+          criticality: "medium" as const,
+          probe: {
+            type: "mcp" as const,
+            url: server.url,
+            headers: { Authorization: "Bearer ${MCP_TOKEN}" },
+            tools: LLAMAINDEX_TOOLS,
+            ...(name === "llamaindex-rag" && { health: { url: server.healthUrl, maxErrorRate: 10 } }),
+          },
+        };
+      }),
     ],
     groups: [{ id: "mcp-servers", name: "MCP servers", environment: "shared", members: mcpIds, quorum: { green: 6, yellow: 5 } }],
   };
 }
 
 /** Secrets the demo hands the run as its environment (never the process's own). */
-export function demoEnv(fleet: Fleet): Record<string, string> {
-  return { SHOPIFY_ADMIN_TOKEN: fleet.tokens.shopify, GA_ACCESS_TOKEN: fleet.tokens.ga };
+export function demoEnv(fleet: Fleet, p: DemoProtocols): Record<string, string> {
+  return { SHOPIFY_ADMIN_TOKEN: fleet.tokens.shopify, GA_ACCESS_TOKEN: fleet.tokens.ga, MCP_TOKEN: p.tokens.mcp, FLY_API_TOKEN: p.tokens.fly };
 }

@@ -64,12 +64,10 @@ export async function startFleet(opts: FleetOptions = {}): Promise<Fleet> {
         ? json(res, 200, { rows: [{ dimensionValues: [{ value: "20261122" }], metricValues: [{ value: "42" }] }] })
         : json(res, 401, { error: { code: 401, status: "UNAUTHENTICATED" } }),
   };
-  for (const mcp of MCP_SERVERS) handlers[`mcp-${mcp}`] = health(`mcp-${mcp}`);
 
   const initial: Record<string, Behaviour> = {
     chatwoot: "slow",
     "hotdash-staging": "failing",
-    "mcp-context7": "refusing",
     ...opts.initial,
   };
   const services = new Map<string, FleetService>();
