@@ -87,6 +87,13 @@ describe("probeService: samples and metrics", () => {
     expect(result!.metrics.lastFailure).toMatchObject({ kind: "protocol", detail: expect.stringContaining("boom") });
   });
 
+  it("a kind that never returns (a bug) is given up after its timeout plus a grace", async () => {
+    const kinds: ProbeKinds = { http: () => new Promise(() => undefined) };
+    const cfg = config([{ ...http("x", "http://x.invalid/"), timeout: 50 }], { confirmWindow: 0 });
+    const [result] = await probeFleet({ config: cfg, kinds, clock: manualClock(T0), env: {}, redactor: createRedactor() });
+    expect(result!.metrics.lastFailure).toEqual({ kind: "protocol", detail: "the http probe did not return within 100 ms (a bug, please report it)" });
+  });
+
   it("a probe type missing from the registry is inconclusive, not a crash", async () => {
     const cfg = config([{ id: "db", name: "db", probe: { type: "postgres" as const, url: "postgres://x" } }]);
     const [result] = await probeFleet({ config: cfg, kinds: {}, clock: manualClock(T0), env: {}, redactor: createRedactor() });

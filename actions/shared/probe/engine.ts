@@ -113,17 +113,33 @@ async function takeSamples(kind: ProbeKind, probe: ProbeConfig, opts: SampleOpti
   return samples;
 }
 
+/** How long past its own timeout a kind may take before the engine stops waiting: its timeout again, at most 2 s. */
+const WATCHDOG_GRACE_MS = 2_000;
+
 /**
- * Kinds promise never to throw. If one does anyway (a bug), the run still records every other
- * service, and this one shows the crash as its reason instead of losing the whole run.
+ * Kinds promise never to throw and to respect their timeout. If one breaks that promise (a bug),
+ * the run still records every other service: this one shows the crash or the hang as its reason,
+ * and its concurrency slot is released.
  */
 async function safeSample(kind: ProbeKind, probe: ProbeConfig, opts: SampleOptions, clock: Clock): Promise<Sample> {
   const at = clock.now();
+  const failed = (detail: string): Sample => ({
+    at: at.toISOString(),
+    ok: false,
+    timings: { total: clock.now().getTime() - at.getTime() },
+    failure: { kind: "protocol", detail },
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const watchdog = new Promise<Sample>((resolve) => {
+    const limit = opts.timeoutMs + Math.min(opts.timeoutMs, WATCHDOG_GRACE_MS);
+    timer = setTimeout(() => resolve(failed(`the ${probe.type} probe did not return within ${limit} ms (a bug, please report it)`)), limit);
+  });
   try {
-    return await kind(probe, opts, { clock });
+    return await Promise.race([kind(probe, opts, { clock }), watchdog]);
   } catch (error) {
-    const detail = `the ${probe.type} probe crashed (a bug, please report it): ${error instanceof Error ? error.message : String(error)}`;
-    return { at: at.toISOString(), ok: false, timings: { total: clock.now().getTime() - at.getTime() }, failure: { kind: "protocol", detail } };
+    return failed(`the ${probe.type} probe crashed (a bug, please report it): ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -45,9 +45,8 @@ function decodings(text: string): string[] {
 function decode(text: string): string | undefined {
   try {
     return decodeURIComponent(text);
-  } catch (error) {
+  } catch {
     // "%zz" and friends: this reading does not exist, the other readings still count.
-    void error;
     return undefined;
   }
 }

@@ -79,9 +79,8 @@ function shortUrl(href: string): string {
 function safeDecode(text: string): string {
   try {
     return decodeURIComponent(text);
-  } catch (error) {
+  } catch {
     // A malformed escape (e.g. "%zz") has no decoded form; show it as it came.
-    void error;
     return text;
   }
 }
