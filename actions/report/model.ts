@@ -99,7 +99,7 @@ export function buildModel(config: OpsConfig, latest: Latest | undefined, view: 
     if (state) Object.assign(model, { since: state.since, checkedAt: state.checkedAt, successRate: state.metrics.count ? state.metrics.successRate : undefined });
     const incident = openIncidents.find((i) => i.key === `service:${svc.id}`);
     if (incident) model.incident = incident;
-    if (!state) notes.push(`${svc.name}: no result in latest.json yet (added recently?).`);
+    if (!state && latest) notes.push(`${svc.name}: no result in latest.json yet (added recently?).`);
     else if (model.coverage30 < expectedCoverage - 0.001 && totalOf(d30.ms) > 0) {
       notes.push(`${svc.name}: status known for ${(model.coverage30 * 100).toFixed(1)}% of the last 30 days; the rest is unknown (gaps longer than the gap limit, or added since).`);
     }
@@ -115,7 +115,11 @@ export function buildModel(config: OpsConfig, latest: Latest | undefined, view: 
   const configured = new Set(config.services.map((s) => s.id));
   const removed = view.ids().filter((id) => !configured.has(id));
   if (removed.length) notes.push(`History also holds services no longer configured, left out: ${removed.join(", ")}.`);
-  if (missing.length) notes.push(`No history at all for ${missing.length} day(s) of the last 30: ${summarizeDays(missing)}; that time counts as unknown.`);
+  if (!latest) notes.push("No readable latest.json: current statuses are unknown until the next run writes it.");
+  if (view.ids().length === 0) notes.push("No history stored yet: uptime, charts and budgets fill in as runs are recorded.");
+  else if (missing.length) {
+    notes.push(`No history at all for ${missing.length} UTC day(s) within the last 30 days: ${summarizeDays(missing)}; that time counts as unknown.`);
+  }
   if (view.problems.length) {
     const shown = view.problems.slice(0, 5).join("; ");
     notes.push(`Skipped ${view.problems.length} unreadable history line(s): ${shown}${view.problems.length > 5 ? "; …" : ""}.`);
@@ -128,7 +132,8 @@ function overallOf(config: OpsConfig, services: ServiceModel[], groups: GroupMod
   const checked = services.filter((s) => s.checkedAt);
   if (checked.length === 0) return "nodata";
   const down = services.filter((s) => s.status === "down");
-  const criticalDown = down.some((s) => s.criticality === "critical");
+  // Staging never makes a major outage on the status page: users do not see it.
+  const criticalDown = down.some((s) => s.criticality === "critical" && s.environment !== "staging");
   const groupCriticalDown = groups.some((g) => g.status === "down" && config.groups.find((c) => c.id === g.id)?.criticality === "critical");
   if (criticalDown || groupCriticalDown || down.length * 2 >= services.length) return "major";
   if (down.length || groups.some((g) => g.status === "down")) return "partial";

@@ -116,11 +116,18 @@ export async function runReports({ config, latest, dataDir, clock, log, force = 
       parts.push({ title: file, markdown: text });
     }
   }
+  // A period without any history (a fresh store) gets no daily or weekly file: nothing to say yet.
+  const hasData = (from: number, to: number) =>
+    config.services.some((svc) => {
+      const { ms } = view.window(svc.id, from, to);
+      return ms.up + ms.degraded + ms.down + ms.maintenance > 0;
+    });
   const dailySlot = latestDailySlot([config.schedule.daily], now);
   if (dailySlot !== undefined) {
     const day = new Date(dailySlot).toISOString().slice(0, 10);
     const file = `reports/daily/${day}.md`;
-    if (force || !(await exists(join(dataDir, file)))) {
+    const from = Date.parse(`${day}T00:00:00.000Z`);
+    if ((force || !(await exists(join(dataDir, file)))) && hasData(from, Math.min(from + DAY, now))) {
       const text = renderDaily({ config, view, model, facts, day });
       await write(file, text);
       parts.push({ title: file, markdown: text });
@@ -129,13 +136,13 @@ export async function runReports({ config, latest, dataDir, clock, log, force = 
   const weeklySlot = latestWeeklySlot(config.schedule.weekly, now);
   const week = isoWeek(weeklySlot - 7 * DAY);
   const weeklyFile = `reports/weekly/${week.label}.md`;
-  if (force || !(await exists(join(dataDir, weeklyFile)))) {
+  if ((force || !(await exists(join(dataDir, weeklyFile)))) && hasData(week.start, week.start + 7 * DAY)) {
     const text = renderWeekly({ config, view, model, facts, alerts, week });
     await write(weeklyFile, text);
     parts.push({ title: weeklyFile, markdown: text });
   }
   for (const note of model.notes) log.warn(note);
-  log.info(`reports: wrote ${written.length} file(s)`);
+  log.info(`reports: ${doWrite ? "wrote" : "would write"} ${written.length} file(s)`);
   const summary = buildSummary(parts, written);
   return { written, summary: redactor ? redactor.scrub(summary) : summary, alerts };
 }

@@ -43,7 +43,7 @@ describe("reports for a damaged history (golden files)", () => {
 
   it("says what is missing instead of failing", async () => {
     const status = await readFile(join(scenario.dir, "reports/STATUS.md"), "utf8");
-    expect(status).toContain("No history at all for 1 day(s) of the last 30: 2026-11-13");
+    expect(status).toContain("No history at all for 1 UTC day(s) within the last 30 days: 2026-11-13");
     expect(status).toMatch(/Skipped 1 unreadable history line\(s\): history\/2026-11-22\.jsonl:\d+: torn last record/);
     expect(status).toContain("Ignored 1 history record(s) dated after the report time");
     expect(status).toContain("no longer configured, left out: svc-retired");

@@ -63,5 +63,7 @@ describe("periodic reports are written once, at or after their time", () => {
     expect(await run("2026-11-22T16:23:00Z")).toEqual(["reports/updates/2026-11-22T1600.md"]);
     expect(await run("2026-11-22T16:31:00Z")).toEqual([]);
     expect(await readdir(join(dir, "reports", "updates"))).toEqual(["2026-11-22T1200.md", "2026-11-22T1600.md"]);
+    // No history at all: the daily and weekly reports wait until there is something to report.
+    expect((await readdir(join(dir, "reports"))).sort()).toEqual(["STATUS.md", "badges", "updates"]);
   });
 });
