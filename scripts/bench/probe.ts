@@ -1,6 +1,6 @@
 /**
  * `npm run bench:probe`: the probe engine's speed on loopback, as printed figures (no test asserts
- * on timing). Bounded: 500 + 3 × 1,000 requests to servers on 127.0.0.1, nothing else.
+ * on timing). Bounded: 64 + 5 × 2 × 500 + 3 × 1,000 requests to servers on 127.0.0.1, nothing else.
  *
  * (a) Throughput: 500 services answering after 50 ms, one sample each, concurrency 16. The ideal
  *     wall time is ceil(500 / 16) × 50 ms; the ratio says what the engine costs on top.

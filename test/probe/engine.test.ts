@@ -170,6 +170,14 @@ describe("probeService: confirmation", () => {
     expect(result.metrics).toMatchObject({ successRate: 0, lastFailure: { kind: "status", found: 503 } });
   });
 
+  it("stops after 12 attempts even when the window cannot close (retryDelay 0 on a manual clock)", async () => {
+    const { server, count } = await flaky(1_000);
+    const cfg = config([http("svc", server.url)], { retryDelay: 0, confirmWindow: 120_000 });
+    const result = await probeService({ service: cfg.services[0]!, defaults: cfg.defaults, clock: manualClock(T0), env: {}, redactor: createRedactor() });
+    expect(result.attempts).toBe(12);
+    expect(count()).toBe(12);
+  });
+
   it("does not retry a healthy service or an inconclusive one", async () => {
     const healthy = await flaky(0);
     expect((await run(healthy.server.url)).attempts).toBe(1);

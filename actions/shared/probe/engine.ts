@@ -94,7 +94,8 @@ export async function probeService(input: ProbeServiceInput): Promise<ProbeResul
     const samples = await takeSamples(kind, resolved.value, opts, count, defaults.sampleSpacing, input);
     const inconclusive = inconclusiveOf(samples);
     const left = defaults.confirmWindow - (clock.now().getTime() - startMs);
-    if (inconclusive || !looksDown(samples, red) || input.confirm === false || left <= 0 || input.signal?.aborted) {
+    const more = input.confirm !== false && left > 0 && attempts < MAX_ATTEMPTS && !input.signal?.aborted;
+    if (inconclusive || !looksDown(samples, red) || !more) {
       return finish(attempts, samples, inconclusive);
     }
     // The last wait is cut to the window's end, so the final attempt confirms the whole window.
@@ -102,6 +103,12 @@ export async function probeService(input: ProbeServiceInput): Promise<ProbeResul
     delay *= 2;
   }
 }
+
+/**
+ * A bound on attempts besides the window: with `retryDelay: 0` on a clock that only moves when
+ * slept on, the window alone would never close. The defaults (5 s doubling in 120 s) make 6.
+ */
+const MAX_ATTEMPTS = 12;
 
 async function takeSamples(kind: ProbeKind, probe: ProbeConfig, opts: SampleOptions, count: number, spacing: number, input: ProbeServiceInput): Promise<Sample[]> {
   const limit = input.limit ?? unlimited;
