@@ -141,7 +141,7 @@ export async function runIncidents(deps: IncidentDeps): Promise<IncidentRunResul
       const event = scrubEvent(eventFor(step.event, carried.state, plan.subject.name, plan.subject.id, plan.subject.environment, plan.subject.evidence), redactor);
       const deliveries = await deps.notifier.send(event);
       notifications.push({ key: plan.key, event: step.event, deliveries });
-      for (const d of deliveries.filter((x) => !x.ok)) fail(`${plan.key}: notification ${d.route} failed: ${d.error ?? "unknown"}`);
+      for (const d of deliveries.filter((x) => !x.ok && !x.skipped)) fail(`${plan.key}: notification ${d.route} failed: ${d.error ?? "unknown"}`);
     }
   }
   return result(incidents);

@@ -92,3 +92,26 @@ describe("secrets and notifiers", () => {
     expect(w.slack.received).toEqual([]);
   });
 });
+
+describe("notification routes from the config's secrets", () => {
+  it("a configured route whose secret is not set fails loudly, naming the secret; the others still send", async () => {
+    const { notifierFromConfig } = await import("../../actions/incident/setup.ts");
+    const { createRedactor } = await import("../../actions/shared/config/secrets.ts");
+    const { startReceiver } = await import("./receivers.ts");
+    const { Notifications } = await import("../../actions/shared/config/schema/incidents.ts");
+    const slack = await startReceiver(200);
+    w = await createWorld();
+    try {
+      const config = Notifications.parse({ slack: { emergency: "${SLACK_EMERGENCY}" }, pagerduty: { routingKey: "${PAGERDUTY_ROUTING_KEY}" } });
+      const notifier = notifierFromConfig(config, { SLACK_EMERGENCY: `${slack.url}/hook` }, createRedactor(), false, () => {});
+      const deliveries = await notifier.send({ event: "open", key: "service:x", severity: "P1", summary: "X down", source: "x", environment: "production", details: {} });
+      expect(deliveries).toEqual([
+        { route: "slack-emergency", ok: true },
+        { route: "pagerduty", ok: false, error: "pagerduty not sent: missing secret PAGERDUTY_ROUTING_KEY" },
+      ]);
+      expect(slack.received).toHaveLength(1);
+    } finally {
+      await slack.close();
+    }
+  });
+});

@@ -40,8 +40,8 @@ export function createNotifier(options: { config: NotificationsConfig; missing?:
   };
 
   function skipped(route: string, field: string): Delivery {
-    const why = missing.length ? `missing secret ${missing.join(", ")}` : `notifications.${field} is not configured`;
-    return { route, ok: false, error: `${route} not sent: ${why}` };
+    if (missing.length) return { route, ok: false, error: `${route} not sent: missing secret ${missing.join(", ")}` };
+    return { route, ok: false, skipped: true, error: `${route} not sent: notifications.${field} is not configured` };
   }
 }
 

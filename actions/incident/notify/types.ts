@@ -19,6 +19,8 @@ export interface IncidentEvent {
 export interface Delivery {
   route: string;
   ok: boolean;
+  /** The route is not configured at all (no URL or key in the config): not an error. */
+  skipped?: boolean;
   /** Why it failed or was skipped; never contains a URL or key. */
   error?: string;
 }

@@ -1,0 +1,22 @@
+import type { IncidentStepResult } from "./setup.ts";
+
+/** The step's outcome as Markdown for the console and the job summary; bounded, always written. */
+const MAX_LINES = 200;
+
+export function incidentSummary(r: IncidentStepResult, scrub: (text: string) => string): string {
+  const lines: string[] = ["### Incidents", ""];
+  if (r.skipped) lines.push(`Skipped: ${r.skipped}`, "");
+  const open = Object.values(r.latest.incidents).filter((i) => i.state === "open");
+  lines.push(open.length ? `${open.length} open: ${open.map((i) => `${i.severity} ${i.subject}${i.number ? ` #${i.number}` : ""}`).join(", ")}` : "No open incidents.", "");
+  if (r.operations.length) {
+    lines.push("| incident | operation | issue | detail |", "|---|---|---|---|");
+    for (const o of r.operations) lines.push(`| ${o.key} | ${o.op} | ${o.issue ? `#${o.issue}` : ""} | ${o.detail.replace(/\|/g, "\\|")} |`);
+    lines.push("");
+  }
+  for (const n of r.notifications) {
+    lines.push(`- notified ${n.event} for ${n.key}: ${n.deliveries.map((d) => `${d.route} ${d.ok ? "✅" : d.skipped ? "(not configured)" : `❌ ${d.error ?? ""}`}`).join(", ") || "no route"}`);
+  }
+  if (r.errors.length) lines.push("", "**Errors** (the next run finishes what was missed):", ...r.errors.map((e) => `- ${e}`));
+  const bounded = lines.length > MAX_LINES ? [...lines.slice(0, MAX_LINES), `… ${lines.length - MAX_LINES} more lines`] : lines;
+  return scrub(`${bounded.join("\n")}\n`);
+}
