@@ -100,7 +100,7 @@ describe("http probe: timeouts and broken peers", () => {
         res.on("close", () => clearInterval(timer));
       }),
     );
-    const sample = await httpProbe(httpConfig({ url: s.url }), opts({ timeoutMs: 200 }), deps());
+    const sample = await httpProbe(httpConfig({ url: s.url }), opts({ timeoutMs: 500 }), deps());
     expect(sample).toMatchObject({ statusCode: 200, failure: { kind: "timeout", phase: "body" } });
   });
 
@@ -112,7 +112,7 @@ describe("http probe: timeouts and broken peers", () => {
 
   it("a peer that takes the TCP connection but never starts TLS hits the connect timeout in the tls phase", async () => {
     const s = await serve(startTcp(() => undefined));
-    const sample = await httpProbe(httpConfig({ url: s.url.replace("http:", "https:") }), opts({ connectTimeoutMs: 150 }), deps());
+    const sample = await httpProbe(httpConfig({ url: s.url.replace("http:", "https:") }), opts({ connectTimeoutMs: 300 }), deps());
     expect(sample.failure).toMatchObject({ kind: "timeout", phase: "tls" });
     expect(sample.timings.connect).toBeDefined();
     expect(sample.timings.tls).toBeUndefined();
