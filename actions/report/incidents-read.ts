@@ -1,4 +1,5 @@
 import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { SEVERITIES, type Severity } from "../shared/status.ts";
 import { paths } from "../shared/store/files.ts";
 import type { Latest } from "../shared/store/latest-schema.ts";
@@ -77,7 +78,7 @@ export async function readIncidentFacts(
   }
   const byKey = new Map<string, IncidentFact>();
   for (const name of files) {
-    const fact = parseIncidentRecord(name, await readFile(`${dir}/${name}`, "utf8"));
+    const fact = parseIncidentRecord(name, await readFile(join(dir, name), "utf8"));
     fact.subject = display(fact.subject);
     if (fact.openedAt === undefined) problems.push(`incidents/${name}: no start time found (expected a "**Start**:" line)`);
     byKey.set(fact.number !== undefined ? `#${fact.number}` : name, fact);
