@@ -128,6 +128,9 @@ export async function runRollback(deps: RollbackDeps): Promise<RollbackRecord> {
   if (deps.github && deps.run) {
     try {
       record.approvedBy = await deps.github.listRunApprovals(deps.run.id);
+      if (!record.approvedBy.some((x) => x.state === "approved")) {
+        notes.push("no approval recorded for this run: is the `production` environment protected by required reviewers? (docs/rollback.md)");
+      }
     } catch (error) {
       record.approvalsError = (error as Error).message;
       notes.push(`approvals not read: ${record.approvalsError}`);

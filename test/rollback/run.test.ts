@@ -49,6 +49,7 @@ describe("runRollback end to end (Fly emulator, GitHub emulator, real probe)", (
     const saved = JSON.parse(readFileSync(join(h.dataDir, `reports/rollbacks/${record.id}.json`), "utf8"));
     expect(saved.machines.map((m: { runningImage: string }) => m.runningImage)).toEqual([IMG(42), IMG(42), IMG(42)]);
     expect(h.gh.violations).toEqual([]);
+    expect(record.notes).toEqual([]);
   });
 
   it("a machine that never starts: partial, reported machine by machine, deployment failure, never success", async () => {
@@ -107,6 +108,17 @@ describe("runRollback end to end (Fly emulator, GitHub emulator, real probe)", (
     expect(record.outcome).toBe("failure");
     expect(record.summary).toMatch(/^Nothing was changed: machine m1 is leased by deployer@hotdash.com/);
     expect(h.fly.mutations()).toEqual([]);
+  });
+
+  it("notes a run that nobody approved (an unprotected environment) and a GitHub that refuses writes, without stopping", async () => {
+    h = await startHarness(threeMachines({ m1: { leasedBy: { owner: "deployer@hotdash.com" } } }));
+    deployState(h.gh.state).approvals.clear();
+    h.gh.permission = "read";
+    const record = await runRollback(h.deps({}));
+    expect(record.approvedBy).toEqual([]);
+    expect(record.notes[0]).toMatch(/no approval recorded for this run: is the `production` environment protected/);
+    expect(record.notes[1]).toMatch(/deployment not recorded on GitHub: .*403.*permissions: deployments: write/);
+    expect(renderRollbackMarkdown(record)).toContain("### Notes");
   });
 
   it("a re-run of the same workflow run finishes its deployment and comment instead of duplicating them", async () => {
