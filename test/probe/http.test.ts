@@ -130,10 +130,11 @@ describe("http probe: timeouts and broken peers", () => {
     expect(sample.failure).toMatchObject({ kind: "dns", host: "no-such-host.invalid" });
   });
 
-  it("a connection closed before any answer is a reset before the first byte", async () => {
-    const s = await serve(startTcp((socket) => socket.once("data", () => socket.destroy())));
-    const sample = await httpProbe(httpConfig({ url: s.url }), opts(), deps());
-    expect(sample.failure).toEqual({ kind: "reset", phase: "firstByte" });
+  it("a connection closed (FIN) or reset (RST) before any answer is a reset before the first byte", async () => {
+    const fin = await serve(startTcp((socket) => socket.once("data", () => socket.destroy())));
+    expect((await httpProbe(httpConfig({ url: fin.url }), opts(), deps())).failure).toEqual({ kind: "reset", phase: "firstByte" });
+    const rst = await serve(startTcp((socket) => socket.once("data", () => socket.resetAndDestroy())));
+    expect((await httpProbe(httpConfig({ url: rst.url }), opts(), deps())).failure).toEqual({ kind: "reset", phase: "firstByte" });
   });
 
   it("a connection reset in the middle of the body is a reset in the body phase", async () => {
