@@ -3,6 +3,8 @@ import { join } from "node:path";
 import { createRedactor } from "../../actions/shared/config/secrets.ts";
 import { createGit, type Git } from "../../actions/shared/git/exec.ts";
 import { commitMessage } from "../../actions/shared/git/message.ts";
+import { shouldFlush } from "../../actions/shared/git/flush.ts";
+import { dropPending, FLUSHED_TRAILER, parkPending, PENDING_BRANCH, restorePending } from "../../actions/shared/git/pending.ts";
 import { safeCommit, type RegenerateContext } from "../../actions/shared/git/safe-commit.ts";
 import { Latest } from "../../actions/shared/store/latest-schema.ts";
 import { type CliDeps, ExitError, cliLog, common, parse, usage } from "../cli/context.ts";
@@ -33,36 +35,75 @@ export async function commitCommand(argv: string[], deps: CommitDeps): Promise<n
     attempts: { type: "string", default: "6" },
     remote: { type: "string", default: "origin" },
     branch: { type: "string" },
+    restore: { type: "boolean", default: false },
+    "flush-every": { type: "string", default: "0" },
   });
   const opts = common(values, deps);
   const attempts = Number(values.attempts);
   if (!Number.isInteger(attempts) || attempts < 1 || attempts > 20) throw usage(`--attempts: expected a whole number 1–20, found "${values.attempts}"`);
+  const everyMs = parseDuration(String(values["flush-every"]));
   const paths = String(values.paths).split(",").map((p) => p.trim()).filter(Boolean);
   if (paths.length === 0) throw usage("--paths: expected comma-separated paths such as reports,incidents");
 
   const log = cliLog(deps.io);
   const git = deps.git ?? createGit({ cwd: opts.dataDir, env: { ...deps.env }, redact: gitRedactor(deps.env) });
-  const message = (values.message as string | undefined) ?? commitMessage(await committedLatest(git, log), await currentLatest(opts.dataDir, log));
+  const remote = String(values.remote);
+  if (values.restore) {
+    const restored = await restorePending(git, remote);
+    deps.io.out(
+      restored.kind === "none"
+        ? `no ${PENDING_BRANCH} branch: nothing to restore\n`
+        : `${restored.kind} ${PENDING_BRANCH} ${restored.sha}${restored.kind === "restored" && restored.conflicted.length ? ` (regenerated files taken from it: ${restored.conflicted.join(", ")})` : ""}\n`,
+    );
+    return 0;
+  }
+  const committed = await committedLatest(git, log);
+  const next = await currentLatest(opts.dataDir, log);
+  const message = (values.message as string | undefined) ?? commitMessage(committed, next);
+  const pending = (await git(["rev-parse", "--verify", "--quiet", `refs/remotes/${remote}/${PENDING_BRANCH}`], { allowFailure: true })).stdout.trim() || undefined;
+  const added = (await git(["status", "--porcelain", "--untracked-files=all", "--", ...paths])).stdout
+    .split("\n")
+    .filter((l) => l.startsWith("??") || l.startsWith("A "))
+    .map((l) => l.slice(3));
+  const decision = shouldFlush({ committed, next, addedFiles: added, now: opts.clock.now(), everyMs });
+  log.info(`commit policy: ${decision.flush ? "flush to the default branch" : `park on ${PENDING_BRANCH}`} (${decision.why})`);
 
   if (opts.dryRun) {
     const status = await git(["status", "--porcelain", "--", ...paths]);
-    deps.io.out(`would commit as github-actions[bot]: ${message}\n${status.stdout || "(nothing changed)\n"}`);
+    const where = decision.flush ? "" : ` (to ${PENDING_BRANCH})`;
+    deps.io.out(`would commit as github-actions[bot]${where}: ${message}\n${status.stdout || "(nothing changed)\n"}`);
     return 0;
+  }
+  if (!decision.flush && values["no-push"] !== true) {
+    const parked = await parkPending({ git, paths, message: `ops: pending — ${message.replace(/^ops: /, "")}`, ...(pending && { expected: pending }), remote });
+    if (parked.kind === "parked") {
+      deps.io.out(`parked ${parked.sha} on ${PENDING_BRANCH}: ${message}\n`);
+      return 0;
+    }
+    if (parked.kind === "unchanged") {
+      deps.io.out("nothing to commit\n");
+      return 0;
+    }
+    log.warn(`${PENDING_BRANCH} moved under this run (${parked.detail}); flushing to the default branch instead`);
   }
   try {
     const result = await safeCommit({
       git,
       paths,
-      message,
+      message: pending ? `${message}\n\n${FLUSHED_TRAILER}: ${pending}` : message,
       push: values["no-push"] !== true,
       maxAttempts: attempts,
-      remote: String(values.remote),
+      remote,
       ...(typeof values.branch === "string" && { branch: values.branch }),
       sleep: (ms) => opts.clock.sleep(ms),
       ...(deps.random && { random: deps.random }),
       ...(deps.regenerate && { regenerate: (ctx: RegenerateContext) => deps.regenerate!({ ...ctx, dataDir: opts.dataDir }) }),
       log: (line) => log.info(line),
     });
+    if (pending && result.kind !== "committed") {
+      const failed = await dropPending(git, pending, remote);
+      if (failed) log.warn(`could not delete ${PENDING_BRANCH} (${failed}); the next run sees the ${FLUSHED_TRAILER} trailer and skips it`);
+    }
     deps.io.out(
       result.kind === "unchanged"
         ? "nothing to commit\n"
@@ -72,6 +113,14 @@ export async function commitCommand(argv: string[], deps: CommitDeps): Promise<n
   } catch (error) {
     throw new ExitError(1, `the run's results were not pushed: ${(error as Error).message}`, { cause: error });
   }
+}
+
+/** "0", "90s", "60m", "1h" → ms. */
+export function parseDuration(text: string): number {
+  const m = /^(\d+)(ms|s|m|h)?$/.exec(text.trim());
+  if (!m) throw usage(`--flush-every: expected a duration such as 60m or 1h (0 = every run), found "${text}"`);
+  const unit = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }[m[2] ?? "ms"] ?? 1;
+  return Number(m[1]) * unit;
 }
 
 /** git may echo a remote URL; a token can sit in it (as userinfo) or come from the environment. */

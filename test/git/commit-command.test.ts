@@ -1,34 +1,11 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { manualClock } from "../../actions/shared/clock.ts";
 import { commitMessage } from "../../actions/shared/git/message.ts";
-import type { Latest } from "../../actions/shared/store/latest-schema.ts";
-import type { Status } from "../../actions/shared/status.ts";
 import { commitCommand, gitRedactor } from "../../scripts/commands/commit.ts";
+import { latest } from "./latest-fixture.ts";
 import { remoteLog, sandbox, type Sandbox } from "./repos.ts";
 
 const AT = "2026-11-22T16:20:00.000Z";
-
-function latest(statuses: Record<string, Status>, incidents: Array<[string, "P0" | "P1" | "P2" | "P3"]> = [], offline = false): Latest {
-  const services: Latest["services"] = {};
-  for (const [id, status] of Object.entries(statuses)) {
-    services[id] = {
-      id, name: id, environment: "production", criticality: "critical", type: "http", status, reason: "", since: AT, checkedAt: AT,
-      ratings: {}, metrics: { successRate: 100, okCount: 3, count: 3, statusCodes: [200], attempts: 1 }, breaches: {},
-      consecutiveFailures: 0, consecutiveSuccesses: 1,
-    };
-  }
-  const open: Latest["incidents"] = {};
-  for (const [id, severity] of incidents) {
-    open[`service:${id}`] = {
-      key: `service:${id}`, kind: "service", subject: id, state: "open", severity, status: "down", openedAt: AT,
-      escalationLevel: 1, goodRuns: 0, notified: [], timeline: [], evidence: {},
-    };
-  }
-  return {
-    version: 1, updatedAt: AT, run: { startedAt: AT, finishedAt: AT, durationMs: 10, offline, locations: [] },
-    services, groups: {}, incidents: open,
-  };
-}
 
 describe("commitMessage", () => {
   it("says what changed, with the incident's severity and the open count", () => {

@@ -23,8 +23,7 @@ export async function rebaseOnto(git: Git, upstream: string, env: Record<string,
       await abort(git);
       throw new Error(`rebase onto ${upstream} failed without a resolvable conflict: ${out.stderr.trim() || out.stdout.trim()}`);
     }
-    const generated = await generatedPaths(git, conflicted);
-    const human = conflicted.filter((p) => !generated.has(p));
+    const human = await resolveGenerated(git, conflicted);
     if (human.length > 0) {
       await abort(git);
       throw new Error(
@@ -32,19 +31,29 @@ export async function rebaseOnto(git: Git, upstream: string, env: Record<string,
           "Someone edited them while the run was writing; resolve by hand, or mark them linguist-generated in .gitattributes if a run may rebuild them.",
       );
     }
-    for (const p of conflicted) {
-      // During a rebase "theirs" is the commit being replayed: this run's version.
-      const theirs = await git(["checkout", "--theirs", "--", p], { allowFailure: true });
-      if (theirs.code === 0) await git(["add", "--", p]);
-      else await git(["rm", "--quiet", "--cached", "--ignore-unmatch", "--", p]); // deleted by this run
-      resolved.add(p);
-    }
+    for (const p of conflicted) resolved.add(p);
     out = await git(["-c", "commit.gpgsign=false", "rebase", "--continue"], { allowFailure: true, env: editorEnv });
   }
   return [...resolved];
 }
 
-async function unmergedPaths(git: Git): Promise<string[]> {
+/**
+ * Resolves the conflicted generated files to the side being applied ("theirs": the replayed or
+ * cherry-picked commit, i.e. the run's data). Returns the conflicted files it may not touch.
+ */
+export async function resolveGenerated(git: Git, conflicted: string[]): Promise<string[]> {
+  const generated = await generatedPaths(git, conflicted);
+  const human = conflicted.filter((p) => !generated.has(p));
+  if (human.length > 0) return human;
+  for (const p of conflicted) {
+    const theirs = await git(["checkout", "--theirs", "--", p], { allowFailure: true });
+    if (theirs.code === 0) await git(["add", "--", p]);
+    else await git(["rm", "--quiet", "--cached", "--ignore-unmatch", "--", p]); // deleted on that side
+  }
+  return [];
+}
+
+export async function unmergedPaths(git: Git): Promise<string[]> {
   const out = await git(["diff", "--name-only", "--diff-filter=U", "-z"]);
   return out.stdout.split("\0").filter(Boolean);
 }
