@@ -14,7 +14,8 @@ interface Point {
 }
 
 export function serviceCharts(view: HistoryView, service: Pick<ServiceModel, "id" | "name">, now: number): string {
-  const name = service.name.replace(/"/g, "'");
+  // Inside Mermaid's quoted strings a double quote or a semicolon would end the statement.
+  const name = service.name.replace(/[";]/g, "'");
   const h24 = latencySeries(view, service.id, now, 24, HOUR, (t) => `${iso(t).slice(11, 13)}h`);
   const d7 = latencySeries(view, service.id, now, 28, 6 * HOUR, (t) => `${iso(t).slice(5, 10)} ${iso(t).slice(11, 13)}h`);
   const days: Point[] = [];
@@ -29,11 +30,11 @@ export function serviceCharts(view: HistoryView, service: Pick<ServiceModel, "id
   return [
     `#### ${service.name}`,
     "",
-    lineChart(`${name}: response time, last 24 h (ms; upper line p95, lower p50)`, h24.points),
+    lineChart(`${name}: response time over 24 h, ms (upper line p95, lower p50)`, h24.points),
     caption(h24.missing, "hour"),
-    lineChart(`${name}: response time, last 7 d (ms; upper line p95, lower p50)`, d7.points),
+    lineChart(`${name}: response time over 7 d, ms (upper line p95, lower p50)`, d7.points),
     caption(d7.missing, "6-hour period"),
-    barChart(`${name}: uptime per day, last 30 d (%)`, days),
+    barChart(`${name}: uptime per day over 30 d, %`, days),
     caption(missingDays, "day"),
   ]
     .filter((s) => s !== "")

@@ -61,3 +61,31 @@ describe("log-bucket histogram", () => {
     expect(quantile({}, 0.5)).toBeUndefined();
   });
 });
+
+describe("fast history reader", () => {
+  it("keeps every valid line and says which lines it skipped and why", async () => {
+    const { parseHistoryText } = await import("../../actions/shared/store/history-read.ts");
+    const text = [
+      '{"t":"2026-11-22T16:20:00.000Z","id":"chatwoot","s":"up","l":[312,298,340],"ok":3,"n":3,"v":12}',
+      "not json",
+      '{"t":"yesterday","id":"a","s":"up"}',
+      '{"t":"2026-11-22T16:25:00.000Z","id":"a","s":"sideways"}',
+      '{"t":"2026-11-22T16:25:00.000Z","s":"up"}',
+      "",
+      '{"t":"2026-11-22T16:30:00.000Z","id":"chatwoot","s":"down","l":[],"ok":0,"n":3,"r":"refused"}',
+      '{"t":"2026-11-22T16:35:00.000Z","id":"chat',
+    ].join("\n");
+    const { records, problems } = parseHistoryText(text, "history/2026-11-22.jsonl");
+    expect(records.map((r) => [r.id, r.s, r.l, r.r])).toEqual([
+      ["chatwoot", "up", [312, 298, 340], undefined],
+      ["chatwoot", "down", [], "refused"],
+    ]);
+    expect(problems).toEqual([
+      expect.stringMatching(/^history\/2026-11-22\.jsonl:2: not JSON/),
+      'history/2026-11-22.jsonl:3: "t" is not an ISO time',
+      'history/2026-11-22.jsonl:4: "s" is not one of up/degraded/down/unknown/maintenance',
+      'history/2026-11-22.jsonl:5: "id" is missing',
+      "history/2026-11-22.jsonl:8: torn last record",
+    ]);
+  });
+});
