@@ -10,6 +10,7 @@ import { parseShard, selectShard, shardFile, shardList, parseShardFile } from ".
 import { mergeShards } from "../../scripts/commands/merge.ts";
 import { demoConfig, demoEnv } from "../../scripts/demo/config.ts";
 import { startFleet, type Fleet } from "../../scripts/demo/fleet.ts";
+import { startProtocols, type DemoProtocols } from "../../scripts/demo/protocols.ts";
 
 const ids = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `svc-${String(i).padStart(2, "0")}` }));
 
@@ -119,10 +120,15 @@ describe("mergeShards", () => {
 
 describe("merged shards give the same results as one run over the same fleet", () => {
   let fleet: Fleet;
+  let protocols: DemoProtocols;
   beforeAll(async () => {
     fleet = await startFleet({ slowMs: 900 });
+    protocols = await startProtocols();
   });
-  afterAll(() => fleet.close());
+  afterAll(async () => {
+    await protocols.close();
+    await fleet.close();
+  });
 
   /** What a result says about the service, without the timings that differ between any two runs. */
   const essence = (r: ProbeResult) => ({
@@ -135,9 +141,9 @@ describe("merged shards give the same results as one run over the same fleet", (
     inconclusive: r.inconclusive?.kind,
   });
 
-  it("for the demo fleet split in 3 shards", async () => {
-    const config = OpsConfig.parse(demoConfig(fleet));
-    const deps = { config, clock: systemClock, env: demoEnv(fleet), redactor: createRedactor() };
+  it("for the demo fleet (HTTP, MCP, metrics, Fly) split in 3 shards", async () => {
+    const config = OpsConfig.parse(demoConfig(fleet, protocols));
+    const deps = { config, clock: systemClock, env: demoEnv(fleet, protocols), redactor: createRedactor() };
     const whole = await probeFleet(deps);
     const files = await Promise.all(
       shardList(3).map(async (s) => {

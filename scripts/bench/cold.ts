@@ -1,0 +1,73 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { stringify } from "yaml";
+import { demoConfig, demoEnv } from "../demo/config.ts";
+import { startFleet } from "../demo/fleet.ts";
+import { startProtocols } from "../demo/protocols.ts";
+
+/**
+ * `npm run bench:cold`: what a scheduled run pays before it has a result. From a clean clone of
+ * this repository (shallow, like actions/checkout): `npm ci` from the local npm cache (offline:
+ * no other network), then `ops run` against the demo fleet on loopback; then the same run again
+ * without the install; then the alternative, an esbuild bundle run in a clone with no node_modules.
+ * The decision (tsx after npm ci, or committed bundles) is recorded in docs/workflows.md.
+ */
+const REPO = resolve(import.meta.dirname, "../..");
+const root = await mkdtemp(join(tmpdir(), "bench-cold-"));
+const fleet = await startFleet({ slowMs: 900 });
+const protocols = await startProtocols();
+const rows: Array<[string, number, string]> = [];
+
+function timed(label: string, cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env, note = ""): number {
+  const t0 = performance.now();
+  const out = spawnSync(cmd, args, { cwd, env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  const ms = performance.now() - t0;
+  if (out.status !== 0) throw new Error(`${label}: ${cmd} ${args.join(" ")} exited ${out.status}\n${out.stderr.slice(-2000)}`);
+  rows.push([label, ms, note]);
+  return ms;
+}
+
+async function duSize(path: string): Promise<number> {
+  const st = await stat(path);
+  return st.size;
+}
+
+try {
+  const configFile = join(root, "demo.config.yml");
+  await writeFile(configFile, stringify(demoConfig(fleet, protocols)));
+  const runEnv = { ...process.env, ...demoEnv(fleet, protocols) };
+  const head = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: REPO, encoding: "utf8" }).trim();
+
+  const clone = join(root, "clone");
+  timed("git clone --depth 1", "git", ["clone", "--quiet", "--depth", "1", `file://${REPO}`, clone], root);
+  const install = timed("npm ci (offline, from the npm cache)", "npm", ["ci", "--offline", "--no-audit", "--no-fund", "--loglevel=error"], clone);
+  const data1 = join(root, "data1");
+  const args = (data: string) => ["tsx", "scripts/ops.ts", "run", "--config", configFile, "--data", data, "--dry-run"];
+  const first = timed("ops run via tsx (first: empty transform cache)", "npx", args(data1), clone, runEnv);
+  const again = timed("ops run via tsx (installed, cache warm)", "npx", args(join(root, "data2")), clone, runEnv);
+
+  // The alternative: one esbuild bundle (all dependencies inlined) run with no install at all.
+  const bundle = join(root, "ops.mjs");
+  timed("esbuild bundle of scripts/ops.ts (build once)", join(clone, "node_modules/.bin/esbuild"), [
+    "scripts/ops.ts", "--bundle", "--platform=node", "--format=esm", "--target=node20", `--outfile=${bundle}`, "--log-level=error",
+    "--banner:js=import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+  ], clone);
+  const bare = join(root, "bare");
+  timed("git clone --depth 1 (for the bundle)", "git", ["clone", "--quiet", "--depth", "1", `file://${REPO}`, bare], root);
+  const bundled = timed("ops run via the bundle, no node_modules", process.execPath, [bundle, "run", "--config", configFile, "--data", join(root, "data3"), "--dry-run"], bare, runEnv);
+
+  const width = Math.max(...rows.map((r) => r[0].length));
+  console.log(`bench:cold — clean clone of ${head} → finished \`ops run\` against the demo fleet (${fleet.services.size} services, loopback), Node ${process.version}`);
+  for (const [label, ms] of rows) console.log(`  ${label.padEnd(width)}  ${(ms / 1000).toFixed(2).padStart(6)} s`);
+  const cloneMs = rows[0]![1];
+  console.log(`  cold total with install (clone + npm ci + run): ${((cloneMs + install + first) / 1000).toFixed(2)} s`);
+  console.log(`  without install (clone + run, deps cached):    ${((cloneMs + again) / 1000).toFixed(2)} s`);
+  console.log(`  bundle (clone + run, nothing installed):       ${((rows[4]![1] + bundled) / 1000).toFixed(2)} s; bundle size ${((await duSize(bundle)) / 1_048_576).toFixed(2)} MB`);
+  console.log(`  the run itself is ${(again / 1000).toFixed(2)} s; install is ${Math.round((install / (cloneMs + install + first)) * 100)}% of the cold total`);
+} finally {
+  await protocols.close();
+  await fleet.close();
+  await rm(root, { recursive: true, force: true });
+}
