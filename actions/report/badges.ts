@@ -34,6 +34,7 @@ const OVERALL_BADGE: Record<Overall, [string, string]> = {
   degraded: ["degraded", "yellow"],
   partial: ["partial outage", "orange"],
   major: ["major outage", "red"],
+  offline: ["unknown (runner offline)", "lightgrey"],
   nodata: ["no data", "lightgrey"],
 };
 

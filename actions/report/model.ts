@@ -49,7 +49,7 @@ export interface GroupModel {
   reason: string;
 }
 
-export type Overall = "operational" | "degraded" | "partial" | "major" | "nodata";
+export type Overall = "operational" | "degraded" | "partial" | "major" | "offline" | "nodata";
 
 export interface ReportModel {
   title: string;
@@ -125,7 +125,9 @@ export function buildModel(config: OpsConfig, latest: Latest | undefined, view: 
     notes.push(`Skipped ${view.problems.length} unreadable history line(s): ${shown}${view.problems.length > 5 ? "; …" : ""}.`);
   }
   if (view.future) notes.push(`Ignored ${view.future} history record(s) dated after the report time (a runner clock ahead?).`);
-  return { title: config.title, now, services, groups, overall: overallOf(config, services, groups), openIncidents, notes };
+  // An offline runner saw nothing; its unknowns say nothing about the services.
+  const overall = latest?.run.offline ? "offline" : overallOf(config, services, groups);
+  return { title: config.title, now, services, groups, overall, openIncidents, notes };
 }
 
 function overallOf(config: OpsConfig, services: ServiceModel[], groups: GroupModel[]): Overall {

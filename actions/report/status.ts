@@ -11,6 +11,7 @@ export const OVERALL: Record<Overall, string> = {
   degraded: "⚠️ **Degraded performance**",
   partial: "🟠 **Partial outage**",
   major: "❌ **Major outage**",
+  offline: "❔ **Last run could not check (the runner was offline)**",
   nodata: "❔ **No checks recorded yet**",
 };
 

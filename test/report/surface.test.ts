@@ -87,6 +87,15 @@ describe("secrets never reach a report", () => {
     for (const file of out.written) expect(await readFile(join(dir, file), "utf8"), file).not.toContain(secret);
     expect(out.summary).not.toContain(secret);
   });
+
+  it("says the runner was offline rather than calling every service unknown", async () => {
+    const config = syntheticConfig(3);
+    const latest = syntheticLatest(config, "2026-11-22T16:20:00Z", { "svc-00": { status: "unknown", reason: "runner offline" } });
+    latest.run.offline = true;
+    const out = await runReports({ config, latest, dataDir: dir, clock: manualClock("2026-11-22T16:21:00Z"), log: quiet, write: false });
+    expect(out.summary).toContain("Last run could not check (the runner was offline)");
+    expect(await readFile(join(dir, "reports", "STATUS.md"), "utf8").catch((e: NodeJS.ErrnoException) => e.code)).toBe("ENOENT");
+  });
 });
 
 describe("ops report", () => {
