@@ -43,8 +43,16 @@ describe("probeFleet: concurrency", () => {
   it("never has more requests in flight than the limit, and reaches it", async () => {
     const { server, stats } = await slowServer(400);
     const services = Array.from({ length: 8 }, (_, i) => http(`s${i}`, `${server.url}/s${i}`));
-    const results = await probeFleet({ config: config(services, { concurrency: 3 }), clock: systemClock, env: {}, redactor: createRedactor() });
+    const finished: string[] = [];
+    const results = await probeFleet({
+      config: config(services, { concurrency: 3 }),
+      clock: systemClock,
+      env: {},
+      redactor: createRedactor(),
+      onResult: (r) => finished.push(r.serviceId),
+    });
     expect(stats).toMatchObject({ maxInFlight: 3, served: 8 });
+    expect([...finished].sort()).toEqual(services.map((s) => s.id).sort());
     expect(results.map((r) => r.serviceId)).toEqual(services.map((s) => s.id));
     expect(results.every((r) => r.metrics.successRate === 100)).toBe(true);
   });
