@@ -98,10 +98,11 @@ async function rollupYears(dataDir: string): Promise<string[]> {
 }
 
 /** Days whose rollup is complete: a cheap scan for marker lines, without parsing histograms. */
-export async function rolledDays(dataDir: string): Promise<Set<string>> {
+export async function rolledDays(dataDir: string, years?: ReadonlySet<string>): Promise<Set<string>> {
   const done = new Set<string>();
   const marker = /^\{"d":"(\d{4}-\d{2}-\d{2})","done":\d+\}$/gm;
   for (const year of await rollupYears(dataDir)) {
+    if (years && !years.has(year)) continue;
     const text = await readFile(rollupPaths.file(dataDir, year), "utf8");
     for (const m of text.matchAll(marker)) done.add(m[1]!);
   }
@@ -159,7 +160,8 @@ export async function compactHistory({ dataDir, config, now, log }: CompactOptio
   const { gapLimit, rawDays } = config.retention;
   const nowMs = now.getTime();
   const raw = await listRawDays(dataDir);
-  const done = await rolledDays(dataDir);
+  // Only the years that still have raw days matter; older rollup files are never read again here.
+  const done = await rolledDays(dataDir, new Set(raw.map((d) => d.slice(0, 4))));
   const rolled: string[] = [];
   const cache = new Map<string, Promise<DayRead>>();
   const load = (day: string) => {
