@@ -76,6 +76,27 @@ describe("ops incidents", () => {
     expect(w.gh.requests).toEqual([]);
   });
 
+  it("a tokenless --dry-run takes the stored incidents at their word (no phantom creates)", async () => {
+    await setup();
+    w.set("chatwoot", "up");
+    w.evaluate();
+    const file = join(w.dataDir, "reports", "latest.json");
+    const latest = JSON.parse(await readFile(file, "utf8"));
+    latest.services.chatwoot = w.latest.services.chatwoot;
+    latest.incidents["service:chatwoot"] = {
+      key: "service:chatwoot", kind: "service", subject: "chatwoot", number: 5, state: "open", severity: "P0", status: "down",
+      openedAt: "2026-11-22T15:00:00.000Z", startedAt: "2026-11-22T15:00:00.000Z", recoveredAt: "2026-11-22T16:00:00.000Z",
+      escalationLevel: 3, goodRuns: 1, notified: ["open-2026-11-22T15:00:00.000Z"], timeline: [], evidence: {},
+    };
+    await writeFile(file, JSON.stringify(latest));
+    const r = await cli(["--dry-run", "--now", "2026-11-22T16:10:00Z"], {});
+    expect(r.code).toBe(0);
+    expect(r.err).not.toMatch(/create issue/);
+    expect(r.err).toMatch(/\[dry-run\] comment on #5: "✅ Resolved after 60 min/);
+    expect(r.err).toMatch(/\[dry-run\] update issue #5 state="closed" stateReason="completed"/);
+    expect(r.err).toMatch(/\[dry-run\] notify pagerduty: resolve P0/);
+  });
+
   it("without a token (and not a dry run) it says how to proceed and changes nothing", async () => {
     await setup();
     const r = await cli([], {});

@@ -2,7 +2,8 @@ import type { Issue, IssuesApi, Repo } from "./types.ts";
 
 /**
  * A client that prints every write it would make and makes none. Reads go to `reader` when one is
- * given (a token is available), otherwise the repository looks empty, which is what `npm start` uses.
+ * given (a token is available); otherwise no issue is listed and a known number reads as an open
+ * issue, so the stored state is taken at its word (what `npm start` and tokenless dry runs use).
  */
 export function createDryRunClient(options: { repo?: Repo; reader?: IssuesApi; print: (line: string) => void }): IssuesApi {
   const repo = options.reader?.repo ?? options.repo ?? { owner: "owner", repo: "repo" };
@@ -25,7 +26,9 @@ export function createDryRunClient(options: { repo?: Repo; reader?: IssuesApi; p
   return {
     repo,
     listIssues: async (filter) => (options.reader ? options.reader.listIssues(filter) : []),
-    getIssue: async (number) => (options.reader && number > 0 ? options.reader.getIssue(number) : null),
+    // Without a reader the stored state is taken at its word: a known number is an open issue.
+    getIssue: async (number) =>
+      options.reader ? (number > 0 ? options.reader.getIssue(number) : null) : fakeIssue({ number, title: "(not read: dry run without a token)" }),
     async createIssue(issue) {
       print(`create issue ${short(issue.title)} labels=[${issue.labels.join(", ")}] body=${issue.body.length} chars`);
       return fakeIssue({ title: issue.title, body: issue.body, labels: issue.labels });
