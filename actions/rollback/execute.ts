@@ -61,7 +61,8 @@ export async function executeFlyPlan(plan: FlyPlan, opts: ExecuteOptions): Promi
   // Someone else's lease means another deploy is under way: refuse before changing anything.
   for (const step of plan.steps) {
     const held = await fly.findLease(step.machineId);
-    if (held) {
+    const expired = held?.expires_at !== undefined && held.expires_at * 1000 <= clock.now().getTime();
+    if (held && !expired) {
       const until = held.expires_at ? ` until ${new Date(held.expires_at * 1000).toISOString()}` : "";
       failure = `machine ${step.machineId} is leased by ${held.owner ?? "someone"}${until}${held.description ? ` ("${held.description}")` : ""}; another deploy may be running. Nothing was changed; wait for it to finish (or release the lease with \`fly machine leases clear ${step.machineId}\`) and dispatch again`;
       break;
