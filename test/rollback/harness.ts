@@ -38,7 +38,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(machines: MachineSpec[], configExtra: Partial<OpsConfigInput> = {}): Promise<Harness> {
+export async function startHarness(machines: MachineSpec[], configExtra: Partial<OpsConfigInput> = {}, rollback?: Record<string, unknown>): Promise<Harness> {
   const fly = await startMachinesEmulator({ app: APP, machines, token: FLY_TOKEN });
   const gh = await startGitHubServer({ token: GH_TOKEN, routes: deploymentRoutes });
   const ds = deployState(gh.state);
@@ -61,7 +61,7 @@ export async function startHarness(machines: MachineSpec[], configExtra: Partial
         name: "Agent SDK",
         link: "https://hotdash-agent-service.fly.dev",
         probe: { type: "http", url: `${health.url}/health`, expect: { json: [{ path: "status", equals: "ok" }] } },
-        rollback: { provider: "fly", app: APP, apiUrl: fly.url },
+        rollback: rollback ?? { provider: "fly", app: APP, apiUrl: fly.url },
       },
       { id: "shopify-admin", name: "Shopify Admin API", probe: { type: "http", url: `${health.url}/shop.json` } },
     ],

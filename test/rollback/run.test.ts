@@ -1,4 +1,5 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { runRollback, planOnly } from "../../actions/rollback/run.ts";
@@ -137,6 +138,27 @@ describe("runRollback end to end (Fly emulator, GitHub emulator, real probe)", (
     const everything = [JSON.stringify(record), renderRollbackMarkdown(record), h.logs.join("\n"), readFileSync(join(h.dataDir, `reports/rollbacks/${record.id}.md`), "utf8")].join("\n");
     expect(everything).not.toContain(FLY_TOKEN);
     expect(h.fly.requests[0]!.headers.authorization).toBe(`Bearer ${FLY_TOKEN}`);
+  });
+
+  it("the command provider: runs the filled argv without a shell, then verification decides", async () => {
+    const script = "require('fs').writeFileSync(process.argv[1], JSON.stringify(process.argv.slice(2)))";
+    const out = join(tmpdir(), `rollback-cmd-${process.pid}-${Date.now()}.json`);
+    h = await startHarness([], {}, { provider: "command", command: [process.execPath, "-e", script, "--", out, "deploy", "-a", "{service}", "--image", "{target}"], targetPattern: "^v\\d+$" });
+    const record = await runRollback(h.deps({ target: "v42" }, { env: {} }));
+    expect(record.outcome).toBe("success");
+    expect(JSON.parse(readFileSync(out, "utf8"))).toEqual(["deploy", "-a", "agent-service", "--image", "v42"]);
+    expect(record.command).toMatchObject({ ok: true, exitCode: 0 });
+    expect(record.summary).toMatch(/agent-service: the command succeeded and the probes see it up/);
+    expect(h.fly.requests).toEqual([]);
+    rmSync(out, { force: true });
+
+    const failing = await startHarness([], {}, { provider: "command", command: [process.execPath, "-e", "process.exit(4)", "{target}"], targetPattern: "^v\\d+$" });
+    const bad = await runRollback(failing.deps({ target: "v42" }, { env: {} }));
+    await failing.close();
+    expect(bad.outcome).toBe("failure");
+    expect(bad.summary).toMatch(/The rollback command failed \(exited with code 4\); the state of agent-service is unknown/);
+    expect(bad.verificationSkipped).toBe("the rollout did not complete");
+    await expect(runRollback(h.deps({ target: "v42; reboot" }, { env: {} }))).rejects.toThrow(/does not match agent-service's targetPattern/);
   });
 
   it("says which secret is missing and where to put it", async () => {
