@@ -77,9 +77,12 @@ describe("incident lifecycle scenarios", () => {
     expect(open).toHaveLength(1);
     expect(a.latest.incidents["service:chatwoot"]!.number).toBe(open[0]!.number);
     expect(b.latest.incidents["service:chatwoot"]!.number).toBe(open[0]!.number);
+    // Both saw no issue and both created one: the race really happened.
+    expect(w.gh.requests.filter((q) => q.operationId === "issues/create")).toHaveLength(2);
     // Whichever run lost the race closed its issue as a duplicate and did not announce it.
     const closed = [...w.gh.state.issues.values()].filter((i) => i.state === "closed");
-    for (const c of closed) expect(c.stateReason).toBe("not_planned");
+    expect(closed.map((c) => c.stateReason)).toEqual(["not_planned"]);
+    expect(w.commentsOf(closed[0]!.number)).toEqual([expect.stringMatching(/^Duplicate of #\d+ \(opened by a concurrent run\)/)]);
     expect(w.pagerduty.received).toHaveLength(1);
     await tick();
     expect(w.openIssues()).toHaveLength(1);
