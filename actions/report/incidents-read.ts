@@ -7,8 +7,9 @@ import type { Latest } from "../shared/store/latest-schema.ts";
 /**
  * Incidents for the weekly report: the records in `incidents/*.md` (kept after their issue is
  * closed) merged with the incidents in latest.json (which win where both know one). Records are
- * read loosely — labelled lines such as "**Severity**: P1", "**Start**: 2026-11-21T10:00:00Z",
- * "**Duration**: <start> to <end>" — because humans edit them.
+ * read loosely — labelled lines such as "**Severity**: P1 (critical service, down)",
+ * "**Duration**: 2026-11-21 10:00 UTC to 2026-11-21 10:47 UTC (47 min)", "**Start**:" / "**End**:",
+ * and the issue link comment the incident step writes — because humans edit them.
  */
 export interface IncidentFact {
   id: string;
@@ -25,6 +26,12 @@ const TIME = /\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2
 
 export function parseIncidentRecord(name: string, text: string): IncidentFact {
   const fact: IncidentFact = { id: name, subject: name.replace(/\.md$/, "").replace(/^\d{4}-\d{2}-\d{2}-/, "") };
+  // The incident step links the issue in a hidden comment on the first line.
+  const link = /<!-- GitHub issue #(\d+): (\S*) -->/.exec(text);
+  if (link) {
+    fact.number = Number(link[1]);
+    if (link[2]) fact.url = link[2];
+  }
   for (const line of text.split("\n")) {
     const label = /^\s*(?:[-*]\s*)?\*\*([^*]+)\*\*:?\s*(.*)$/.exec(line);
     if (!label) continue;
@@ -93,8 +100,9 @@ export async function readIncidentFacts(
       subject: display(i.subject),
       kind: i.kind,
       severity: i.severity,
-      openedAt: Date.parse(i.openedAt),
-      ...(i.closedAt && { closedAt: Date.parse(i.closedAt) }),
+      // Time to resolve runs from when the failure began to the first good run, where known.
+      openedAt: Date.parse(i.startedAt ?? i.openedAt),
+      ...(i.state === "closed" && (i.recoveredAt ?? i.closedAt) && { closedAt: Date.parse((i.recoveredAt ?? i.closedAt)!) }),
       ...(i.number !== undefined && { number: i.number }),
       ...(i.url && { url: i.url }),
     });

@@ -129,3 +129,26 @@ describe("ops report", () => {
     await expect(run("--now", "yesterday")).rejects.toMatchObject({ code: 2 });
   });
 });
+
+describe("records written by the incident step", () => {
+  it("are read back with severity, start, end and issue (contract with actions/incident/records.ts)", async () => {
+    const { loadTemplate } = await import("../../actions/incident/template.ts");
+    const { renderRecord, recordPath } = await import("../../actions/incident/records.ts");
+    const state = {
+      key: "service:chatwoot", kind: "service" as const, subject: "chatwoot", number: 41, url: "https://github.com/o/r/issues/41",
+      state: "closed" as const, severity: "P1" as const, status: "down" as const,
+      openedAt: "2026-11-18T14:12:00.000Z", startedAt: "2026-11-18T14:10:00.000Z", recoveredAt: "2026-11-18T14:57:00.000Z", closedAt: "2026-11-18T15:07:00.000Z",
+      closedBy: "automation" as const, escalationLevel: 1, goodRuns: 2, notified: [], timeline: [{ at: "2026-11-18T14:12:00.000Z", text: "opened" }], evidence: {},
+    };
+    const subject = { key: "service:chatwoot", kind: "service" as const, id: "chatwoot", name: "Chatwoot", environment: "production", criticality: "critical", status: "down" as const, reason: "connection refused", since: state.startedAt, evidence: "503" };
+    const text = renderRecord(await loadTemplate(), state, subject, undefined);
+    const name = recordPath(state, subject).split("/").pop()!;
+    expect(parseIncidentRecord(name, text)).toMatchObject({
+      severity: "P1",
+      openedAt: Date.parse("2026-11-18T14:10:00Z"),
+      closedAt: Date.parse("2026-11-18T14:57:00Z"),
+      number: 41,
+      url: "https://github.com/o/r/issues/41",
+    });
+  });
+});
