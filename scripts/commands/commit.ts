@@ -1,6 +1,10 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { createRedactor } from "../../actions/shared/config/secrets.ts";
+import { readLatestForReport } from "../../actions/report/latest-read.ts";
+import { runReports } from "../../actions/report/run.ts";
+import type { Clock } from "../../actions/shared/clock.ts";
+import { formatConfigErrors, loadConfig } from "../../actions/shared/config/load.ts";
+import { createRedactor, resolveSecrets } from "../../actions/shared/config/secrets.ts";
 import { createGit, type Git } from "../../actions/shared/git/exec.ts";
 import { commitMessage } from "../../actions/shared/git/message.ts";
 import { shouldFlush } from "../../actions/shared/git/flush.ts";
@@ -12,7 +16,7 @@ import { type CliDeps, ExitError, cliLog, common, parse, usage } from "../cli/co
 export interface CommitDeps extends CliDeps {
   /**
    * Rebuilds the generated reports from the data after a rebase brought in another writer's
-   * records (the report step of `ops run`). Without it, generated files keep this run's version.
+   * records. Default: the report step of `ops run` (`runReports`) on the rebased work tree.
    */
   regenerate?: (ctx: RegenerateContext & { dataDir: string }) => Promise<void>;
   /** Tests inject git and randomness; default real git in the data directory. */
@@ -29,7 +33,8 @@ const LATEST = "reports/latest.json";
  */
 export async function commitCommand(argv: string[], deps: CommitDeps): Promise<number> {
   const { values } = parse(argv, {
-    paths: { type: "string", default: "reports,incidents" },
+    // README.md: the report step writes its status section (see .gitattributes: ops-merge=upstream).
+    paths: { type: "string", default: "reports,incidents,README.md" },
     message: { type: "string" },
     "no-push": { type: "boolean", default: false },
     attempts: { type: "string", default: "6" },
@@ -97,7 +102,7 @@ export async function commitCommand(argv: string[], deps: CommitDeps): Promise<n
       ...(typeof values.branch === "string" && { branch: values.branch }),
       sleep: (ms) => opts.clock.sleep(ms),
       ...(deps.random && { random: deps.random }),
-      ...(deps.regenerate && { regenerate: (ctx: RegenerateContext) => deps.regenerate!({ ...ctx, dataDir: opts.dataDir }) }),
+      regenerate: (ctx: RegenerateContext) => (deps.regenerate ?? regenerateReports(opts.configFile, opts.clock, log, deps.env))({ ...ctx, dataDir: opts.dataDir }),
       log: (line) => log.info(line),
     });
     if (pending && result.kind !== "committed") {
@@ -113,6 +118,20 @@ export async function commitCommand(argv: string[], deps: CommitDeps): Promise<n
   } catch (error) {
     throw new ExitError(1, `the run's results were not pushed: ${(error as Error).message}`, { cause: error });
   }
+}
+
+/** The default regenerate hook: the report step, rerun on the merged data. */
+function regenerateReports(configFile: string, clock: Clock, log: ReturnType<typeof cliLog>, env: CliDeps["env"]) {
+  return async ({ dataDir }: { dataDir: string }) => {
+    const loaded = loadConfig(configFile);
+    if (!loaded.ok) {
+      log.warn(`cannot regenerate the reports after the rebase (${formatConfigErrors(loaded.errors)}); they keep this run's version until the next run`);
+      return;
+    }
+    const redactor = createRedactor();
+    resolveSecrets(loaded.config, env, redactor); // only so that no report can echo a secret
+    await runReports({ config: loaded.config, latest: await readLatestForReport(dataDir, log), dataDir, clock, log, redactor });
+  };
 }
 
 /** "0", "90s", "60m", "1h" → ms. */

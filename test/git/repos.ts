@@ -22,7 +22,8 @@ export interface Clone {
   read(path: string): Promise<string>;
 }
 
-const ATTRIBUTES = "reports/** linguist-generated=true\nreports/history/*.jsonl merge=union\n";
+const ATTRIBUTES = "reports/** linguist-generated=true\nreports/history/*.jsonl merge=union\nREADME.md ops-merge=upstream\n";
+export const README = "# Ops\n\nWritten by people.\n\n<!-- status -->\nall up\n<!-- /status -->\n";
 const ME = { GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.com", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.com" };
 
 export async function sandbox(): Promise<Sandbox> {
@@ -59,6 +60,7 @@ export async function sandbox(): Promise<Sandbox> {
   await seed.write("ops.config.yml", "title: Status\n");
   await seed.write("reports/latest.json", '{"runs":0}\n');
   await seed.write("reports/STATUS.md", "# Status\n0 records\n");
+  await seed.write("README.md", README);
   await seed.git(["add", "."]);
   await seed.git(["commit", "--quiet", "-m", "seed"]);
   await seed.git(["push", "--quiet", "origin", "HEAD:main"]);

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { safeCommit, type SafeCommitOptions } from "../../actions/shared/git/safe-commit.ts";
 import { remoteFile, remoteLog, sandbox, type Clone, type Sandbox } from "./repos.ts";
 
-const PATHS = ["reports", "incidents"];
+const PATHS = ["reports", "incidents", "README.md"];
 const noWait = async () => {};
 let box: Sandbox | undefined;
 afterEach(async () => {
@@ -102,6 +102,19 @@ describe("safeCommit against a real bare repository", () => {
     expect(seen).toEqual([["reports/STATUS.md"]]);
     expect(await remoteFile(box, "reports/STATUS.md")).toBe("# Status\n2 records, last written by a\n");
     expect(await remoteLog(box)).toEqual(["github-actions[bot]|ops: a", "github-actions[bot]|ops: b", "t|seed"]);
+  });
+
+  it("keeps a person's README edit and re-applies the run's status section on top", async () => {
+    box = await sandbox();
+    const [a, b] = [await box.clone("a"), await box.clone("b")];
+    const section = async (c: Clone, text: string) => c.write("README.md", (await c.read("README.md")).replace(/(<!-- status -->\n)[\s\S]*(<!-- \/status -->)/, `$1${text}\n$2`));
+    // A person rewrites the README, including the lines around the generated section.
+    await b.write("README.md", "# Ops\n\nRewritten by a person.\n\n<!-- status -->\nall up (edited)\n<!-- /status -->\n");
+    await safeCommit({ git: b.git, paths: PATHS, message: "docs", sleep: noWait });
+    await section(a, "chatwoot down");
+    const result = await safeCommit({ git: a.git, paths: PATHS, message: "ops: a", sleep: noWait, regenerate: () => section(a, "chatwoot down") });
+    expect(result).toMatchObject({ kind: "pushed", rebases: 1 });
+    expect(await remoteFile(box, "README.md")).toBe("# Ops\n\nRewritten by a person.\n\n<!-- status -->\nchatwoot down\n<!-- /status -->\n");
   });
 
   it("refuses to guess on a conflict in a file people edit, and says which", async () => {

@@ -6,6 +6,12 @@ import type { Git } from "./exec.ts";
  * conflict is a human edit colliding with the run, and is not guessed at.
  */
 const GENERATED_ATTR = "linguist-generated";
+/**
+ * `ops-merge=upstream`: a file people edit that also holds a generated part (the README's status
+ * section). On conflict the other writer's version wins and the regenerate hook re-applies the
+ * generated part.
+ */
+const MERGE_ATTR = "ops-merge";
 const MAX_STEPS = 50;
 
 /**
@@ -42,11 +48,14 @@ export async function rebaseOnto(git: Git, upstream: string, env: Record<string,
  * cherry-picked commit, i.e. the run's data). Returns the conflicted files it may not touch.
  */
 export async function resolveGenerated(git: Git, conflicted: string[]): Promise<string[]> {
-  const generated = await generatedPaths(git, conflicted);
-  const human = conflicted.filter((p) => !generated.has(p));
+  const generated = await pathsWithAttr(git, conflicted, GENERATED_ATTR, ["true", "set"]);
+  const upstream = await pathsWithAttr(git, conflicted, MERGE_ATTR, ["upstream"]);
+  const human = conflicted.filter((p) => !generated.has(p) && !upstream.has(p));
   if (human.length > 0) return human;
   for (const p of conflicted) {
-    const theirs = await git(["checkout", "--theirs", "--", p], { allowFailure: true });
+    // In a rebase or cherry-pick, "ours" is the branch being built on (the other writer's side).
+    const side = upstream.has(p) ? "--ours" : "--theirs";
+    const theirs = await git(["checkout", side, "--", p], { allowFailure: true });
     if (theirs.code === 0) await git(["add", "--", p]);
     else await git(["rm", "--quiet", "--cached", "--ignore-unmatch", "--", p]); // deleted on that side
   }
@@ -58,14 +67,14 @@ export async function unmergedPaths(git: Git): Promise<string[]> {
   return out.stdout.split("\0").filter(Boolean);
 }
 
-async function generatedPaths(git: Git, paths: string[]): Promise<Set<string>> {
-  const out = await git(["check-attr", "-z", GENERATED_ATTR, "--", ...paths]);
+async function pathsWithAttr(git: Git, paths: string[], attr: string, values: string[]): Promise<Set<string>> {
+  const out = await git(["check-attr", "-z", attr, "--", ...paths]);
   // -z output: path NUL attr NUL value NUL, repeated.
   const parts = out.stdout.split("\0");
   const generated = new Set<string>();
   for (let i = 0; i + 2 < parts.length; i += 3) {
     const value = parts[i + 2];
-    if (value === "true" || value === "set") generated.add(parts[i] ?? "");
+    if (value !== undefined && values.includes(value)) generated.add(parts[i] ?? "");
   }
   return generated;
 }

@@ -97,13 +97,22 @@ export async function safeCommit(opts: SafeCommitOptions): Promise<SafeCommitRes
       last = { kind: "transient", detail: fetched.stderr };
       continue;
     }
-    const conflicted = await rebaseOnto(git, `refs/remotes/${remote}/${branch}`, env);
+    const upstream = `refs/remotes/${remote}/${branch}`;
+    const conflicted = await rebaseOnto(git, upstream, env);
     rebases++;
+    // A commit whose every change the other writer already made is dropped by the rebase.
+    let ours = (await head(git)) !== (await git(["rev-parse", upstream])).stdout.trim();
     if (opts.regenerate) {
       await opts.regenerate({ conflicted, attempt });
       if (await stage(git, paths)) {
-        await git(["-c", "commit.gpgsign=false", "commit", "--amend", "--no-verify", "--quiet", "--no-edit"], { env });
+        const args = ours ? ["--amend", "--no-edit"] : ["-m", message];
+        await git(["-c", "commit.gpgsign=false", "commit", "--no-verify", "--quiet", ...args], { env });
+        ours = true;
       }
+    }
+    if (!ours) {
+      log(`after the rebase onto ${remote}/${branch} this run has nothing left to add`);
+      return { kind: "unchanged" };
     }
     sha = await head(git);
   }
