@@ -24,6 +24,8 @@ export function renderIncident(t: IncidentTemplate, state: IncidentState, subjec
   const duration = end ? `${stamp(start)} to ${stamp(end)} (${formatDuration(Date.parse(end) - Date.parse(start))})` : `${stamp(start)} to ongoing`;
   const kind = subject.kind === "group" ? "group" : "service";
   const latest = String(state.evidence.latest ?? subject.evidence);
+  const failing = String(state.evidence.failing ?? latest);
+  const worst = String(state.evidence.worst ?? state.status);
   const resolution =
     state.state === "closed" && state.closedBy === "automation"
       ? `${AUTO_MARK}\nRecovered: ${state.goodRuns} consecutive good runs from ${stamp(state.recoveredAt ?? state.closedAt!)}. ${latest}`
@@ -35,12 +37,12 @@ export function renderIncident(t: IncidentTemplate, state: IncidentState, subjec
   const humanResolution = current.Resolution !== undefined && !current.Resolution.startsWith(AUTO_MARK) && !t.sections.some((s) => s.name === "Resolution" && s.placeholder === current.Resolution);
   if (!humanResolution) sections.Resolution = resolution;
   const { title, body } = render(t, {
-    brief: `${subject.name} (${subject.environment}) ${state.state === "closed" ? "recovered" : state.status}`,
+    brief: `${subject.name} (${subject.environment}) ${worst}`,
     fields: {
       Date: stamp(state.openedAt),
-      Severity: `${state.severity} (${subject.criticality} ${kind}, ${state.status})`,
+      Severity: `${state.severity} (${subject.criticality} ${kind}, ${worst})`,
       Duration: duration,
-      Impact: `${subject.name} (${subject.environment}) ${state.status}. ${latest}`,
+      Impact: `${subject.name} (${subject.environment}) ${worst}. ${failing}`,
     },
     sections,
   });

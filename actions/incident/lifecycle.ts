@@ -1,6 +1,7 @@
 import type { IncidentsConfig } from "../shared/config/schema/incidents.ts";
 import { formatDuration } from "../shared/config/schema/units.ts";
 import type { IncidentState } from "../shared/store/latest-schema.ts";
+import { stamp } from "./content.ts";
 import { severityFor, worse } from "./severity.ts";
 import type { Subject } from "./subjects.ts";
 
@@ -82,7 +83,7 @@ function decideOne(s: Subject, prev: IncidentState | undefined, config: Incident
         { at: s.since, text: `${s.name} ${s.status}: ${s.evidence}` },
         { at, text: `Incident opened (${severity})` },
       ],
-      evidence: { latest: s.evidence, ...(s.kind === "group" ? { quorum: s.evidence } : {}) },
+      evidence: { latest: s.evidence, failing: s.evidence, worst: s.status, ...(s.kind === "group" ? { quorum: s.evidence } : {}) },
     };
     return plan(next, [{ do: "ensure-issue" }, { do: "record" }, { do: "notify", event: "open", id: `open-${at}` }]);
   }
@@ -104,14 +105,16 @@ function decideOne(s: Subject, prev: IncidentState | undefined, config: Incident
     }
     const start = Date.parse(prev.startedAt ?? prev.openedAt);
     const took = formatDuration(Math.max(0, Date.parse(recoveredAt) - start));
-    const text = `Resolved after ${took}: ${goodRuns} consecutive good runs since ${recoveredAt}.`;
+    const text = `Resolved after ${took}: ${goodRuns} consecutive good runs since ${stamp(recoveredAt)}.`;
     const next = addTimeline({ ...prev, goodRuns, recoveredAt, status: "up", state: "closed", closedAt: at, closedBy: "automation" }, recoveredAt, `Recovered (${s.evidence})`);
     next.timeline.push({ at, text });
     return plan(next, [...steps, { do: "comment", id: `resolved-${prev.timeline.length}`, text: `✅ ${text}` }, { do: "sync-issue" }, { do: "close" }, { do: "record" }, { do: "notify", event: "resolve", id: `resolve-${prev.openedAt}-${prev.timeline.length}` }]);
   }
 
   // Still failing (down or degraded): a change, an escalation, or a reminder.
-  let next: IncidentState = { ...prev, goodRuns: 0, recoveredAt: undefined, evidence: { ...prev.evidence, latest: s.evidence } };
+  // The impact shown is the worst seen: "down" once down, and the evidence of the last failing run.
+  const worst = prev.evidence.worst === "down" || s.status === "down" ? "down" : s.status;
+  let next: IncidentState = { ...prev, goodRuns: 0, recoveredAt: undefined, evidence: { ...prev.evidence, latest: s.evidence, failing: s.evidence, worst } };
   const severity = severityFor(s.criticality, s.status);
   const changes: string[] = [];
   if (s.status !== prev.status) changes.push(`${prev.status} → ${s.status}`);
