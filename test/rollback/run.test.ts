@@ -132,10 +132,13 @@ describe("runRollback end to end (Fly emulator, GitHub emulator, real probe)", (
     expect(readdirSync(join(h.dataDir, "reports/rollbacks")).filter((f) => f.endsWith(".json")).length).toBe(2);
   });
 
-  it("keeps the Fly token out of the record, the summary and the log", async () => {
+  it("keeps the Fly token out of the record, the summary, the log, the incident comment and every GitHub request", async () => {
     h = await startHarness(threeMachines({ m2: { neverStarts: true } }));
-    const record = await runRollback(h.deps({ incident: undefined }));
-    const everything = [JSON.stringify(record), renderRollbackMarkdown(record), h.logs.join("\n"), readFileSync(join(h.dataDir, `reports/rollbacks/${record.id}.md`), "utf8")].join("\n");
+    h.gh.state.issues.set(7, { number: 7, id: 7007, title: "x", body: "", state: "open", stateReason: null, labels: [], assignees: [], user: "bot", createdAt: "", updatedAt: "", closedAt: null, deleted: false });
+    const record = await runRollback(h.deps({ incident: 7 }));
+    const comment = h.gh.state.comments.find((c) => c.issue === 7)!.body;
+    expect(comment).toContain("Rollback of Agent SDK: partial");
+    const everything = [JSON.stringify(record), renderRollbackMarkdown(record), h.logs.join("\n"), comment, JSON.stringify(h.gh.requests), readFileSync(join(h.dataDir, `reports/rollbacks/${record.id}.md`), "utf8")].join("\n");
     expect(everything).not.toContain(FLY_TOKEN);
     expect(h.fly.requests[0]!.headers.authorization).toBe(`Bearer ${FLY_TOKEN}`);
   });
