@@ -13,7 +13,8 @@ import { readIncidentFacts } from "./incidents-read.ts";
 import { buildModel, DAY, windowEdges } from "./model.ts";
 import { hasReadmeMarkers, updateReadmeSection } from "./readme-section.ts";
 import { isoWeek, latestDailySlot, latestWeeklySlot, nextDailySlot, slotName } from "./schedule.ts";
-import { burnRateAlerts, burnRules, type BudgetAlert } from "./slo.ts";
+import { alertsFromView } from "./alerts.ts";
+import type { BudgetAlert } from "./slo.ts";
 import { overallLine, renderStatus, statusTables } from "./status.ts";
 import { buildSummary, type SummaryPart } from "./summary.ts";
 import { renderUpdate } from "./updates.ts";
@@ -62,17 +63,7 @@ export async function runReports({ config, latest, dataDir, clock, log, force = 
     edges: windowEdges(now),
   });
   const model = buildModel(config, latest, view, now);
-  const alerts = burnRateAlerts({
-    services: model.services.map((s) => ({
-      id: s.id,
-      name: s.name,
-      objective: s.objective.availability,
-      ...(s.budget.remainingPct !== undefined && { budgetRemainingPct: s.budget.remainingPct }),
-    })),
-    rules: burnRules(config),
-    window: view.window,
-    now,
-  });
+  const alerts = alertsFromView(config, view, now);
   let nextCheck: Date | undefined;
   try {
     nextCheck = nextRun(parseCron(config.schedule.monitor), new Date(now));

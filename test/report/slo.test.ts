@@ -1,4 +1,11 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { manualClock } from "../../actions/shared/clock.ts";
+import { computeBudgetAlerts } from "../../actions/report/alerts.ts";
+import { runReports } from "../../actions/report/run.ts";
+import { syntheticConfig, syntheticLatest, writeHistory } from "./synthetic.ts";
 import { accumulate, emptyStats } from "../../actions/shared/store/durations.ts";
 import type { TimedRecord } from "../../actions/shared/store/history-read.ts";
 import type { Status } from "../../actions/shared/status.ts";
@@ -72,5 +79,25 @@ describe("error budget over 30 days", () => {
     stats.ms.unknown = 1440 * MIN;
     expect(errorBudget(stats, 99.9).remainingPct).toBeCloseTo(50, 1);
     expect(errorBudget(emptyStats(), 99.9).remainingPct).toBeUndefined();
+  });
+});
+
+describe("computeBudgetAlerts (for the incident step)", () => {
+  it("gives the same alerts as the reports for the same store and time", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "alerts-"));
+    try {
+      const config = syntheticConfig(2);
+      const lines: string[] = [];
+      for (let m = 4 * 1440; m >= 1; m--) {
+        lines.push(JSON.stringify({ t: new Date(NOW - m * MIN).toISOString(), id: "svc-00", s: m <= 10 ? "down" : "up", l: [100], ok: 1, n: 1 }));
+      }
+      await writeHistory(dir, lines.map((l) => ({ day: JSON.parse(l).t.slice(0, 10), lines: [l] })));
+      const alerts = await computeBudgetAlerts({ config, dataDir: dir, now: new Date(NOW) });
+      expect(alerts.map((a) => [a.key, a.action, a.factor])).toEqual([["budget:svc-00", "page", 14.4]]);
+      const reports = await runReports({ config, latest: syntheticLatest(config, new Date(NOW).toISOString()), dataDir: dir, clock: manualClock(new Date(NOW)), log: { info: () => {}, warn: () => {} }, write: false });
+      expect(reports.alerts).toEqual(alerts);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
