@@ -7,6 +7,7 @@ import { evaluate } from "../../actions/shared/evaluate/index.ts";
 import { probeFleet } from "../../actions/shared/probe/engine.ts";
 import type { ProbeResult } from "../../actions/shared/probe/result.ts";
 import { parseShard, selectShard, shardFile, shardList, parseShardFile } from "../../actions/shared/shard.ts";
+import { probeShard } from "../../actions/shared/shard-probe.ts";
 import { mergeShards } from "../../scripts/commands/merge.ts";
 import { demoConfig, demoEnv } from "../../scripts/demo/config.ts";
 import { startFleet, type Fleet } from "../../scripts/demo/fleet.ts";
@@ -108,6 +109,16 @@ describe("mergeShards", () => {
     expect(() => mergeShards({ files: mixed, services, downQuorum: 50, now })).toThrow(/different splits/);
   });
 
+  it("records an offline shard as inconclusive for its services, without probing them", async () => {
+    const config = OpsConfig.parse({
+      connectivity: { urls: ["http://127.0.0.1:9/"], timeout: "1s" },
+      services: ["a", "b", "c"].map((id) => ({ id, name: id, environment: "production", criticality: "medium", probe: { type: "http", url: "http://127.0.0.1:9/" } })),
+    });
+    const file = await probeShard({ config, shard: parseShard("1/2"), location: "eu-west", clock: systemClock, env: {}, redactor: createRedactor() });
+    expect(file).toMatchObject({ shard: "1/2", location: "eu-west", offline: true });
+    expect(file.results.map((r) => [r.serviceId, r.inconclusive?.kind, r.samples.length])).toEqual([["a", "offline", 0], ["c", "offline", 0]]);
+  });
+
   it("reads back what it wrote, and names the problem in a damaged artifact", () => {
     const f = file("1/1", [result("a", 3)]);
     expect(parseShardFile(JSON.stringify(f), "x.json")).toEqual(f);
@@ -145,10 +156,11 @@ describe("merged shards give the same results as one run over the same fleet", (
     const config = OpsConfig.parse(demoConfig(fleet, protocols));
     const deps = { config, clock: systemClock, env: demoEnv(fleet, protocols), redactor: createRedactor() };
     const whole = await probeFleet(deps);
+    // Through JSON, as the artifacts travel between jobs.
     const files = await Promise.all(
       shardList(3).map(async (s) => {
-        const results = await probeFleet({ ...deps, services: selectShard(config.services, parseShard(s)) });
-        return shardFile({ shard: s, location: "github", startedAt: new Date().toISOString() }, results);
+        const file = await probeShard({ ...deps, shard: parseShard(s), location: "github" });
+        return parseShardFile(JSON.stringify(file), `probe-${s}`);
       }),
     );
     const now = new Date();
