@@ -63,9 +63,11 @@ export interface ReportModel {
 
 export function buildModel(config: OpsConfig, latest: Latest | undefined, view: HistoryView, now: number): ReportModel {
   const notes: string[] = [];
-  const missing = view.missingDays(now - BUDGET_WINDOW_MS, now);
+  // Days before the history began are not "missing"; they are said once, as the start.
+  const historyFrom = view.firstDay ? Math.max(now - BUDGET_WINDOW_MS, Date.parse(`${view.firstDay}T00:00:00.000Z`)) : now;
+  const missing = view.missingDays(historyFrom, now);
   // Missing days lower every service's coverage alike; only a service's own gaps deserve a note.
-  const expectedCoverage = 1 - (missing.length * DAY) / BUDGET_WINDOW_MS;
+  const expectedCoverage = 1 - (missing.length * DAY + (historyFrom - (now - BUDGET_WINDOW_MS))) / BUDGET_WINDOW_MS;
   const names = new Map(config.services.map((s) => [s.id, s.name] as const));
   for (const g of config.groups) names.set(g.id, g.name);
   const openIncidents = Object.values(latest?.incidents ?? {})
@@ -117,7 +119,8 @@ export function buildModel(config: OpsConfig, latest: Latest | undefined, view: 
   if (removed.length) notes.push(`History also holds services no longer configured, left out: ${removed.join(", ")}.`);
   if (!latest) notes.push("No readable latest.json: current statuses are unknown until the next run writes it.");
   if (view.ids().length === 0) notes.push("No history stored yet: uptime, charts and budgets fill in as runs are recorded.");
-  else if (missing.length) {
+  else if (historyFrom > now - BUDGET_WINDOW_MS) notes.push(`History starts on ${view.firstDay}: the 30-day figures cover the days since.`);
+  if (view.ids().length > 0 && missing.length) {
     notes.push(`No history at all for ${missing.length} UTC day(s) within the last 30 days: ${summarizeDays(missing)}; that time counts as unknown.`);
   }
   if (view.problems.length) {

@@ -21,6 +21,8 @@ export interface HistoryView {
   ids(): string[];
   /** Days inside the loaded span with neither a rollup nor a raw file. */
   missingDays(from: number, to: number): string[];
+  /** The first day of the span with any history (rollup or raw file). */
+  firstDay?: string;
   problems: string[];
   /** Records dated after the report time (a runner clock ahead), left out. */
   future: number;
@@ -77,6 +79,7 @@ export async function loadHistoryView(o: ViewOptions): Promise<HistoryView> {
   }
   for (const list of byId.values()) list.sort((a, b) => a.t - b.t);
   const rawLoaded = new Set(reads.filter((r) => r.exists).map((r) => r.day));
+  const firstDay = span.find((d) => rollups.days.has(d) || rawOnDisk.has(d));
   const allIds = new Set(byId.keys());
   for (const lines of rollups.days.values()) for (const id of lines.keys()) allIds.add(id);
 
@@ -108,6 +111,7 @@ export async function loadHistoryView(o: ViewOptions): Promise<HistoryView> {
       daysBetween(mFrom, mTo).filter((d) => !rollups.days.has(d) && !rawLoaded.has(d)),
     problems,
     future,
+    ...(firstDay !== undefined && { firstDay }),
   };
 }
 
