@@ -45,6 +45,7 @@ export async function carryOut(plan: Plan, ctx: TrackerContext): Promise<Carried
   let reopened = false;
   let body: string | undefined;
   let comments: string[] | undefined;
+  let seenOpen: boolean | undefined;
   const { github, redactor } = ctx;
   const op = (o: Omit<Operation, "key">) => ctx.operations.push({ key: plan.key, ...o });
   const number = () => {
@@ -85,6 +86,7 @@ export async function carryOut(plan: Plan, ctx: TrackerContext): Promise<Carried
           const n = number();
           const issue = await github.getIssue(n);
           if (!issue) throw new Error(`${plan.key}: issue #${n} disappeared during the run; the next run reconciles`);
+          seenOpen = issue.state === "open";
           const r = renderIncident(ctx.template, cur, plan.subject, issue.body);
           const labels = [...new Set([...issue.labels.filter((l) => !isManagedLabel(l)), ...ctx.config.labels, ...r.labels.filter(isManagedLabel)])];
           const newBody = redactor.scrub(r.body);
@@ -101,8 +103,9 @@ export async function carryOut(plan: Plan, ctx: TrackerContext): Promise<Carried
           break;
         case "close": {
           const n = number();
-          const issue = await github.getIssue(n);
-          if (issue && issue.state === "open") {
+          // The body sync just read the issue; otherwise read it, so a closed issue is left alone.
+          const open = seenOpen ?? (await github.getIssue(n))?.state === "open";
+          if (open) {
             await github.updateIssue(n, { state: "closed", stateReason: "completed" });
             op({ op: "close", issue: n, detail: "completed" });
           }
