@@ -33,6 +33,8 @@ export interface ExecutionResult {
   outcome: Outcome;
   machines: MachineOutcome[];
   failure?: string;
+  /** Things that went wrong without changing the outcome (a lease left to expire, a machine not read back). */
+  warnings: string[];
   startedAt: string;
   finishedAt: string;
   durationMs: number;
@@ -57,6 +59,11 @@ export async function executeFlyPlan(plan: FlyPlan, opts: ExecuteOptions): Promi
   for (const s of plan.unchanged) outcomes.set(s.machineId, blank(s, "unchanged"));
   for (const s of plan.steps) outcomes.set(s.machineId, blank(s, "not-attempted"));
   let failure: string | undefined;
+  const warnings: string[] = [];
+  const warn = (line: string) => {
+    warnings.push(line);
+    log(`  ! ${line}`);
+  };
 
   // Someone else's lease means another deploy is under way: refuse before changing anything.
   for (const step of plan.steps) {
@@ -76,7 +83,7 @@ export async function executeFlyPlan(plan: FlyPlan, opts: ExecuteOptions): Promi
       o.startedAt = t0.toISOString();
       log(`→ ${step.machineId} (${step.region}): ${step.fromImage} → ${step.toImage}`);
       try {
-        await rollOne(step, opts);
+        await rollOne(step, { ...opts, warn });
         o.status = "updated";
         log(`  ✓ ${step.machineId} started and healthy on ${step.toImage}`);
       } catch (error) {
@@ -99,7 +106,7 @@ export async function executeFlyPlan(plan: FlyPlan, opts: ExecuteOptions): Promi
     } catch (error) {
       o.runningImage = "unknown";
       o.state = "unknown";
-      log(`  ! could not read ${o.machineId} back: ${error instanceof Error ? error.message : String(error)}`);
+      warn(`could not read ${o.machineId} back: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 
@@ -109,13 +116,14 @@ export async function executeFlyPlan(plan: FlyPlan, opts: ExecuteOptions): Promi
     outcome: decideOutcome(plan, machines),
     machines,
     ...(failure ? { failure } : {}),
+    warnings,
     startedAt: began.toISOString(),
     finishedAt: finished.toISOString(),
     durationMs: finished.getTime() - began.getTime(),
   };
 }
 
-async function rollOne(step: PlanStep, opts: ExecuteOptions): Promise<void> {
+async function rollOne(step: PlanStep, opts: ExecuteOptions & { warn: (line: string) => void }): Promise<void> {
   const { fly } = opts;
   let nonce: string;
   try {
@@ -141,7 +149,7 @@ async function rollOne(step: PlanStep, opts: ExecuteOptions): Promise<void> {
     }
   } finally {
     await fly.releaseLease(step.machineId, nonce).catch((error: unknown) => {
-      opts.log(`  ! lease on ${step.machineId} not released (it expires by itself): ${error instanceof Error ? error.message : String(error)}`);
+      opts.warn(`lease on ${step.machineId} not released (it expires by itself): ${error instanceof Error ? error.message : String(error)}`);
     });
   }
 }

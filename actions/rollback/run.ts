@@ -164,6 +164,7 @@ export async function runRollback(deps: RollbackDeps): Promise<RollbackRecord> {
       ...(t.checksPollMs !== undefined ? { checksPollMs: t.checksPollMs } : {}),
     });
     record.machines = execution.machines;
+    notes.push(...execution.warnings);
     rolledOk = execution.outcome === "success" || execution.outcome === "noop";
   } else {
     record.command = await runRollbackCommand(argv!, { clock, env: deps.env, redactor: deps.redactor, ...(t.commandMs ? { timeoutMs: t.commandMs } : {}) });

@@ -100,6 +100,33 @@ describe("rolling a Fly app back", () => {
     expect(emu.requests.length - before).toBe(13);
   });
 
+  it("a lease that cannot be released or a machine that cannot be read back is a warning, never a silent success", async () => {
+    const { emu, run } = await setup(threeMachines());
+    emu.failNext("DELETE", "/m2/lease", 500);
+    const { result } = await run();
+    expect(result.outcome).toBe("success");
+    expect(result.warnings).toEqual([expect.stringMatching(/^lease on m2 not released \(it expires by itself\): \[DELETE\] .*500 injected 500/)]);
+
+    // Our own unreleased lease now blocks a second rollout until it expires: refused, nothing changed.
+    const blocked = await run("v41");
+    expect(blocked.result.failure).toMatch(/^machine m2 is leased by rollback@example.com/);
+  });
+
+  it("a machine that cannot be read back is unknown, so the outcome cannot be success or nothing-changed", async () => {
+    const { emu, run } = await setup(threeMachines());
+    // 7 attempts fail m3's read under the lease, 7 more fail the read-back.
+    emu.failNext("GET", "/machines/m3", 500, 14);
+    const { result } = await run();
+    expect(result.machines.map((m) => [m.machineId, m.status, m.runningImage])).toEqual([
+      ["m1", "updated", IMG(42)],
+      ["m2", "updated", IMG(42)],
+      ["m3", "failed", "unknown"],
+    ]);
+    expect(result.outcome).toBe("partial");
+    expect(result.warnings).toEqual([expect.stringMatching(/^could not read m3 back: \[GET\] .*500 injected 500/)]);
+    expect(describeFleet(result.machines)).toBe(`2 of 3 on ${IMG(42)} (m1, m2); 1 of 3 on unknown (m3)`);
+  });
+
   it("refuses to touch anything when a machine is leased by someone else", async () => {
     const { emu, run } = await setup(threeMachines({ m3: { leasedBy: { owner: "bob@hotdash.com", description: "fly deploy" } } }));
     const { result } = await run();

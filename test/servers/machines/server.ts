@@ -34,6 +34,8 @@ export interface MachinesEmulator {
   machine(id: string): EmulatedMachine;
   /** The next `n` requests are refused with 429 (and `Retry-After` when given). */
   rateLimitNext(n: number, retryAfter?: string): void;
+  /** The next `times` requests with this method whose path ends with `pathSuffix` fail with `status`. */
+  failNext(method: string, pathSuffix: string, status: number, times?: number): void;
   close(): Promise<void>;
 }
 
@@ -44,6 +46,7 @@ export async function startMachinesEmulator(opts: MachinesEmulatorOptions): Prom
   for (const spec of opts.machines) machines.set(spec.id, createMachine(spec, now().toISOString()));
   const requests: RecordedRequest[] = [];
   let limited: { left: number; retryAfter?: string } = { left: 0 };
+  const faults: Array<{ method: string; suffix: string; status: number; left: number }> = [];
 
   const server = createServer((req, res) => {
     readBody(req)
@@ -70,6 +73,11 @@ export async function startMachinesEmulator(opts: MachinesEmulatorOptions): Prom
       return send(res, 429, { error: "rate limit exceeded" }, headers);
     }
     if (req.headers.authorization !== `Bearer ${token}`) return send(res, 401, { error: "unauthorized" });
+    const fault = faults.find((f) => f.left > 0 && f.method === method && url.pathname.endsWith(f.suffix));
+    if (fault) {
+      fault.left--;
+      return send(res, fault.status, { error: `injected ${fault.status}` });
+    }
 
     const m = new RegExp(`^${BASE_PATH}/apps/([^/]+)/machines(?:/([^/]+)(?:/(lease|wait|versions))?)?$`).exec(url.pathname);
     if (!m) return send(res, 404, { error: "not found" });
@@ -149,6 +157,9 @@ export async function startMachinesEmulator(opts: MachinesEmulatorOptions): Prom
     },
     rateLimitNext: (n, retryAfter) => {
       limited = retryAfter === undefined ? { left: n } : { left: n, retryAfter };
+    },
+    failNext: (method, pathSuffix, status, times = 1) => {
+      faults.push({ method, suffix: pathSuffix, status, left: times });
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
