@@ -67,7 +67,8 @@ export function buildModel(config: OpsConfig, latest: Latest | undefined, view: 
   const historyFrom = view.firstDay ? Math.max(now - BUDGET_WINDOW_MS, Date.parse(`${view.firstDay}T00:00:00.000Z`)) : now;
   const missing = view.missingDays(historyFrom, now);
   // Missing days lower every service's coverage alike; only a service's own gaps deserve a note.
-  const expectedCoverage = 1 - (missing.length * DAY + (historyFrom - (now - BUDGET_WINDOW_MS))) / BUDGET_WINDOW_MS;
+  // In a store younger than the window, the "History starts" note says it all.
+  const expectedCoverage = historyFrom > now - BUDGET_WINDOW_MS ? 0 : 1 - (missing.length * DAY) / BUDGET_WINDOW_MS;
   const names = new Map(config.services.map((s) => [s.id, s.name] as const));
   for (const g of config.groups) names.set(g.id, g.name);
   const openIncidents = Object.values(latest?.incidents ?? {})

@@ -123,6 +123,8 @@ describe("ops report", () => {
     expect(written).toContain("reports/STATUS.md");
     const status = await readFile(join(dir, "reports", "STATUS.md"), "utf8");
     expect(status).toContain("No checks recorded yet");
+    expect(status).toContain("History starts on 2026-11-20: the 30-day figures cover the days since.");
+    expect(status).not.toContain("No history at all");
     const again = await run("--now", "2026-11-22T16:05:00Z", "--force");
     expect(again.out).toContain("wrote reports/STATUS.md");
     expect(await readFile(join(dir, "reports", "STATUS.md"), "utf8")).toBe(status);
