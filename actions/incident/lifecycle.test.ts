@@ -69,6 +69,17 @@ describe("decide", () => {
     expect(relapse.next).toMatchObject({ goodRuns: 0, recoveredAt: undefined, state: "open" });
   });
 
+  it("comments once when a service swings between degraded and down", () => {
+    let state = open({ severity: "P1", status: "degraded", evidence: { worst: "degraded" } });
+    const texts: string[] = [];
+    ["down", "degraded", "down", "degraded", "down"].forEach((status, i) => {
+      const plan = decide([subject({ status: status as "down" | "degraded" })], { "service:shop": state }, config, at(`16:1${i}`))[0]!;
+      texts.push(...plan.steps.flatMap((x) => (x.do === "comment" ? [x.text] : [])));
+      state = plan.next;
+    });
+    expect(texts).toEqual([expect.stringMatching(/^📈 degraded → down; severity raised P1 → P0/)]);
+  });
+
   it("notes a raised severity and a worse status on the timeline", () => {
     const plan = decide([subject()], { "service:shop": open({ severity: "P1", status: "degraded" }) }, config, at("16:10"))[0]!;
     expect(plan.next.severity).toBe("P0");

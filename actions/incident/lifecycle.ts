@@ -83,7 +83,7 @@ function decideOne(s: Subject, prev: IncidentState | undefined, config: Incident
         { at: s.since, text: `${s.name} ${s.status}: ${s.evidence}` },
         { at, text: `Incident opened (${severity})` },
       ],
-      evidence: { latest: s.evidence, failing: s.evidence, worst: s.status, ...(s.kind === "group" ? { quorum: s.evidence } : {}) },
+      evidence: { latest: s.evidence, failing: s.evidence, worst: s.status, ...(s.operational !== undefined ? { lowestOperational: s.operational } : {}) },
     };
     return plan(next, [{ do: "ensure-issue" }, { do: "record" }, { do: "notify", event: "open", id: `open-${at}` }]);
   }
@@ -113,18 +113,21 @@ function decideOne(s: Subject, prev: IncidentState | undefined, config: Incident
 
   // Still failing (down or degraded): a change, an escalation, or a reminder.
   // The impact shown is the worst seen: "down" once down, and the evidence of the last failing run.
-  const worst = prev.evidence.worst === "down" || s.status === "down" ? "down" : s.status;
+  const worst = (prev.evidence.worst ?? prev.status) === "down" || s.status === "down" ? "down" : s.status;
   let next: IncidentState = { ...prev, goodRuns: 0, recoveredAt: undefined, evidence: { ...prev.evidence, latest: s.evidence, failing: s.evidence, worst } };
   const severity = severityFor(s.criticality, s.status);
   const changes: string[] = [];
-  if (s.status !== prev.status) changes.push(`${prev.status} → ${s.status}`);
+  // Only what makes the incident worse is a timeline comment, so a service swinging between
+  // degraded and down (or a quorum between 4 and 3) comments once, not on every run.
+  if (s.status === "down" && (prev.evidence.worst ?? prev.status) !== "down") changes.push(`${prev.status} → down`);
   if (severity && worse(severity, prev.severity) !== prev.severity) {
     changes.push(`severity raised ${prev.severity} → ${severity}`);
     next.severity = severity;
   }
-  if (s.kind === "group" && prev.evidence.quorum !== s.evidence) {
-    if (prev.evidence.quorum !== undefined) changes.push(`quorum changed: ${s.evidence}`);
-    next.evidence = { ...next.evidence, quorum: s.evidence };
+  const lowest = typeof prev.evidence.lowestOperational === "number" ? prev.evidence.lowestOperational : undefined;
+  if (s.operational !== undefined && (lowest === undefined || s.operational < lowest)) {
+    if (lowest !== undefined) changes.push(`quorum fell to ${s.operational} operational`);
+    next.evidence = { ...next.evidence, lowestOperational: s.operational };
   }
   next.status = s.status;
   let commented = false;

@@ -17,6 +17,8 @@ export interface Subject {
   consecutiveFailures?: number;
   /** The probe evidence quoted in comments and records. */
   evidence: string;
+  /** Groups: members operational (up or degraded) now. */
+  operational?: number;
   /** Why the subject is in maintenance, when it is. */
   maintenance?: string;
 }
@@ -59,6 +61,7 @@ export function subjectsOf(latest: Latest, maintenance: ActiveMaintenance): Subj
       reason: g.reason,
       since: g.since,
       evidence: `quorum: ${g.operational}/${g.total} operational${down.length ? `; down: ${down.join(", ")}` : ""}`,
+      operational: g.operational,
       maintenance: g.status === "maintenance" ? "maintenance" : maintenance.reasonFor(g.id),
     });
   }

@@ -184,7 +184,14 @@ describe("incident lifecycle scenarios", () => {
     w.clock.advance(5 * MIN);
     group(4);
     await w.run();
-    expect(w.commentsOf(issue!.number)).toEqual([expect.stringMatching(/^📈 quorum changed: quorum: 3\/7 operational; down: mcp-1, mcp-2, mcp-3, mcp-4/)]);
+    expect(w.commentsOf(issue!.number)).toEqual([expect.stringMatching(/^📈 quorum fell to 3 operational\. quorum: 3\/7 operational; down: mcp-1, mcp-2, mcp-3, mcp-4/)]);
+    // Swinging back and forth comments only on a new low.
+    for (const down of [3, 4, 3, 5]) {
+      w.clock.advance(5 * MIN);
+      group(down);
+      await w.run();
+    }
+    expect(w.commentsOf(issue!.number).map((c) => c.split(".")[0])).toEqual(["📈 quorum fell to 3 operational", "📈 quorum fell to 2 operational"]);
     for (let i = 0; i < 2; i++) {
       w.clock.advance(5 * MIN);
       group(0);
