@@ -63,6 +63,8 @@ export function reconcile(
       continue;
     }
     if (current && current.number === keep!.number) {
+      // Reopened on GitHub. While the service is fine, that is a human's discussion: leave it be.
+      if (upKeys.has(key)) continue;
       out[key] = { ...current, state: "open", closedAt: undefined, closedBy: undefined, awaitingRecovery: undefined };
       notes.push(`${key}: #${keep!.number} was reopened on GitHub; tracking it again`);
       continue;

@@ -131,6 +131,26 @@ describe("incident lifecycle scenarios", () => {
     expect(w.openIssues().map((i) => i.number)).toEqual([issue!.number]);
   });
 
+  it("an issue a human reopens after recovery is left open; a new failure continues it", async () => {
+    w = await createWorld();
+    w.set("chatwoot", "down", "refused");
+    await tick();
+    w.set("chatwoot", "up");
+    await tick();
+    await tick();
+    const stored = w.gh.state.issues.get(1)!;
+    expect(stored.state).toBe("closed");
+    Object.assign(stored, { state: "open", stateReason: "reopened", closedAt: null });
+    const comments = w.commentsOf(1).length;
+    for (let i = 0; i < 3; i++) await tick();
+    expect(stored.state).toBe("open");
+    expect(w.commentsOf(1)).toHaveLength(comments);
+    w.set("chatwoot", "down", "refused");
+    await tick();
+    expect(w.openIssues().map((i) => i.number)).toEqual([1]);
+    expect(w.latest.incidents["service:chatwoot"]).toMatchObject({ state: "open", number: 1 });
+  });
+
   it("an issue deleted by hand is recreated only while the service is still down", async () => {
     w = await createWorld();
     w.set("chatwoot", "down", "refused");
