@@ -50,6 +50,11 @@ export interface ExecuteOptions {
   startTimeoutMs?: number;
   checksTimeoutMs?: number;
   checksPollMs?: number;
+  /**
+   * No machine is started after this if it could not finish before it (start + checks timeouts),
+   * so the job's own timeout never kills a rollout half way, unrecorded.
+   */
+  deadline?: Date;
 }
 
 export async function executeFlyPlan(plan: FlyPlan, opts: ExecuteOptions): Promise<ExecutionResult> {
@@ -77,9 +82,16 @@ export async function executeFlyPlan(plan: FlyPlan, opts: ExecuteOptions): Promi
   }
 
   if (!failure) {
+    const perMachineMs = (opts.startTimeoutMs ?? 300_000) + (opts.checksTimeoutMs ?? 300_000);
     for (const step of plan.steps) {
       const o = outcomes.get(step.machineId)!;
       const t0 = clock.now();
+      if (opts.deadline && t0.getTime() + perMachineMs > opts.deadline.getTime()) {
+        const left = plan.steps.filter((s) => outcomes.get(s.machineId)!.status === "not-attempted").length;
+        failure = `stopped before ${step.machineId}: it might not finish (up to ${Math.round(perMachineMs / 60_000)} min) within the rollout budget ending ${opts.deadline.toISOString()}; ${left} machine(s) not attempted. Dispatch again to continue`;
+        log(`  ✗ ${failure}`);
+        break;
+      }
       o.startedAt = t0.toISOString();
       log(`→ ${step.machineId} (${step.region}): ${step.fromImage} → ${step.toImage}`);
       try {

@@ -77,7 +77,10 @@ export async function main(): Promise<void> {
       commit: async (paths, message) => {
         await safeCommit({ git, paths, message, sleep: (ms) => systemClock.sleep(ms), log: core.info });
       },
-      timeouts: { verifyMs: parseDuration(core.getInput("verify-timeout") || "5m") },
+      timeouts: {
+        verifyMs: parseDuration(core.getInput("verify-timeout") || "5m"),
+        rolloutBudgetMs: parseDuration(core.getInput("rollout-budget") || "35m"),
+      },
     });
     core.setOutput("outcome", record.outcome);
     core.setOutput("record", `reports/rollbacks/${record.id}.json`);

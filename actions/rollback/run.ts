@@ -18,6 +18,9 @@ import { describePlan, parseFlyTarget, planFlyRollback, resolveFlyTarget } from 
 import { recordId, writeRecord, type RollbackRecord } from "./record.ts";
 import { engineProbe, verifyService, type Verification } from "./verify.ts";
 
+/** The rollback job has `timeout-minutes: 45`: setup, 35 min of rollout, verification (5 min), record. */
+export const DEFAULT_ROLLOUT_BUDGET_MS = 35 * 60_000;
+
 export interface RollbackDeps {
   config: OpsConfig;
   request: RollbackRequest;
@@ -39,7 +42,16 @@ export interface RollbackDeps {
   flyClient?: (options: FlyClientOptions) => FlyClient;
   /** One probe round; default the foundation engine. */
   probe?: (service: ServiceConfig) => Promise<ProbeResult>;
-  timeouts?: { verifyMs?: number; verifyIntervalMs?: number; startMs?: number; checksMs?: number; checksPollMs?: number; commandMs?: number };
+  timeouts?: {
+    verifyMs?: number;
+    verifyIntervalMs?: number;
+    startMs?: number;
+    checksMs?: number;
+    checksPollMs?: number;
+    commandMs?: number;
+    /** Time the rollout may take from the start, so the job's timeout never cuts it unrecorded (default 35 min). */
+    rolloutBudgetMs?: number;
+  };
 }
 
 /** Phase "plan": checks the inputs against the config without any secret, and says what will happen. */
@@ -162,6 +174,7 @@ export async function runRollback(deps: RollbackDeps): Promise<RollbackRecord> {
       ...(t.startMs !== undefined ? { startTimeoutMs: t.startMs } : {}),
       ...(t.checksMs !== undefined ? { checksTimeoutMs: t.checksMs } : {}),
       ...(t.checksPollMs !== undefined ? { checksPollMs: t.checksPollMs } : {}),
+      deadline: new Date(started.getTime() + (t.rolloutBudgetMs ?? DEFAULT_ROLLOUT_BUDGET_MS)),
     });
     record.machines = execution.machines;
     notes.push(...execution.warnings);

@@ -127,6 +127,20 @@ describe("rolling a Fly app back", () => {
     expect(describeFleet(result.machines)).toBe(`2 of 3 on ${IMG(42)} (m1, m2); 1 of 3 on unknown (m3)`);
   });
 
+  it("starts no machine that could outlast the rollout budget, so the job timeout never cuts a rollout unrecorded", async () => {
+    emu = await startMachinesEmulator({ app: APP, machines: threeMachines({ m1: { checksPassAfter: 50 } }) });
+    const clock = manualClock("2026-11-22T16:00:00Z");
+    const fly = createFlyClient({ apiUrl: emu.url, app: APP, token: emu.token, clock });
+    const machines = await fly.listMachines();
+    const versions = await Promise.all(machines.map((m) => fly.listVersions(m.id)));
+    const plan = planFlyRollback(APP, machines, resolveFlyTarget(parseFlyTarget(undefined), machines, versions));
+    // m1's checks take 50 polls × 5 s = 250 s; then m2 (up to 10 min) would end after the 12 min budget.
+    const result = await executeFlyPlan(plan, { fly, clock, log: () => {}, description: "t", deadline: new Date("2026-11-22T16:12:00Z") });
+    expect(result.machines.map((m) => m.status)).toEqual(["updated", "not-attempted", "not-attempted"]);
+    expect(result.outcome).toBe("partial");
+    expect(result.failure).toMatch(/^stopped before m2: it might not finish \(up to 10 min\) within the rollout budget ending 2026-11-22T16:12:00.000Z; 2 machine\(s\) not attempted/);
+  });
+
   it("refuses to touch anything when a machine is leased by someone else", async () => {
     const { emu, run } = await setup(threeMachines({ m3: { leasedBy: { owner: "bob@hotdash.com", description: "fly deploy" } } }));
     const { result } = await run();
