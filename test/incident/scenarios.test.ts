@@ -131,6 +131,16 @@ describe("incident lifecycle scenarios", () => {
     expect(w.openIssues().map((i) => i.number)).toEqual([issue!.number]);
   });
 
+  it("escalation mentions and assigns the configured people", async () => {
+    w = await createWorld({ incidents: { escalation: [{ after: "30m", level: 2, name: "Engineering Lead", mention: ["lead-login"], assign: ["lead-login"] }] } });
+    w.set("chatwoot", "down", "refused");
+    await tick();
+    for (let i = 0; i < 6; i++) await tick();
+    const issue = w.gh.state.issues.get(1)!;
+    expect(issue.assignees).toEqual(["lead-login"]);
+    expect(w.commentsOf(1).filter((c) => c.includes("Escalated"))).toEqual([expect.stringMatching(/Level 2 \(Engineering Lead\): P0 unresolved for 30 min\. @lead-login/)]);
+  });
+
   it("an issue a human reopens after recovery is left open; a new failure continues it", async () => {
     w = await createWorld();
     w.set("chatwoot", "down", "refused");

@@ -101,7 +101,7 @@ export const issueRoutes: Route[] = [
     operationId: "issues/add-assignees",
     handle(ctx) {
       const issue = findIssue(ctx);
-      if (!isIssue(issue)) return { status: 201, body: undefined };
+      if (!isIssue(issue)) return issue;
       for (const a of ctx.body?.assignees ?? []) if (!issue.assignees.includes(a)) issue.assignees.push(a);
       return { status: 201, body: issueJson(ctx.base, ctx.state, issue) };
     },
