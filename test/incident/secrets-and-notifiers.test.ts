@@ -55,7 +55,7 @@ describe("secrets and notifiers", () => {
     expect(w.openIssues()).toHaveLength(1);
     expect(r.errors).toEqual([
       expect.stringMatching(/^service:chatwoot: notification slack-emergency failed: Slack \(emergency\): answered 500/),
-      expect.stringMatching(/^service:chatwoot: notification pagerduty failed: PagerDuty: request/),
+      "service:chatwoot: notification pagerduty failed: PagerDuty: request failed (ECONNREFUSED)",
     ]);
     expect(r.notifications[0]!.deliveries.map((d) => d.ok)).toEqual([false, false]);
     // Not retried on every run: notifications go out on open, escalation and resolve only.

@@ -19,7 +19,10 @@ export async function postJson(url: string, body: unknown, timeoutMs: number, la
     status = res.statusCode;
     text = (await res.body.text()).slice(0, 200);
   } catch (error) {
-    const why = error instanceof Error ? (error.name === "TimeoutError" || /timeout/i.test(error.message) ? "timed out" : error.name) : "failed";
+    // A code (ECONNREFUSED, UND_ERR_…) says what happened without echoing the URL it happened to.
+    const code = (error as { code?: unknown; cause?: { code?: unknown } }).code ?? (error as { cause?: { code?: unknown } }).cause?.code;
+    const timedOut = error instanceof Error && (error.name === "TimeoutError" || /timeout/i.test(String(code ?? error.message)));
+    const why = timedOut ? "timed out" : typeof code === "string" ? `failed (${code})` : "failed";
     throw new Error(`${label}: request ${why}`, { cause: error });
   }
   if (status < 200 || status >= 300) throw new Error(`${label}: answered ${status}${text ? ` (${text.replace(/\s+/g, " ")})` : ""}`);
