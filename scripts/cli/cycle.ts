@@ -1,9 +1,12 @@
 import { runProbeStep, type ProbeStepOutput } from "../../actions/probe/step.ts";
+import { githubFromEnv, runIncidentStep, type IncidentStepResult } from "../../actions/incident/setup.ts";
+import { loadMaintenanceIssues } from "../../actions/incident/maintenance.ts";
 import { runReports, type ReportOutput } from "../../actions/report/run.ts";
+import type { IssuesApi } from "../../actions/shared/github/types.ts";
 import type { Clock } from "../../actions/shared/clock.ts";
 import type { OpsConfig } from "../../actions/shared/config/schema/index.ts";
 import { createRedactor, type Env, type Redactor } from "../../actions/shared/config/secrets.ts";
-import { checkConnectivity, type Reach } from "../../actions/shared/connectivity.ts";
+import { checkConnectivity, offlineResults, type Reach } from "../../actions/shared/connectivity.ts";
 import { activeMaintenance, type IssueWindow } from "../../actions/shared/maintenance.ts";
 import type { ProbeKinds } from "../../actions/shared/probe/kind.ts";
 import type { ProbeResult } from "../../actions/shared/probe/result.ts";
@@ -27,12 +30,13 @@ export interface CycleInput {
   redactor?: Redactor;
   /** How the connectivity pre-check reaches a URL (tests inject one). */
   reach?: Reach;
-  /** Maintenance windows announced in open `maintenance` issues. */
-  issueWindows?: IssueWindow[];
+  /** A ready GitHub client (tests); otherwise built from GITHUB_TOKEN / GITHUB_REPOSITORY / GITHUB_API_URL. */
+  github?: IssuesApi;
 }
 
 export interface CycleOutput {
   probe: ProbeStepOutput;
+  incidents?: IncidentStepResult;
   reports?: ReportOutput;
   /** Lines describing what the later steps did, for the console. */
   notes: string[];
@@ -41,7 +45,8 @@ export interface CycleOutput {
 }
 
 /**
- * One full `ops run`: connectivity pre-check → probe → evaluate → store → roll up → reports.
+ * One full `ops run`: connectivity pre-check → maintenance → probe → evaluate → store → roll up →
+ * incidents → reports.
  * Each step gets what the earlier wrote; a failing later step is reported in `errors` and never
  * loses what the probe step already stored.
  */
@@ -52,9 +57,30 @@ export async function runCycle(input: CycleInput): Promise<CycleOutput> {
   const notes: string[] = [];
   const errors: string[] = [];
 
+  const step = async <T>(name: string, fn: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await fn();
+    } catch (e) {
+      const message = redactor.scrub(`${name} failed: ${e instanceof Error ? e.message : String(e)}`);
+      errors.push(message);
+      log.warn(message);
+      return undefined;
+    }
+  };
+
   const reach = await checkConnectivity(config.connectivity, input.reach);
   if (!reach.online) notes.push(`runner offline: ${reach.offline?.kind === "offline" ? reach.offline.detail : "no connectivity URL answered"}; every service recorded unknown`);
-  const maintenance = activeMaintenance(config.maintenance, input.issueWindows ?? [], runAt);
+
+  // GitHub is needed before evaluation: open `maintenance` issues put services in maintenance.
+  const incidentsOn = config.incidents.enabled && !input.only;
+  const github = incidentsOn ? (input.github ?? githubFromEnv(input.env, { dryRun: input.dryRun, log: log.info })) : undefined;
+  const issueWindows: IssueWindow[] = [];
+  if (github && typeof github !== "string") {
+    const found = await step("reading maintenance issues", () => loadMaintenanceIssues(github));
+    for (const p of found?.problems ?? []) log.warn(p);
+    issueWindows.push(...(found?.windows ?? []));
+  }
+  const maintenance = activeMaintenance(config.maintenance, issueWindows, runAt);
   const inMaintenance = new Set(config.services.map((s) => s.id).filter((id) => maintenance.reasonFor(id) !== undefined));
 
   const probe = await runProbeStep({
@@ -70,26 +96,36 @@ export async function runCycle(input: CycleInput): Promise<CycleOutput> {
     ...(reach.offline && { offline: reach.offline }),
     ...(input.only && { only: input.only }),
     ...(input.kinds && { kinds: input.kinds }),
-    ...(input.results && { results: input.results }),
+    // Offline: nothing is probed; every service gets an inconclusive result (unknown).
+    ...((input.results || reach.offline) && { results: input.results ?? offlineResults(config.services, reach.offline!, runAt) }),
   });
   let latest = probe.latest;
 
-  const step = async <T>(name: string, fn: () => Promise<T>): Promise<T | undefined> => {
-    try {
-      return await fn();
-    } catch (e) {
-      const message = redactor.scrub(`${name} failed: ${e instanceof Error ? e.message : String(e)}`);
-      errors.push(message);
-      log.warn(message);
-      return undefined;
-    }
-  };
-
   await step("history roll-up", () => compactHistory({ dataDir, config, now: runAt, log }));
-  await writeLatest(dataDir, latest);
-  // Reports read one instant, so the same data and --now give the same bytes.
+  // Later steps read one instant, so the same data and --now give the same bytes.
   const fixed: Clock = { now: () => new Date(runAt), sleep: input.clock.sleep };
+
+  let incidents: IncidentStepResult | undefined;
+  if (github === undefined) {
+    if (config.incidents.enabled) notes.push("incidents: skipped (--only probes part of the fleet)");
+  } else if (typeof github === "string") {
+    notes.push(`incidents: ${github}`);
+  } else if (!reach.online) {
+    notes.push("incidents: none opened or closed while the runner is offline");
+  } else {
+    incidents = await step("incidents", () =>
+      runIncidentStep({ config, latest, env: input.env, dataDir, clock: fixed, dryRun: input.dryRun, redactor, log: log.info, maintenance, github }),
+    );
+    if (incidents) {
+      latest = incidents.latest;
+      errors.push(...incidents.errors);
+      const open = Object.values(latest.incidents).filter((i) => i.state === "open");
+      notes.push(`incidents: ${incidents.operations.length} operation(s)${input.dryRun ? " (dry run)" : ""}; ${open.length} open`);
+    }
+  }
+  await writeLatest(dataDir, latest);
+
   const reports = await step("reports", () => runReports({ config, latest, dataDir, clock: fixed, log, redactor }));
   if (reports) notes.push(`reports: wrote ${reports.written.length} file(s): ${reports.written.slice(0, 6).join(", ")}${reports.written.length > 6 ? ", …" : ""}`);
-  return { probe: { ...probe, latest }, ...(reports && { reports }), notes, errors };
+  return { probe: { ...probe, latest }, ...(incidents && { incidents }), ...(reports && { reports }), notes, errors };
 }

@@ -1,5 +1,11 @@
+import { commitCommand } from "../commands/commit.ts";
 import { demoCommand } from "../commands/demo.ts";
+import { incidentsCommand } from "../commands/incidents.ts";
+import { mergeCommand } from "../commands/merge.ts";
+import { planCommand } from "../commands/plan.ts";
 import { probeCommand } from "../commands/probe.ts";
+import { reportCommand } from "../commands/report.ts";
+import { rollbackCommand } from "../commands/rollback.ts";
 import { runCommand } from "../commands/run.ts";
 import { validateCommand } from "../commands/validate.ts";
 import { type CliDeps, ExitError } from "./context.ts";
@@ -8,7 +14,13 @@ type Command = (argv: string[], deps: CliDeps) => Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; help: string }> = {
   run: { run: runCommand, help: "probe, evaluate and store; then incidents and reports" },
-  probe: { run: probeCommand, help: "probe and print; write nothing" },
+  probe: { run: probeCommand, help: "probe and print; write nothing (--shard i/N: one matrix shard, as JSON)" },
+  incidents: { run: incidentsCommand, help: "the incident step alone, on the stored latest.json" },
+  report: { run: reportCommand, help: "regenerate every report from the stored data (--force, --dry-run)" },
+  commit: { run: commitCommand, help: "commit what the run wrote and push with fetch + rebase + retry" },
+  plan: { run: planCommand, help: "print the monitor workflow's fan-out plan (shards × locations) for $GITHUB_OUTPUT" },
+  merge: { run: mergeCommand, help: "fan-in: merge shard/location results (--from DIR) and run the rest of the cycle" },
+  rollback: { run: (argv, deps) => rollbackCommand(argv, deps), help: "roll a service back (see docs/rollback.md); --dry-run prints the plan" },
   validate: { run: validateCommand, help: "check the config (exit 2 when invalid)" },
   demo: { run: demoCommand, help: "start a simulated HotDash fleet on loopback and run the full cycle against it" },
 };

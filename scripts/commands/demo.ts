@@ -51,9 +51,10 @@ export async function demoCommand(argv: string[], deps: CliDeps): Promise<number
       // The story: staging starts failing after the first run and stays down.
       if (i === 1) fleet.set("hotdash-staging", "failing");
       const runAt = new Date(end - (runs - 1 - i) * RUN_EVERY_MS);
+      deps.io.out(`\n── run ${i + 1}/${runs} at ${runAt.toISOString()}\n`);
       out = await runCycle({ config, dataDir, clock: opts.clock, runAt, env: demoEnv(fleet, protocols), log, dryRun: true });
       const changes = out.probe.transitions.filter((t) => t.from !== "new" || t.to !== "up");
-      deps.io.out(`\nrun ${i + 1}/${runs} at ${runAt.toISOString()}: ${changes.length ? changes.map((t) => `${t.id} ${t.from} → ${t.to}`).join(", ") : "no change"}\n`);
+      deps.io.out(`   status changes: ${changes.length ? changes.map((t) => `${t.id} ${t.from} → ${t.to}`).join(", ") : "none"}\n`);
     }
     if (!out) return 0;
     deps.io.out(`\n${fleetTable(out.probe.latest)}\n\n`);
