@@ -55,7 +55,7 @@ describe("GitHub emulator", () => {
     for (let i = 0; i < 5; i++) await call("/repos/hotdash/ops/issues", { method: "POST", headers: auth, body: JSON.stringify({ title: `i${i}` }) });
     const page1 = await call("/repos/hotdash/ops/issues?per_page=2", { headers: auth });
     expect(page1.headers.get("link")).toMatch(/<http:\/\/127\.0\.0\.1:\d+\/repos\/hotdash\/ops\/issues\?per_page=2&page=2>; rel="next", <.*page=3>; rel="last"/);
-    expect((await page1.json()).map((i: { title: string }) => i.title)).toEqual(["i4", "i3"]);
+    expect(((await page1.json()) as Array<{ title: string }>).map((i) => i.title)).toEqual(["i4", "i3"]);
     expect((await call("/repos/hotdash/ops/issues")).status).toBe(401);
 
     gh.faults.error({ match: "issues/get", status: 502 });
