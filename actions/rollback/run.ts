@@ -21,6 +21,14 @@ import { engineProbe, verifyService, type Verification } from "./verify.ts";
 /** The rollback job has `timeout-minutes: 45`: setup, 35 min of rollout, verification (5 min), record. */
 export const DEFAULT_ROLLOUT_BUDGET_MS = 35 * 60_000;
 
+/** The rollback could not start (a missing secret): nothing was changed, and it is not a bug. */
+export class NotStartedError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "NotStartedError";
+  }
+}
+
 export interface RollbackDeps {
   config: OpsConfig;
   request: RollbackRequest;
@@ -85,7 +93,7 @@ export async function runRollback(deps: RollbackDeps): Promise<RollbackRecord> {
     const spec = parseFlyTarget(request.target);
     const token = resolveSecrets(rollback.token, deps.env, deps.redactor);
     if (!token.ok) {
-      throw new Error(`missing secret ${token.missing.join(", ")}: add it as an environment secret of \`production\` (Settings → Environments → production); only the approved job can read it`);
+      throw new NotStartedError(`missing secret ${token.missing.join(", ")}: add it as an environment secret of \`production\` (Settings → Environments → production; only the approved job can read it), or export it to run \`ops rollback\` locally`);
     }
     const client = (deps.flyClient ?? createFlyClient)({
       apiUrl: rollback.apiUrl,

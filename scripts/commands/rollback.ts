@@ -8,7 +8,8 @@ import { createOctokit } from "../../actions/shared/github/client.ts";
 import { parseRepository } from "../../actions/shared/github/types.ts";
 import { createRollbackGitHub, type OctokitRequest, type RollbackGitHub } from "../../actions/rollback/github.ts";
 import { InputError, parseRollbackInputs } from "../../actions/rollback/inputs.ts";
-import { runRollback, type RollbackDeps } from "../../actions/rollback/run.ts";
+import { FlyApiError } from "../../actions/rollback/fly.ts";
+import { NotStartedError, runRollback, type RollbackDeps } from "../../actions/rollback/run.ts";
 import { renderRollbackMarkdown } from "../../actions/rollback/summary.ts";
 
 /** Exit code when the rollback ran but did not end in success (failure or a split fleet). */
@@ -76,6 +77,8 @@ export async function rollbackCommand(argv: string[], deps: CliDeps, extra: Part
     });
   } catch (error) {
     if (error instanceof InputError) throw new ExitError(2, cliWords(error.message), { cause: error });
+    // Not bugs: a missing token or an API that refused; say so without a stack trace.
+    if (error instanceof NotStartedError || error instanceof FlyApiError) throw new ExitError(1, `not rolled back: ${error.message}`, { cause: error });
     throw error;
   }
   deps.io.out(opts.json ? `${JSON.stringify(record, null, 2)}\n` : `${redactor.scrub(renderRollbackMarkdown(record))}\n`);

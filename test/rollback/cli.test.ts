@@ -74,4 +74,13 @@ describe("ops rollback", () => {
     await expect(run(["agent-service"])).rejects.toMatchObject({ code: 2, message: expect.stringMatching(/--reason: required/) });
     expect(err.join("")).toContain("✗ machine m3");
   });
+
+  it("a missing token or a refused one is a clear message (exit 1), not an internal failure", async () => {
+    const { run } = await setup(threeMachines());
+    const noToken = (argv: string[], env: Record<string, string>) =>
+      rollbackCommand([...argv, "--config", join(dir!, "ops.config.yml")], { env, cwd: dir!, io: { out: () => {}, err: () => {} }, clock: manualClock("2026-11-22T17:00:00Z") });
+    await expect(noToken(["agent-service", "--reason", "x", "--dry-run"], {})).rejects.toMatchObject({ code: 1, message: expect.stringMatching(/^not rolled back: missing secret FLY_API_TOKEN/) });
+    await expect(noToken(["agent-service", "--reason", "x", "--dry-run"], { FLY_API_TOKEN: "wrong" })).rejects.toMatchObject({ code: 1, message: expect.stringMatching(/^not rolled back: \[GET\] .*401 unauthorized — the Fly token was refused/) });
+    expect(await run(["agent-service", "--reason", "x", "--dry-run"])).toBe(0);
+  });
 });
