@@ -12,7 +12,9 @@ import type { IncidentTemplate } from "./template.ts";
  */
 export function recordPath(state: IncidentState, subject: Subject): string {
   const day = (state.startedAt ?? state.openedAt).slice(0, 10);
-  const slug = slugify(`${state.status} ${subject.reason}`).slice(0, 48).replace(/-+$/, "") || state.status;
+  // The reason's first clause, cut at a word boundary: "down-connection-refused-by-…", not "…-succe".
+  const words = slugify(`${state.status} ${subject.reason.split(/[;:(]/)[0] ?? ""}`);
+  const slug = words.length <= 48 ? words : words.slice(0, 48).replace(/-[^-]*$/, "");
   return `incidents/${day}-${subject.id}-${slug}.md`;
 }
 

@@ -47,7 +47,7 @@ describe("an outage of a critical service, replayed run by run", () => {
     expect(w.pagerduty.received).toHaveLength(1);
     expect(w.pagerduty.received[0]!.body).toMatchObject({ event_action: "trigger", dedup_key: "service:chatwoot", payload: { severity: "critical", source: "chatwoot" } });
     const record = first.latest.incidents["service:chatwoot"]!.record!;
-    expect(record).toBe("incidents/2026-11-22-chatwoot-down-unexpected-status-503-expected-200.md");
+    expect(record).toBe("incidents/2026-11-22-chatwoot-down-unexpected-status-503.md");
     expect(await readFile(join(w.dataDir, record), "utf8")).toContain("**Severity**: P0");
 
     const runs = await every5min("2026-11-22T17:05:00Z");
