@@ -1,5 +1,5 @@
-import { mkdir, rename, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
+import { writeFileAtomic } from "../shared/store/files.ts";
 import type { IncidentState } from "../shared/store/latest-schema.ts";
 import { renderIncident } from "./content.ts";
 import type { Subject } from "./subjects.ts";
@@ -12,8 +12,10 @@ import type { IncidentTemplate } from "./template.ts";
  */
 export function recordPath(state: IncidentState, subject: Subject): string {
   const day = (state.startedAt ?? state.openedAt).slice(0, 10);
-  // The reason's first clause, cut at a word boundary: "down-connection-refused-by-…", not "…-succe".
-  const words = slugify(`${state.status} ${subject.reason.split(/[;:(]/)[0] ?? ""}`);
+  // The reason's first clause without addresses or ports ("down-connection-refused-by", but
+  // "down-unexpected-status-503"), cut at a word boundary.
+  const clause = (subject.reason.split(/[;:(]/)[0] ?? "").split(/\s+/).filter((w) => !/\d[.:]\d|\d{4,}/.test(w)).join(" ");
+  const words = slugify(`${state.status} ${clause}`);
   const slug = words.length <= 48 ? words : words.slice(0, 48).replace(/-[^-]*$/, "");
   return `incidents/${day}-${subject.id}-${slug}.md`;
 }
@@ -26,11 +28,7 @@ export function renderRecord(t: IncidentTemplate, state: IncidentState, subject:
 
 /** Written to a temporary file and renamed, so a crash never leaves half a record. */
 export async function writeRecord(dataDir: string, relPath: string, content: string): Promise<void> {
-  const file = join(dataDir, relPath);
-  await mkdir(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, content);
-  await rename(tmp, file);
+  await writeFileAtomic(join(dataDir, relPath), content);
 }
 
 export function slugify(text: string): string {
