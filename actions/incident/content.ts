@@ -51,7 +51,8 @@ export function renderIncident(t: IncidentTemplate, state: IncidentState, subjec
 
 export function labelsFor(state: IncidentState, subject: Subject, t: IncidentTemplate, config?: IncidentsConfig): string[] {
   const base = config?.labels ?? t.labels;
-  return [...new Set([...base, `severity:${state.severity}`, `${subject.kind}:${subject.id}`, `env:${subject.environment}`])];
+  const budget = subject.kind === "budget" ? ["error-budget"] : [];
+  return [...new Set([...base, ...budget, `severity:${state.severity}`, `${subject.kind}:${subject.id}`, `env:${subject.environment}`])];
 }
 
 /** Labels the automation manages (replaced on sync); any other label a human added is kept. */

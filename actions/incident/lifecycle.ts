@@ -39,6 +39,8 @@ export function decide(subjects: Subject[], incidents: Record<string, IncidentSt
 
 export function isFailing(s: Subject, config: IncidentsConfig, now: Date): boolean {
   if (s.maintenance) return false;
+  // A burn-rate alert already looked across hours of history: it needs no further confirmation.
+  if (s.kind === "budget") return s.status === "down";
   if (s.status === "down") return (s.consecutiveFailures ?? config.openAfter) >= config.openAfter;
   if (s.status === "degraded") return now.getTime() - Date.parse(s.since) >= config.degradedAfter;
   return false;
@@ -56,7 +58,7 @@ function decideOne(s: Subject, prev: IncidentState | undefined, config: Incident
       return undefined;
     }
     if (prev?.awaitingRecovery) return undefined;
-    const severity = severityFor(s.criticality, s.status)!;
+    const severity = s.severity ?? severityFor(s.criticality, s.status)!;
     const lastGood = Math.max(Date.parse(prev?.closedAt ?? "") || 0, Date.parse(prev?.recoveredAt ?? "") || 0);
     if (prev?.number !== undefined && now.getTime() - lastGood <= config.flapWindow) {
       const text = `Failing again ${formatDuration(now.getTime() - lastGood)} after it was closed: ${s.status}. ${s.evidence}`;
@@ -115,7 +117,7 @@ function decideOne(s: Subject, prev: IncidentState | undefined, config: Incident
   // The impact shown is the worst seen: "down" once down, and the evidence of the last failing run.
   const worst = (prev.evidence.worst ?? prev.status) === "down" || s.status === "down" ? "down" : s.status;
   let next: IncidentState = { ...prev, goodRuns: 0, recoveredAt: undefined, evidence: { ...prev.evidence, latest: s.evidence, failing: s.evidence, worst } };
-  const severity = severityFor(s.criticality, s.status);
+  const severity = s.severity ?? severityFor(s.criticality, s.status);
   const changes: string[] = [];
   // Only what makes the incident worse is a timeline comment, so a service swinging between
   // degraded and down (or a quorum between 4 and 3) comments once, not on every run.

@@ -9,7 +9,7 @@ import { loadMaintenanceIssues } from "./maintenance.ts";
 import type { Delivery, IncidentEvent, Notifier } from "./notify/index.ts";
 import { missingNumbers, openByKey, reconcile, type Fetched } from "./reconcile.ts";
 import { writeRecord } from "./records.ts";
-import { subjectsOf } from "./subjects.ts";
+import { budgetSubjects, subjectsOf, type BurnAlert } from "./subjects.ts";
 import { loadTemplate, type IncidentTemplate } from "./template.ts";
 import { carryOut, closeDuplicate, type Operation, type TrackerContext } from "./tracker.ts";
 
@@ -34,6 +34,8 @@ export interface IncidentDeps {
   template?: IncidentTemplate;
   /** Defaults to the config's windows plus open `maintenance` issues. */
   maintenance?: ActiveMaintenance;
+  /** Error-budget burn-rate alerts of this run (computeBudgetAlerts); each is an incident of kind "budget". */
+  budgetAlerts?: readonly BurnAlert[];
 }
 
 export interface NotificationResult {
@@ -100,7 +102,7 @@ export async function runIncidents(deps: IncidentDeps): Promise<IncidentRunResul
       fail(`cannot check issue #${n}: ${messageOf(error)}`);
     }
   }
-  const subjects = subjectsOf(latest, maintenance);
+  const subjects = [...subjectsOf(latest, maintenance), ...budgetSubjects(deps.budgetAlerts ?? [], latest, now)];
   const upKeys = new Set(subjects.filter((s) => s.status === "up").map((s) => s.key));
   const rec = reconcile(latest.incidents, open, fetched, upKeys);
   rec.notes.forEach((n) => log(`incidents: ${n}`));

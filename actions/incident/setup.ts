@@ -9,6 +9,7 @@ import type { ActiveMaintenance } from "../shared/maintenance.ts";
 import type { Latest } from "../shared/store/latest-schema.ts";
 import { createNotifier, printingNotifier, type Notifier } from "./notify/index.ts";
 import { runIncidents, type IncidentRunResult } from "./run.ts";
+import type { BurnAlert } from "./subjects.ts";
 
 /**
  * Builds the incident step's clients from what the caller passes in (the entry or the CLI reads
@@ -26,6 +27,7 @@ export interface IncidentStepInput {
   redactor: Redactor;
   log: (line: string) => void;
   maintenance?: ActiveMaintenance;
+  budgetAlerts?: readonly BurnAlert[];
   /** Test seams: a ready client and timeouts. */
   github?: IssuesApi;
   timeoutMs?: number;
@@ -89,5 +91,6 @@ export async function runIncidentStep(input: IncidentStepInput): Promise<Inciden
     redactor: input.redactor,
     log: input.log,
     ...(input.maintenance ? { maintenance: input.maintenance } : {}),
+    ...(input.budgetAlerts ? { budgetAlerts: input.budgetAlerts } : {}),
   });
 }

@@ -1,11 +1,11 @@
 import type { Latest } from "../shared/store/latest-schema.ts";
-import type { Status } from "../shared/status.ts";
+import type { Severity, Status } from "../shared/status.ts";
 import type { ActiveMaintenance } from "../shared/maintenance.ts";
 
 /** What an incident is about: one service or one group, as the evaluation left it this run. */
 export interface Subject {
   key: string;
-  kind: "service" | "group";
+  kind: "service" | "group" | "budget";
   id: string;
   name: string;
   environment: string;
@@ -21,6 +21,47 @@ export interface Subject {
   operational?: number;
   /** Why the subject is in maintenance, when it is. */
   maintenance?: string;
+  /** Set when the severity does not follow criticality × status (error-budget alerts). */
+  severity?: Severity;
+}
+
+/** An error-budget burn-rate alert (actions/report/slo.ts `BudgetAlert`), as the lifecycle needs it. */
+export interface BurnAlert {
+  key: string;
+  service: string;
+  action: "page" | "ticket";
+  severity: Severity;
+  summary: string;
+  at: string;
+}
+
+/**
+ * Error-budget incidents are their own kind (`budget:<service>`, labelled `error-budget`): one is
+ * failing while a burn-rate alert fires for the service, and recovers when none does. Services with
+ * neither an alert nor an open budget incident have no subject.
+ */
+export function budgetSubjects(alerts: readonly BurnAlert[], latest: Latest, now: Date): Subject[] {
+  const out: Subject[] = [];
+  for (const svc of Object.values(latest.services)) {
+    const key = `budget:${svc.id}`;
+    // Several rules may fire at once; the first is the most urgent (pages before tickets).
+    const alert = alerts.find((a) => a.service === svc.id);
+    if (!alert && latest.incidents[key]?.state !== "open") continue;
+    out.push({
+      key,
+      kind: "budget",
+      id: svc.id,
+      name: `${svc.name} error budget`,
+      environment: svc.environment,
+      criticality: svc.criticality,
+      status: alert ? "down" : "up",
+      reason: alert?.summary ?? "no burn-rate alert fires any more",
+      since: alert?.at ?? now.toISOString(),
+      evidence: alert ? `${alert.action}: ${alert.summary}` : "burn rates back under every alert threshold",
+      ...(alert && { severity: alert.severity }),
+    });
+  }
+  return out;
 }
 
 export function subjectsOf(latest: Latest, maintenance: ActiveMaintenance): Subject[] {

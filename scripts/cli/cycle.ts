@@ -1,6 +1,7 @@
 import { runProbeStep, type ProbeStepOutput } from "../../actions/probe/step.ts";
 import { githubFromEnv, runIncidentStep, type IncidentStepResult } from "../../actions/incident/setup.ts";
 import { loadMaintenanceIssues } from "../../actions/incident/maintenance.ts";
+import { computeBudgetAlerts } from "../../actions/report/alerts.ts";
 import { runReports, type ReportOutput } from "../../actions/report/run.ts";
 import type { IssuesApi } from "../../actions/shared/github/types.ts";
 import type { Clock } from "../../actions/shared/clock.ts";
@@ -113,8 +114,9 @@ export async function runCycle(input: CycleInput): Promise<CycleOutput> {
   } else if (!reach.online) {
     notes.push("incidents: none opened or closed while the runner is offline");
   } else {
+    const budgetAlerts = (await step("error-budget alerts", () => computeBudgetAlerts({ config, dataDir, now: runAt }))) ?? [];
     incidents = await step("incidents", () =>
-      runIncidentStep({ config, latest, env: input.env, dataDir, clock: fixed, dryRun: input.dryRun, redactor, log: log.info, maintenance, github }),
+      runIncidentStep({ config, latest, env: input.env, dataDir, clock: fixed, dryRun: input.dryRun, redactor, log: log.info, maintenance, github, budgetAlerts }),
     );
     if (incidents) {
       latest = incidents.latest;

@@ -19,6 +19,8 @@ import { startReceiver, type Receiver } from "./receivers.ts";
  * on loopback, a manual clock, and a tiny "evaluation" that moves services between statuses the
  * way the lead's evaluation records them (since, counters).
  */
+import type { BurnAlert } from "../../actions/incident/subjects.ts";
+
 export const SECRETS = {
   SLACK_EMERGENCY_URL_PATH: "T000/B000/emergency-s3cr3t-path",
   SLACK_ALERTS_URL_PATH: "T000/B000/alerts-s3cr3t-path",
@@ -41,7 +43,7 @@ export interface World {
   /** What the evaluation records each run: `since` of a new status, the counters. */
   evaluate(): void;
   /** One monitoring run: evaluate, then the incident step. */
-  run(options?: { github?: IssuesApi; latest?: Latest }): Promise<IncidentRunResult>;
+  run(options?: { github?: IssuesApi; latest?: Latest; budgetAlerts?: BurnAlert[] }): Promise<IncidentRunResult>;
   openIssues(): Array<{ number: number; title: string; body: string | null; labels: string[]; state: string }>;
   commentsOf(n: number): string[];
   close(): Promise<void>;
@@ -127,7 +129,7 @@ export async function createWorld(
       world.evaluate();
       const result = await runIncidents({
         config, latest: options.latest ?? world.latest, github: options.github ?? github, clock, dataDir, notifier, redactor,
-        log: (l) => logs.push(l), template,
+        log: (l) => logs.push(l), template, ...(options.budgetAlerts && { budgetAlerts: options.budgetAlerts }),
       });
       world.latest = { ...world.latest, incidents: result.latest.incidents };
       return result;
