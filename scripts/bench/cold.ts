@@ -74,7 +74,7 @@ try {
   const bundled = await timed("ops run via the bundle, no node_modules", process.execPath, [bundle, "run", "--config", configFile, "--data", join(root, "data3"), "--dry-run"], bare, runEnv);
 
   const width = Math.max(...rows.map((r) => r[0].length));
-  console.log(`bench:cold — clean clone of ${head} → finished \`ops run\` against the demo fleet (${fleet.services.size} services, loopback), Node ${process.version}`);
+  console.log(`bench:cold — clean clone of ${head} → finished \`ops run\` against the demo fleet (${demoConfig(fleet, protocols).services.length} services, loopback), Node ${process.version}`);
   for (const [label, ms] of rows) console.log(`  ${label.padEnd(width)}  ${(ms / 1000).toFixed(2).padStart(6)} s`);
   const cloneMs = rows[0]![1];
   console.log(`  cold total with install (clone + npm ci + run): ${((cloneMs + install + first) / 1000).toFixed(2)} s`);
