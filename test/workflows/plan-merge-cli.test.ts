@@ -66,6 +66,22 @@ describe("ops plan and ops merge", () => {
     expect(o.err.join("")).toContain("b: down at eu-west; up at ubuntu-latest: down by consensus");
   });
 
+  it("ops merge without --out runs the rest of ops run on the merged results (latest.json, history)", async () => {
+    dir = await mkdtemp(join(tmpdir(), "ops-merge-"));
+    await writeFile(join(dir, "ops.config.yml"), CONFIG);
+    const meta = (location: string) => ({ shard: "1/1", location, startedAt: "2026-11-22T16:00:00.000Z" });
+    await mkdir(join(dir, "shards", "probe-0"), { recursive: true });
+    await mkdir(join(dir, "shards", "probe-1"), { recursive: true });
+    await writeFile(join(dir, "shards", "probe-0", "shard.json"), JSON.stringify(shardFile(meta("ubuntu-latest"), [result("a", 3), result("b", 0), result("c", 3)])));
+    await writeFile(join(dir, "shards", "probe-1", "shard.json"), JSON.stringify(shardFile(meta("eu-west"), [result("a", 0), result("b", 0), result("c", 3)])));
+    const code = await mergeCommand(["--from", "shards", "--data", "out"], { env: {}, cwd: dir, io: io().io, clock: manualClock("2026-11-22T16:05:00Z") });
+    expect(code).toBe(0);
+    const latest = JSON.parse(await readFile(join(dir, "out", "reports", "latest.json"), "utf8"));
+    expect(Object.fromEntries(Object.values<{ id: string; status: string }>(latest.services).map((s) => [s.id, s.status]))).toEqual({ a: "down", b: "down", c: "up" });
+    const history = (await readFile(join(dir, "out", "reports", "history", "2026-11-22.jsonl"), "utf8")).trim().split("\n");
+    expect(history.map((l) => JSON.parse(l).id)).toEqual(["a", "b", "c"]);
+  });
+
   it("ops merge names a damaged artifact and requires --from", async () => {
     dir = await mkdtemp(join(tmpdir(), "ops-merge-"));
     await writeFile(join(dir, "ops.config.yml"), CONFIG);
