@@ -70,6 +70,33 @@ describe("batched commits through ops/pending (the growth policy)", () => {
     expect(await remoteBranches(box)).toEqual(["main"]);
   });
 
+  it("two runners that restored the same pending commit: the loser flushes instead, and the next run loses and doubles nothing", async () => {
+    box = await sandbox();
+    await job(box, "r0", 0);
+    await job(box, "r1", 5); // parked
+    // r2 and r3 both start from the same ops/pending (a manual dispatch overlapping a cron run).
+    const steps = async (c: Clone, minute: number) => {
+      const out: string[] = [];
+      const deps = { env: {}, cwd: c.dir, io: { out: (t: string) => void out.push(t), err: () => {} }, clock: manualClock(at(minute)), git: c.git };
+      await commitCommand(["--data", c.dir, "--restore"], deps);
+      await c.append("reports/history/2026-11-22.jsonl", `{"t":"${at(minute)}","id":"web","s":"up"}\n`);
+      await c.write("reports/latest.json", JSON.stringify(latest({ web: "up" }, [], false, at(minute))));
+      return async () => {
+        out.length = 0;
+        await commitCommand(["--data", c.dir, "--flush-every", "60m"], deps);
+        return out.join("");
+      };
+    };
+    const commitR2 = await steps(await box.clone("r2", 1), 10);
+    const commitR3 = await steps(await box.clone("r3", 1), 11);
+    expect(await commitR2()).toMatch(/^parked /);
+    expect(await commitR3()).toMatch(/^pushed /); // lost the lease on ops/pending: flushed to main
+    await job(box, "r4", 15);
+    await job(box, "r5", 80); // flush
+    const ts = (await remoteFile(box, "reports/history/2026-11-22.jsonl")).trim().split("\n").map((l) => JSON.parse(l).t);
+    expect([...ts].sort()).toEqual([0, 5, 10, 11, 15, 80].map(at));
+  });
+
   it("skips a pending commit whose data a flush already absorbed (its deletion failed)", async () => {
     box = await sandbox();
     await job(box, "r0", 0);
