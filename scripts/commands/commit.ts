@@ -8,7 +8,7 @@ import { createRedactor, resolveSecrets } from "../../actions/shared/config/secr
 import { createGit, type Git } from "../../actions/shared/git/exec.ts";
 import { commitMessage } from "../../actions/shared/git/message.ts";
 import { shouldFlush } from "../../actions/shared/git/flush.ts";
-import { dropPending, FLUSHED_TRAILER, parkPending, PENDING_BRANCH, restorePending } from "../../actions/shared/git/pending.ts";
+import { dropPending, FLUSHED_TRAILER, parkPending, PENDING_BRANCH, restoredPending, restorePending } from "../../actions/shared/git/pending.ts";
 import { safeCommit, type RegenerateContext } from "../../actions/shared/git/safe-commit.ts";
 import { Latest } from "../../actions/shared/store/latest-schema.ts";
 import { type CliDeps, ExitError, cliLog, common, parse, usage } from "../cli/context.ts";
@@ -65,7 +65,8 @@ export async function commitCommand(argv: string[], deps: CommitDeps): Promise<n
   const committed = await committedLatest(git, log);
   const next = await currentLatest(opts.dataDir, log);
   const message = (values.message as string | undefined) ?? commitMessage(committed, next);
-  const pending = (await git(["rev-parse", "--verify", "--quiet", `refs/remotes/${remote}/${PENDING_BRANCH}`], { allowFailure: true })).stdout.trim() || undefined;
+  // Only a pending commit this checkout restored may be replaced or deleted (never one it failed to apply).
+  const pending = await restoredPending(git);
   const added = (await git(["status", "--porcelain", "--untracked-files=all", "--", ...paths])).stdout
     .split("\n")
     .filter((l) => l.startsWith("??") || l.startsWith("A "))

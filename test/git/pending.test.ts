@@ -97,6 +97,37 @@ describe("batched commits through ops/pending (the growth policy)", () => {
     expect([...ts].sort()).toEqual([0, 5, 10, 11, 15, 80].map(at));
   });
 
+  it("a run whose restore failed never drops or overwrites the parked data", async () => {
+    box = await sandbox();
+    const human = await box.clone("human");
+    const humanEdit = async (text: string) => {
+      await human.git(["pull", "--quiet", "--rebase", "origin", "main"]);
+      await human.write("incidents/note.md", text);
+      await human.git(["add", "."]);
+      await human.git(["commit", "--quiet", "-m", "postmortem notes"]);
+      await human.git(["push", "--quiet", "origin", "HEAD:main"]);
+    };
+    await humanEdit("first draft\n");
+    await job(box, "r0", 0);
+    const r1 = await box.clone("r1", 1);
+    const deps1 = { env: {}, cwd: r1.dir, io: { out: () => {}, err: () => {} }, clock: manualClock(at(5)), git: r1.git };
+    await r1.write("incidents/note.md", "written by the run\n");
+    await r1.write("reports/latest.json", JSON.stringify(latest({ web: "up" }, [], false, at(5))));
+    await commitCommand(["--data", r1.dir, "--flush-every", "60m"], deps1); // parked
+    const git = createGit({ cwd: box.remote });
+    const parked = (await git(["rev-parse", "ops/pending"])).stdout.trim();
+    await humanEdit("edited by a person\n");
+
+    const r2 = await box.clone("r2", 1);
+    const deps2 = { env: {}, cwd: r2.dir, io: { out: () => {}, err: () => {} }, clock: manualClock(at(10)), git: r2.git };
+    await expect(commitCommand(["--data", r2.dir, "--restore"], deps2)).rejects.toThrow(/conflicts in incidents\/note\.md/);
+    // monitor.yml still runs the commit step (!cancelled()) so this run's own data is kept.
+    await r2.append("reports/history/2026-11-22.jsonl", `{"t":"${at(10)}","id":"web","s":"up"}\n`);
+    await commitCommand(["--data", r2.dir, "--flush-every", "60m"], deps2);
+    expect((await git(["rev-parse", "ops/pending"])).stdout.trim()).toBe(parked);
+    expect(await remoteFile(box, "reports/history/2026-11-22.jsonl")).toContain(at(10));
+  });
+
   it("skips a pending commit whose data a flush already absorbed (its deletion failed)", async () => {
     box = await sandbox();
     await job(box, "r0", 0);

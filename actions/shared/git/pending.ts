@@ -11,6 +11,12 @@ import { BOT_IDENTITY, type Identity } from "./safe-commit.ts";
  * add to the repository's history.
  */
 export const PENDING_BRANCH = "ops/pending";
+/**
+ * Local ref set only when this checkout re-applied (or skipped as stale) the pending commit. The
+ * commit step leases on it and may delete the branch only then: a run whose restore failed must
+ * never drop or overwrite the parked data.
+ */
+export const RESTORED_REF = "refs/ops/pending-restored";
 /** Trailer on a flush commit naming the pending commit it absorbed, so a leftover is not re-applied. */
 export const FLUSHED_TRAILER = "Ops-Pending-Flushed";
 
@@ -19,6 +25,12 @@ export type RestoreResult =
   | { kind: "restored"; sha: string; conflicted: string[] }
   /** Its data is already on the default branch (a flush whose branch deletion failed). */
   | { kind: "stale"; sha: string };
+
+/** The pending commit this checkout restored, if any (see RESTORED_REF). */
+export async function restoredPending(git: Git): Promise<string | undefined> {
+  const out = await git(["rev-parse", "--verify", "--quiet", RESTORED_REF], { allowFailure: true });
+  return out.code === 0 ? out.stdout.trim() : undefined;
+}
 
 export async function restorePending(git: Git, remote = "origin"): Promise<RestoreResult> {
   // Depth 2: the pending commit and its parent are all a cherry-pick needs, even in a shallow clone.
@@ -31,7 +43,10 @@ export async function restorePending(git: Git, remote = "origin"): Promise<Resto
   }
   const sha = (await git(["rev-parse", `refs/remotes/${remote}/${PENDING_BRANCH}`])).stdout.trim();
   const flushed = await git(["log", "-n", "500", `--grep=${FLUSHED_TRAILER}: ${sha}`, "--format=%H", "HEAD"]);
-  if (flushed.stdout.trim()) return { kind: "stale", sha };
+  if (flushed.stdout.trim()) {
+    await git(["update-ref", RESTORED_REF, sha]);
+    return { kind: "stale", sha };
+  }
 
   const picked = await git(["-c", "commit.gpgsign=false", "cherry-pick", "--no-commit", sha], { allowFailure: true });
   let conflicted: string[] = [];
@@ -49,6 +64,7 @@ export async function restorePending(git: Git, remote = "origin"): Promise<Resto
   // Leave the data as plain work-tree changes: the run adds to them and the commit step stages all.
   await git(["cherry-pick", "--quit"], { allowFailure: true });
   await git(["reset", "--quiet"]);
+  await git(["update-ref", RESTORED_REF, sha]);
   return { kind: "restored", sha, conflicted };
 }
 
