@@ -24,7 +24,10 @@ export async function runCommand(argv: string[], deps: CliDeps): Promise<number>
     deps.io.out(JSON.stringify({ latest: out.probe.latest, transitions: out.probe.transitions, notes: out.notes }, null, 2) + "\n");
   } else {
     deps.io.out(fleetTable(out.probe.latest) + "\n");
-    for (const t of out.probe.transitions) deps.io.out(`${t.kind} ${t.id}: ${t.from} → ${t.to}${t.reason ? ` (${t.reason})` : ""}\n`);
+    // Offline, every service changes for the same reason, which the notes say once.
+    const offline = out.probe.latest.run.offline;
+    for (const t of out.probe.transitions) deps.io.out(`${t.kind} ${t.id}: ${t.from} → ${t.to}${t.reason && !offline ? ` (${t.reason})` : ""}\n`);
+    for (const e of out.errors) deps.io.err(`error: ${e}\n`);
     for (const n of out.notes) deps.io.out(`${n}\n`);
   }
   return 0;
