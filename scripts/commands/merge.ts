@@ -1,5 +1,6 @@
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
+import { fleetTable } from "../../actions/probe/table.ts";
 import { consensus, describeVotes, type Vote } from "../../actions/shared/consensus.ts";
 import type { ProbeResult } from "../../actions/shared/probe/result.ts";
 import { parseShardFile, type ShardFile } from "../../actions/shared/shard.ts";
@@ -116,7 +117,7 @@ export async function mergeCommand(argv: string[], deps: CliDeps): Promise<numbe
     await writeFile(resolve(deps.cwd, values.out), JSON.stringify(file) + "\n");
     return 0;
   }
-  await runCycle({
+  const out = await runCycle({
     config,
     dataDir: opts.dataDir,
     clock: opts.clock,
@@ -125,5 +126,8 @@ export async function mergeCommand(argv: string[], deps: CliDeps): Promise<numbe
     dryRun: opts.dryRun,
     results: merged.results,
   });
-  return 0;
+  deps.io.out(fleetTable(out.probe.latest) + "\n");
+  for (const e of out.errors) deps.io.err(`error: ${e}\n`);
+  for (const n of out.notes) deps.io.out(`${n}\n`);
+  return 0; // as `ops run`: the later steps' errors are reported, and the next run finishes them
 }
