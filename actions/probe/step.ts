@@ -27,6 +27,8 @@ export interface ProbeStepInput {
   offline?: Failure;
   /** Results measured elsewhere (shards, locations), merged instead of probing here. */
   results?: ProbeResult[];
+  /** Runner locations whose results were merged (multi-location consensus). */
+  locations?: string[];
   /** The run's time (`--now`); default the clock's reading at the start. */
   runAt?: Date;
   /** false: probe and evaluate, write nothing (`ops probe`). */
@@ -71,7 +73,7 @@ export async function runProbeStep(input: ProbeStepInput): Promise<ProbeStepOutp
     results,
     ...(previous && { previous }),
     now: startedAt,
-    run: { startedAt, finishedAt },
+    run: { startedAt, finishedAt, ...(input.locations && { locations: input.locations }) },
     ...(input.maintenance && { maintenance: input.maintenance }),
     ...(input.offline && { offline: input.offline }),
   });

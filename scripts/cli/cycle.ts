@@ -28,6 +28,8 @@ export interface CycleInput {
   kinds?: ProbeKinds;
   /** Results measured elsewhere (merged shards / locations) instead of probing here. */
   results?: ProbeResult[];
+  /** The locations those results came from. */
+  locations?: string[];
   redactor?: Redactor;
   /** How the connectivity pre-check reaches a URL (tests inject one). */
   reach?: Reach;
@@ -97,6 +99,7 @@ export async function runCycle(input: CycleInput): Promise<CycleOutput> {
     ...(reach.offline && { offline: reach.offline }),
     ...(input.only && { only: input.only }),
     ...(input.kinds && { kinds: input.kinds }),
+    ...(input.locations && { locations: input.locations }),
     // Offline: nothing is probed; every service gets an inconclusive result (unknown).
     ...((input.results || reach.offline) && { results: input.results ?? offlineResults(config.services, reach.offline!, runAt) }),
   });

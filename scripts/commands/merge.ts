@@ -125,6 +125,8 @@ export async function mergeCommand(argv: string[], deps: CliDeps): Promise<numbe
     log,
     dryRun: opts.dryRun,
     results: merged.results,
+    locations: merged.locations,
+    runAt: opts.runAt,
   });
   deps.io.out(fleetTable(out.probe.latest) + "\n");
   for (const e of out.errors) deps.io.err(`error: ${e}\n`);
