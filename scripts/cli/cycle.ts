@@ -101,7 +101,9 @@ export async function runCycle(input: CycleInput): Promise<CycleOutput> {
     ...(input.kinds && { kinds: input.kinds }),
     ...(input.locations && { locations: input.locations }),
     // Offline: nothing is probed; every service gets an inconclusive result (unknown).
-    ...((input.results || reach.offline) && { results: input.results ?? offlineResults(config.services, reach.offline!, runAt) }),
+    ...((input.results || reach.offline) && {
+      results: input.results ?? offlineResults(config.services.filter((s) => !input.only || input.only.includes(s.id)), reach.offline!, runAt),
+    }),
   });
   let latest = probe.latest;
 

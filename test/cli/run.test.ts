@@ -104,6 +104,24 @@ describe("ops run, replayed with --now", () => {
   });
 });
 
+describe("ops run on an offline runner", () => {
+  it("records unknown for the services it was asked about, blames nobody, and says why once", async () => {
+    const dir = await workspace();
+    const text = await readFile(join(dir, "ops.config.yml"), "utf8");
+    // Port 1 on loopback refuses: the runner "cannot reach the internet".
+    await writeFile(join(dir, "ops.config.yml"), `${text}connectivity: { urls: ["http://127.0.0.1:1/"], timeout: 1s }\n`);
+    healthy = false;
+    const r = await ops(dir, "run", "--only", "api", "--now", "2026-11-22T12:00:00Z");
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/runner offline: none of 1 connectivity URL/);
+    const latest = await readLatest(dir);
+    expect(latest.run.offline).toBe(true);
+    expect(Object.keys(latest.services)).toEqual(["api"]);
+    expect(latest.services.api).toMatchObject({ status: "unknown" });
+    healthy = true;
+  });
+});
+
 describe("ops exit codes and side effects", () => {
   it("probe prints and writes nothing", async () => {
     const dir = await workspace();

@@ -140,8 +140,11 @@ describe("evaluate", () => {
     const cfg = config();
     const first = run(cfg, min(0), allUp(cfg)).latest;
     first.services.retired = { ...first.services.m1!, id: "retired" };
+    // As a state rebuilt from history would be: ids only.
+    first.services.m1 = { ...first.services.m1!, name: "m1-from-history", criticality: "unknown" };
     const second = run(cfg, min(5), [result("chatwoot", { ok: 0 })], first).latest;
     expect(second.services.m1!.checkedAt).toBe(min(0).toISOString());
+    expect(second.services.m1).toMatchObject({ name: "m1", criticality: "medium" });
     expect(second.services.chatwoot!.status).toBe("down");
     expect(second.services.retired).toBeUndefined();
   });

@@ -42,7 +42,9 @@ export function evaluate(input: EvaluateInput): { latest: Latest; transitions: T
     const before = previous?.services[svc.id];
     const result = byId.get(svc.id);
     if (!result) {
-      if (before) services[svc.id] = before;
+      // Not probed this run: keep the state, but names and classes always come from the config
+      // (a state rebuilt from history knows only ids).
+      if (before) services[svc.id] = { ...before, name: svc.name, environment: svc.environment, criticality: svc.criticality, type: svc.probe.type };
       continue;
     }
     const state = evaluateService(svc, config.defaults, result, {

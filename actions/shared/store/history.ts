@@ -16,7 +16,10 @@ export const HistoryRecord = z.object({
   t: z.string().datetime({ offset: true }),
   id: z.string(),
   s: z.enum(STATUSES),
-  /** Total time of each sample, ms (successful and failed samples alike). */
+  /**
+   * Total time of each successful sample, ms. Failed samples are left out: a refused connection
+   * answers in a millisecond and a timeout takes the whole limit, and neither is a response time.
+   */
   l: z.array(z.number().nonnegative()).default([]),
   ok: z.number().int().nonnegative(),
   n: z.number().int().nonnegative(),
@@ -31,7 +34,7 @@ export function toHistoryRecord(state: ServiceState, result: ProbeResult | undef
     t: at,
     id: state.id,
     s: state.status,
-    l: (result?.samples ?? []).map((s) => Math.round(s.timings.total)),
+    l: (result?.samples ?? []).filter((s) => s.ok).map((s) => Math.round(s.timings.total)),
     ok: state.metrics.okCount,
     n: state.metrics.count,
     ...(state.metrics.value !== undefined && { v: state.metrics.value }),

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, readdir, writeFile, appendFile, mkdir } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { appendHistory, readHistory, type HistoryRecord } from "./history.ts";
+import { appendHistory, readHistory, toHistoryRecord, type HistoryRecord } from "./history.ts";
 import { readLatest, writeLatest } from "./latest.ts";
 import type { Latest } from "./latest-schema.ts";
 import type { Log } from "./files.ts";
@@ -114,5 +114,18 @@ describe("rebuild from history", () => {
     expect(latest?.services.agent).toMatchObject({ status: "up", consecutiveSuccesses: 1 });
     expect(warnings[0]).toMatch(/rebuilt the state of 2 service/);
     expect(await rebuildFromHistory(await tmp(), new Date(), log)).toBeUndefined();
+  });
+});
+
+describe("history records", () => {
+  it("keep the response times of successful samples only, and the reason when not up", () => {
+    const state = {
+      id: "api", name: "API", environment: "production", criticality: "critical", type: "http", status: "down" as const,
+      reason: "connection refused", since: "2026-11-22T10:00:00.000Z", checkedAt: "2026-11-22T10:00:00.000Z", ratings: {}, breaches: {},
+      consecutiveFailures: 1, consecutiveSuccesses: 0, metrics: { successRate: 33.3, okCount: 1, count: 3, statusCodes: [200], attempts: 1 },
+    };
+    const sample = (ok: boolean, total: number) => ({ at: "2026-11-22T10:00:00.000Z", ok, timings: { total } });
+    const result = { serviceId: "api", type: "http", startedAt: "", durationMs: 0, attempts: 1, samples: [sample(false, 1.2), sample(true, 240.4), sample(false, 10000)], metrics: { successRate: 33.3, okCount: 1, count: 3, statusCodes: [] } };
+    expect(toHistoryRecord(state, result, "2026-11-22T10:00:00.000Z")).toEqual({ t: "2026-11-22T10:00:00.000Z", id: "api", s: "down", l: [240], ok: 1, n: 3, r: "connection refused" });
   });
 });
