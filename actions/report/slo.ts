@@ -26,19 +26,28 @@ export interface Budget {
   /** Bad time the objective allows over the whole window, ms (99.9 % of 30 d: 43.2 min). */
   allowedMs: number;
   usedMs: number;
+  /** Time with a known availability (up, degraded or down) inside the window, ms. */
+  observedMs: number;
   /** Share of the budget left, percent; negative once overspent. Undefined without data. */
   remainingPct?: number;
 }
 
+/** Time whose availability is known: up, degraded or down (not unknown, not maintenance). */
+export function knownMs(stats: WindowStats): number {
+  return stats.ms.up + stats.ms.degraded + stats.ms.down;
+}
+
 export function errorBudget(stats: WindowStats, objective: number, windowMs = BUDGET_WINDOW_MS): Budget {
   const allowedMs = (1 - objective / 100) * windowMs;
-  const known = stats.ms.up + stats.ms.degraded + stats.ms.down;
+  const observedMs = knownMs(stats);
   const usedMs = stats.ms.down;
-  if (known === 0) return { objective, allowedMs, usedMs };
-  // The budget scales with the time actually observed, so missing data neither spends nor saves it.
-  const allowedObserved = (1 - objective / 100) * known;
-  const remainingPct = allowedObserved === 0 ? (usedMs === 0 ? 100 : -100) : ((allowedObserved - usedMs) / allowedObserved) * 100;
-  return { objective, allowedMs, usedMs, remainingPct };
+  if (observedMs === 0) return { objective, allowedMs, usedMs, observedMs };
+  // Spent against the whole window's allowance, however much of it was observed: a 10-minute
+  // outage in a 2-day-old history uses 10 of 43.2 minutes, it does not overspend a 2-day pro rata
+  // share (which turned one outage into "666× used"). A 100 % objective allows nothing: any
+  // downtime shows as overspent (-100 %, finite so it survives JSON).
+  const remainingPct = allowedMs === 0 ? (usedMs === 0 ? 100 : -100) : ((allowedMs - usedMs) / allowedMs) * 100;
+  return { objective, allowedMs, usedMs, observedMs, remainingPct };
 }
 
 export interface LatencyResult {
@@ -57,7 +66,7 @@ export function latencyObjective(stats: WindowStats, objective: Objective["laten
 
 /** Budget consumption speed: 1 spends exactly the budget over the SLO window. */
 export function burnRate(stats: WindowStats, objective: number): number | undefined {
-  const known = stats.ms.up + stats.ms.degraded + stats.ms.down;
+  const known = knownMs(stats);
   if (known === 0) return undefined;
   const allowed = 1 - objective / 100;
   const errorRatio = stats.ms.down / known;
@@ -100,14 +109,28 @@ export interface BurnInput {
   now: number;
 }
 
-/** Both windows of a rule must burn at least `factor` for it to fire (the short one says it still is). */
+/**
+ * A burn rate is a ratio over the time observed, so over a sliver of its window it says little: a
+ * new service's first failed 5-minute run is "100 % bad" over a 1 h window that holds 5 minutes of
+ * data, and would page at 1000×. A rule only judges windows at least half covered by known time,
+ * the point from which the ratio reflects the window more than one run.
+ */
+export const MIN_WINDOW_COVERAGE = 0.5;
+
+/**
+ * Both windows of a rule must burn at least `factor` for it to fire (the short one says it still
+ * is), and both must hold at least `MIN_WINDOW_COVERAGE` of their length in known time.
+ */
 export function burnRateAlerts({ services, rules, window, now }: BurnInput): BudgetAlert[] {
   const ordered = [...rules].sort((a, b) => (a.action === b.action ? b.factor - a.factor : a.action === "page" ? -1 : 1));
   const alerts: BudgetAlert[] = [];
   for (const s of services) {
     for (const rule of ordered) {
-      const long = burnRate(window(s.id, now - rule.long, now), s.objective);
-      const short = burnRate(window(s.id, now - rule.short, now), s.objective);
+      const longStats = window(s.id, now - rule.long, now);
+      const shortStats = window(s.id, now - rule.short, now);
+      if (knownMs(longStats) < MIN_WINDOW_COVERAGE * rule.long || knownMs(shortStats) < MIN_WINDOW_COVERAGE * rule.short) continue;
+      const long = burnRate(longStats, s.objective);
+      const short = burnRate(shortStats, s.objective);
       if (long === undefined || short === undefined || long < rule.factor || short < rule.factor) continue;
       alerts.push({
         kind: "budget",

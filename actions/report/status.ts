@@ -1,7 +1,7 @@
 import type { OpsConfig } from "../shared/config/schema/index.ts";
 import { STATUS_EMOJI, type Status } from "../shared/status.ts";
 import type { IncidentState } from "../shared/store/latest-schema.ts";
-import type { BudgetAlert } from "./slo.ts";
+import { BUDGET_WINDOW_MS, type Budget, type BudgetAlert } from "./slo.ts";
 import { cell, duration, ms, pct, table, utc } from "./format.ts";
 import type { GroupModel, Overall, ReportModel, ServiceModel } from "./model.ts";
 
@@ -144,7 +144,7 @@ export function budgetTable(services: ServiceModel[]): string {
       `${s.objective.availability}%`,
       pct(s.uptime.d30),
       budgetCell(s.budget.remainingPct),
-      `${duration(s.budget.usedMs)} of ${duration(s.budget.allowedMs)}`,
+      downtimeCell(s.budget),
       s.latencySlo
         ? `${s.latencySlo.stat} < ${ms(s.latencySlo.below)}: ${s.latencySlo.met === undefined ? "no data" : `${s.latencySlo.met ? "✅" : "❌"} ${ms(s.latencySlo.actual)}`}`
         : "—",
@@ -152,6 +152,15 @@ export function budgetTable(services: ServiceModel[]): string {
     ]),
     ["l", "r", "r", "r", "r", "l", "r"],
   );
+}
+
+/**
+ * The downtime against the whole 30-day allowance, and how much of the 30 days was observed when
+ * that is short of all of it (a young or gappy history): the budget is not pro-rated to it.
+ */
+export function downtimeCell(budget: Budget): string {
+  const spent = `${duration(budget.usedMs)} of ${duration(budget.allowedMs)}`;
+  return budget.observedMs > 0 && budget.observedMs < 0.99 * BUDGET_WINDOW_MS ? `${spent} (${duration(budget.observedMs)} observed)` : spent;
 }
 
 export function budgetCell(remaining: number | undefined): string {

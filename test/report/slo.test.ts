@@ -9,7 +9,8 @@ import { syntheticConfig, syntheticLatest, writeHistory } from "./synthetic.ts";
 import { accumulate, emptyStats } from "../../actions/shared/store/durations.ts";
 import type { TimedRecord } from "../../actions/shared/store/history-read.ts";
 import type { Status } from "../../actions/shared/status.ts";
-import { burnRateAlerts, burnRules, errorBudget } from "../../actions/report/slo.ts";
+import { BUDGET_WINDOW_MS, MIN_WINDOW_COVERAGE, burnRateAlerts, burnRules, errorBudget } from "../../actions/report/slo.ts";
+import { budgetCell, downtimeCell } from "../../actions/report/status.ts";
 
 const MIN = 60_000;
 const NOW = Date.parse("2026-11-22T12:00:00Z");
@@ -17,8 +18,12 @@ const rules = burnRules({});
 
 /** One record a minute for `days` days before NOW; `bad(minutesAgo)` says when the service was down. */
 function history(days: number, bad: (minutesAgo: number) => boolean): TimedRecord[] {
+  return minutes(days * 1440, bad);
+}
+
+function minutes(count: number, bad: (minutesAgo: number) => boolean): TimedRecord[] {
   const out: TimedRecord[] = [];
-  for (let m = days * 1440; m >= 1; m--) {
+  for (let m = count; m >= 1; m--) {
     const s: Status = bad(m) ? "down" : "up";
     out.push({ t: NOW - m * MIN, id: "api", s, l: [100], ok: 1, n: 1 });
   }
@@ -64,10 +69,34 @@ describe("multi-window burn-rate alerts", () => {
   it("needs data in both windows", () => {
     expect(alertsFor([])).toEqual([]);
   });
+
+  it("does not page a new service on its first failed run (5 minutes of data in the 1 h window)", () => {
+    // Over the 5 minutes it has, the burn is 1000×; over a window 92 % unknown that means nothing.
+    const first: TimedRecord[] = [{ t: NOW - 5 * MIN, id: "api", s: "down", l: [], ok: 0, n: 3 }];
+    expect(alertsFor(first)).toEqual([]);
+  });
+
+  it(`judges a window only once known time covers ${MIN_WINDOW_COVERAGE * 100} % of it (long and short)`, () => {
+    // The last 10 minutes down, in a history of 25 minutes: 1 h is 42 % covered, so no page yet.
+    expect(alertsFor(minutes(25, (m) => m <= 10))).toEqual([]);
+    // The same outage with 35 minutes of history: 1 h is 58 % covered and burns 286×, 5 min 1000×.
+    const [alert] = alertsFor(minutes(35, (m) => m <= 10));
+    expect(alert).toMatchObject({ action: "page", factor: 14.4 });
+    expect(alert!.long.burnRate).toBeCloseTo(285.71, 1);
+    // A short window mostly unknown (the last record 4 minutes old, gap limit 1 min) holds it back.
+    const stale = history(4, (m) => m <= 10).filter((r) => r.t <= NOW - 4 * MIN);
+    const gappy = burnRateAlerts({ services: [{ id: "api", name: "API", objective: 99.9 }], rules, window: (_id, from, to) => accumulate(stale, from, to, MIN, emptyStats()), now: NOW });
+    expect(gappy.filter((a) => a.factor === 14.4)).toEqual([]);
+  });
+
+  it("after one 10-minute outage in a 2-day-old history, tickets (3 d at 3.5×) but never pages", () => {
+    const alerts = alertsFor(history(2, (m) => m > 180 && m <= 190));
+    expect(alerts.map((a) => [a.action, a.factor])).toEqual([["ticket", 1]]);
+  });
 });
 
 describe("error budget over 30 days", () => {
-  it("spends the budget with downtime only, in proportion to the time observed", () => {
+  it("spends the budget with downtime only; maintenance and unknown time neither spend nor add to it", () => {
     const stats = emptyStats();
     stats.ms.up = 30 * 1440 * MIN - 21.6 * MIN;
     stats.ms.down = 21.6 * MIN;
@@ -79,6 +108,22 @@ describe("error budget over 30 days", () => {
     stats.ms.unknown = 1440 * MIN;
     expect(errorBudget(stats, 99.9).remainingPct).toBeCloseTo(50, 1);
     expect(errorBudget(emptyStats(), 99.9).remainingPct).toBeUndefined();
+  });
+
+  it("charges a young history's outage against the full 30-day allowance, not a pro-rated share", () => {
+    // Two days of history, one 10-minute outage: 10 of 43.2 minutes used, 76.85 % left.
+    const records = history(2, (m) => m > 180 && m <= 190);
+    const budget = errorBudget(accumulate(records, NOW - BUDGET_WINDOW_MS, NOW, 20 * MIN, emptyStats()), 99.9);
+    expect(budget.usedMs).toBe(10 * MIN);
+    expect(budget.observedMs).toBe(2 * 1440 * MIN);
+    expect(budget.remainingPct).toBeCloseTo(76.85, 2);
+    expect(budgetCell(budget.remainingPct)).toBe("✅ 76.85%");
+    expect(downtimeCell(budget)).toBe("10 min of 43 min (2 d observed)");
+    // Spending more than the allowance is overspent, by the ratio to the whole allowance.
+    const stats = emptyStats();
+    stats.ms.up = 1440 * MIN;
+    stats.ms.down = 86.4 * MIN;
+    expect(budgetCell(errorBudget(stats, 99.9).remainingPct)).toBe("❌ overspent (2.00× used)");
   });
 });
 

@@ -46,7 +46,7 @@ describe("badges", () => {
       services: config.services.map((s, i) => ({
         id: s.id, name: s.name, environment: s.environment, criticality: s.criticality, status: "up" as const, reason: "",
         uptime: { h24: i ? 98.5 : undefined, d7: 99.95, d30: 100 }, coverage30: 1, p95h24: i ? 2500 : undefined,
-        objective: { availability: 99.9 }, budget: { objective: 99.9, allowedMs: 1, usedMs: 0 },
+        objective: { availability: 99.9 }, budget: { objective: 99.9, allowedMs: 1, usedMs: 0, observedMs: 0 },
       })),
     };
     const badges = badgesFor(config, model);
