@@ -1,12 +1,13 @@
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
-import { fleetTable } from "../../actions/probe/table.ts";
 import { consensus, describeVotes, type Vote } from "../../actions/shared/consensus.ts";
 import type { ProbeResult } from "../../actions/shared/probe/result.ts";
 import { parseShardFile, type ShardFile } from "../../actions/shared/shard.ts";
 import { loadConfigOrExit } from "../cli/config.ts";
 import { type CliDeps, ExitError, cliLog, common, parse, usage } from "../cli/context.ts";
 import { runCycle } from "../cli/cycle.ts";
+import { finishCycle } from "../cli/outcome.ts";
+import { createRedactor } from "../../actions/shared/config/secrets.ts";
 
 export interface MergeInput {
   files: readonly ShardFile[];
@@ -117,6 +118,7 @@ export async function mergeCommand(argv: string[], deps: CliDeps): Promise<numbe
     await writeFile(resolve(deps.cwd, values.out), JSON.stringify(file) + "\n");
     return 0;
   }
+  const redactor = createRedactor();
   const out = await runCycle({
     config,
     dataDir: opts.dataDir,
@@ -124,12 +126,11 @@ export async function mergeCommand(argv: string[], deps: CliDeps): Promise<numbe
     env: deps.env,
     log,
     dryRun: opts.dryRun,
+    redactor,
     results: merged.results,
     locations: merged.locations,
     runAt: opts.runAt,
   });
-  deps.io.out(fleetTable(out.probe.latest) + "\n");
-  for (const e of out.errors) deps.io.err(`error: ${e}\n`);
-  for (const n of out.notes) deps.io.out(`${n}\n`);
-  return 0; // as `ops run`: the later steps' errors are reported, and the next run finishes them
+  // As `ops run`: the table, the job summary, and 1 when a later step failed after storing.
+  return finishCycle(out, deps, redactor, opts.json);
 }

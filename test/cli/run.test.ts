@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../scripts/cli/main.ts";
+import { startGitHubServer } from "../servers/github/server.ts";
 import type { Latest } from "../../actions/shared/store/latest-schema.ts";
 
 /** One loopback service whose answer the test switches between healthy and failing. */
@@ -101,6 +102,31 @@ describe("ops run, replayed with --now", () => {
     const { latest } = JSON.parse(out) as { latest: Latest };
     expect(latest.services.shop).toMatchObject({ status: "unknown", reason: "missing secret SHOP_TOKEN" });
     expect(latest.services.api!.status).toBe("up");
+  });
+});
+
+describe("ops run when a later step fails", () => {
+  it("stores the results, writes the job summary, and exits 1 naming the failure", async () => {
+    const dir = await workspace();
+    const summary = join(dir, "step-summary.md");
+    let out = "";
+    let err = "";
+    healthy = true;
+    // A GitHub that rejects the token (401 is not retried): the incident step cannot do its work.
+    const gh = await startGitHubServer({ token: "the-right-token" });
+    const code = await main(["run", "--now", "2026-11-22T13:00:00Z"], {
+      env: { SHOP_TOKEN: "s3cret-token-value", GITHUB_TOKEN: "ghs_test_token_value", GITHUB_REPOSITORY: "hotdash/ops", GITHUB_API_URL: gh.url, GITHUB_STEP_SUMMARY: summary },
+      cwd: dir,
+      io: { out: (t) => void (out += t), err: (t) => void (err += t) },
+    }).finally(() => gh.close());
+    expect(code).toBe(1);
+    expect(err).toMatch(/error: .*(maintenance|incident)/i);
+    expect((await readLatest(dir)).services.api!.status).toBe("up");
+    const text = await readFile(summary, "utf8");
+    expect(text).toMatch(/### Fleet at 2026-11-22T13:00:00.000Z/);
+    expect(text).toMatch(/\*\*Errors\*\*/);
+    expect(text + out + err).not.toContain("s3cret-token-value");
+    expect(text + out + err).not.toContain("ghs_test_token_value");
   });
 });
 
