@@ -94,7 +94,7 @@ export function demoConfig(fleet: Fleet, p: DemoProtocols): OpsConfigInput {
         name: "Production memory",
         environment: "production",
         criticality: "critical",
-        probe: { type: "prometheus", url: p.metrics.url, token: "${FLY_API_TOKEN}", query: MEMORY_QUERY },
+        probe: { type: "prometheus", url: p.metrics.url, token: "${FLY_READ_TOKEN}", query: MEMORY_QUERY },
         // Infrastructure runbook: memory > 90 % for 5 minutes is critical, > 80 % a warning.
         thresholds: { value: { yellow: 80, red: 90, direction: "above", for: "5m", unit: "%" } },
       },
@@ -103,7 +103,7 @@ export function demoConfig(fleet: Fleet, p: DemoProtocols): OpsConfigInput {
         name: "Production CPU",
         environment: "production",
         criticality: "high",
-        probe: { type: "prometheus", url: p.metrics.url, token: "${FLY_API_TOKEN}", query: CPU_QUERY },
+        probe: { type: "prometheus", url: p.metrics.url, token: "${FLY_READ_TOKEN}", query: CPU_QUERY },
         // Infrastructure runbook: CPU > 80 % for 15 minutes.
         thresholds: { value: { yellow: 80, red: 90, direction: "above", for: "15m", unit: "%" } },
       },
@@ -112,7 +112,7 @@ export function demoConfig(fleet: Fleet, p: DemoProtocols): OpsConfigInput {
         name: "HotDash production machines",
         environment: "production",
         criticality: "critical",
-        probe: { type: "fly", app: "hotdash-production", token: "${FLY_API_TOKEN}", apiUrl: p.fly.url },
+        probe: { type: "fly", app: "hotdash-production", token: "${FLY_READ_TOKEN}", apiUrl: p.fly.url },
       },
       ...MCP_SERVERS.map((name) => {
         const server = p.mcp.get(name)!;
@@ -137,5 +137,5 @@ export function demoConfig(fleet: Fleet, p: DemoProtocols): OpsConfigInput {
 
 /** Secrets the demo hands the run as its environment (never the process's own). */
 export function demoEnv(fleet: Fleet, p: DemoProtocols): Record<string, string> {
-  return { SHOPIFY_ADMIN_TOKEN: fleet.tokens.shopify, GA_ACCESS_TOKEN: fleet.tokens.ga, MCP_TOKEN: p.tokens.mcp, FLY_API_TOKEN: p.tokens.fly };
+  return { SHOPIFY_ADMIN_TOKEN: fleet.tokens.shopify, GA_ACCESS_TOKEN: fleet.tokens.ga, MCP_TOKEN: p.tokens.mcp, FLY_READ_TOKEN: p.tokens.fly };
 }

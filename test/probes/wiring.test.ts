@@ -54,7 +54,7 @@ describe("API probes through the engine and the evaluation", () => {
       ],
       groups: [{ id: "mcp", name: "MCP servers", members: mcps.map((_, i) => `mcp-${i + 1}`), quorum: { green: 6, yellow: 5 } }],
     });
-    const env = { MCP_TOKEN: "mcp-token", FLY_METRICS_TOKEN: "prom-token", FLY_API_TOKEN: "fly-token" };
+    const env = { MCP_TOKEN: "mcp-token", FLY_METRICS_TOKEN: "prom-token", FLY_READ_TOKEN: "fly-token" };
     const redactor = createRedactor();
     const results = await probeFleet({ config, clock: manualClock(T0), env, redactor });
     const { latest } = evaluate({ config, results, now: T0, run: { startedAt: T0, finishedAt: T0 } });

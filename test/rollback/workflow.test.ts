@@ -65,6 +65,25 @@ describe("rollback workflow", () => {
     expect(wf.jobs.rollback!.steps.some((s) => s.env?.FLY_API_TOKEN === "${{ secrets.FLY_API_TOKEN }}")).toBe(true);
   });
 
+  it("hands the approved step every secret the rollback targets' probes need for verification", () => {
+    // Verification re-runs the service's probe; the machine checks read with FLY_READ_TOKEN, not
+    // with the deploy token, so without it every Fly rollback would end unverified.
+    const loaded = loadConfig(join(ROOT, "ops.config.yml"));
+    if (!loaded.ok) throw new Error(`ops.config.yml is invalid:\n${formatConfigErrors(loaded.errors)}`);
+    const refs = new Set<string>();
+    const probes = loaded.config.services.filter((s) => s.rollback).map((s) => s.probe);
+    JSON.stringify(probes).replace(/\$\{([A-Z0-9_]+)\}/g, (_, n: string) => (refs.add(n), ""));
+    expect(refs).toContain("FLY_READ_TOKEN");
+    const step = wf.jobs.rollback!.steps.find((s) => s.uses === "./actions/rollback");
+    for (const name of refs) expect(step?.env?.[name], name).toBe(`\${{ secrets.${name} }}`);
+  });
+
+  it("installs without running dependencies' install scripts", () => {
+    const installs = Object.values(wf.jobs).flatMap((j) => j.steps.filter((s) => s.run?.includes("npm ci")));
+    expect(installs).toHaveLength(2);
+    for (const s of installs) expect(s.run).toContain("--ignore-scripts");
+  });
+
   it("runs one rollback per service at a time without cancelling the one in progress", () => {
     expect(wf.concurrency.group).toBe("rollback-${{ inputs.service }}");
     expect(wf.concurrency["cancel-in-progress"] ?? false).toBe(false);

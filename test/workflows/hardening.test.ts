@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
+import { formatConfigErrors, loadConfig } from "../../actions/shared/config/load.ts";
 import { checkWorkflow, checkWriters } from "./rules.ts";
 import { workflowFiles } from "./workflow-files.ts";
 
@@ -54,9 +55,21 @@ describe("the monitor workflow matches the config", () => {
     expect(monitor.on.schedule.map((s: { cron: string }) => s.cron)).toEqual([config.schedule?.monitor ?? "*/5 * * * *"]);
   });
 
-  it("passes every secret the services' probes use to both probe steps, by name", () => {
+  const loaded = () => {
+    const r = loadConfig(resolve(ROOT, "ops.config.yml"));
+    if (!r.ok) throw new Error(`ops.config.yml is invalid:\n${formatConfigErrors(r.errors)}`);
+    return r.config;
+  };
+  /** Every ${NAME} a probing step needs: the services as written (rollback targets aside) and the probes' defaults. */
+  const probeSecrets = () => {
+    const written = config.services.map(({ rollback: _, ...rest }: Record<string, unknown>) => rest);
     const refs = new Set<string>();
-    JSON.stringify(config.services).replace(/\$\{([A-Z0-9_]+)\}/g, (_, n: string) => (refs.add(n), ""));
+    JSON.stringify([written, loaded().services.map((s) => s.probe)]).replace(/\$\{([A-Z0-9_]+)\}/g, (_, n: string) => (refs.add(n), ""));
+    return refs;
+  };
+
+  it("passes every secret the services' probes use to both probe steps, by name", () => {
+    const refs = probeSecrets();
     expect(refs.size).toBeGreaterThan(0);
     const probeSteps = [
       monitor.jobs.monitor.steps.find((s: { run?: string }) => s.run?.includes("ops -- run")),
@@ -65,6 +78,31 @@ describe("the monitor workflow matches the config", () => {
     expect(probeSteps.every(Boolean)).toBe(true);
     for (const step of probeSteps) {
       for (const name of refs) expect(step.env?.[name], name).toBe(`\${{ secrets.${name} }}`);
+    }
+  });
+
+  it("probes Fly with the read-only token; the deploy token stays in the approved rollback job", () => {
+    // FLY_API_TOKEN is an environment secret of `production` (docs/rollback.md): were monitoring to
+    // need it, it would have to become a repository secret and every scheduled run could deploy.
+    const refs = probeSecrets();
+    expect(refs).toContain("FLY_READ_TOKEN");
+    expect(refs).not.toContain("FLY_API_TOKEN");
+    expect(JSON.stringify(monitor)).not.toContain("FLY_API_TOKEN");
+    const rollbacks = loaded().services.flatMap((s) => (s.rollback?.provider === "fly" ? [s.rollback.token] : []));
+    expect(rollbacks.length).toBeGreaterThan(0);
+    for (const token of rollbacks) expect(token).toBe("${FLY_API_TOKEN}");
+  });
+
+  it("runs the cycle and the commit even after a failed restore, in both paths", () => {
+    // A restore conflict must not stop monitoring, and a failed run must not lose what it stored.
+    for (const job of [monitor.jobs.monitor, monitor.jobs["fan-in"]]) {
+      const steps: Array<{ run?: string; uses?: string; if?: string }> = job.steps;
+      const restore = steps.findIndex((s) => s.run?.includes("commit --restore"));
+      expect(restore).toBeGreaterThan(-1);
+      const after = steps.slice(restore + 1);
+      expect(after.some((s) => /ops -- (run|merge)/.test(s.run ?? ""))).toBe(true);
+      expect(after.at(-1)?.run).toContain("commit --flush-every");
+      for (const s of after) expect(s.if, s.run ?? s.uses).toContain("!cancelled()");
     }
   });
 });
@@ -87,6 +125,7 @@ describe("each rule fires on a workflow that breaks it", () => {
     ["inputs in run", base(okJob + "    steps:\n      - run: echo ${{ inputs.only }}\n"), /never \$\{\{ \}\} inside run:/],
     ["event in run", base(okJob + "    steps:\n      - run: echo \"${{ github.event.issue.title }}\"\n"), /never \$\{\{ \}\} inside run:/],
     ["toJSON(secrets)", base(okJob + "    steps:\n      - run: echo hi\n        env:\n          ALL: ${{ toJSON(secrets) }}\n"), /toJSON\(secrets\)/],
+    ["npm ci without --ignore-scripts", base(okJob + "    steps:\n      - run: npm ci --no-audit --no-fund\n"), /"npm ci --no-audit --no-fund" needs --ignore-scripts/],
   ];
   for (const [rule, text, message] of cases) {
     it(rule, () => {

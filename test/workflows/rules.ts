@@ -24,6 +24,8 @@ const VERSION_COMMENT = /^\s*v\d+(\.\d+)*\b/;
 /** Values an attacker can choose (issue titles, branch names, dispatch inputs) must not be spliced into a shell. */
 const UNTRUSTED_IN_RUN = /\$\{\{[^}]*\b(inputs\.|github\.event\.|github\.head_ref)/;
 const TO_JSON_SECRETS = /toJSON\s*\(\s*secrets\s*\)/i;
+/** An install that would run dependencies' install scripts (in jobs that may hold a push token or secrets). */
+const INSTALL = /\bnpm\s+(ci|install|i)\b[^\n]*/g;
 
 export function checkWorkflow(text: string, file: string): Findings {
   const problems: string[] = [];
@@ -82,6 +84,11 @@ export function checkWorkflow(text: string, file: string): Findings {
       const run = step.get("run");
       if (typeof run === "string" && UNTRUSTED_IN_RUN.test(run)) {
         say(where, "inputs / github.event reach a run: script only through env:, never ${{ }} inside run:");
+      }
+      if (typeof run === "string") {
+        for (const [line] of run.matchAll(INSTALL)) {
+          if (!/--ignore-scripts\b/.test(line)) say(where, `"${line.trim()}" needs --ignore-scripts (no dependency's install script runs next to a token)`);
+        }
       }
     });
   }

@@ -63,7 +63,7 @@ export const PrometheusProbe = z.strictObject({
   /** Base URL of a Prometheus-compatible HTTP API (the part before /api/v1/query). */
   url: SecretString,
   query: z.string().min(1),
-  /** Bearer token, normally a secret: "${FLY_API_TOKEN}". */
+  /** Bearer token, normally a secret: "${FLY_READ_TOKEN}" (a read-only org token). */
   token: SecretString.optional(),
   headers: Headers.default({}),
   /** How a vector of several series becomes one value; "none" rates every series and keeps the worst. */
@@ -75,7 +75,8 @@ export const PrometheusProbe = z.strictObject({
 export const FlyProbe = z.strictObject({
   type: z.literal("fly"),
   app: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { message: "a Fly app name" }),
-  token: SecretString.default("${FLY_API_TOKEN}"),
+  /** A read-only org token: monitoring never holds the deploy token rollbacks use. */
+  token: SecretString.default("${FLY_READ_TOKEN}"),
   apiUrl: z.string().url().default("https://api.machines.dev"),
 });
 
