@@ -102,7 +102,7 @@ export async function runIncidents(deps: IncidentDeps): Promise<IncidentRunResul
       fail(`cannot check issue #${n}: ${messageOf(error)}`);
     }
   }
-  const subjects = [...subjectsOf(latest, maintenance), ...budgetSubjects(deps.budgetAlerts ?? [], latest, now)];
+  const subjects = [...subjectsOf(latest, maintenance), ...budgetSubjects(deps.budgetAlerts ?? [], latest, now, config.incidents.flapWindow)];
   const upKeys = new Set(subjects.filter((s) => s.status === "up").map((s) => s.key));
   const rec = reconcile(latest.incidents, open, fetched, upKeys);
   rec.notes.forEach((n) => log(`incidents: ${n}`));

@@ -39,14 +39,21 @@ export interface BurnAlert {
  * Error-budget incidents are their own kind (`budget:<service>`, labelled `error-budget`): one is
  * failing while a burn-rate alert fires for the service, and recovers when none does. Services with
  * neither an alert nor an open budget incident have no subject.
+ *
+ * An outage burns the budget fast, so the page rules fire on the very outage the service's own
+ * incident is already about: paging for it twice helps no one. While the service is down, its
+ * incident is open, or it closed within `flapWindow` (the outage still fills the burn windows),
+ * an alert opens no budget incident. One already open stays with its alert and closes as usual.
  */
-export function budgetSubjects(alerts: readonly BurnAlert[], latest: Latest, now: Date): Subject[] {
+export function budgetSubjects(alerts: readonly BurnAlert[], latest: Latest, now: Date, flapWindow: number): Subject[] {
   const out: Subject[] = [];
   for (const svc of Object.values(latest.services)) {
     const key = `budget:${svc.id}`;
+    const open = latest.incidents[key]?.state === "open";
     // Several rules may fire at once; the first is the most urgent (pages before tickets).
     const alert = alerts.find((a) => a.service === svc.id);
-    if (!alert && latest.incidents[key]?.state !== "open") continue;
+    if (!alert && !open) continue;
+    if (alert && !open && coveredByServiceIncident(svc.id, latest, now, flapWindow)) continue;
     out.push({
       key,
       kind: "budget",
@@ -62,6 +69,16 @@ export function budgetSubjects(alerts: readonly BurnAlert[], latest: Latest, now
     });
   }
   return out;
+}
+
+/** The service is down now (its incident opens or continues this run), open, or recently closed. */
+function coveredByServiceIncident(id: string, latest: Latest, now: Date, flapWindow: number): boolean {
+  if (latest.services[id]?.status === "down") return true;
+  const incident = latest.incidents[`service:${id}`];
+  if (!incident) return false;
+  if (incident.state === "open") return true;
+  const closedAt = Date.parse(incident.closedAt ?? "");
+  return Number.isFinite(closedAt) && now.getTime() - closedAt < flapWindow;
 }
 
 export function subjectsOf(latest: Latest, maintenance: ActiveMaintenance): Subject[] {
