@@ -23,6 +23,10 @@ export function createRedactor(): Redactor {
       values.add(value);
       const encoded = encodeURIComponent(value);
       if (encoded !== value) values.add(encoded);
+      // A secret that is a whole URL (a database URL, a private MCP endpoint, a webhook) leaks
+      // in pieces: error messages quote its host ("DNS lookup of db.internal failed"), its
+      // user, or a token in its path. Those pieces are hidden too.
+      for (const part of urlParts(value)) if (part.length >= 4) values.add(part);
     },
     scrub(text) {
       let out = text;
@@ -31,6 +35,24 @@ export function createRedactor(): Redactor {
       return out;
     },
   };
+}
+
+const TOKENISH_SEGMENT = 16;
+
+/** Host (with and without port), user, password and token-like path segments of a URL secret. */
+function urlParts(value: string): string[] {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return [];
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return [];
+  }
+  const parts = [url.hostname, url.host, decodeURIComponent(url.username), decodeURIComponent(url.password)];
+  for (const segment of url.pathname.split("/")) if (segment.length >= TOKENISH_SEGMENT) parts.push(decodeURIComponent(segment));
+  // Loopback says nothing secret and would mangle every local message.
+  if (/^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(url.hostname)) parts.splice(0, 2);
+  return parts.filter(Boolean);
 }
 
 /** Names of the secrets a string refers to. */
