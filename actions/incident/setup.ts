@@ -28,6 +28,8 @@ export interface IncidentStepInput {
   log: (line: string) => void;
   maintenance?: ActiveMaintenance;
   budgetAlerts?: readonly BurnAlert[];
+  /** A ready notifier (the demo prints instead of sending); otherwise built from the config's secrets. */
+  notifier?: Notifier;
   /** Test seams: a ready client and timeouts. */
   github?: IssuesApi;
   timeoutMs?: number;
@@ -79,7 +81,7 @@ export async function runIncidentStep(input: IncidentStepInput): Promise<Inciden
     input.log(github);
     return { latest: input.latest, operations: [], notifications: [], errors: [], skipped: github };
   }
-  const notifier = notifierFromConfig(input.config.notifications, input.env, input.redactor, input.dryRun, input.log);
+  const notifier = input.notifier ?? notifierFromConfig(input.config.notifications, input.env, input.redactor, input.dryRun, input.log);
   return runIncidents({
     config: input.config,
     latest: input.latest,

@@ -4,6 +4,7 @@ import { loadMaintenanceIssues } from "../../actions/incident/maintenance.ts";
 import { computeBudgetAlerts } from "../../actions/report/alerts.ts";
 import { runReports, type ReportOutput } from "../../actions/report/run.ts";
 import type { IssuesApi } from "../../actions/shared/github/types.ts";
+import type { Notifier } from "../../actions/incident/notify/index.ts";
 import type { Clock } from "../../actions/shared/clock.ts";
 import type { OpsConfig } from "../../actions/shared/config/schema/index.ts";
 import { createRedactor, type Env, type Redactor } from "../../actions/shared/config/secrets.ts";
@@ -33,8 +34,10 @@ export interface CycleInput {
   redactor?: Redactor;
   /** How the connectivity pre-check reaches a URL (tests inject one). */
   reach?: Reach;
-  /** A ready GitHub client (tests); otherwise built from GITHUB_TOKEN / GITHUB_REPOSITORY / GITHUB_API_URL. */
+  /** A ready GitHub client (tests, the demo); otherwise built from GITHUB_TOKEN / GITHUB_REPOSITORY / GITHUB_API_URL. */
   github?: IssuesApi;
+  /** A ready notifier (the demo prints); otherwise built from the config's notification secrets. */
+  notifier?: Notifier;
 }
 
 export interface CycleOutput {
@@ -121,7 +124,7 @@ export async function runCycle(input: CycleInput): Promise<CycleOutput> {
   } else {
     const budgetAlerts = (await step("error-budget alerts", () => computeBudgetAlerts({ config, dataDir, now: runAt }))) ?? [];
     incidents = await step("incidents", () =>
-      runIncidentStep({ config, latest, env: input.env, dataDir, clock: fixed, dryRun: input.dryRun, redactor, log: log.info, maintenance, github, budgetAlerts }),
+      runIncidentStep({ config, latest, env: input.env, dataDir, clock: fixed, dryRun: input.dryRun, redactor, log: log.info, maintenance, github, budgetAlerts, ...(input.notifier && { notifier: input.notifier }) }),
     );
     if (incidents) {
       latest = incidents.latest;

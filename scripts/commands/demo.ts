@@ -2,7 +2,10 @@ import { rm } from "node:fs/promises";
 import { resolve } from "node:path";
 import { fleetTable } from "../../actions/probe/table.ts";
 import type { Log } from "../../actions/shared/store/files.ts";
+import { printingNotifier } from "../../actions/incident/notify/index.ts";
 import { validateConfig } from "../../actions/shared/config/load.ts";
+import { createGitHubClient } from "../../actions/shared/github/client.ts";
+import { startGitHubServer } from "../../test/servers/github/server.ts";
 import { type CliDeps, cliLog, common, ExitError, parse, usage } from "../cli/context.ts";
 import { runCycle, type CycleOutput } from "../cli/cycle.ts";
 import { demoConfig, demoEnv } from "../demo/config.ts";
@@ -10,6 +13,8 @@ import { startFleet } from "../demo/fleet.ts";
 import { startProtocols } from "../demo/protocols.ts";
 
 const RUN_EVERY_MS = 5 * 60_000;
+/** The emulator's token: local, fake, never a real credential. */
+const DEMO_GITHUB_TOKEN = "ghs_demo_loopback_only";
 
 /** The demo replays several runs; each distinct log line is worth reading once. */
 function onceLog(log: Log): Log {
@@ -26,10 +31,11 @@ function onceLog(log: Log): Log {
  * slow (degraded), one failing (down), the MCP group with one member down, a Fly app and Fly
  * metrics — and the full cycle against it, replayed as `--runs` scheduled runs five minutes apart
  * (virtual time, so the demo takes seconds), into a scratch data directory (`.demo/` unless --data
- * is given). No token, no internet; incidents are a dry run.
+ * is given). No token, no internet: incidents go to a GitHub REST emulator on loopback (the one the
+ * tests check against GitHub's OpenAPI description), and notifications are only printed.
  */
 export async function demoCommand(argv: string[], deps: CliDeps): Promise<number> {
-  const { values } = parse(argv, { runs: { type: "string", default: "4" } });
+  const { values } = parse(argv, { runs: { type: "string", default: "6" } });
   const opts = common(values, deps);
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1 || runs > 50) throw usage(`--runs: expected a whole number from 1 to 50, found "${String(values.runs)}"`);
@@ -38,6 +44,7 @@ export async function demoCommand(argv: string[], deps: CliDeps): Promise<number
   const log = onceLog(cliLog(deps.io));
   const fleet = await startFleet({ slowMs: 900, initial: { "hotdash-staging": "healthy" } });
   const protocols = await startProtocols();
+  const gh = await startGitHubServer({ owner: "hotdash", repo: "ops", token: DEMO_GITHUB_TOKEN });
   try {
     const checked = validateConfig(demoConfig(fleet, protocols));
     if (!checked.ok) throw new ExitError(1, `the embedded demo config is invalid (a bug): ${JSON.stringify(checked.problems.slice(0, 3))}`);
@@ -45,24 +52,35 @@ export async function demoCommand(argv: string[], deps: CliDeps): Promise<number
     const count = fleet.services.size + protocols.mcp.size + 3;
     deps.io.out(`Demo: ${count} simulated services on 127.0.0.1, ${runs} runs ${RUN_EVERY_MS / 60_000} min apart; data in ${dataDir}\n`);
 
+    const github = createGitHubClient({ token: DEMO_GITHUB_TOKEN, repository: "hotdash/ops", apiUrl: gh.url, writeSpacingMs: 0, retryUnitMs: 1 });
+    const notifier = printingNotifier((line) => deps.io.out(`   ${line}\n`), config.notifications);
     const end = opts.runAt.getTime();
     let out: CycleOutput | undefined;
     for (let i = 0; i < runs; i++) {
-      // The story: staging starts failing after the first run and stays down.
+      // The story: staging fails after the first run and recovers two runs before the end.
       if (i === 1) fleet.set("hotdash-staging", "failing");
+      if (runs >= 4 && i === runs - 2) fleet.set("hotdash-staging", "healthy");
       const runAt = new Date(end - (runs - 1 - i) * RUN_EVERY_MS);
       deps.io.out(`\n── run ${i + 1}/${runs} at ${runAt.toISOString()}\n`);
-      out = await runCycle({ config, dataDir, clock: opts.clock, runAt, env: demoEnv(fleet, protocols), log, dryRun: true });
+      out = await runCycle({ config, dataDir, clock: opts.clock, runAt, env: demoEnv(fleet, protocols), log, dryRun: false, github, notifier });
       const changes = out.probe.transitions.filter((t) => t.from !== "new" || t.to !== "up");
       deps.io.out(`   status changes: ${changes.length ? changes.map((t) => `${t.id} ${t.from} → ${t.to}`).join(", ") : "none"}\n`);
+      for (const o of out.incidents?.operations ?? []) if (o.op !== "record") deps.io.out(`   GitHub: ${o.op} issue #${o.issue ?? "?"} (${o.key}) ${o.detail}\n`);
     }
     if (!out) return 0;
     deps.io.out(`\n${fleetTable(out.probe.latest)}\n\n`);
     for (const n of out.notes) deps.io.out(`${n}\n`);
     for (const e of out.errors) deps.io.out(`error: ${e}\n`);
-    deps.io.out(`\nOpen ${dataDir}/reports/STATUS.md for the status page; reports/latest.json holds the state.\n`);
+    deps.io.out("\nIssues on the loopback GitHub:\n");
+    for (const issue of [...gh.state.issues.values()].sort((a, b) => a.number - b.number)) {
+      const labels = issue.labels.join(", ");
+      const comments = gh.state.comments.filter((c) => c.issue === issue.number).length;
+      deps.io.out(`  #${issue.number} [${issue.state}] ${issue.title} (${labels}; ${comments} comment(s))\n`);
+    }
+    deps.io.out(`\nOpen ${dataDir}/reports/STATUS.md for the status page, ${dataDir}/incidents/ for the incident records; reports/latest.json holds the state.\n`);
     return 0;
   } finally {
+    await gh.close();
     await protocols.close();
     await fleet.close();
   }
