@@ -1,5 +1,4 @@
 import { commitCommand } from "../commands/commit.ts";
-import { demoCommand } from "../commands/demo.ts";
 import { incidentsCommand } from "../commands/incidents.ts";
 import { mergeCommand } from "../commands/merge.ts";
 import { planCommand } from "../commands/plan.ts";
@@ -22,7 +21,8 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   merge: { run: mergeCommand, help: "fan-in: merge shard/location results (--from DIR) and run the rest of the cycle" },
   rollback: { run: (argv, deps) => rollbackCommand(argv, deps), help: "roll a service back (see docs/rollback.md); --dry-run prints the plan" },
   validate: { run: validateCommand, help: "check the config (exit 2 when invalid)" },
-  demo: { run: demoCommand, help: "start a simulated HotDash fleet on loopback and run the full cycle against it" },
+  // Loaded on demand: the demo's simulated GitHub needs dev dependencies a production install lacks.
+  demo: { run: async (argv, deps) => (await import("../commands/demo.ts")).demoCommand(argv, deps), help: "start a simulated HotDash fleet on loopback and run the full cycle against it" },
 };
 
 const HELP = `ops — HotDash operations as CI
