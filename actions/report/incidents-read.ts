@@ -79,7 +79,8 @@ export async function readIncidentFacts(
   const problems: string[] = [];
   let files: string[] = [];
   try {
-    files = (await readdir(dir)).filter((n) => n.endsWith(".md")).sort();
+    // Records only (YYYY-MM-DD-<service>-<slug>.md): a README or notes beside them are not incidents.
+    files = (await readdir(dir)).filter((n) => /^\d{4}-\d{2}-\d{2}-.+\.md$/.test(n)).sort();
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== "ENOENT") problems.push(`cannot list ${dir}: ${(e as Error).message}`);
   }
