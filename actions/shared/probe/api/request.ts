@@ -6,7 +6,8 @@
 import { performance } from "node:perf_hooks";
 import { Agent, request } from "undici";
 import type { SampleOptions } from "../kind.ts";
-import type { Failure, Phase, TlsProblem } from "../result.ts";
+import { errorCode, errorMessage, tlsProblemOf, transportFailure, unclassified } from "../net-error.ts";
+import type { Failure, Phase } from "../result.ts";
 
 export interface ApiRequest {
   method?: "GET" | "POST" | "DELETE";
@@ -33,18 +34,6 @@ export interface ApiSession {
   elapsed(): number;
   close(): Promise<void>;
 }
-
-const DNS_CODES = new Set(["ENOTFOUND", "EAI_AGAIN", "EAI_FAIL", "EAI_NONAME", "EAI_NODATA"]);
-const RESET_CODES = new Set(["ECONNRESET", "EPIPE", "UND_ERR_SOCKET", "ECONNABORTED", "UND_ERR_RES_CONTENT_LENGTH_MISMATCH"]);
-const TLS_CODES: Record<string, TlsProblem> = {
-  CERT_HAS_EXPIRED: "expired",
-  CERT_NOT_YET_VALID: "not-yet-valid",
-  DEPTH_ZERO_SELF_SIGNED_CERT: "self-signed",
-  SELF_SIGNED_CERT_IN_CHAIN: "self-signed",
-  UNABLE_TO_VERIFY_LEAF_SIGNATURE: "untrusted",
-  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: "untrusted",
-  ERR_TLS_CERT_ALTNAME_INVALID: "hostname",
-};
 
 export function openSession(opts: SampleOptions): ApiSession {
   const start = performance.now();
@@ -114,25 +103,12 @@ export function openSession(opts: SampleOptions): ApiSession {
 
 export function networkFailure(error: unknown, phase: Phase, address: string, afterMs: number): Failure {
   const code = errorCode(error);
-  const message = error instanceof Error ? error.message : String(error);
-  if (code === "UND_ERR_CONNECT_TIMEOUT" || code === "ETIMEDOUT") return { kind: "timeout", phase: "connect", afterMs };
-  if (code === "ECONNREFUSED") return { kind: "refused", address };
-  if (code && DNS_CODES.has(code)) return { kind: "dns", code, host: address.replace(/:\d+$/, "") };
-  const tls = code ? TLS_CODES[code] : undefined;
-  if (tls) return { kind: "tls", problem: tls, detail: `${code}: ${message}` };
-  if (code && RESET_CODES.has(code)) return { kind: "reset", phase };
-  if (code?.startsWith("HPE_")) return { kind: "protocol", detail: `${code}: ${message}` };
-  return { kind: "network", code: code ?? (error instanceof Error ? error.name : "UNKNOWN"), detail: message };
-}
-
-/** The first `code` along the cause chain (undici sometimes wraps the socket's error). */
-function errorCode(error: unknown): string | undefined {
-  for (let e: unknown = error, depth = 0; e && depth < 5; depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === "string") return code;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return undefined;
+  const transport = transportFailure(code, { phase, address, afterMs, timeoutPhase: "connect" });
+  if (transport) return transport;
+  const tls = tlsProblemOf(code);
+  if (tls) return { kind: "tls", problem: tls, detail: `${code}: ${errorMessage(error)}` };
+  if (code?.startsWith("HPE_")) return { kind: "protocol", detail: `${code}: ${errorMessage(error)}` };
+  return unclassified(error, code);
 }
 
 /** Merges header sets by lower-cased name, later sets winning, so "Accept" and "accept" never both go out. */

@@ -1,35 +1,16 @@
 import type { PeerCertificate } from "node:tls";
+import { tlsProblemOf } from "../net-error.ts";
 import type { TlsProblem } from "../result.ts";
 
-/**
- * OpenSSL verification codes (as Node reports them in `authorizationError` or `error.code`) mapped
- * to what an operator needs to know. Anything else that breaks the handshake is "handshake".
- */
-const PROBLEMS: Record<string, TlsProblem> = {
-  CERT_HAS_EXPIRED: "expired",
-  CERT_NOT_YET_VALID: "not-yet-valid",
-  DEPTH_ZERO_SELF_SIGNED_CERT: "self-signed",
-  SELF_SIGNED_CERT_IN_CHAIN: "self-signed",
-  UNABLE_TO_VERIFY_LEAF_SIGNATURE: "untrusted",
-  UNABLE_TO_GET_ISSUER_CERT: "untrusted",
-  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: "untrusted",
-  CERT_UNTRUSTED: "untrusted",
-  CERT_SIGNATURE_FAILURE: "untrusted",
-  CERT_REVOKED: "untrusted",
-  CERT_REJECTED: "untrusted",
-  INVALID_CA: "untrusted",
-  ERR_TLS_CERT_ALTNAME_INVALID: "hostname",
-  HOSTNAME_MISMATCH: "hostname",
-};
-
+/** The TLS problem a code names; anything else that breaks the handshake is "handshake". */
 export function tlsProblem(code: string | undefined): TlsProblem {
-  return (code && PROBLEMS[code]) || "handshake";
+  return tlsProblemOf(code) ?? "handshake";
 }
 
 /** Error codes that mean "the TLS layer failed", as opposed to the TCP connection under it. */
 export function isTlsErrorCode(code: string | undefined): boolean {
   if (!code) return false;
-  return code in PROBLEMS || code.startsWith("ERR_SSL_") || code.startsWith("ERR_TLS_") || code === "EPROTO";
+  return tlsProblemOf(code) !== undefined || code.startsWith("ERR_SSL_") || code.startsWith("ERR_TLS_") || code === "EPROTO";
 }
 
 /**

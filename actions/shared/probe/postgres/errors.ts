@@ -3,7 +3,8 @@
  * (https://www.postgresql.org/docs/current/errcodes-appendix.html); Node's socket codes say why a
  * connection never happened. Every message is scrubbed of the connection URL and password.
  */
-import type { Failure, Phase, TlsProblem } from "../result.ts";
+import { tlsProblemOf, transportFailure } from "../net-error.ts";
+import type { Failure, Phase } from "../result.ts";
 
 export interface ErrorContext {
   phase: Phase;
@@ -15,15 +16,6 @@ export interface ErrorContext {
 
 /** SQLSTATEs that mean our credentials (or the account) were refused, not that the database is down. */
 const AUTH_STATES = new Set(["28P01", "28000"]);
-const TLS_CODES: Record<string, TlsProblem> = {
-  CERT_HAS_EXPIRED: "expired",
-  CERT_NOT_YET_VALID: "not-yet-valid",
-  DEPTH_ZERO_SELF_SIGNED_CERT: "self-signed",
-  SELF_SIGNED_CERT_IN_CHAIN: "self-signed",
-  UNABLE_TO_VERIFY_LEAF_SIGNATURE: "untrusted",
-  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: "untrusted",
-  ERR_TLS_CERT_ALTNAME_INVALID: "hostname",
-};
 
 export function postgresFailure(error: unknown, ctx: ErrorContext): Failure {
   const e = (error ?? {}) as { code?: unknown; message?: unknown; severity?: unknown };
@@ -39,11 +31,9 @@ export function postgresFailure(error: unknown, ctx: ErrorContext): Failure {
     if (ctx.phase === "connect") return { kind: "network", code: sqlstate, detail: message };
     return { kind: "query", detail: `${message} (SQLSTATE ${sqlstate})` };
   }
-  if (code === "ECONNREFUSED") return { kind: "refused", address: ctx.address };
-  if (code === "ENOTFOUND" || code === "EAI_AGAIN") return { kind: "dns", code, host: ctx.address.replace(/:\d+$/, "") };
-  if (code === "ECONNRESET" || code === "EPIPE") return { kind: "reset", phase: ctx.phase };
-  if (code === "ETIMEDOUT") return { kind: "timeout", phase: ctx.phase, afterMs: ctx.afterMs };
-  const tls = TLS_CODES[code];
+  const transport = transportFailure(code, ctx);
+  if (transport) return transport;
+  const tls = tlsProblemOf(code);
   if (tls) return { kind: "tls", problem: tls, detail: message };
   if (/does not support SSL/i.test(message)) {
     return { kind: "tls", problem: "handshake", detail: `${message}; set probe.tls.mode: disable only for a server on a private network` };
