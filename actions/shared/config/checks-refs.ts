@@ -30,7 +30,13 @@ function walk(value: unknown, path: PathSegment[], visit: (text: string, path: P
 }
 
 export function checkSecretRefs(config: OpsConfig, out: Out): void {
-  walk(config, [], (text, path) => {
+  checkRefsIn(config, [], out);
+  checkLogins(config, out);
+}
+
+/** The `${NAME}` checks on every string under `value`, which sits at `at` in the config. */
+export function checkRefsIn(value: unknown, at: PathSegment[], out: Out): void {
+  walk(value, at, (text, path) => {
     let hasRef = false;
     for (let i = text.indexOf(OPEN); i >= 0; i = text.indexOf(OPEN, i + OPEN.length)) {
       const close = text.indexOf("}", i);
@@ -55,7 +61,6 @@ export function checkSecretRefs(config: OpsConfig, out: Out): void {
       }
     }
   });
-  checkLogins(config, out);
 }
 
 /** Placeholders (REPLACE_WITH_…) and typos in GitHub logins: one warning per distinct value. */

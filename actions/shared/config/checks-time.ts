@@ -1,8 +1,11 @@
-import type { OpsConfig } from "./schema/index.ts";
+import type { IncidentsConfig, MaintenanceWindowConfig, ScheduleConfig } from "./schema/index.ts";
 import { formatDuration } from "./schema/units.ts";
 import { problem, type PathSegment, type Problem } from "./errors.ts";
 
-/** Checks on everything that is about time: maintenance windows, escalation, the schedule. */
+/**
+ * Checks on everything that is about time: maintenance windows, escalation, the schedule. Each
+ * takes only its own part of the config, so it also runs when another part fails the schema.
+ */
 interface Out {
   errors: Problem[];
   warnings: Problem[];
@@ -21,44 +24,44 @@ export function isTimeZone(zone: string): boolean {
   }
 }
 
-export function checkMaintenance(config: OpsConfig, out: Out): void {
-  config.maintenance.forEach((w, i) => {
-    const at: PathSegment[] = ["maintenance", i];
-    if ("end" in w) {
-      if (Date.parse(w.end) <= Date.parse(w.start)) {
-        out.errors.push(problem([...at, "end"], `a time after start (${w.start})`, JSON.stringify(w.end)));
-      }
-      return;
+/** One maintenance window, `maintenance[i]`. */
+export function checkMaintenance(w: MaintenanceWindowConfig, i: number, out: Out): void {
+  const at: PathSegment[] = ["maintenance", i];
+  if ("end" in w) {
+    if (Date.parse(w.end) <= Date.parse(w.start)) {
+      out.errors.push(problem([...at, "end"], `a time after start (${w.start})`, JSON.stringify(w.end)));
     }
-    if (!isTimeZone(w.timezone)) {
-      const hint = 'use an IANA name such as "UTC", "America/Chicago" or "Europe/Berlin"';
-      out.errors.push(problem([...at, "timezone"], "an IANA time zone", JSON.stringify(w.timezone), hint));
-    }
-    const [hh, mm] = w.weekly.start.split(":").map(Number);
-    if (hh! > 23 || mm! > 59) {
-      out.errors.push(problem([...at, "weekly", "start"], 'a time of day "HH:MM" from 00:00 to 23:59', JSON.stringify(w.weekly.start)));
-    }
-    if (w.weekly.duration <= 0 || w.weekly.duration > WEEK_MS) {
-      out.errors.push(problem([...at, "weekly", "duration"], "more than 0 and at most 7d", formatDuration(w.weekly.duration)));
-    }
-    const days = new Set<string>();
-    w.weekly.days.forEach((d, j) => {
-      if (days.has(d)) out.errors.push(problem([...at, "weekly", "days", j], "each day listed once", `"${d}" again`));
-      days.add(d);
-    });
+    return;
+  }
+  if (!isTimeZone(w.timezone)) {
+    const hint = 'use an IANA name such as "UTC", "America/Chicago" or "Europe/Berlin"';
+    out.errors.push(problem([...at, "timezone"], "an IANA time zone", JSON.stringify(w.timezone), hint));
+  }
+  const [hh, mm] = w.weekly.start.split(":").map(Number);
+  if (hh! > 23 || mm! > 59) {
+    out.errors.push(problem([...at, "weekly", "start"], 'a time of day "HH:MM" from 00:00 to 23:59', JSON.stringify(w.weekly.start)));
+  }
+  if (w.weekly.duration <= 0 || w.weekly.duration > WEEK_MS) {
+    out.errors.push(problem([...at, "weekly", "duration"], "more than 0 and at most 7d", formatDuration(w.weekly.duration)));
+  }
+  const days = new Set<string>();
+  w.weekly.days.forEach((d, j) => {
+    if (days.has(d)) out.errors.push(problem([...at, "weekly", "days", j], "each day listed once", `"${d}" again`));
+    days.add(d);
   });
 }
+
+export type EscalationLevelConfig = IncidentsConfig["escalation"][number];
 
 /**
  * Levels climb: each listed level is higher than the one before and comes later, for the
  * severities they share (support plan: P0 → Level 2 after 30 min, Level 3 after 1 h).
+ * `levels` pairs each level with its index in the file; levels that failed the schema are left out.
  */
-export function checkEscalation(config: OpsConfig, out: Out): void {
-  const levels = config.incidents.escalation;
-  levels.forEach((l, i) => {
+export function checkEscalation(levels: ReadonlyArray<readonly [EscalationLevelConfig, number]>, out: Out): void {
+  levels.forEach(([l, i], k) => {
     const at: PathSegment[] = ["incidents", "escalation", i];
-    for (let j = 0; j < i; j++) {
-      const prev = levels[j]!;
+    for (const [prev, j] of levels.slice(0, k)) {
       if (l.level === prev.level) {
         out.errors.push(problem([...at, "level"], `a level other than ${prev.level} (escalation[${j}])`, String(l.level)));
         continue;
@@ -103,8 +106,8 @@ export function cronProblem(expr: string): string | undefined {
   return undefined;
 }
 
-export function checkSchedule(config: OpsConfig, out: Out): void {
-  const { monitor, updates } = config.schedule;
+export function checkSchedule(schedule: ScheduleConfig, out: Out): void {
+  const { monitor, updates } = schedule;
   const bad = cronProblem(monitor);
   if (bad) out.errors.push(problem(["schedule", "monitor"], "a cron expression such as \"*/5 * * * *\"", JSON.stringify(monitor), bad));
   else {

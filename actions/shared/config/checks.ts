@@ -1,4 +1,4 @@
-import type { OpsConfig, ServiceConfig, ThresholdsConfig } from "./schema/index.ts";
+import type { GroupConfig, OpsConfig, ServiceConfig, ThresholdsConfig } from "./schema/index.ts";
 import { formatDuration } from "./schema/units.ts";
 import { describeValue, problem, type PathSegment, type Problem } from "./errors.ts";
 import { checkIdsAndReferences } from "./checks-ids.ts";
@@ -19,28 +19,27 @@ export interface CheckResult {
 export function checkConfig(config: OpsConfig): CheckResult {
   const out: CheckResult = { errors: [], warnings: [] };
   out.errors.push(...checkIdsAndReferences(config));
-  checkQuorums(config, out);
+  config.groups.forEach((g, gi) => checkQuorum(g, gi, out));
   checkThresholds(config.defaults.thresholds, ["defaults", "thresholds"], out);
-  config.services.forEach((s, i) => checkService(config, s, ["services", i], out));
-  checkMaintenance(config, out);
-  checkEscalation(config, out);
-  checkSchedule(config, out);
+  config.services.forEach((s, i) => checkService(config.defaults.timeout, s, i, out));
+  config.maintenance.forEach((w, i) => checkMaintenance(w, i, out));
+  checkEscalation(config.incidents.escalation.map((l, i) => [l, i] as const), out);
+  checkSchedule(config.schedule, out);
   checkSecretRefs(config, out);
   return out;
 }
 
-function checkQuorums(config: OpsConfig, out: CheckResult): void {
-  config.groups.forEach((g, gi) => {
-    const { green, yellow } = g.quorum;
-    if (yellow > green) {
-      out.errors.push(problem(["groups", gi, "quorum", "yellow"], `at most quorum.green (${green})`, String(yellow), "yellow needs fewer members up than green"));
-    }
-    if (green > g.members.length) {
-      out.errors.push(
-        problem(["groups", gi, "quorum", "green"], `at most the number of members (${g.members.length})`, String(green), "the group could never be green"),
-      );
-    }
-  });
+/** A quorum the group `groups[gi]` can reach. */
+export function checkQuorum(g: GroupConfig, gi: number, out: CheckResult): void {
+  const { green, yellow } = g.quorum;
+  if (yellow > green) {
+    out.errors.push(problem(["groups", gi, "quorum", "yellow"], `at most quorum.green (${green})`, String(yellow), "yellow needs fewer members up than green"));
+  }
+  if (green > g.members.length) {
+    out.errors.push(
+      problem(["groups", gi, "quorum", "green"], `at most the number of members (${g.members.length})`, String(green), "the group could never be green"),
+    );
+  }
 }
 
 /** Yellow must sit between green and red, in each metric's own direction. */
@@ -76,7 +75,12 @@ const VALUE_PROBES = new Set(["postgres", "prometheus"]);
 /** A Fly rollback redeploys an app; a database probe has no app behind it. */
 const FLY_ROLLBACK_PROBES = new Set(["http", "fly", "mcp", "prometheus"]);
 
-function checkService(config: OpsConfig, s: ServiceConfig, at: PathSegment[], out: CheckResult): void {
+/**
+ * The checks within one service, `services[i]`. `defaultTimeout` is `defaults.timeout`, or
+ * undefined when `defaults` itself is invalid (an inherited timeout is then not compared).
+ */
+export function checkService(defaultTimeout: number | undefined, s: ServiceConfig, i: number, out: CheckResult): void {
+  const at: PathSegment[] = ["services", i];
   checkThresholds(s.thresholds, [...at, "thresholds"], out);
   const type = s.probe.type;
   if (s.thresholds.value && !VALUE_PROBES.has(type)) {
@@ -86,8 +90,8 @@ function checkService(config: OpsConfig, s: ServiceConfig, at: PathSegment[], ou
     out.warnings.push(problem([...at, "thresholds"], "thresholds.value for a prometheus probe", "none", "the value is recorded but never rated"));
   }
   // Only an explicit connectTimeout is wrong here: an inherited one is simply capped by timeout.
-  const timeout = s.timeout ?? config.defaults.timeout;
-  if (s.connectTimeout !== undefined && s.connectTimeout > timeout) {
+  const timeout = s.timeout ?? defaultTimeout;
+  if (s.connectTimeout !== undefined && timeout !== undefined && s.connectTimeout > timeout) {
     const expected = `at most the service's timeout (${formatDuration(timeout)})`;
     out.errors.push(problem([...at, "connectTimeout"], expected, formatDuration(s.connectTimeout)));
   }

@@ -3,6 +3,7 @@ import { LineCounter, parseDocument, type Document, type YAMLError } from "yaml"
 import { OpsConfig } from "./schema/index.ts";
 import { checkConfig } from "./checks.ts";
 import { checkIdsAndReferences } from "./checks-ids.ts";
+import { checkValidParts } from "./checks-partial.ts";
 import { ConfigLoadError, formatPath, type ConfigError, type Problem } from "./errors.ts";
 import { issuesToProblems } from "./issues.ts";
 import { locate } from "./locate.ts";
@@ -66,7 +67,7 @@ export type ValidationResult =
 
 /**
  * Validates an already-parsed config value (schema, then semantic checks). Semantic checks need
- * a well-typed config, so they run only once the schema passes.
+ * well-typed values: when the schema fails, they run on each part that does parse on its own.
  */
 export function validateConfig(data: unknown): ValidationResult {
   if (data === null || data === undefined) {
@@ -78,10 +79,12 @@ export function validateConfig(data: unknown): ValidationResult {
     };
     return { ok: false, problems: [p], warnings: [] };
   }
-  const parsed = OpsConfig.safeParse(withoutExtensions(data));
+  const config = withoutExtensions(data);
+  const parsed = OpsConfig.safeParse(config);
   if (!parsed.success) {
-    // Id cross-references need no valid schema, so they are reported in the same round.
-    const problems = [...issuesToProblems(parsed.error.issues, data, OpsConfig), ...checkIdsAndReferences(data)];
+    // Id cross-references need no valid schema, and the other checks run on the parts that are
+    // valid, so all of them are reported in the same round as the schema errors.
+    const problems = [...issuesToProblems(parsed.error.issues, data, OpsConfig), ...checkIdsAndReferences(data), ...checkValidParts(config)];
     return { ok: false, problems, warnings: [] };
   }
   const checked = checkConfig(parsed.data);
