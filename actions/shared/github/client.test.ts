@@ -1,3 +1,4 @@
+import net from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startGitHubServer, type GitHubServer } from "../../../test/servers/github/server.ts";
 import { createGitHubClient, type GitHubClientOptions } from "./client.ts";
@@ -66,7 +67,24 @@ describe("GitHub client against the emulator", () => {
 
   it("times out a slow answer", async () => {
     gh.faults.slow({ match: "issues/get", delayMs: 400, times: 1 });
-    await expect(client({ timeoutMs: 100, retries: 0 }).getIssue(1)).rejects.toThrow(/get issue #1 on hotdash\/ops failed/);
+    await expect(client({ timeoutMs: 100, retries: 0 }).getIssue(1)).rejects.toThrow(
+      `GitHub get issue #1 on hotdash/ops failed: the GitHub API at ${gh.url} did not answer in time — check GITHUB_API_URL`,
+    );
+  });
+
+  it("says the API cannot be reached when nothing listens, not that it answered an error", async () => {
+    const closed = net.createServer();
+    await new Promise<void>((r) => closed.listen(0, "127.0.0.1", r));
+    const apiUrl = `http://127.0.0.1:${(closed.address() as net.AddressInfo).port}`;
+    await new Promise((r) => closed.close(r));
+    const error = await client({ apiUrl: `${apiUrl}/`, retries: 0 }).listIssues({ state: "open" }).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(error?.message).toBe(
+      `GitHub list issues on hotdash/ops failed: cannot reach the GitHub API at ${apiUrl}: ECONNREFUSED — check GITHUB_API_URL and the runner's network; the next run retries it`,
+    );
+    expect(error?.cause).toBeInstanceOf(Error);
   });
 
   it("dry run prints writes and makes none", async () => {

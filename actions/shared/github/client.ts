@@ -43,7 +43,7 @@ export function createOctokit(options: GitHubClientOptions) {
   const Octokit = GitHub.plugin(throttling, retry);
   const octokit = new Octokit(
     getOctokitOptions(options.token, {
-      baseUrl: (options.apiUrl ?? "https://api.github.com").replace(/\/+$/, ""),
+      baseUrl: apiBase(options),
       request: { fetch: timedFetch(timeoutMs) },
       retry: { retries: options.retries ?? 3, retryAfterBaseValue: unit },
       log: { debug: () => {}, info: () => {}, warn: (m: string) => log(`github: ${m}`), error: (m: string) => log(`github: ${m}`) },
@@ -81,7 +81,7 @@ export function createGitHubClient(options: GitHubClientOptions): IssuesApi {
     try {
       return await fn();
     } catch (error) {
-      throw explainGitHubError(error, operation, repoName);
+      throw explainGitHubError(error, operation, repoName, apiBase(options));
     }
   }
 
@@ -146,6 +146,10 @@ export function createGitHubClient(options: GitHubClientOptions): IssuesApi {
         await octokit.rest.issues.addAssignees({ ...repo, issue_number: number, assignees });
       }),
   };
+}
+
+function apiBase(options: GitHubClientOptions): string {
+  return (options.apiUrl ?? "https://api.github.com").replace(/\/+$/, "");
 }
 
 function timedFetch(timeoutMs: number): typeof fetch {
