@@ -5,10 +5,10 @@
  * `postgres` user, because PostgreSQL refuses to run as root.
  */
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { accessSync, chmodSync, chownSync, constants, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { delimiter, dirname, join } from "node:path";
 import { Client } from "pg";
 
 export interface TestPostgres {
@@ -24,14 +24,37 @@ export interface TestPostgres {
   stop(): Promise<void>;
 }
 
-/** The newest installed server's bin directory, e.g. /usr/lib/postgresql/15/bin. */
+/**
+ * The bin directory holding `initdb` and `postgres`: Debian's newest (e.g. /usr/lib/postgresql/15/bin)
+ * first, then the first directory on PATH that has both (Homebrew, Nix, other distributions).
+ */
 export function findPostgresBin(): string | undefined {
   const root = "/usr/lib/postgresql";
-  if (!existsSync(root)) return undefined;
-  const versions = readdirSync(root)
-    .filter((v) => existsSync(join(root, v, "bin", "initdb")))
-    .sort((a, b) => Number(b) - Number(a));
-  return versions[0] === undefined ? undefined : join(root, versions[0], "bin");
+  if (existsSync(root)) {
+    const versions = readdirSync(root)
+      .filter((v) => existsSync(join(root, v, "bin", "initdb")))
+      .sort((a, b) => Number(b) - Number(a));
+    if (versions[0] !== undefined) return join(root, versions[0], "bin");
+  }
+  const initdb = onPath("initdb");
+  return initdb && isExecutable(join(dirname(initdb), "postgres")) ? dirname(initdb) : undefined;
+}
+
+/** Like `which`: the first executable `name` in the directories of PATH. */
+export function onPath(name: string): string | undefined {
+  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
+    if (dir && isExecutable(join(dir, name))) return join(dir, name);
+  }
+  return undefined;
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return statSync(file).isFile();
+  } catch {
+    return false; // missing or not executable: the caller looks elsewhere
+  }
 }
 
 export async function freePort(): Promise<number> {
@@ -65,7 +88,12 @@ export interface StartPostgresOptions {
 
 export async function startPostgres(options: StartPostgresOptions = {}): Promise<TestPostgres> {
   const bin = findPostgresBin();
-  if (!bin) throw new Error("PostgreSQL not found under /usr/lib/postgresql/*/bin: apt-get install postgresql (.ci/run does)");
+  if (!bin) {
+    throw new Error(
+      "PostgreSQL not found: neither /usr/lib/postgresql/*/bin/initdb nor initdb and postgres in one directory on PATH. " +
+        "On Debian/Ubuntu: apt-get install postgresql (.ci/run does); elsewhere put the server's bin directory (initdb, postgres) on PATH",
+    );
+  }
   const identity = serverIdentity();
   // As root, a $TMPDIR under /root would be out of the postgres user's reach; /tmp never is.
   const dir = mkdtempSync(join(identity ? "/tmp" : tmpdir(), "ops-pg-"));

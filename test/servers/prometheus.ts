@@ -10,9 +10,14 @@ import { createServer, request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { close, listen } from "./metrics.ts";
-import { freePort } from "./postgres.ts";
+import { freePort, onPath } from "./postgres.ts";
 
-export const PROMETHEUS_BIN = "/usr/bin/prometheus";
+const DEBIAN_PROMETHEUS = "/usr/bin/prometheus";
+
+/** Debian's path first, then PATH (other distributions, Homebrew, a downloaded release). */
+export function findPrometheusBin(): string | undefined {
+  return existsSync(DEBIAN_PROMETHEUS) ? DEBIAN_PROMETHEUS : onPath("prometheus");
+}
 
 export interface TestPrometheus {
   /** Base URL through the bearer-token proxy. */
@@ -27,7 +32,13 @@ export interface TestPrometheus {
 }
 
 export async function startPrometheus(options: { targets: string[]; token?: string }): Promise<TestPrometheus> {
-  if (!existsSync(PROMETHEUS_BIN)) throw new Error(`${PROMETHEUS_BIN} not found: apt-get install prometheus (.ci/run does)`);
+  const bin = findPrometheusBin();
+  if (!bin) {
+    throw new Error(
+      `Prometheus not found: neither ${DEBIAN_PROMETHEUS} nor prometheus on PATH. ` +
+        "On Debian/Ubuntu: apt-get install prometheus (.ci/run does); elsewhere put the prometheus binary on PATH",
+    );
+  }
   const dir = mkdtempSync(join(tmpdir(), "ops-prom-"));
   const token = options.token ?? `prom-token-${Math.random().toString(36).slice(2)}`;
   writeFileSync(
@@ -48,7 +59,7 @@ export async function startPrometheus(options: { targets: string[]; token?: stri
   const port = await freePort();
   const directUrl = `http://127.0.0.1:${port}`;
   const child = spawn(
-    PROMETHEUS_BIN,
+    bin,
     [
       `--config.file=${join(dir, "prometheus.yml")}`,
       `--storage.tsdb.path=${join(dir, "data")}`,
