@@ -1,21 +1,13 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { manualClock, systemClock } from "../../actions/shared/clock.ts";
 import { OpsConfig, type OpsConfigInput } from "../../actions/shared/config/schema/index.ts";
 import { createRedactor } from "../../actions/shared/config/secrets.ts";
 import { probeFleet, probeService } from "../../actions/shared/probe/engine.ts";
 import type { ProbeKinds } from "../../actions/shared/probe/kind.ts";
-import { startHttp, type TestServer } from "./server.ts";
+import { closedAfterEach, startHttp } from "./server.ts";
 import { T0 } from "./helpers.ts";
 
-const servers: TestServer[] = [];
-async function serve(server: Promise<TestServer>): Promise<TestServer> {
-  const s = await server;
-  servers.push(s);
-  return s;
-}
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
+const serve = closedAfterEach();
 
 function config(services: OpsConfigInput["services"], defaults: OpsConfigInput["defaults"] = {}): OpsConfig {
   return OpsConfig.parse({ services, defaults: { samples: 1, sampleSpacing: 0, ...defaults } });

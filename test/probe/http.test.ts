@@ -1,17 +1,9 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { httpProbe } from "../../actions/shared/probe/http.ts";
-import { closedPort, startHttp, startTcp, type TestServer } from "./server.ts";
+import { closedAfterEach, closedPort, startHttp, startTcp } from "./server.ts";
 import { deps, httpConfig, opts } from "./helpers.ts";
 
-const servers: TestServer[] = [];
-async function serve(server: Promise<TestServer>): Promise<TestServer> {
-  const s = await server;
-  servers.push(s);
-  return s;
-}
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
+const serve = closedAfterEach();
 
 describe("http probe: answers", () => {
   it("measures every phase of a good answer, in order", async () => {

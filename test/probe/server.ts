@@ -2,6 +2,7 @@ import http from "node:http";
 import https from "node:https";
 import net from "node:net";
 import type { AddressInfo } from "node:net";
+import { afterEach } from "vitest";
 
 export interface TestServer {
   url: string;
@@ -58,4 +59,20 @@ export async function closedPort(): Promise<number> {
   const t = await startTcp(() => undefined);
   await t.close();
   return t.port;
+}
+
+/**
+ * Servers a test file starts, closed after each test: `const serve = closedAfterEach();` then
+ * `const s = await serve(startHttp(...))`.
+ */
+export function closedAfterEach(): (server: Promise<TestServer>) => Promise<TestServer> {
+  const servers: TestServer[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+  });
+  return async (server) => {
+    const s = await server;
+    servers.push(s);
+    return s;
+  };
 }

@@ -1,24 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { formatConfigErrors, loadConfig, type ConfigError } from "./load.ts";
+import { formatConfigErrors } from "./load.ts";
+import { errorsOf, pos } from "./test-yaml.ts";
 
 /**
  * A schema error in one part of the file must not hide the semantic errors of the parts that are
  * valid (quorums, threshold order, maintenance, escalation, schedule), and must not report a part
  * twice.
  */
-function pos(text: string, needle: string, nth = 0): { line: number; column: number } {
-  let at = -1;
-  for (let i = 0; i <= nth; i++) at = text.indexOf(needle, at + 1);
-  if (at < 0) throw new Error(`"${needle}" not in the test YAML`);
-  const before = text.slice(0, at).split("\n");
-  return { line: before.length, column: before[before.length - 1]!.length + 1 };
-}
-
-function errorsOf(text: string): ConfigError[] {
-  const r = loadConfig("ops.config.yml", text);
-  if (r.ok) throw new Error("expected the config to be invalid");
-  return r.errors;
-}
 
 const REVIEWER_CASE = `services:
   - id: web

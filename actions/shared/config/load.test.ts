@@ -1,20 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigLoadError, formatConfigErrors, loadConfig, loadConfigOrThrow, validateConfig, type ConfigError } from "./load.ts";
-
-/** 1-based line and column of the first occurrence of `needle` (found independently of the yaml package). */
-function pos(text: string, needle: string, nth = 0): { line: number; column: number } {
-  let at = -1;
-  for (let i = 0; i <= nth; i++) at = text.indexOf(needle, at + 1);
-  if (at < 0) throw new Error(`"${needle}" not in the test YAML`);
-  const before = text.slice(0, at).split("\n");
-  return { line: before.length, column: before[before.length - 1]!.length + 1 };
-}
-
-function errorsOf(text: string): ConfigError[] {
-  const r = loadConfig("ops.config.yml", text);
-  if (r.ok) throw new Error("expected the config to be invalid");
-  return r.errors;
-}
+import { errorsOf, pos } from "./test-yaml.ts";
 
 function errorAt(errors: ConfigError[], path: string): ConfigError {
   const e = errors.find((x) => x.path === path);

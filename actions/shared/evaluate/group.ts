@@ -1,6 +1,7 @@
 import type { GroupConfig } from "../config/schema/index.ts";
 import type { GroupState } from "../store/latest-schema.ts";
 import type { Status } from "../status.ts";
+import { sinceOf } from "./since.ts";
 
 /**
  * A group's status comes from its quorum (runbook: MCP servers green 6/7 up, yellow 5/7, red below).
@@ -41,7 +42,7 @@ export function evaluateGroup(
     criticality: group.criticality,
     status,
     reason,
-    since: previous && previous.status === status ? previous.since : iso,
+    since: sinceOf(previous, status, iso),
     checkedAt: iso,
     operational,
     total,

@@ -4,6 +4,7 @@ import type { ServiceState } from "../store/latest-schema.ts";
 import type { Rating, Status } from "../status.ts";
 import { rateMetrics } from "./rate.ts";
 import { applySustain } from "./sustain.ts";
+import { sinceOf } from "./since.ts";
 
 export interface ServiceContext {
   now: Date;
@@ -52,8 +53,6 @@ export function evaluateService(
     status = "maintenance";
   }
 
-  const bad = status === "down" || status === "degraded";
-  const counts = status === "up" || bad;
   const m = result.metrics;
   const iso = now.toISOString();
   return {
@@ -64,7 +63,7 @@ export function evaluateService(
     type: service.probe.type,
     status,
     reason,
-    since: previous && previous.status === status ? previous.since : iso,
+    since: sinceOf(previous, status, iso),
     checkedAt: iso,
     ratings,
     metrics: {
@@ -81,11 +80,23 @@ export function evaluateService(
       attempts: result.attempts,
     },
     breaches: inconclusive ? (previous?.breaches ?? {}) : rated.breaches,
-    consecutiveFailures: counts ? (bad ? (previous?.consecutiveFailures ?? 0) + 1 : 0) : (previous?.consecutiveFailures ?? 0),
-    consecutiveSuccesses: counts ? (bad ? 0 : (previous?.consecutiveSuccesses ?? 0) + 1) : (previous?.consecutiveSuccesses ?? 0),
-    ...((status === "up" ? iso : previous?.lastUpAt) && { lastUpAt: status === "up" ? iso : previous?.lastUpAt }),
-    ...((status === "down" ? iso : previous?.lastDownAt) && { lastDownAt: status === "down" ? iso : previous?.lastDownAt }),
+    ...counters(status, previous),
+    ...lastSeen("lastUpAt", status === "up" ? iso : previous?.lastUpAt),
+    ...lastSeen("lastDownAt", status === "down" ? iso : previous?.lastDownAt),
   };
+}
+
+/** Down and degraded runs count as failures, up runs as successes; unknown and maintenance count as neither. */
+function counters(status: Status, previous: ServiceState | undefined) {
+  const failures = previous?.consecutiveFailures ?? 0;
+  const successes = previous?.consecutiveSuccesses ?? 0;
+  if (status === "down" || status === "degraded") return { consecutiveFailures: failures + 1, consecutiveSuccesses: 0 };
+  if (status === "up") return { consecutiveFailures: 0, consecutiveSuccesses: successes + 1 };
+  return { consecutiveFailures: failures, consecutiveSuccesses: successes };
+}
+
+function lastSeen<K extends "lastUpAt" | "lastDownAt">(key: K, at: string | undefined): { [P in K]?: string } {
+  return (at === undefined ? {} : { [key]: at }) as { [P in K]?: string };
 }
 
 function join(parts: Array<string | undefined>): string {
