@@ -16,7 +16,7 @@ import type { Latest } from "../../actions/shared/store/latest-schema.ts";
 import { printingNotifier } from "../../actions/incident/notify/index.ts";
 import { runIncidents } from "../../actions/incident/run.ts";
 import { loadTemplate } from "../../actions/incident/template.ts";
-import { startGitHubServer } from "../../test/servers/github/server.ts";
+import { startGitHubServer } from "../../emulators/github/server.ts";
 
 const N = Number(process.env.BENCH_SERVICES ?? 60);
 const MIN = 60_000;

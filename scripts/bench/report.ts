@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { manualClock } from "../../actions/shared/clock.ts";
 import { compactHistory } from "../../actions/shared/store/rollup.ts";
 import { runReports } from "../../actions/report/run.ts";
-import { syntheticConfig, syntheticLatest, syntheticRuns, writeHistory } from "../../test/report/synthetic.ts";
+import { syntheticConfig, syntheticLatest, syntheticRuns, writeHistory } from "./synthetic.ts";
 
 /**
  * `npm run bench:report`: a synthetic year of history for 30 services at a 5-minute cadence

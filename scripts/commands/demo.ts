@@ -5,7 +5,7 @@ import type { Log } from "../../actions/shared/store/files.ts";
 import { printingNotifier } from "../../actions/incident/notify/index.ts";
 import { validateConfig } from "../../actions/shared/config/load.ts";
 import { createGitHubClient } from "../../actions/shared/github/client.ts";
-import { startGitHubServer } from "../../test/servers/github/server.ts";
+import { startGitHubServer } from "../../emulators/github/server.ts";
 import { type CliDeps, cliLog, common, ExitError, parse, usage } from "../cli/context.ts";
 import { runCycle, type CycleOutput } from "../cli/cycle.ts";
 import { demoConfig, demoEnv } from "../demo/config.ts";

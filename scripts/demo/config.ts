@@ -1,5 +1,5 @@
 import type { OpsConfigInput } from "../../actions/shared/config/schema/index.ts";
-import { LLAMAINDEX_TOOLS } from "../../test/servers/mcp.ts";
+import { LLAMAINDEX_TOOLS } from "../../emulators/mcp.ts";
 import { type Fleet, MCP_SERVERS } from "./fleet.ts";
 import { CPU_QUERY, type DemoProtocols, MEMORY_QUERY } from "./protocols.ts";
 

@@ -1,6 +1,6 @@
-import { startMachinesEmulator, type MachinesEmulator } from "../../test/servers/machines/server.ts";
-import { LLAMAINDEX_TOOLS, startMcpServer, type McpTestServer } from "../../test/servers/mcp.ts";
-import { startMetricsApi, type MetricsApi } from "../../test/servers/metrics.ts";
+import { startMachinesEmulator, type MachinesEmulator } from "../../emulators/machines/server.ts";
+import { LLAMAINDEX_TOOLS, startMcpServer, type McpTestServer } from "../../emulators/mcp.ts";
+import { startMetricsApi, type MetricsApi } from "../../emulators/metrics.ts";
 import { MCP_SERVERS } from "./fleet.ts";
 
 /**

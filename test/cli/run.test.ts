@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../scripts/cli/main.ts";
-import { startGitHubServer } from "../servers/github/server.ts";
+import { startGitHubServer } from "../../emulators/github/server.ts";
 import type { Latest } from "../../actions/shared/store/latest-schema.ts";
 
 /** One loopback service whose answer the test switches between healthy and failing. */

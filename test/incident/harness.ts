@@ -11,7 +11,7 @@ import type { Status } from "../../actions/shared/status.ts";
 import { createNotifier } from "../../actions/incident/notify/index.ts";
 import { runIncidents, type IncidentRunResult } from "../../actions/incident/run.ts";
 import { loadTemplate, type IncidentTemplate } from "../../actions/incident/template.ts";
-import { startGitHubServer, type GitHubServer } from "../servers/github/server.ts";
+import { startGitHubServer, type GitHubServer } from "../../emulators/github/server.ts";
 import { startReceiver, type Receiver } from "./receivers.ts";
 
 /**

@@ -4,9 +4,9 @@ import { FlyProbe } from "../../actions/shared/config/schema/probes.ts";
 import { CHECK_FIELDS_READ, flyKind, MACHINE_FIELDS_READ } from "../../actions/shared/probe/fly.ts";
 import type { SampleOptions } from "../../actions/shared/probe/kind.ts";
 import { describeFailure } from "../../actions/shared/probe/result.ts";
-import { CHECK_STATUS_FIELDS, MACHINE_FIELDS } from "../servers/machines/documented.ts";
-import type { MachineSpec } from "../servers/machines/fleet.ts";
-import { startMachinesEmulator, type MachinesEmulator } from "../servers/machines/server.ts";
+import { CHECK_STATUS_FIELDS, MACHINE_FIELDS } from "../../emulators/machines/documented.ts";
+import type { MachineSpec } from "../../emulators/machines/fleet.ts";
+import { startMachinesEmulator, type MachinesEmulator } from "../../emulators/machines/server.ts";
 
 const APP = "hotdash-production";
 const opts: SampleOptions = { timeoutMs: 3_000, connectTimeoutMs: 1_000, maxBodyBytes: 1 << 20 };

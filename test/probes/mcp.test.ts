@@ -7,8 +7,8 @@ import { mcpKind, MCP_PROTOCOL_VERSION } from "../../actions/shared/probe/mcp.ts
 import { readHealth } from "../../actions/shared/probe/mcp/health.ts";
 import { parseSse } from "../../actions/shared/probe/mcp/sse.ts";
 import { describeFailure, INCONCLUSIVE } from "../../actions/shared/probe/result.ts";
-import { LLAMAINDEX_TOOLS, startMcpServer, type McpServerOptions, type McpTestServer } from "../servers/mcp.ts";
-import { close, listen } from "../servers/metrics.ts";
+import { LLAMAINDEX_TOOLS, startMcpServer, type McpServerOptions, type McpTestServer } from "../../emulators/mcp.ts";
+import { close, listen } from "../../emulators/metrics.ts";
 import { freePort } from "../servers/postgres.ts";
 
 const opts: SampleOptions = { timeoutMs: 3_000, connectTimeoutMs: 1_000, maxBodyBytes: 1 << 20 };

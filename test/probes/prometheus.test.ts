@@ -5,7 +5,7 @@ import { manualClock } from "../../actions/shared/clock.ts";
 import { PrometheusProbe } from "../../actions/shared/config/schema/probes.ts";
 import type { SampleOptions } from "../../actions/shared/probe/kind.ts";
 import { prometheusKind, worstSeries } from "../../actions/shared/probe/prometheus.ts";
-import { startExporter, startMetricsApi, type Exporter } from "../servers/metrics.ts";
+import { startExporter, startMetricsApi, type Exporter } from "../../emulators/metrics.ts";
 import { freePort } from "../servers/postgres.ts";
 import { startPrometheus, type TestPrometheus } from "../servers/prometheus.ts";
 

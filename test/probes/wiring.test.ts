@@ -8,9 +8,9 @@ import { OpsConfig } from "../../actions/shared/config/schema/index.ts";
 import { createRedactor } from "../../actions/shared/config/secrets.ts";
 import { evaluate } from "../../actions/shared/evaluate/index.ts";
 import { probeFleet } from "../../actions/shared/probe/engine.ts";
-import { LLAMAINDEX_TOOLS, startMcpServer, type McpTestServer } from "../servers/mcp.ts";
-import { startMetricsApi, type MetricsApi } from "../servers/metrics.ts";
-import { startMachinesEmulator, type MachinesEmulator } from "../servers/machines/server.ts";
+import { LLAMAINDEX_TOOLS, startMcpServer, type McpTestServer } from "../../emulators/mcp.ts";
+import { startMetricsApi, type MetricsApi } from "../../emulators/metrics.ts";
+import { startMachinesEmulator, type MachinesEmulator } from "../../emulators/machines/server.ts";
 
 const MEMORY = 'max_over_time(fly_instance_memory_used_percent{app="hotdash-production"}[5m])';
 const T0 = new Date("2026-11-22T16:00:00Z");

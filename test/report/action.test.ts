@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { syntheticConfig, syntheticRuns, writeHistory } from "./synthetic.ts";
+import { syntheticConfig, syntheticRuns, writeHistory } from "../../scripts/bench/synthetic.ts";
 
 /** The action's entry run as GitHub runs it: inputs in INPUT_* variables, files for outputs and summary. */
 const root = resolve(import.meta.dirname, "../..");

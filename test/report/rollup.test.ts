@@ -7,7 +7,7 @@ import { readHistoryDay } from "../../actions/shared/store/history-read.ts";
 import { compactHistory, readRollups, rollupPaths } from "../../actions/shared/store/rollup.ts";
 import { groupByService } from "../../actions/shared/store/rollup.ts";
 import { loadHistoryView } from "../../actions/report/uptime.ts";
-import { syntheticConfig, syntheticRuns, writeHistory } from "./synthetic.ts";
+import { syntheticConfig, syntheticRuns, writeHistory } from "../../scripts/bench/synthetic.ts";
 
 const DAY = 86_400_000;
 const START = Date.parse("2026-11-01T00:00:00Z");

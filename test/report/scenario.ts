@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { OpsConfig } from "../../actions/shared/config/schema/index.ts";
 import type { Latest } from "../../actions/shared/store/latest-schema.ts";
 import { compactHistory } from "../../actions/shared/store/rollup.ts";
-import { syntheticConfig, syntheticLatest, syntheticRuns, writeHistory } from "./synthetic.ts";
+import { syntheticConfig, syntheticLatest, syntheticRuns, writeHistory } from "../../scripts/bench/synthetic.ts";
 
 /**
  * The golden scenario: 40 days of irregular runs for 9 services, compacted as `ops run` would,

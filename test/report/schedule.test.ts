@@ -6,7 +6,7 @@ import { manualClock } from "../../actions/shared/clock.ts";
 import { nextRun, parseCron } from "../../actions/report/cron.ts";
 import { runReports } from "../../actions/report/run.ts";
 import { isoWeek, latestDailySlot, latestWeeklySlot, nextDailySlot, slotName } from "../../actions/report/schedule.ts";
-import { syntheticConfig, syntheticLatest } from "./synthetic.ts";
+import { syntheticConfig, syntheticLatest } from "../../scripts/bench/synthetic.ts";
 
 const times = ["00:00", "08:00", "12:00", "16:00", "20:00", "23:00"];
 const at = (iso: string) => Date.parse(iso);

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { manualClock } from "../../actions/shared/clock.ts";
 import { computeBudgetAlerts } from "../../actions/report/alerts.ts";
 import { runReports } from "../../actions/report/run.ts";
-import { syntheticConfig, syntheticLatest, writeHistory } from "./synthetic.ts";
+import { syntheticConfig, syntheticLatest, writeHistory } from "../../scripts/bench/synthetic.ts";
 import { accumulate, emptyStats } from "../../actions/shared/store/durations.ts";
 import type { TimedRecord } from "../../actions/shared/store/history-read.ts";
 import type { Status } from "../../actions/shared/status.ts";

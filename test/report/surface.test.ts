@@ -10,7 +10,7 @@ import { updateReadmeSection } from "../../actions/report/readme-section.ts";
 import { runReports } from "../../actions/report/run.ts";
 import { boundMarkdown, buildSummary } from "../../actions/report/summary.ts";
 import { reportCommand } from "../../scripts/commands/report.ts";
-import { syntheticConfig, syntheticLatest, syntheticRuns, writeHistory } from "./synthetic.ts";
+import { syntheticConfig, syntheticLatest, syntheticRuns, writeHistory } from "../../scripts/bench/synthetic.ts";
 
 const quiet = { info: () => {}, warn: () => {} };
 

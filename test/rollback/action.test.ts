@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startMachinesEmulator, type MachinesEmulator } from "../servers/machines/server.ts";
+import { startMachinesEmulator, type MachinesEmulator } from "../../emulators/machines/server.ts";
 import { APP, threeMachines } from "./fixtures.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");

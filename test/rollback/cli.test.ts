@@ -6,8 +6,8 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { manualClock } from "../../actions/shared/clock.ts";
 import { rollbackCommand } from "../../scripts/commands/rollback.ts";
-import { startMachinesEmulator, type MachinesEmulator } from "../servers/machines/server.ts";
-import type { MachineSpec } from "../servers/machines/fleet.ts";
+import { startMachinesEmulator, type MachinesEmulator } from "../../emulators/machines/server.ts";
+import type { MachineSpec } from "../../emulators/machines/fleet.ts";
 import { APP, IMG, threeMachines } from "./fixtures.ts";
 
 let fly: MachinesEmulator | undefined;

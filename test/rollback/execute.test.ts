@@ -3,9 +3,9 @@ import { manualClock } from "../../actions/shared/clock.ts";
 import { createFlyClient, FlyApiError } from "../../actions/rollback/fly.ts";
 import { describePlan, parseFlyTarget, planFlyRollback, resolveFlyTarget } from "../../actions/rollback/plan.ts";
 import { describeFleet, executeFlyPlan } from "../../actions/rollback/execute.ts";
-import { startMachinesEmulator, type MachinesEmulator } from "../servers/machines/server.ts";
+import { startMachinesEmulator, type MachinesEmulator } from "../../emulators/machines/server.ts";
 import { APP, IMG, threeMachines } from "./fixtures.ts";
-import type { MachineSpec } from "../servers/machines/fleet.ts";
+import type { MachineSpec } from "../../emulators/machines/fleet.ts";
 
 let emu: MachinesEmulator | undefined;
 afterEach(async () => {

@@ -1,4 +1,4 @@
-import type { MachineSpec } from "../servers/machines/fleet.ts";
+import type { MachineSpec } from "../../emulators/machines/fleet.ts";
 
 export const APP = "hotdash-agent-service";
 export const IMG = (n: number) => `registry.fly.io/${APP}:deployment-0${n}`;

@@ -15,10 +15,10 @@ import { createOctokit } from "../../actions/shared/github/client.ts";
 import { createRollbackGitHub, type OctokitRequest } from "../../actions/rollback/github.ts";
 import type { RollbackDeps } from "../../actions/rollback/run.ts";
 import type { RollbackRequest } from "../../actions/rollback/inputs.ts";
-import { startGitHubServer, type GitHubServer } from "../servers/github/server.ts";
-import { deploymentRoutes, deployState } from "../servers/github/routes/deployments.ts";
-import { startMachinesEmulator, type MachinesEmulator } from "../servers/machines/server.ts";
-import type { MachineSpec } from "../servers/machines/fleet.ts";
+import { startGitHubServer, type GitHubServer } from "../../emulators/github/server.ts";
+import { deploymentRoutes, deployState } from "../../emulators/github/routes/deployments.ts";
+import { startMachinesEmulator, type MachinesEmulator } from "../../emulators/machines/server.ts";
+import type { MachineSpec } from "../../emulators/machines/fleet.ts";
 import { APP } from "./fixtures.ts";
 
 export const FLY_TOKEN = "fo1_rollback_secret_token_value";

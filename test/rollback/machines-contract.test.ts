@@ -9,8 +9,8 @@ import { manualClock } from "../../actions/shared/clock.ts";
 import { createFlyClient } from "../../actions/rollback/fly.ts";
 import { executeFlyPlan } from "../../actions/rollback/execute.ts";
 import { parseFlyTarget, planFlyRollback, resolveFlyTarget } from "../../actions/rollback/plan.ts";
-import * as doc from "../servers/machines/documented.ts";
-import { startMachinesEmulator, type MachinesEmulator } from "../servers/machines/server.ts";
+import * as doc from "../../emulators/machines/documented.ts";
+import { startMachinesEmulator, type MachinesEmulator } from "../../emulators/machines/server.ts";
 import { APP, threeMachines } from "./fixtures.ts";
 
 let emu: MachinesEmulator;

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { runRollback, planOnly } from "../../actions/rollback/run.ts";
 import { InputError } from "../../actions/rollback/inputs.ts";
 import { renderRollbackMarkdown } from "../../actions/rollback/summary.ts";
-import { deployState } from "../servers/github/routes/deployments.ts";
+import { deployState } from "../../emulators/github/routes/deployments.ts";
 import { FLY_TOKEN, RUN_ID, startHarness, type Harness } from "./harness.ts";
 import { IMG, threeMachines } from "./fixtures.ts";
 

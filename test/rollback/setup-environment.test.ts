@@ -3,9 +3,9 @@ import { OpsConfig } from "../../actions/shared/config/schema/index.ts";
 import { createOctokit } from "../../actions/shared/github/client.ts";
 import type { OctokitRequest } from "../../actions/rollback/github.ts";
 import { setupEnvironment } from "../../scripts/setup-environment.ts";
-import { startGitHubServer, type GitHubServer } from "../servers/github/server.ts";
-import { deploymentRoutes, deployState } from "../servers/github/routes/deployments.ts";
-import { userJson } from "../servers/github/state.ts";
+import { startGitHubServer, type GitHubServer } from "../../emulators/github/server.ts";
+import { deploymentRoutes, deployState } from "../../emulators/github/routes/deployments.ts";
+import { userJson } from "../../emulators/github/state.ts";
 
 const TOKEN = "ghp_admin_token";
 const repo = { owner: "hotdash", repo: "ops" };

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { close, listen } from "./metrics.ts";
+import { close, listen } from "../../emulators/metrics.ts";
 import { freePort, onPath } from "./postgres.ts";
 
 const DEBIAN_PROMETHEUS = "/usr/bin/prometheus";

@@ -1,6 +1,6 @@
 import net from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startGitHubServer, type GitHubServer } from "../../../test/servers/github/server.ts";
+import { startGitHubServer, type GitHubServer } from "../../../emulators/github/server.ts";
 import { createGitHubClient, type GitHubClientOptions } from "./client.ts";
 import { createDryRunClient } from "./dry-run.ts";
 
