@@ -2,10 +2,10 @@ import type { OpsConfig } from "../shared/config/schema/index.ts";
 import type { Redactor } from "../shared/config/secrets.ts";
 import type { Clock } from "../shared/clock.ts";
 import type { IssuesApi } from "../shared/github/types.ts";
-import { activeMaintenance, type ActiveMaintenance } from "../shared/maintenance.ts";
+import type { Log } from "../shared/log.ts";
+import type { ActiveMaintenance } from "../shared/maintenance.ts";
 import type { IncidentState, Latest } from "../shared/store/latest-schema.ts";
 import { decide } from "./lifecycle.ts";
-import { loadMaintenanceIssues } from "./maintenance.ts";
 import type { Delivery, IncidentEvent, Notifier } from "./notify/index.ts";
 import { missingNumbers, openByKey, reconcile, type Fetched } from "./reconcile.ts";
 import { writeRecord } from "./records.ts";
@@ -29,13 +29,16 @@ export interface IncidentDeps {
   dryRun?: boolean;
   notifier: Notifier;
   redactor: Redactor;
-  log: (line: string) => void;
+  log: Log;
   /** Defaults to `.github/ISSUE_TEMPLATE/incident.md` of this repository. */
   template?: IncidentTemplate;
-  /** Defaults to the config's windows plus open `maintenance` issues. */
-  maintenance?: ActiveMaintenance;
-  /** Error-budget burn-rate alerts of this run (computeBudgetAlerts); each is an incident of kind "budget". */
-  budgetAlerts?: readonly BurnAlert[];
+  /** The windows in force (the pipeline's preflight: the config's plus open `maintenance` issues). */
+  maintenance: ActiveMaintenance;
+  /**
+   * Error-budget burn-rate alerts of this run (the pipeline's alerts step); each is an incident of
+   * kind "budget". Undefined when they could not be computed: budget incidents then stay as they are.
+   */
+  budgetAlerts: readonly BurnAlert[] | undefined;
 }
 
 export interface NotificationResult {
@@ -59,7 +62,7 @@ export async function runIncidents(deps: IncidentDeps): Promise<IncidentRunResul
   const fail = (message: string) => {
     const clean = redactor.scrub(message);
     errors.push(clean);
-    log(`incidents: ${clean}`);
+    log.warn(`incidents: ${clean}`);
   };
   const result = (incidents: Record<string, IncidentState>): IncidentRunResult => ({
     latest: deps.dryRun ? latest : { ...latest, incidents },
@@ -81,16 +84,6 @@ export async function runIncidents(deps: IncidentDeps): Promise<IncidentRunResul
   }
   const open = openByKey(listed);
 
-  let maintenance = deps.maintenance;
-  if (!maintenance) {
-    const fromIssues = await loadMaintenanceIssues(github).catch((error: unknown) => {
-      fail(`cannot read maintenance issues: ${messageOf(error)}`);
-      return { windows: [], problems: [] };
-    });
-    fromIssues.problems.forEach(fail);
-    maintenance = activeMaintenance(config.maintenance, fromIssues.windows, now);
-  }
-
   const fetched = new Map<number, Fetched>();
   for (const n of missingNumbers(latest.incidents, open)) {
     try {
@@ -102,10 +95,11 @@ export async function runIncidents(deps: IncidentDeps): Promise<IncidentRunResul
       fail(`cannot check issue #${n}: ${messageOf(error)}`);
     }
   }
-  const subjects = [...subjectsOf(latest, maintenance), ...budgetSubjects(deps.budgetAlerts ?? [], latest, now, config.incidents.flapWindow)];
+  const budgets = deps.budgetAlerts ? budgetSubjects(deps.budgetAlerts, latest, now, config.incidents.flapWindow) : [];
+  const subjects = [...subjectsOf(latest, deps.maintenance), ...budgets];
   const upKeys = new Set(subjects.filter((s) => s.status === "up").map((s) => s.key));
   const rec = reconcile(latest.incidents, open, fetched, upKeys);
-  rec.notes.forEach((n) => log(`incidents: ${n}`));
+  rec.notes.forEach((n) => log.info(`incidents: ${n}`));
   const incidents = { ...rec.incidents };
 
   const ctx: TrackerContext = {
@@ -116,7 +110,7 @@ export async function runIncidents(deps: IncidentDeps): Promise<IncidentRunResul
     open,
     operations,
     writeRecord: async (relPath, content) => {
-      if (deps.dryRun) return log(`[dry-run] write ${relPath} (${content.length} chars)`);
+      if (deps.dryRun) return log.info(`[dry-run] write ${relPath} (${content.length} chars)`);
       await writeRecord(deps.dataDir, relPath, content);
     },
   };

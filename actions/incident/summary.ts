@@ -1,4 +1,4 @@
-import type { IncidentStepResult } from "./setup.ts";
+import type { IncidentStepResult } from "../shared/cycle/incidents.ts";
 
 /** The step's outcome as Markdown for the console and the job summary; bounded, always written. */
 const MAX_LINES = 200;

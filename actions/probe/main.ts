@@ -1,33 +1,23 @@
 import * as core from "@actions/core";
-import { resolve } from "node:path";
-import { systemClock } from "../shared/clock.ts";
-import { formatConfigErrors, loadConfig } from "../shared/config/load.ts";
-import { createRedactor } from "../shared/config/secrets.ts";
-import { runProbeStep } from "./step.ts";
+import { contextFromInputs } from "../shared/cycle/inputs.ts";
+import { probeRun } from "../shared/cycle/run.ts";
 import { fleetTable } from "./table.ts";
 
-/** Reads the action's inputs, runs the probe step, and reports through @actions/core. */
+/** Reads the action's inputs and runs the pipeline's probe part: preflight → probe → evaluate → store. */
 export async function main(): Promise<void> {
-  const configFile = resolve(core.getInput("config") || "ops.config.yml");
-  const loaded = await loadConfig(configFile);
-  if (!loaded.ok) throw new Error(`invalid configuration\n${formatConfigErrors(loaded.errors)}`);
+  const ctx = contextFromInputs(core.getInput, { info: core.info, warn: core.warning }, process.env);
   const only = core.getInput("only");
-  const redactor = createRedactor();
-  const out = await runProbeStep({
-    config: loaded.config,
-    dataDir: resolve(core.getInput("data") || "."),
-    clock: systemClock,
-    env: process.env,
-    redactor,
-    log: { info: core.info, warn: core.warning },
+  const out = await probeRun(ctx, {
     write: core.getInput("write") !== "false",
     ...(only && { only: only.split(",").map((s) => s.trim()).filter(Boolean) }),
   });
-  const ids = (status: string) => Object.values(out.latest.services).filter((s) => s.status === status).map((s) => s.id).join(",");
+  const { latest, transitions } = out.probe;
+  const ids = (status: string) => Object.values(latest.services).filter((s) => s.status === status).map((s) => s.id).join(",");
   core.setOutput("down", ids("down"));
   core.setOutput("degraded", ids("degraded"));
-  core.setOutput("transitions", JSON.stringify(out.transitions));
-  const table = redactor.scrub(fleetTable(out.latest));
+  core.setOutput("transitions", JSON.stringify(transitions));
+  for (const e of out.errors) core.warning(e);
+  const table = ctx.redactor.scrub(fleetTable(latest));
   core.info(table);
   await core.summary.addHeading("Probe results", 3).addRaw(`\n${table}\n`).write();
 }

@@ -1,7 +1,7 @@
 import { availability } from "../shared/store/durations.ts";
 import { quantile } from "../shared/store/histogram.ts";
 import { DAY, HOUR, type ServiceModel } from "./model.ts";
-import type { HistoryView } from "./uptime.ts";
+import type { HistoryView } from "../shared/store/view.ts";
 
 /**
  * Charts as Mermaid `xychart-beta` blocks, which GitHub renders inside Markdown: nothing to

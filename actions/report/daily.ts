@@ -1,10 +1,10 @@
 import type { OpsConfig } from "../shared/config/schema/index.ts";
 import { utc, pct, duration } from "./format.ts";
-import type { IncidentFact } from "./incidents-read.ts";
+import type { IncidentFact } from "./incident-facts.ts";
 import { DAY, type ReportModel } from "./model.ts";
 import { incidentFigures, incidentLines, periodOf, periodTable } from "./period.ts";
 import { OVERALL } from "./status.ts";
-import type { HistoryView } from "./uptime.ts";
+import type { HistoryView } from "../shared/store/view.ts";
 
 /**
  * The runbook's end-of-day summary (reports/daily/YYYY-MM-DD.md), written at `schedule.daily`

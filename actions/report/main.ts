@@ -1,34 +1,24 @@
 import * as core from "@actions/core";
-import { resolve } from "node:path";
-import { systemClock } from "../shared/clock.ts";
-import { formatConfigErrors, loadConfig } from "../shared/config/load.ts";
 import { createRedactor, resolveSecrets } from "../shared/config/secrets.ts";
-import { compactHistory } from "../shared/store/rollup.ts";
-import { readLatestForReport } from "./latest-read.ts";
-import { runReports } from "./run.ts";
+import { contextFromInputs } from "../shared/cycle/inputs.ts";
+import { reportsRun } from "../shared/cycle/run.ts";
 import { boundMarkdown } from "./summary.ts";
 
-/** Reads the action's inputs, compacts the history, writes the reports, and fills the job summary. */
+/** Reads the action's inputs and runs the pipeline's report part, as `ops report` does; always fills the job summary. */
 export async function main(): Promise<void> {
-  const redactor = createRedactor();
+  let scrub = createRedactor().scrub;
   let summary = "";
   try {
-    const configFile = resolve(core.getInput("config") || "ops.config.yml");
-    const loaded = await loadConfig(configFile);
-    if (!loaded.ok) throw new Error(`invalid configuration in ${configFile}\n${formatConfigErrors(loaded.errors)}`);
-    const config = loaded.config;
-    const dataDir = resolve(core.getInput("data") || ".");
-    const log = { info: core.info, warn: core.warning };
+    const ctx = contextFromInputs(core.getInput, { info: core.info, warn: core.warning }, process.env);
+    scrub = ctx.redactor.scrub;
     // Only to learn the secret values, so that no report can ever echo one.
-    resolveSecrets(config, process.env, redactor);
-    await compactHistory({ dataDir, config, now: systemClock.now(), log });
-    const latest = await readLatestForReport(dataDir, log);
-    const out = await runReports({ config, latest, dataDir, clock: systemClock, log, redactor, force: core.getInput("force") === "true" });
+    resolveSecrets(ctx.config, process.env, ctx.redactor);
+    const out = await reportsRun(ctx, { force: core.getInput("force") === "true" });
     summary = out.summary;
     core.setOutput("written", JSON.stringify(out.written));
     core.setOutput("alerts", JSON.stringify(out.alerts));
   } catch (e) {
-    summary = `### Reports were not generated\n\n\`\`\`text\n${redactor.scrub(e instanceof Error ? e.message : String(e))}\n\`\`\`\n`;
+    summary = `### Reports were not generated\n\n\`\`\`text\n${scrub(e instanceof Error ? e.message : String(e))}\n\`\`\`\n`;
     throw e;
   } finally {
     // Always written, and always below GitHub's 1 MiB limit.

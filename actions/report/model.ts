@@ -3,8 +3,8 @@ import type { Status } from "../shared/status.ts";
 import { availability, totalOf } from "../shared/store/durations.ts";
 import { meanOf, quantile } from "../shared/store/histogram.ts";
 import type { IncidentState, Latest } from "../shared/store/latest-schema.ts";
-import { BUDGET_WINDOW_MS, errorBudget, latencyObjective, objectiveOf, type Budget, type LatencyResult, type Objective } from "./slo.ts";
-import type { HistoryView } from "./uptime.ts";
+import { BUDGET_WINDOW_MS, errorBudget, latencyObjective, objectiveOf, type Budget, type LatencyResult, type Objective } from "../shared/slo/slo.ts";
+import type { HistoryView } from "../shared/store/view.ts";
 
 /**
  * Everything the reports show, computed once from config + latest.json + history + the report
@@ -14,7 +14,6 @@ export const HOUR = 3_600_000;
 export const DAY = 86_400_000;
 export const YEAR = 365 * DAY;
 /** Starts of the rolling windows the reports ask for, so their first partial day is read raw. */
-export const windowEdges = (now: number) => [now - DAY, now - 7 * DAY, now - BUDGET_WINDOW_MS, now - YEAR];
 
 export interface ServiceModel {
   id: string;

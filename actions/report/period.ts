@@ -2,9 +2,9 @@ import type { OpsConfig } from "../shared/config/schema/index.ts";
 import { availability, emptyStats, addDurations, type WindowStats } from "../shared/store/durations.ts";
 import { meanOf, mergeInto, quantile } from "../shared/store/histogram.ts";
 import { cell, duration, ms, pct, table } from "./format.ts";
-import type { IncidentFact } from "./incidents-read.ts";
-import { objectiveOf } from "./slo.ts";
-import type { HistoryView } from "./uptime.ts";
+import type { IncidentFact } from "./incident-facts.ts";
+import { objectiveOf } from "../shared/slo/slo.ts";
+import type { HistoryView } from "../shared/store/view.ts";
 
 /** Per-service figures over a closed period, shared by the daily and weekly reports. */
 export interface PeriodRow {

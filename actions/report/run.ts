@@ -3,22 +3,23 @@ import { join } from "node:path";
 import type { Clock } from "../shared/clock.ts";
 import type { OpsConfig } from "../shared/config/schema/index.ts";
 import type { Redactor } from "../shared/config/secrets.ts";
-import { type Log, writeFileAtomic } from "../shared/store/files.ts";
+import { writeFileAtomic } from "../shared/store/files.ts";
+import { type Log } from "../shared/log.ts";
 import type { Latest } from "../shared/store/latest-schema.ts";
 import { badgesFor } from "./badges.ts";
 import { serviceCharts } from "./charts.ts";
 import { nextRun, parseCron } from "./cron.ts";
 import { renderDaily } from "./daily.ts";
-import { readIncidentFacts } from "./incidents-read.ts";
-import { buildModel, DAY, windowEdges } from "./model.ts";
+import { incidentFacts } from "./incident-facts.ts";
+import { buildModel, DAY } from "./model.ts";
 import { hasReadmeMarkers, updateReadmeSection } from "./readme-section.ts";
 import { isoWeek, latestDailySlot, latestWeeklySlot, nextDailySlot, slotName } from "./schedule.ts";
-import { alertsFromView } from "./alerts.ts";
-import type { BudgetAlert } from "./slo.ts";
+import { alertsFromView } from "../shared/slo/alerts.ts";
+import type { BudgetAlert } from "../shared/slo/slo.ts";
+import { type HistoryView, loadRunView } from "../shared/store/view.ts";
 import { overallLine, renderStatus, statusTables } from "./status.ts";
 import { buildSummary, type SummaryPart } from "./summary.ts";
 import { renderUpdate } from "./updates.ts";
-import { loadHistoryView } from "./uptime.ts";
 import { renderWeekly } from "./weekly.ts";
 
 export interface ReportInput {
@@ -33,6 +34,10 @@ export interface ReportInput {
   write?: boolean;
   /** Scrubs secret values from everything written (reasons come from services and may echo them). */
   redactor?: Redactor;
+  /** The run's history, read once by the pipeline; read here when not given (tests, benchmarks). */
+  view?: HistoryView;
+  /** The run's burn-rate alerts, computed once by the pipeline's alerts step; computed when not given. */
+  alerts?: BudgetAlert[];
 }
 
 export interface ReportOutput {
@@ -44,26 +49,17 @@ export interface ReportOutput {
   alerts: BudgetAlert[];
 }
 
-/** Days of raw history always read (7-day charts, the 3-day burn window), the rest from rollups. */
-const RAW_RECENT_DAYS = 8;
-
 /**
  * The report step of `ops run` (and `ops report`): STATUS.md, badges, the README section, and the
  * runbooks' update / daily / weekly reports when their scheduled time has come. Everything is
  * a function of the config, latest.json, the stored history and the clock's time, read once.
  */
-export async function runReports({ config, latest, dataDir, clock, log, force = false, redactor, write: doWrite = true }: ReportInput): Promise<ReportOutput> {
+export async function runReports(input: ReportInput): Promise<ReportOutput> {
+  const { config, latest, dataDir, clock, log, force = false, redactor, write: doWrite = true } = input;
   const now = clock.now().getTime();
-  const view = await loadHistoryView({
-    dataDir,
-    now,
-    gapLimit: config.retention.gapLimit,
-    spanDays: 365,
-    rawRecentDays: RAW_RECENT_DAYS,
-    edges: windowEdges(now),
-  });
+  const view = input.view ?? (await loadRunView(dataDir, config, now));
   const model = buildModel(config, latest, view, now);
-  const alerts = alertsFromView(config, view, now);
+  const alerts = input.alerts ?? alertsFromView(config, view, now);
   let nextCheck: Date | undefined;
   try {
     nextCheck = nextRun(parseCron(config.schedule.monitor), new Date(now));
@@ -71,8 +67,7 @@ export async function runReports({ config, latest, dataDir, clock, log, force = 
     model.notes.push(`Next check unknown: ${(e as Error).message}.`);
   }
   const names = new Map<string, string>([...config.services, ...config.groups].map((s) => [s.id, s.name]));
-  const { facts, problems } = await readIncidentFacts(dataDir, latest, names);
-  for (const p of problems) log.warn(p);
+  const facts = incidentFacts(latest, names);
 
   const written: string[] = [];
   const parts: SummaryPart[] = [];

@@ -1,7 +1,7 @@
 import type { OpsConfig } from "../shared/config/schema/index.ts";
 import { STATUS_EMOJI, type Status } from "../shared/status.ts";
 import type { IncidentState } from "../shared/store/latest-schema.ts";
-import { BUDGET_WINDOW_MS, type Budget, type BudgetAlert } from "./slo.ts";
+import { BUDGET_WINDOW_MS, type Budget, type BudgetAlert } from "../shared/slo/slo.ts";
 import { cell, duration, ms, pct, table, utc } from "./format.ts";
 import type { GroupModel, Overall, ReportModel, ServiceModel } from "./model.ts";
 

@@ -3,7 +3,7 @@ import type { Status } from "../shared/status.ts";
 import type { Latest } from "../shared/store/latest-schema.ts";
 import { cell, utc } from "./format.ts";
 import type { ReportModel } from "./model.ts";
-import type { BudgetAlert } from "./slo.ts";
+import type { BudgetAlert } from "../shared/slo/slo.ts";
 
 /**
  * The on-call runbook's "Integration Status Update", one file per scheduled time

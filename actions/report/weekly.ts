@@ -1,12 +1,12 @@
 import type { OpsConfig } from "../shared/config/schema/index.ts";
 import { cell, duration, ms, pct, utc } from "./format.ts";
-import type { IncidentFact } from "./incidents-read.ts";
+import type { IncidentFact } from "./incident-facts.ts";
 import { meanOf } from "../shared/store/histogram.ts";
 import { DAY, type ReportModel } from "./model.ts";
 import { incidentFigures, incidentLines, periodOf, periodTable } from "./period.ts";
-import type { BudgetAlert } from "./slo.ts";
+import type { BudgetAlert } from "../shared/slo/slo.ts";
 import { budgetTable } from "./status.ts";
-import type { HistoryView } from "./uptime.ts";
+import type { HistoryView } from "../shared/store/view.ts";
 
 /**
  * The post-launch support plan's weekly report (reports/weekly/YYYY-Www.md) for the ISO week

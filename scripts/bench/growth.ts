@@ -3,7 +3,7 @@ import { copyFile, mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { runProbeStep } from "../../actions/probe/step.ts";
+import { probeRun } from "../../actions/shared/cycle/run.ts";
 import { runReports } from "../../actions/report/run.ts";
 import { manualClock } from "../../actions/shared/clock.ts";
 import { OpsConfig } from "../../actions/shared/config/schema/index.ts";
@@ -12,11 +12,10 @@ import { createGit } from "../../actions/shared/git/exec.ts";
 import { shouldFlush } from "../../actions/shared/git/flush.ts";
 import { commitMessage } from "../../actions/shared/git/message.ts";
 import type { Latest } from "../../actions/shared/store/latest-schema.ts";
-import { parseDuration } from "../commands/commit.ts";
+import { parseDuration } from "../../actions/shared/config/schema/units.ts";
 import { safeCommit } from "../../actions/shared/git/safe-commit.ts";
 import type { ProbeResult, Sample } from "../../actions/shared/probe/result.ts";
-import { silentLog } from "../../actions/shared/store/files.ts";
-import { compactHistory } from "../../actions/shared/store/rollup.ts";
+import { silentLog } from "../../actions/shared/log.ts";
 
 /**
  * `npm run bench:growth [-- --runs N --services N --no-reports]`: a month of 5-minute monitor runs
@@ -132,7 +131,8 @@ try {
     // Cron runs start late, by a varying amount; everything is keyed on timestamps.
     const at = new Date(start + run * RUN_MS + Math.round(random() * 60_000));
     const clock = manualClock(at);
-    const out = await runProbeStep({ config, dataDir: dir, clock, env: {}, redactor, log: silentLog, results: results(at, run), write: true });
+    const ctx = { config, dataDir: dir, runAt: at, clock, env: {}, log: silentLog, redactor, dryRun: false };
+    const out = (await probeRun(ctx, { results: results(at, run), write: true })).probe;
     // New files decide flushes too: a new day's history file (seen by git), and the runbook's
     // update/daily reports, which appear when their slot time passes (the report step is run only
     // on flushing runs here, for speed: only the committed version of a report adds to .git).
@@ -146,7 +146,6 @@ try {
     const decision = shouldFlush({ committed, next: out.latest, addedFiles: added, now: at, everyMs });
     if (!decision.flush && run !== runs - 1) continue;
     if (!values["no-reports"]) {
-      await compactHistory({ dataDir: dir, config, now: at, log: silentLog });
       await runReports({ config, latest: out.latest, dataDir: dir, clock, log: silentLog, redactor });
     }
     const result = await safeCommit({ git, paths: ["reports"], message: commitMessage(committed, out.latest), push: false, sleep: async () => {} });

@@ -17,6 +17,8 @@ import { printingNotifier } from "../../actions/incident/notify/index.ts";
 import { runIncidents } from "../../actions/incident/run.ts";
 import { loadTemplate } from "../../actions/incident/template.ts";
 import { startGitHubServer } from "../../emulators/github/server.ts";
+import { silentLog } from "../../actions/shared/log.ts";
+import { activeMaintenance } from "../../actions/shared/maintenance.ts";
 
 const N = Number(process.env.BENCH_SERVICES ?? 60);
 const MIN = 60_000;
@@ -43,7 +45,7 @@ let latest: Latest = {
 async function run(label: string) {
   const before = gh.requests.length;
   const t = performance.now();
-  const r = await runIncidents({ config, latest, github, clock, dataDir, notifier: printingNotifier(() => {}, config.notifications), redactor: createRedactor(), log: () => {}, template });
+  const r = await runIncidents({ config, latest, github, clock, dataDir, notifier: printingNotifier(() => {}, config.notifications), redactor: createRedactor(), log: silentLog, template, maintenance: activeMaintenance([], [], clock.now()), budgetAlerts: [] });
   const ms = performance.now() - t;
   latest = r.latest;
   const requests = gh.requests.slice(before);

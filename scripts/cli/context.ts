@@ -1,8 +1,10 @@
 import { resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { type Clock, offsetClock, systemClock } from "../../actions/shared/clock.ts";
-import type { Env } from "../../actions/shared/config/secrets.ts";
-import type { Log } from "../../actions/shared/store/files.ts";
+import type { RunContext } from "../../actions/shared/cycle/context.ts";
+import type { OpsConfig } from "../../actions/shared/config/schema/index.ts";
+import type { Env, Redactor } from "../../actions/shared/config/secrets.ts";
+import type { Log } from "../../actions/shared/log.ts";
 
 export interface Io {
   out(text: string): void;
@@ -83,4 +85,9 @@ export function common(values: Record<string, unknown>, deps: CliDeps): Common {
 /** Log lines go to stderr so stdout stays the command's output (a table or JSON). */
 export function cliLog(io: Io): Log {
   return { info: (m) => io.err(`${m}\n`), warn: (m) => io.err(`warning: ${m}\n`) };
+}
+
+/** What the pipeline's steps receive, from the command's options. */
+export function runContext(opts: Common, config: OpsConfig, deps: CliDeps, redactor: Redactor): RunContext {
+  return { config, dataDir: opts.dataDir, runAt: opts.runAt, clock: opts.clock, env: deps.env, log: cliLog(deps.io), redactor, dryRun: opts.dryRun };
 }

@@ -4,7 +4,7 @@ import { incidentSummary } from "../../actions/incident/summary.ts";
 import { boundMarkdown } from "../../actions/report/summary.ts";
 import type { Redactor } from "../../actions/shared/config/secrets.ts";
 import type { CliDeps } from "./context.ts";
-import type { CycleOutput } from "./cycle.ts";
+import type { CycleOutput } from "../../actions/shared/cycle/run.ts";
 
 /**
  * How `ops run` and `ops merge` end: the fleet table and notes on the console, the job summary

@@ -1,13 +1,14 @@
 import { rm } from "node:fs/promises";
 import { resolve } from "node:path";
 import { fleetTable } from "../../actions/probe/table.ts";
-import type { Log } from "../../actions/shared/store/files.ts";
+import type { Log } from "../../actions/shared/log.ts";
 import { printingNotifier } from "../../actions/incident/notify/index.ts";
 import { validateConfig } from "../../actions/shared/config/load.ts";
 import { createGitHubClient } from "../../actions/shared/github/client.ts";
 import { startGitHubServer } from "../../emulators/github/server.ts";
 import { type CliDeps, cliLog, common, ExitError, parse, usage } from "../cli/context.ts";
-import { runCycle, type CycleOutput } from "../cli/cycle.ts";
+import { type CycleOutput, fullRun } from "../../actions/shared/cycle/run.ts";
+import { createRedactor } from "../../actions/shared/config/secrets.ts";
 import { demoConfig, demoEnv } from "../demo/config.ts";
 import { startFleet } from "../demo/fleet.ts";
 import { startProtocols } from "../demo/protocols.ts";
@@ -53,6 +54,10 @@ export async function demoCommand(argv: string[], deps: CliDeps): Promise<number
     deps.io.out(`Demo: ${count} simulated services on 127.0.0.1, ${runs} runs ${RUN_EVERY_MS / 60_000} min apart; data in ${dataDir}\n`);
 
     const github = createGitHubClient({ token: DEMO_GITHUB_TOKEN, repository: "hotdash/ops", apiUrl: gh.url, writeSpacingMs: 0, retryUnitMs: 1 });
+    // The emulator checks every request against GitHub's OpenAPI description, loaded on its first
+    // request. The pipeline reads maintenance issues while it probes; in this one process, that
+    // load would stall the first run's probes, so it happens before the timeline starts.
+    await github.listIssues({ state: "open" });
     const notifier = printingNotifier((line) => deps.io.out(`   ${line}\n`), config.notifications);
     const end = opts.runAt.getTime();
     let out: CycleOutput | undefined;
@@ -62,7 +67,8 @@ export async function demoCommand(argv: string[], deps: CliDeps): Promise<number
       if (runs >= 4 && i === runs - 2) fleet.set("hotdash-staging", "healthy");
       const runAt = new Date(end - (runs - 1 - i) * RUN_EVERY_MS);
       deps.io.out(`\n── run ${i + 1}/${runs} at ${runAt.toISOString()}\n`);
-      out = await runCycle({ config, dataDir, clock: opts.clock, runAt, env: demoEnv(fleet, protocols), log, dryRun: false, github, notifier });
+      const ctx = { config, dataDir, runAt, clock: opts.clock, env: demoEnv(fleet, protocols), log, redactor: createRedactor(), dryRun: false };
+      out = await fullRun(ctx, { github, notifier });
       const changes = out.probe.transitions.filter((t) => t.from !== "new" || t.to !== "up");
       deps.io.out(`   status changes: ${changes.length ? changes.map((t) => `${t.id} ${t.from} → ${t.to}`).join(", ") : "none"}\n`);
       for (const o of out.incidents?.operations ?? []) if (o.op !== "record") deps.io.out(`   GitHub: ${o.op} issue #${o.issue ?? "?"} (${o.key}) ${o.detail}\n`);

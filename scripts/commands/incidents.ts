@@ -1,9 +1,8 @@
-import { loadConfigOrExit } from "../cli/config.ts";
-import { type CliDeps, cliLog, common, ExitError, parse } from "../cli/context.ts";
-import { createRedactor, resolveSecrets } from "../../actions/shared/config/secrets.ts";
-import { readLatest, writeLatest } from "../../actions/shared/store/latest.ts";
-import { runIncidentStep } from "../../actions/incident/setup.ts";
 import { incidentSummary } from "../../actions/incident/summary.ts";
+import { createRedactor, resolveSecrets } from "../../actions/shared/config/secrets.ts";
+import { incidentsRun } from "../../actions/shared/cycle/run.ts";
+import { loadConfigOrExit } from "../cli/config.ts";
+import { type CliDeps, common, ExitError, parse, runContext } from "../cli/context.ts";
 
 /**
  * `ops incidents`: the incident step alone, on the stored reports/latest.json — reconcile with the
@@ -15,26 +14,14 @@ export async function incidentsCommand(argv: string[], deps: CliDeps): Promise<n
   const { values } = parse(argv, {});
   const opts = common(values, deps);
   const config = await loadConfigOrExit(opts.configFile, deps.io);
-  const log = cliLog(deps.io);
-  const read = await readLatest(opts.dataDir, opts.runAt, log);
-  if (read.kind !== "ok") {
-    throw new ExitError(2, `no usable reports/latest.json under ${opts.dataDir} (${read.kind}); run \`ops run\` first or pass --data`);
-  }
   const redactor = createRedactor();
   // Registers every secret value the config refers to, so none can leak into issues or output.
   resolveSecrets(config, deps.env, redactor);
-  const at = opts.runAt;
-  const result = await runIncidentStep({
-    config,
-    latest: read.latest,
-    env: deps.env,
-    dataDir: opts.dataDir,
-    clock: { now: () => new Date(at), sleep: opts.clock.sleep },
-    dryRun: opts.dryRun,
-    redactor,
-    log: (line) => deps.io.err(`${redactor.scrub(line)}\n`),
-  });
-  if (!opts.dryRun && !result.skipped) await writeLatest(opts.dataDir, result.latest);
+  const run = await incidentsRun(runContext(opts, config, deps, redactor));
+  if (run.kind === "no-state") {
+    throw new ExitError(2, `no usable reports/latest.json under ${opts.dataDir} (${run.problem}); run \`ops run\` first or pass --data`);
+  }
+  const result = run.value;
   if (opts.json) {
     const open = Object.values(result.latest.incidents).filter((i) => i.state === "open");
     const out = { open: open.map((i) => ({ key: i.key, number: i.number, severity: i.severity })), operations: result.operations, notifications: result.notifications, errors: result.errors, ...(result.skipped && { skipped: result.skipped }) };

@@ -1,17 +1,18 @@
-import { runProbeStep } from "../../actions/probe/step.ts";
 import { fleetTable } from "../../actions/probe/table.ts";
 import { createRedactor } from "../../actions/shared/config/secrets.ts";
+import { probeRun } from "../../actions/shared/cycle/run.ts";
 import { probeShard } from "../../actions/shared/shard-probe.ts";
 import { parseShard } from "../../actions/shared/shard.ts";
 import { checkOnly, loadConfigOrExit } from "../cli/config.ts";
-import { type CliDeps, cliLog, common, parse, usage } from "../cli/context.ts";
+import { type CliDeps, common, parse, runContext, usage } from "../cli/context.ts";
 
 /**
- * `ops probe`: probe and print; writes nothing. With `--shard i/N` (the monitor workflow's matrix
- * jobs) it probes only that shard and prints the shard file (JSON) the fan-in job merges.
+ * `ops probe`: probe and print; writes nothing. `--write` also stores the run (history, roll-up,
+ * latest.json), exactly as the probe action does. With `--shard i/N` (the monitor workflow's
+ * matrix jobs) it probes only that shard and prints the shard file (JSON) the fan-in job merges.
  */
 export async function probeCommand(argv: string[], deps: CliDeps): Promise<number> {
-  const { values } = parse(argv, { shard: { type: "string" }, location: { type: "string", default: "github" } });
+  const { values } = parse(argv, { shard: { type: "string" }, location: { type: "string", default: "github" }, write: { type: "boolean", default: false } });
   const opts = common(values, deps);
   const config = await loadConfigOrExit(opts.configFile, deps.io);
   checkOnly(config, opts.only);
@@ -35,17 +36,9 @@ export async function probeCommand(argv: string[], deps: CliDeps): Promise<numbe
     deps.io.out(redactor.scrub(JSON.stringify(file)) + "\n");
     return 0;
   }
-  const out = await runProbeStep({
-    config,
-    dataDir: opts.dataDir,
-    clock: opts.clock,
-    runAt: opts.runAt,
-    env: deps.env,
-    redactor,
-    log: cliLog(deps.io),
-    write: false,
-    ...(opts.only && { only: opts.only }),
-  });
-  deps.io.out(opts.json ? JSON.stringify({ results: out.results, latest: out.latest }, null, 2) + "\n" : fleetTable(out.latest) + "\n");
+  const out = await probeRun(runContext(opts, config, deps, redactor), { write: values.write === true, ...(opts.only && { only: opts.only }) });
+  for (const e of out.errors) deps.io.err(`error: ${e}\n`);
+  const { latest, results } = out.probe;
+  deps.io.out(opts.json ? JSON.stringify({ results, latest }, null, 2) + "\n" : fleetTable(latest) + "\n");
   return 0;
 }

@@ -10,6 +10,7 @@ import type { Latest, ServiceState } from "../../actions/shared/store/latest-sch
 import type { Status } from "../../actions/shared/status.ts";
 import { createNotifier } from "../../actions/incident/notify/index.ts";
 import { runIncidents, type IncidentRunResult } from "../../actions/incident/run.ts";
+import { maintenanceStep } from "../../actions/shared/cycle/preflight.ts";
 import { loadTemplate, type IncidentTemplate } from "../../actions/incident/template.ts";
 import { startGitHubServer, type GitHubServer } from "../../emulators/github/server.ts";
 import { startReceiver, type Receiver } from "./receivers.ts";
@@ -127,9 +128,14 @@ export async function createWorld(
     },
     async run(options = {}) {
       world.evaluate();
+      const log = { info: (l: string) => void logs.push(l), warn: (l: string) => void logs.push(l) };
+      const ctx = { config, dataDir, runAt: clock.now(), clock, env: {}, log, redactor, dryRun: false };
+      // The maintenance in force, as the pipeline's preflight gives it to the incident step (a
+      // failure to read it is the preflight's error, logged, not the incident step's).
+      const maintenance = await maintenanceStep(ctx, options.github ?? github, []);
       const result = await runIncidents({
         config, latest: options.latest ?? world.latest, github: options.github ?? github, clock, dataDir, notifier, redactor,
-        log: (l) => logs.push(l), template, ...(options.budgetAlerts && { budgetAlerts: options.budgetAlerts }),
+        log, template, maintenance, budgetAlerts: options.budgetAlerts ?? [],
       });
       world.latest = { ...world.latest, incidents: result.latest.incidents };
       return result;

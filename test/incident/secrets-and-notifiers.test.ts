@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createDryRunClient } from "../../actions/shared/github/dry-run.ts";
+import { activeMaintenance } from "../../actions/shared/maintenance.ts";
 import { createWorld, MIN, SECRETS, type World } from "./harness.ts";
 
 let w: World;
@@ -78,7 +79,9 @@ describe("secrets and notifiers", () => {
     const { printingNotifier } = await import("../../actions/incident/notify/index.ts");
     const r = await runIncidents({
       config: w.config, latest: w.latest, github: dry, clock: w.clock, dataDir: w.dataDir, dryRun: true,
-      notifier: printingNotifier((l) => lines.push(l), w.config.notifications), redactor: w.redactor, log: (l) => lines.push(l), template: w.template,
+      notifier: printingNotifier((l) => lines.push(l), w.config.notifications), redactor: w.redactor, template: w.template,
+      log: { info: (l: string) => void lines.push(l), warn: (l: string) => void lines.push(l) },
+      maintenance: activeMaintenance([], [], w.clock.now()), budgetAlerts: [],
     });
     expect(r.errors).toEqual([]);
     expect(lines).toEqual([
@@ -95,7 +98,7 @@ describe("secrets and notifiers", () => {
 
 describe("notification routes from the config's secrets", () => {
   it("a configured route whose secret is not set fails loudly, naming the secret; the others still send", async () => {
-    const { notifierFromConfig } = await import("../../actions/incident/setup.ts");
+    const { notifierFromConfig } = await import("../../actions/shared/cycle/clients.ts");
     const { createRedactor } = await import("../../actions/shared/config/secrets.ts");
     const { startReceiver } = await import("./receivers.ts");
     const { Notifications } = await import("../../actions/shared/config/schema/incidents.ts");

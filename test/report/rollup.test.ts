@@ -6,7 +6,7 @@ import { accumulate } from "../../actions/shared/store/durations.ts";
 import { readHistoryDay } from "../../actions/shared/store/history-read.ts";
 import { compactHistory, readRollups, rollupPaths } from "../../actions/shared/store/rollup.ts";
 import { groupByService } from "../../actions/shared/store/rollup.ts";
-import { loadHistoryView } from "../../actions/report/uptime.ts";
+import { loadHistoryView } from "../../actions/shared/store/view.ts";
 import { syntheticConfig, syntheticRuns, writeHistory } from "../../scripts/bench/synthetic.ts";
 
 const DAY = 86_400_000;

@@ -66,6 +66,13 @@ export async function buildScenario(): Promise<Scenario> {
     key: "budget:svc-02", kind: "budget", subject: "svc-02", number: 9, url: "https://github.com/hotdash/ops/issues/9",
     state: "closed", severity: "P3", status: "up", openedAt: "2026-11-17T08:00:00.000Z", closedAt: "2026-11-17T11:30:00.000Z", escalationLevel: 1, goodRuns: 2, notified: [], timeline: [], evidence: {},
   };
+  // A closed incident a newer one replaced: the reports know it from latest.json's archive (its
+  // record stays beside, for people; the reports never parse it back).
+  latest.archive = [{
+    key: "service:svc-05", kind: "service", subject: "svc-05", number: 7, record: "incidents/2026-11-18-svc-05-connection-refused.md",
+    state: "closed", severity: "P2", status: "up", openedAt: "2026-11-18T14:12:00.000Z", startedAt: "2026-11-18T14:10:00.000Z",
+    recoveredAt: "2026-11-18T14:57:00.000Z", closedAt: "2026-11-18T15:07:00.000Z", escalationLevel: 1, goodRuns: 2, notified: [], timeline: [], evidence: {},
+  }];
   await mkdir(join(dir, "incidents"), { recursive: true });
   await writeFile(
     join(dir, "incidents", "2026-11-18-svc-05-connection-refused.md"),

@@ -3,13 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { manualClock } from "../../actions/shared/clock.ts";
-import { computeBudgetAlerts } from "../../actions/report/alerts.ts";
+import { computeBudgetAlerts } from "../../actions/shared/slo/alerts.ts";
 import { runReports } from "../../actions/report/run.ts";
 import { syntheticConfig, syntheticLatest, writeHistory } from "../../scripts/bench/synthetic.ts";
 import { accumulate, emptyStats } from "../../actions/shared/store/durations.ts";
 import type { TimedRecord } from "../../actions/shared/store/history-read.ts";
 import type { Status } from "../../actions/shared/status.ts";
-import { BUDGET_WINDOW_MS, MIN_WINDOW_COVERAGE, burnRateAlerts, burnRules, errorBudget } from "../../actions/report/slo.ts";
+import { BUDGET_WINDOW_MS, MIN_WINDOW_COVERAGE, burnRateAlerts, burnRules, errorBudget } from "../../actions/shared/slo/slo.ts";
 import { budgetCell, downtimeCell } from "../../actions/report/status.ts";
 
 const MIN = 60_000;

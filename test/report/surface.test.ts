@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { manualClock } from "../../actions/shared/clock.ts";
 import { createRedactor } from "../../actions/shared/config/secrets.ts";
 import { badgesFor } from "../../actions/report/badges.ts";
-import { parseIncidentRecord } from "../../actions/report/incidents-read.ts";
+import { parseIncidentRecord } from "../../actions/incident/records-read.ts";
 import { updateReadmeSection } from "../../actions/report/readme-section.ts";
 import { runReports } from "../../actions/report/run.ts";
 import { boundMarkdown, buildSummary } from "../../actions/report/summary.ts";

@@ -8,7 +8,7 @@ import { probeFleet } from "../../actions/shared/probe/engine.ts";
 import type { ProbeResult } from "../../actions/shared/probe/result.ts";
 import { parseShard, selectShard, shardFile, shardList, parseShardFile } from "../../actions/shared/shard.ts";
 import { probeShard } from "../../actions/shared/shard-probe.ts";
-import { mergeShards } from "../../scripts/commands/merge.ts";
+import { mergeShards } from "../../actions/shared/shard-merge.ts";
 import { demoConfig, demoEnv } from "../../scripts/demo/config.ts";
 import { startFleet, type Fleet } from "../../scripts/demo/fleet.ts";
 import { startProtocols, type DemoProtocols } from "../../scripts/demo/protocols.ts";

@@ -85,6 +85,7 @@ export function evaluate(input: EvaluateInput): { latest: Latest; transitions: T
       services,
       groups,
       incidents: previous?.incidents ?? {},
+      ...(previous?.archive && { archive: previous.archive }),
     },
     transitions,
   };

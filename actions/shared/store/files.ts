@@ -22,10 +22,3 @@ export async function writeFileAtomic(file: string, text: string): Promise<void>
 export function utcDay(at: string | Date): string {
   return (typeof at === "string" ? new Date(at) : at).toISOString().slice(0, 10);
 }
-
-export interface Log {
-  info(message: string): void;
-  warn(message: string): void;
-}
-
-export const silentLog: Log = { info: () => {}, warn: () => {} };

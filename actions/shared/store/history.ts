@@ -3,7 +3,8 @@ import { z } from "zod";
 import type { ProbeResult } from "../probe/result.ts";
 import { STATUSES } from "../status.ts";
 import type { ServiceState } from "./latest-schema.ts";
-import { type Log, paths, utcDay } from "./files.ts";
+import { paths, utcDay } from "./files.ts";
+import { type Log } from "../log.ts";
 
 /**
  * History: one compact JSON line per service per run, in one file per UTC day

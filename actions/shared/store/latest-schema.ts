@@ -103,6 +103,11 @@ export const Latest = z.object({
   services: z.record(z.string(), ServiceState),
   groups: z.record(z.string(), GroupState).default({}),
   incidents: z.record(z.string(), IncidentState).default({}),
+  /**
+   * Closed incidents a newer incident of the same subject replaced, newest first, kept for a year:
+   * with `incidents`, the reports' incident history (they never parse the records back).
+   */
+  archive: z.array(IncidentState).optional(),
 });
 
 export type ServiceMetrics = z.output<typeof ServiceMetrics>;

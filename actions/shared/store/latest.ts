@@ -1,19 +1,24 @@
 import { readFile, rename } from "node:fs/promises";
 import { Latest } from "./latest-schema.ts";
-import { type Log, paths, writeFileAtomic } from "./files.ts";
+import { paths, writeFileAtomic } from "./files.ts";
+import { type Log } from "../log.ts";
 
 export type LatestRead =
   | { kind: "missing" }
   | { kind: "ok"; latest: Latest }
   /** The file was unreadable; it was moved aside to `keptAs` and the run starts from fresh state. */
-  | { kind: "corrupt"; problem: string; keptAs: string };
+  | { kind: "corrupt"; problem: string; keptAs: string }
+  /** The file was unreadable and left where it is (`keepAside: false`). */
+  | { kind: "invalid"; problem: string };
 
 /**
- * Reads reports/latest.json through its schema. A corrupt file never crashes the run: it is kept
- * beside (latest.json.corrupt-<time>) so nothing is lost, a warning says why, and the caller
- * rebuilds state (counters restart; open incidents are found again from GitHub by their markers).
+ * The one reader of reports/latest.json, through its schema. A corrupt file never crashes the run:
+ * the step that owns the state (probe → store) keeps it beside (latest.json.corrupt-<time>) so
+ * nothing is lost, a warning says why, and the caller rebuilds state (counters restart; open
+ * incidents are found again from GitHub by their markers). Steps that only read it (reports) pass
+ * `keepAside: false` and leave the file where it is.
  */
-export async function readLatest(dataDir: string, now: Date, log: Log): Promise<LatestRead> {
+export async function readLatest(dataDir: string, now: Date, log: Log, options: { keepAside?: boolean } = {}): Promise<LatestRead> {
   const file = paths.latest(dataDir);
   let text: string;
   try {
@@ -22,21 +27,33 @@ export async function readLatest(dataDir: string, now: Date, log: Log): Promise<
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return { kind: "missing" };
     throw new Error(`cannot read ${file}`, { cause: e });
   }
-  let problem: string;
-  try {
-    const parsed = Latest.safeParse(JSON.parse(text));
-    if (parsed.success) return { kind: "ok", latest: parsed.data };
-    problem = parsed.error.issues
-      .slice(0, 3)
-      .map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`)
-      .join("; ");
-  } catch (e) {
-    problem = `not JSON (${(e as Error).message})`;
+  const parsed = parseLatest(text);
+  if ("latest" in parsed) return { kind: "ok", latest: parsed.latest };
+  const { problem } = parsed;
+  if (options.keepAside === false) {
+    const what = problem.startsWith("not JSON") ? `is ${problem}` : `does not match its schema (${problem})`;
+    log.warn(`${file} ${what}; reports show history only until the next probe run keeps it aside and rebuilds the state`);
+    return { kind: "invalid", problem };
   }
   const keptAs = `${file}.corrupt-${now.toISOString().replace(/[:.]/g, "")}`;
   await rename(file, keptAs);
   log.warn(`${file} is corrupt (${problem}); kept it as ${keptAs} and rebuilt the state from this run`);
   return { kind: "corrupt", problem, keptAs };
+}
+
+/** latest.json's text through its schema: the state, or what is wrong with it. */
+export function parseLatest(text: string): { latest: Latest } | { problem: string } {
+  try {
+    const parsed = Latest.safeParse(JSON.parse(text));
+    if (parsed.success) return { latest: parsed.data };
+    const problem = parsed.error.issues
+      .slice(0, 3)
+      .map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`)
+      .join("; ");
+    return { problem };
+  } catch (e) {
+    return { problem: `not JSON (${(e as Error).message})` };
+  }
 }
 
 /** Stable, diff-friendly JSON: two-space indent, trailing newline. */

@@ -1,5 +1,5 @@
 import { percentile } from "../probe/stats.ts";
-import type { Log } from "./files.ts";
+import type { Log } from "../log.ts";
 import { type HistoryRecord, readHistory } from "./history.ts";
 import type { Latest, ServiceState } from "./latest-schema.ts";
 

@@ -3,7 +3,8 @@ import { dirname, join } from "node:path";
 import type { OpsConfig } from "../config/schema/index.ts";
 import { STATUSES } from "../status.ts";
 import { accumulate, emptyStats, type Durations, type WindowStats } from "./durations.ts";
-import { type Log, paths } from "./files.ts";
+import { paths } from "./files.ts";
+import { type Log } from "../log.ts";
 import { canonical, type Histogram } from "./histogram.ts";
 import { DAY_MS, dayOf, dayStart, readHistoryDay, type DayRead, type TimedRecord } from "./history-read.ts";
 

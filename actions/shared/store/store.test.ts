@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { appendHistory, readHistory, toHistoryRecord, type HistoryRecord } from "./history.ts";
 import { readLatest, writeLatest } from "./latest.ts";
 import type { Latest } from "./latest-schema.ts";
-import type { Log } from "./files.ts";
+import type { Log } from "../log.ts";
 
 const tmp = () => mkdtemp(join(tmpdir(), "ops-store-"));
 const collect = () => {

@@ -12,7 +12,12 @@ export const Duration = z
   .transform((v) => (typeof v === "number" ? v : parseDuration(v)))
   .meta({ description: 'Milliseconds, or a string such as "800ms", "2s", "15m", "1h", "7d".' });
 
+/**
+ * The one duration grammar, for the config and the command line alike: a unit string, or bare
+ * digits meaning milliseconds (as a YAML number does).
+ */
 export function parseDuration(text: string): number {
+  if (/^\d+$/.test(text.trim())) return Number(text.trim());
   const m = DURATION_RE.exec(text.trim());
   if (!m) throw new Error(`"${text}" is not a duration (expected e.g. "800ms", "2s", "15m")`);
   return Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS];

@@ -1,5 +1,5 @@
-import type { IssuesApi } from "../shared/github/types.ts";
-import { parseMaintenanceIssue, type IssueWindow } from "../shared/maintenance.ts";
+import type { IssuesApi } from "../github/types.ts";
+import { parseMaintenanceIssue, type IssueWindow } from "../maintenance.ts";
 
 /** Windows announced in open issues labelled `maintenance`; an unreadable one is reported, not fatal. */
 export async function loadMaintenanceIssues(github: IssuesApi, label = "maintenance"): Promise<{ windows: IssueWindow[]; problems: string[] }> {

@@ -1,11 +1,10 @@
-import type { OpsConfig } from "../shared/config/schema/index.ts";
+import type { OpsConfig } from "../config/schema/index.ts";
 import { BUDGET_WINDOW_MS, burnRateAlerts, burnRules, errorBudget, objectiveOf, type BudgetAlert } from "./slo.ts";
-import { loadHistoryView, type HistoryView } from "./uptime.ts";
+import { loadRunView, type HistoryView } from "../store/view.ts";
 
 /**
- * The error-budget burn-rate alerts alone, for the incident step, which runs before the reports in
- * `ops run` and so cannot wait for `runReports`. Same figures as the reports: both read the same
- * store at the same time.
+ * The error-budget burn-rate alerts: the pipeline's alerts step, computed once per run from the
+ * run's history view and handed to both the incident step and the reports.
  */
 export interface AlertInput {
   config: OpsConfig;
@@ -15,8 +14,7 @@ export interface AlertInput {
 
 export async function computeBudgetAlerts({ config, dataDir, now }: AlertInput): Promise<BudgetAlert[]> {
   const t = now.getTime();
-  const view = await loadHistoryView({ dataDir, now: t, gapLimit: config.retention.gapLimit, spanDays: 30, rawRecentDays: 4 });
-  return alertsFromView(config, view, t);
+  return alertsFromView(config, await loadRunView(dataDir, config, t), t);
 }
 
 export function alertsFromView(config: OpsConfig, view: HistoryView, now: number): BudgetAlert[] {

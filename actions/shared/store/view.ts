@@ -1,10 +1,10 @@
 import { readdir } from "node:fs/promises";
-import { accumulate, emptyStats, type WindowStats } from "../shared/store/durations.ts";
-import { paths } from "../shared/store/files.ts";
-import { mergeInto } from "../shared/store/histogram.ts";
-import { DAY_MS, dayOf, dayStart, daysBetween, readHistoryDay, type TimedRecord } from "../shared/store/history-read.ts";
-import { readRollups, type RollupLine } from "../shared/store/rollup.ts";
-import { STATUSES } from "../shared/status.ts";
+import { accumulate, emptyStats, type WindowStats } from "./durations.ts";
+import { paths } from "./files.ts";
+import { mergeInto } from "./histogram.ts";
+import { DAY_MS, dayOf, dayStart, daysBetween, readHistoryDay, type TimedRecord } from "./history-read.ts";
+import { readRollups, type RollupLine } from "./rollup.ts";
+import { STATUSES } from "../status.ts";
 
 /**
  * Windows of history for the reports, answered from daily rollups for whole days and from raw
@@ -41,6 +41,18 @@ export interface ViewOptions {
    * so the window is exact. Default: now − spanDays.
    */
   edges?: number[];
+}
+
+/** Days of raw history always read (7-day charts, the 3-day burn window), the rest from rollups. */
+const RAW_RECENT_DAYS = 8;
+
+/**
+ * The history one run reads, once: a year back, exact on the rolling windows' edges (24 h, 7 d,
+ * 30 d, a year). The burn-rate alerts and every report are answered from this one view.
+ */
+export function loadRunView(dataDir: string, config: { retention: { gapLimit: number } }, now: number): Promise<HistoryView> {
+  const edges = [1, 7, 30, 365].map((days) => now - days * DAY_MS);
+  return loadHistoryView({ dataDir, now, gapLimit: config.retention.gapLimit, spanDays: 365, rawRecentDays: RAW_RECENT_DAYS, edges });
 }
 
 export async function loadHistoryView(o: ViewOptions): Promise<HistoryView> {

@@ -1,7 +1,7 @@
-import type { OpsConfig, ServiceConfig } from "../shared/config/schema/index.ts";
-import { SloDefaults, type SloDefaultsConfig } from "../shared/config/schema/reports.ts";
-import type { WindowStats } from "../shared/store/durations.ts";
-import { quantile } from "../shared/store/histogram.ts";
+import type { OpsConfig, ServiceConfig } from "../config/schema/index.ts";
+import { SloDefaults, type SloDefaultsConfig } from "../config/schema/reports.ts";
+import type { WindowStats } from "../store/durations.ts";
+import { quantile } from "../store/histogram.ts";
 
 /**
  * Service level objectives: availability over a rolling 30 days (default 99.9 %, the support

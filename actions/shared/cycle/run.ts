@@ -1,0 +1,174 @@
+import type { Notifier } from "../../incident/notify/index.ts";
+import type { ReportOutput } from "../../report/run.ts";
+import type { Reach } from "../connectivity.ts";
+import type { IssuesApi } from "../github/types.ts";
+import type { ActiveMaintenance } from "../maintenance.ts";
+import type { ProbeResult } from "../probe/result.ts";
+import type { Transition } from "../evaluate/index.ts";
+import type { Latest } from "../store/latest-schema.ts";
+import { alertsStep, historyStep } from "./alerts.ts";
+import { githubFromEnv } from "./clients.ts";
+import { guarded, type RunContext } from "./context.ts";
+import { type IncidentStepResult, incidentsStep } from "./incidents.ts";
+import { evaluateStep, probeStep, type ProbeOptions } from "./observe.ts";
+import { checkRunner, maintenanceStep, offlineNote, servicesInMaintenance } from "./preflight.ts";
+import { rollupStep, storeStep } from "./record.ts";
+import { reportsStep } from "./reports.ts";
+import { loadState, MISSING, readState, saveState } from "./state.ts";
+
+/**
+ * The pipeline, assembled once: preflight → probe → evaluate → store → roll-up → history and
+ * alerts → incidents → state → reports. Every entry (`ops run`, `ops merge`, `ops probe`,
+ * `ops incidents`, `ops report`, `ops commit`'s regeneration, the probe / incident / report
+ * actions, the demo) is one of the compositions below. Data is handed forward, never read back:
+ * the history is read once, the alerts computed once, latest.json written once.
+ */
+export interface Clients {
+  /** A ready GitHub client (tests, the demo); otherwise built from GITHUB_TOKEN / GITHUB_REPOSITORY / GITHUB_API_URL. */
+  github?: IssuesApi;
+  /** A ready notifier (the demo prints); otherwise built from the config's notification secrets. */
+  notifier?: Notifier;
+}
+
+export interface CycleOptions extends ProbeOptions, Clients {
+  /** The locations merged results came from (multi-location consensus). */
+  locations?: string[];
+  /** How the connectivity pre-check reaches a URL (tests inject one). */
+  reach?: Reach;
+}
+
+export interface ProbeStepOutput {
+  latest: Latest;
+  previous?: Latest;
+  results: ProbeResult[];
+  transitions: Transition[];
+  /** Bytes this run appended to the history. */
+  historyBytes: number;
+}
+
+export interface CycleOutput {
+  probe: ProbeStepOutput;
+  incidents?: IncidentStepResult;
+  reports?: ReportOutput;
+  /** Lines saying what the later steps did, for the console and the job summary. */
+  notes: string[];
+  /** Failures of later steps; what earlier steps stored was kept regardless. */
+  errors: string[];
+}
+
+function clientFor(ctx: RunContext, clients: Clients): IssuesApi | string {
+  return clients.github ?? githubFromEnv(ctx.env, { dryRun: ctx.dryRun, log: (line) => ctx.log.info(ctx.redactor.scrub(line)) });
+}
+
+/** Preflight, probe and evaluate: the state of the fleet now, and the maintenance in force. */
+async function observe(ctx: RunContext, o: CycleOptions & { client: IssuesApi | string | undefined; write: boolean }, notes: string[], errors: string[]) {
+  const connectivity = await checkRunner(ctx, o.reach);
+  const note = offlineNote(connectivity);
+  if (note) notes.push(note);
+  // Open `maintenance` issues are read while the fleet is probed: neither waits for the other.
+  const reading = maintenanceStep(ctx, typeof o.client === "string" ? undefined : o.client, errors);
+  const previous = o.write ? await loadState(ctx) : (await readState(ctx)).latest;
+  const probed = await probeStep(ctx, connectivity, o);
+  const maintenance = await reading;
+  const evaluated = evaluateStep(ctx, {
+    previous,
+    probed,
+    connectivity,
+    inMaintenance: servicesInMaintenance(ctx, maintenance),
+    ...(o.locations && { locations: o.locations }),
+  });
+  return { previous, probed, maintenance, ...evaluated };
+}
+
+/** `ops probe` (write: false) and the probe action (write: true): probe → evaluate → store → roll-up. */
+export async function probeRun(ctx: RunContext, o: CycleOptions & { write: boolean }): Promise<CycleOutput> {
+  const notes: string[] = [];
+  const errors: string[] = [];
+  const github = ctx.config.incidents.enabled ? clientFor(ctx, o) : undefined;
+  const seen = await observe(ctx, { ...o, client: github }, notes, errors);
+  let historyBytes = 0;
+  if (o.write) {
+    historyBytes = await storeStep(ctx, seen.latest, seen.probed.results);
+    await guarded(ctx, errors, "history roll-up", () => rollupStep(ctx));
+    await saveState(ctx, seen.latest);
+  }
+  return { probe: probeOutput(seen, historyBytes), notes, errors };
+}
+
+/** `ops run`, `ops merge` and the demo: the whole cycle. */
+export async function fullRun(ctx: RunContext, o: CycleOptions): Promise<CycleOutput> {
+  const notes: string[] = [];
+  const errors: string[] = [];
+  // `--only` probes part of the fleet: the others' incidents must not be decided on stale state.
+  const incidentsOn = ctx.config.incidents.enabled && !o.only;
+  const github = incidentsOn ? clientFor(ctx, o) : undefined;
+  const seen = await observe(ctx, { ...o, client: github, write: true }, notes, errors);
+  const historyBytes = await storeStep(ctx, seen.latest, seen.probed.results);
+  await guarded(ctx, errors, "history roll-up", () => rollupStep(ctx));
+  const view = await guarded(ctx, errors, "reading the history", () => historyStep(ctx));
+  const alerts = view && (await guarded(ctx, errors, "error-budget alerts", async () => alertsStep(ctx, view)));
+
+  let latest = seen.latest;
+  let incidents: IncidentStepResult | undefined;
+  if (github === undefined) {
+    if (ctx.config.incidents.enabled) notes.push("incidents: skipped (--only probes part of the fleet)");
+  } else {
+    incidents = await guarded(ctx, errors, "incidents", () => incidentsStep(ctx, { latest, github, maintenance: seen.maintenance, alerts, ...(o.notifier && { notifier: o.notifier }) }));
+    if (incidents) {
+      latest = incidents.latest;
+      notes.push(incidentNote(ctx, incidents));
+      errors.push(...incidents.errors);
+    }
+  }
+  await saveState(ctx, latest);
+
+  const reports = view && alerts && (await guarded(ctx, errors, "reports", () => reportsStep(ctx, { latest, view, alerts })));
+  if (reports) notes.push(reportNote(reports));
+  return { probe: probeOutput({ ...seen, latest }, historyBytes), ...(incidents && { incidents }), ...(reports && { reports }), notes, errors };
+}
+
+export type StoredRun<T> = { kind: "ok"; value: T } | { kind: "no-state"; problem: string };
+
+/**
+ * `ops incidents` and the incident action: the incident step on the stored state, with the same
+ * maintenance and alerts a full run would hand it. Replaying it on the same state changes nothing.
+ */
+export async function incidentsRun(ctx: RunContext, clients: Clients = {}): Promise<StoredRun<IncidentStepResult>> {
+  const { latest, problem } = await readState(ctx);
+  if (!latest) return { kind: "no-state", problem: problem ?? "unreadable" };
+  const errors: string[] = [];
+  const github = clientFor(ctx, clients);
+  const maintenance: ActiveMaintenance = await maintenanceStep(ctx, typeof github === "string" ? undefined : github, errors);
+  const view = await guarded(ctx, errors, "reading the history", () => historyStep(ctx));
+  const alerts = view && alertsStep(ctx, view);
+  const result = await incidentsStep(ctx, { latest, github, maintenance, alerts, ...(clients.notifier && { notifier: clients.notifier }) });
+  if (!ctx.dryRun && !result.skipped) await saveState(ctx, result.latest);
+  return { kind: "ok", value: { ...result, errors: [...errors, ...result.errors] } };
+}
+
+/**
+ * `ops report`, the report action and `ops commit`'s regeneration after a rebase: roll up, then
+ * every report from the stored data at the run's time.
+ */
+export async function reportsRun(ctx: RunContext, o: { force?: boolean; write?: boolean } = {}): Promise<ReportOutput> {
+  const write = o.write ?? true;
+  if (write) await rollupStep(ctx);
+  const { latest, problem } = await readState(ctx);
+  if (problem === MISSING) ctx.log.warn(`reports/latest.json does not exist yet; reports show history only (run "ops run" first)`);
+  const view = await historyStep(ctx);
+  return reportsStep(ctx, { latest, view, alerts: alertsStep(ctx, view), force: o.force ?? false, write });
+}
+
+function probeOutput(seen: { latest: Latest; previous?: Latest | undefined; probed: { results: ProbeResult[] }; transitions: Transition[] }, historyBytes: number): ProbeStepOutput {
+  return { latest: seen.latest, ...(seen.previous && { previous: seen.previous }), results: seen.probed.results, transitions: seen.transitions, historyBytes };
+}
+
+function incidentNote(ctx: RunContext, r: IncidentStepResult): string {
+  if (r.skipped) return `incidents: ${r.skipped}`;
+  const open = Object.values(r.latest.incidents).filter((i) => i.state === "open");
+  return `incidents: ${r.operations.length} operation(s)${ctx.dryRun ? " (dry run)" : ""}; ${open.length} open`;
+}
+
+function reportNote(r: ReportOutput): string {
+  return `reports: wrote ${r.written.length} file(s): ${r.written.slice(0, 6).join(", ")}${r.written.length > 6 ? ", …" : ""}`;
+}
