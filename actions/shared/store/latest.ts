@@ -58,5 +58,7 @@ export function parseLatest(text: string): { latest: Latest } | { problem: strin
 
 /** Stable, diff-friendly JSON: two-space indent, trailing newline. */
 export async function writeLatest(dataDir: string, latest: Latest): Promise<void> {
-  await writeFileAtomic(paths.latest(dataDir), JSON.stringify(latest, null, 2) + "\n");
+  // Through the schema, so keys come in its order however the state was built: the same state
+  // always gives the same bytes, and a replayed step leaves the file as it was.
+  await writeFileAtomic(paths.latest(dataDir), JSON.stringify(Latest.parse(latest), null, 2) + "\n");
 }
