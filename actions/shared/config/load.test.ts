@@ -26,6 +26,22 @@ describe("loadConfig: a valid file", () => {
   });
 });
 
+describe("loadConfig: every block's defaults are written once", () => {
+  it("a config without a block and one with an empty block resolve to the same values", () => {
+    const blocks = ["defaults", "incidents", "notifications", "schedule", "retention", "connectivity", "consensus"];
+    const without = loadConfig("ops.config.yml", `services:\n${SERVICE}`);
+    const empty = loadConfig("ops.config.yml", `${blocks.map((b) => `${b}: {}`).join("\n")}\nservices:\n${SERVICE}`);
+    expect(without.ok && empty.ok).toBe(true);
+    if (!without.ok || !empty.ok) return;
+    expect(empty.config).toEqual(without.config);
+    // The values come from the fields' own defaults (one place each), not from a copy on the block.
+    expect(without.config.defaults).toMatchObject({ timeout: 10_000, samples: 3, confirmWindow: 120_000, thresholds: { successRate: { yellow: 95, red: 90 } } });
+    expect(without.config.schedule.monitor).toBe("*/5 * * * *");
+    expect(without.config.retention).toEqual({ rawDays: 35, gapLimit: 1_200_000 });
+    expect(without.config.services[0]!.probe).toMatchObject({ expect: { status: ["2xx"] } });
+  });
+});
+
 describe("loadConfig: anchors and merge keys", () => {
   it("accepts a fleet built from an anchor under an ignored x- key", () => {
     const text = `x-prom: &prom { type: prometheus, url: https://prom.example, token: "\${T}" }\nservices:\n  - id: a\n    name: A\n    probe: { <<: *prom, query: up }\n    thresholds: { value: { red: 1 } }\n`;

@@ -48,42 +48,19 @@ export const OpsConfig = z.strictObject({
   version: z.literal(1).default(1),
   /** Shown in report headings. */
   title: z.string().default("Status"),
-  defaults: Defaults.default({
-    timeout: 10_000,
-    connectTimeout: 5_000,
-    samples: 3,
-    sampleSpacing: 500,
-    concurrency: 16,
-    maxBodyBytes: 1_048_576,
-    confirmWindow: 120_000,
-    retryDelay: 5_000,
-    thresholds: { successRate: { yellow: 95, red: 90 } },
-  }),
+  // Each block's defaults are written once, on its fields; `prefault({})` parses an absent block
+  // through them, so a config without the block and one with an empty block resolve alike.
+  defaults: Defaults.prefault({}),
   services: z.array(Service).min(1),
   groups: z.array(Group).default([]),
-  // Parsed, so the incident defaults (escalation levels from the support plan) live in one place.
-  incidents: Incidents.default(() => Incidents.parse({})),
-  notifications: Notifications.default({
-    slack: {},
-    routes: {
-      P0: ["slack-emergency", "pagerduty"],
-      P1: ["slack-emergency", "pagerduty"],
-      P2: ["slack-alerts"],
-      P3: ["slack-alerts"],
-    },
-    timeout: 10_000,
-  }),
-  schedule: Schedule.default({
-    monitor: "*/5 * * * *",
-    updates: ["00:00", "08:00", "12:00", "16:00", "20:00", "23:00"],
-    daily: "23:00",
-    weekly: { day: 1, time: "10:00" },
-  }),
+  incidents: Incidents.prefault({}),
+  notifications: Notifications.prefault({}),
+  schedule: Schedule.prefault({}),
   maintenance: z.array(MaintenanceWindow).default([]),
-  retention: Retention.default({ rawDays: 35, gapLimit: 1_200_000 }),
+  retention: Retention.prefault({}),
   slo: SloDefaults.optional(),
   environments: Environments.default({}),
-  connectivity: Connectivity.default({ urls: [], timeout: 5_000 }),
+  connectivity: Connectivity.prefault({}),
   /** Split the probes over this many matrix jobs (see monitor.yml); 1 = one job. */
   shards: z.number().int().min(1).max(64).default(1),
   /** Multi-location consensus: a service is down only if at least this share of locations see it down. */
@@ -93,7 +70,7 @@ export const OpsConfig = z.strictObject({
       /** Runner labels the monitor workflow probes from (self-hosted runners in other regions); empty = GitHub-hosted only. */
       locations: z.array(z.string().min(1)).default([]),
     })
-    .default({ downQuorum: 50, locations: [] }),
+    .prefault({}),
 });
 
 export type OpsConfigInput = z.input<typeof OpsConfig>;

@@ -35,7 +35,7 @@ export const HttpProbe = z.strictObject({
   body: SecretString.optional(),
   /** Follow up to N redirects; 0 means do not follow (a 3xx is then checked against `expect.status`). */
   redirects: z.number().int().min(0).max(20).default(5),
-  expect: HttpExpect.default({ status: ["2xx"], json: [], contains: [], notContains: [] }),
+  expect: HttpExpect.prefault({}),
   /** Reads at most this many body bytes; a larger body is the failure "body too large". */
   maxBodyBytes: z.number().int().positive().optional(),
   /** Reject invalid certificates (the default). Setting false still reports days until expiry. */
@@ -54,7 +54,7 @@ export const PostgresProbe = z.strictObject({
       /** PEM CA bundle (may be a ${SECRET}). */
       ca: SecretString.optional(),
     })
-    .default({ mode: "require" }),
+    .prefault({}),
   statementTimeout: Duration.default(5_000),
 });
 
