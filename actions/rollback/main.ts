@@ -10,7 +10,7 @@ import { createOctokit } from "../shared/github/client.ts";
 import { parseRepository } from "../shared/github/types.ts";
 import { createRollbackGitHub, type OctokitRequest } from "./github.ts";
 import { parseRollbackInputs } from "./inputs.ts";
-import { planOnly, runRollback } from "./run.ts";
+import { planOnly, runRollback } from "./step.ts";
 import { bound, renderRollbackMarkdown } from "./summary.ts";
 
 /**

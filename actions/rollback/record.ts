@@ -6,7 +6,7 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { CommandResult } from "./command.ts";
+import type { CommandResult } from "./command-provider.ts";
 import type { MachineOutcome } from "./execute.ts";
 import type { Approval } from "./github.ts";
 import type { Verification } from "./verify.ts";

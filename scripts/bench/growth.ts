@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { probeRun } from "../../actions/shared/cycle/run.ts";
-import { runReports } from "../../actions/report/run.ts";
+import { runReports } from "../../actions/report/step.ts";
 import { manualClock } from "../../actions/shared/clock.ts";
 import { OpsConfig } from "../../actions/shared/config/schema/index.ts";
 import { createRedactor } from "../../actions/shared/config/secrets.ts";

@@ -14,7 +14,7 @@ import { createRedactor } from "../../actions/shared/config/secrets.ts";
 import { createGitHubClient } from "../../actions/shared/github/client.ts";
 import type { Latest } from "../../actions/shared/store/latest-schema.ts";
 import { printingNotifier } from "../../actions/incident/notify/index.ts";
-import { runIncidents } from "../../actions/incident/run.ts";
+import { runIncidents } from "../../actions/incident/step.ts";
 import { loadTemplate } from "../../actions/incident/template.ts";
 import { startGitHubServer } from "../../emulators/github/server.ts";
 import { silentLog } from "../../actions/shared/log.ts";

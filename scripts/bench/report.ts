@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { manualClock } from "../../actions/shared/clock.ts";
 import { compactHistory } from "../../actions/shared/store/rollup.ts";
-import { runReports } from "../../actions/report/run.ts";
+import { runReports } from "../../actions/report/step.ts";
 import { syntheticConfig, syntheticLatest, syntheticRuns, writeHistory } from "./synthetic.ts";
 
 /**

@@ -9,7 +9,7 @@ import { parseRepository } from "../../actions/shared/github/types.ts";
 import { createRollbackGitHub, type OctokitRequest, type RollbackGitHub } from "../../actions/rollback/github.ts";
 import { InputError, parseRollbackInputs } from "../../actions/rollback/inputs.ts";
 import { FlyApiError } from "../../actions/rollback/fly.ts";
-import { NotStartedError, runRollback, type RollbackDeps } from "../../actions/rollback/run.ts";
+import { NotStartedError, runRollback, type RollbackDeps } from "../../actions/rollback/step.ts";
 import { renderRollbackMarkdown } from "../../actions/rollback/summary.ts";
 
 /** Exit code when the rollback ran but did not end in success (failure or a split fleet). */

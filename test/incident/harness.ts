@@ -9,7 +9,7 @@ import type { IssuesApi } from "../../actions/shared/github/types.ts";
 import type { Latest, ServiceState } from "../../actions/shared/store/latest-schema.ts";
 import type { Status } from "../../actions/shared/status.ts";
 import { createNotifier } from "../../actions/incident/notify/index.ts";
-import { runIncidents, type IncidentRunResult } from "../../actions/incident/run.ts";
+import { runIncidents, type IncidentRunResult } from "../../actions/incident/step.ts";
 import { maintenanceStep } from "../../actions/shared/cycle/preflight.ts";
 import { loadTemplate, type IncidentTemplate } from "../../actions/incident/template.ts";
 import { startGitHubServer, type GitHubServer } from "../../emulators/github/server.ts";

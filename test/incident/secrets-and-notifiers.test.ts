@@ -75,7 +75,7 @@ describe("secrets and notifiers", () => {
     w.clock.advance(5 * MIN);
     w.evaluate();
     const before = w.latest;
-    const { runIncidents } = await import("../../actions/incident/run.ts");
+    const { runIncidents } = await import("../../actions/incident/step.ts");
     const { printingNotifier } = await import("../../actions/incident/notify/index.ts");
     const r = await runIncidents({
       config: w.config, latest: w.latest, github: dry, clock: w.clock, dataDir: w.dataDir, dryRun: true,

@@ -3,7 +3,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { manualClock } from "../../actions/shared/clock.ts";
-import { runReports, type ReportOutput } from "../../actions/report/run.ts";
+import { runReports, type ReportOutput } from "../../actions/report/step.ts";
 import { buildScenario, NOW, type Scenario } from "./scenario.ts";
 
 /**

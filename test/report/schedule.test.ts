@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { manualClock } from "../../actions/shared/clock.ts";
 import { nextRun, parseCron } from "../../actions/report/cron.ts";
-import { runReports } from "../../actions/report/run.ts";
+import { runReports } from "../../actions/report/step.ts";
 import { isoWeek, latestDailySlot, latestWeeklySlot, nextDailySlot, slotName } from "../../actions/report/schedule.ts";
 import { syntheticConfig, syntheticLatest } from "../../scripts/bench/synthetic.ts";
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { manualClock } from "../../actions/shared/clock.ts";
 import { computeBudgetAlerts } from "../../actions/shared/slo/alerts.ts";
-import { runReports } from "../../actions/report/run.ts";
+import { runReports } from "../../actions/report/step.ts";
 import { syntheticConfig, syntheticLatest, writeHistory } from "../../scripts/bench/synthetic.ts";
 import { accumulate, emptyStats } from "../../actions/shared/store/durations.ts";
 import type { TimedRecord } from "../../actions/shared/store/history-read.ts";

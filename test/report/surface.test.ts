@@ -7,7 +7,7 @@ import { createRedactor } from "../../actions/shared/config/secrets.ts";
 import { badgesFor } from "../../actions/report/badges.ts";
 import { parseIncidentRecord } from "../../actions/incident/records-read.ts";
 import { updateReadmeSection } from "../../actions/report/readme-section.ts";
-import { runReports } from "../../actions/report/run.ts";
+import { runReports } from "../../actions/report/step.ts";
 import { boundMarkdown, buildSummary } from "../../actions/report/summary.ts";
 import { reportCommand } from "../../scripts/commands/report.ts";
 import { syntheticConfig, syntheticLatest, syntheticRuns, writeHistory } from "../../scripts/bench/synthetic.ts";

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { manualClock } from "../../actions/shared/clock.ts";
 import { createRedactor } from "../../actions/shared/config/secrets.ts";
-import { buildCommandArgv, runRollbackCommand, type CommandRollback } from "../../actions/rollback/command.ts";
+import { buildCommandArgv, runRollbackCommand, type CommandRollback } from "../../actions/rollback/command-provider.ts";
 
 const DEFAULT_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._:/@-]{0,199}$";
 /** A real program that prints the argv it received, one JSON array. */

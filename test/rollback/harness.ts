@@ -13,7 +13,7 @@ import { OpsConfig, type OpsConfigInput } from "../../actions/shared/config/sche
 import { createRedactor } from "../../actions/shared/config/secrets.ts";
 import { createOctokit } from "../../actions/shared/github/client.ts";
 import { createRollbackGitHub, type OctokitRequest } from "../../actions/rollback/github.ts";
-import type { RollbackDeps } from "../../actions/rollback/run.ts";
+import type { RollbackDeps } from "../../actions/rollback/step.ts";
 import type { RollbackRequest } from "../../actions/rollback/inputs.ts";
 import { startGitHubServer, type GitHubServer } from "../../emulators/github/server.ts";
 import { deploymentRoutes, deployState } from "../../emulators/github/routes/deployments.ts";

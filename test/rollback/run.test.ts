@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { runRollback, planOnly } from "../../actions/rollback/run.ts";
+import { runRollback, planOnly } from "../../actions/rollback/step.ts";
 import { InputError } from "../../actions/rollback/inputs.ts";
 import { renderRollbackMarkdown } from "../../actions/rollback/summary.ts";
 import { deployState } from "../../emulators/github/routes/deployments.ts";

@@ -1,5 +1,5 @@
 import type { Notifier } from "../../incident/notify/index.ts";
-import { type IncidentRunResult, runIncidents } from "../../incident/run.ts";
+import { type IncidentRunResult, runIncidents } from "../../incident/step.ts";
 import type { IssuesApi } from "../github/types.ts";
 import type { ActiveMaintenance } from "../maintenance.ts";
 import type { BudgetAlert } from "../slo/slo.ts";

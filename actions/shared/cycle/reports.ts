@@ -1,4 +1,4 @@
-import { type ReportOutput, runReports } from "../../report/run.ts";
+import { type ReportOutput, runReports } from "../../report/step.ts";
 import type { BudgetAlert } from "../slo/slo.ts";
 import type { Latest } from "../store/latest-schema.ts";
 import type { HistoryView } from "../store/view.ts";

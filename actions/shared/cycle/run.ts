@@ -1,5 +1,5 @@
 import type { Notifier } from "../../incident/notify/index.ts";
-import type { ReportOutput } from "../../report/run.ts";
+import type { ReportOutput } from "../../report/step.ts";
 import type { Reach } from "../connectivity.ts";
 import type { IssuesApi } from "../github/types.ts";
 import type { ActiveMaintenance } from "../maintenance.ts";

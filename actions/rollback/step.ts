@@ -8,7 +8,7 @@ import type { Clock } from "../shared/clock.ts";
 import type { OpsConfig, ServiceConfig } from "../shared/config/schema/index.ts";
 import { resolveSecrets, type Env, type Redactor } from "../shared/config/secrets.ts";
 import type { ProbeResult } from "../shared/probe/result.ts";
-import { buildCommandArgv, runRollbackCommand } from "./command.ts";
+import { buildCommandArgv, runRollbackCommand } from "./command-provider.ts";
 import { commentOnIncident, finishDeployment, startDeployment, type DeploymentContext } from "./deployment.ts";
 import { describeFleet, executeFlyPlan, type ExecutionResult } from "./execute.ts";
 import { createFlyClient, type FlyClient, type FlyClientOptions } from "./fly.ts";
