@@ -51,7 +51,7 @@ export function renderIncident(t: IncidentTemplate, state: IncidentState, subjec
 
 export function labelsFor(state: IncidentState, subject: Subject, t: IncidentTemplate, config?: IncidentsConfig): string[] {
   const base = config?.labels ?? t.labels;
-  const budget = subject.kind === "budget" ? ["error-budget"] : [];
+  const budget = subject.kind === "budget" ? ["error-budget"] : subject.kind === "blind" ? ["monitoring-blind"] : [];
   return [...new Set([...base, ...budget, `severity:${state.severity}`, `${subject.kind}:${subject.id}`, `env:${subject.environment}`])];
 }
 

@@ -3,6 +3,7 @@ import { describeFailure, type Failure, type ProbeResult } from "../probe/result
 import type { ServiceState } from "../store/latest-schema.ts";
 import type { Rating, Status } from "../status.ts";
 import { rateMetrics } from "./rate.ts";
+import { blindness } from "./blind.ts";
 import { applySustain } from "./sustain.ts";
 import { sinceOf } from "./since.ts";
 
@@ -83,6 +84,7 @@ export function evaluateService(
     ...counters(status, previous),
     ...lastSeen("lastUpAt", status === "up" ? iso : previous?.lastUpAt),
     ...lastSeen("lastDownAt", status === "down" ? iso : previous?.lastDownAt),
+    ...blindness(previous, status, now, !!ctx.offline),
   };
 }
 

@@ -45,6 +45,10 @@ export const ServiceState = z.object({
   consecutiveSuccesses: z.number().int().nonnegative().default(0),
   lastUpAt: Iso.optional(),
   lastDownAt: Iso.optional(),
+  /** First online run that saw the service `unknown`, while it still is. */
+  blindSince: Iso.optional(),
+  /** Time unknown on online runs since `blindSince` (offline runs add nothing), ms. */
+  blindMs: z.number().nonnegative().optional(),
 });
 
 export const GroupState = z.object({
@@ -63,9 +67,9 @@ export const GroupState = z.object({
 
 /** One incident the automation tracks (owned by actions/incident; kept here so the store can validate it). */
 export const IncidentState = z.object({
-  /** "service:<id>", "group:<id>" or "budget:<id>". */
+  /** "service:<id>", "group:<id>", "budget:<id>" or "blind:<id>". */
   key: z.string(),
-  kind: z.enum(["service", "group", "budget"]),
+  kind: z.enum(["service", "group", "budget", "blind"]),
   subject: z.string(),
   number: z.number().int().optional(),
   url: z.string().optional(),

@@ -32,6 +32,11 @@ export const Incidents = z.strictObject({
   labels: z.array(z.string()).default(["incident"]),
   /** Consecutive failing runs before an incident opens (1: as soon as the evaluation confirms). */
   openAfter: z.number().int().min(1).default(1),
+  /**
+   * A service `unknown` this long on online runs (a rejected credential, a missing secret, an
+   * empty metric) opens a P3 "monitoring blind" incident; it closes when data returns.
+   */
+  blindAfter: Duration.default(3_600_000),
   escalation: z.array(EscalationLevel).default(DEFAULT_ESCALATION.map((l) => EscalationLevel.parse(l))),
 });
 
