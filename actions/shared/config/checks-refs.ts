@@ -15,7 +15,7 @@ const OPEN = "${";
 /** Only these parts of the config are resolved against the environment at run time. */
 const RESOLVED_ROOTS = ["probe", "rollback"];
 const CREDENTIAL_HEADER = /authorization|token|secret|password|api[-_]?key|cookie/i;
-const CREDENTIAL_FIELDS = new Set(["token", "routingKey", "ca", "emergency", "alerts"]);
+const CREDENTIAL_FIELDS = new Set(["token", "routingKey", "ca", "emergency", "alerts", "password"]);
 const LOGIN = /^@?(?:[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}|[A-Za-z0-9-]+\/[A-Za-z0-9_.-]+)$/;
 
 function isResolved(path: readonly PathSegment[]): boolean {
@@ -88,6 +88,8 @@ function looksLikeCredential(path: readonly PathSegment[], text: string): boolea
   if (text.trim() === "") return false;
   if (parent === "headers" && typeof last === "string") return CREDENTIAL_HEADER.test(last);
   if (typeof last === "string" && CREDENTIAL_FIELDS.has(last)) return true;
+  // Webhook URLs (Teams, Discord, generic) carry their token in the path.
+  if (path[0] === "notifications" && path[1] === "channels" && last === "url") return true;
   // A connection URL with an inline password: postgres://user:pass@host/db
   return last === "url" && /^[a-z][a-z0-9+.-]*:\/\/[^/@\s:]+:[^/@\s]+@/i.test(text);
 }

@@ -63,16 +63,7 @@ export const OpsConfig = z.strictObject({
   groups: z.array(Group).default([]),
   // Parsed, so the incident defaults (escalation levels from the support plan) live in one place.
   incidents: Incidents.default(() => Incidents.parse({})),
-  notifications: Notifications.default({
-    slack: {},
-    routes: {
-      P0: ["slack-emergency", "pagerduty"],
-      P1: ["slack-emergency", "pagerduty"],
-      P2: ["slack-alerts"],
-      P3: ["slack-alerts"],
-    },
-    timeout: 10_000,
-  }),
+  notifications: Notifications.default(() => Notifications.parse({})),
   schedule: Schedule.default({
     monitor: "*/5 * * * *",
     updates: ["00:00", "08:00", "12:00", "16:00", "20:00", "23:00"],
@@ -104,3 +95,4 @@ export * from "./probes.ts";
 export * from "./service.ts";
 export * from "./incidents.ts";
 export * from "./reports.ts";
+export * from "./channels.ts";
