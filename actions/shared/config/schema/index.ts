@@ -3,6 +3,7 @@ import { Duration, Percent } from "./units.ts";
 import { Group, Service, Thresholds } from "./service.ts";
 import { Incidents, MaintenanceWindow, Notifications } from "./incidents.ts";
 import { Retention, Schedule, SloDefaults } from "./reports.ts";
+import { Heartbeat } from "./heartbeat.ts";
 
 /** Engine settings every service inherits unless it overrides them. */
 export const Defaults = z.strictObject({
@@ -71,6 +72,7 @@ export const OpsConfig = z.strictObject({
     weekly: { day: 1, time: "10:00" },
   }),
   maintenance: z.array(MaintenanceWindow).default([]),
+  heartbeat: Heartbeat.default(() => Heartbeat.parse({})).describe("Dead-man pings for the monitor itself and the gap between runs (docs/incidents.md \"Heartbeat\")."),
   retention: Retention.default({ rawDays: 35, gapLimit: 1_200_000 }),
   slo: SloDefaults.optional(),
   environments: Environments.default({}),
@@ -96,3 +98,4 @@ export * from "./service.ts";
 export * from "./incidents.ts";
 export * from "./reports.ts";
 export * from "./channels.ts";
+export * from "./heartbeat.ts";
