@@ -51,7 +51,8 @@ export function renderIncident(t: IncidentTemplate, state: IncidentState, subjec
 
 export function labelsFor(state: IncidentState, subject: Subject, t: IncidentTemplate, config?: IncidentsConfig): string[] {
   const base = config?.labels ?? t.labels;
-  const budget = subject.kind === "budget" ? ["error-budget"] : subject.kind === "blind" ? ["monitoring-blind"] : [];
+  const extra = { budget: ["error-budget"], blind: ["monitoring-blind"], monitor: ["monitoring-gap"] } as Record<string, string[]>;
+  const budget = extra[subject.kind] ?? [];
   return [...new Set([...base, ...budget, `severity:${state.severity}`, `${subject.kind}:${subject.id}`, `env:${subject.environment}`])];
 }
 

@@ -40,7 +40,7 @@ export function decide(subjects: Subject[], incidents: Record<string, IncidentSt
 export function isFailing(s: Subject, config: IncidentsConfig, now: Date): boolean {
   if (s.maintenance) return false;
   // A burn-rate alert already looked across hours of history: it needs no further confirmation.
-  if (s.kind === "budget" || s.kind === "blind") return s.status === "down";
+  if (s.kind === "budget" || s.kind === "blind" || s.kind === "monitor") return s.status === "down";
   if (s.status === "down") return (s.consecutiveFailures ?? config.openAfter) >= config.openAfter;
   if (s.status === "degraded") return now.getTime() - Date.parse(s.since) >= config.degradedAfter;
   return false;

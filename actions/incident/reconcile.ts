@@ -102,7 +102,7 @@ function adopt(key: string, issue: Issue, previous: IncidentState | undefined): 
   const [kind, ...rest] = key.split(":");
   return {
     key,
-    kind: kind === "group" || kind === "budget" || kind === "blind" ? kind : "service",
+    kind: kind === "group" || kind === "budget" || kind === "blind" || kind === "monitor" ? kind : "service",
     subject: rest.join(":"),
     number: issue.number,
     url: issue.url,

@@ -9,7 +9,7 @@ import { decide } from "./lifecycle.ts";
 import type { Delivery, IncidentEvent, Notifier } from "./notify/index.ts";
 import { missingNumbers, openByKey, reconcile, type Fetched } from "./reconcile.ts";
 import { writeRecord } from "./records.ts";
-import { blindSubjects, budgetSubjects, subjectsOf, type BurnAlert } from "./subjects.ts";
+import { blindSubjects, budgetSubjects, subjectsOf, type BurnAlert, type Subject } from "./subjects.ts";
 import { loadTemplate, type IncidentTemplate } from "./template.ts";
 import { carryOut, closeDuplicate, type Operation, type TrackerContext } from "./tracker.ts";
 
@@ -39,6 +39,8 @@ export interface IncidentDeps {
    * kind "budget". Undefined when they could not be computed: budget incidents then stay as they are.
    */
   budgetAlerts: readonly BurnAlert[] | undefined;
+  /** Incidents about the monitor itself (a gap between runs), decided by the pipeline. */
+  monitorSubjects?: readonly Subject[];
 }
 
 export interface NotificationResult {
@@ -96,7 +98,7 @@ export async function runIncidents(deps: IncidentDeps): Promise<IncidentRunResul
     }
   }
   const budgets = deps.budgetAlerts ? budgetSubjects(deps.budgetAlerts, latest, now, config.incidents.flapWindow) : [];
-  const subjects = [...subjectsOf(latest, deps.maintenance), ...budgets, ...blindSubjects(latest, config.incidents.blindAfter)];
+  const subjects = [...subjectsOf(latest, deps.maintenance), ...budgets, ...blindSubjects(latest, config.incidents.blindAfter), ...(deps.monitorSubjects ?? [])];
   const upKeys = new Set(subjects.filter((s) => s.status === "up").map((s) => s.key));
   const rec = reconcile(latest.incidents, open, fetched, upKeys);
   rec.notes.forEach((n) => log.info(`incidents: ${n}`));

@@ -5,7 +5,7 @@ import type { ActiveMaintenance } from "../shared/maintenance.ts";
 /** What an incident is about: one service or one group, as the evaluation left it this run. */
 export interface Subject {
   key: string;
-  kind: "service" | "group" | "budget" | "blind";
+  kind: "service" | "group" | "budget" | "blind" | "monitor";
   id: string;
   name: string;
   environment: string;

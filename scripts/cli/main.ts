@@ -1,3 +1,4 @@
+import { commandCommand } from "../commands/command.ts";
 import { commitCommand } from "../commands/commit.ts";
 import { incidentsCommand } from "../commands/incidents.ts";
 import { mergeCommand } from "../commands/merge.ts";
@@ -20,6 +21,7 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   plan: { run: planCommand, help: "print the monitor workflow's fan-out plan (shards × locations) for $GITHUB_OUTPUT" },
   merge: { run: mergeCommand, help: "fan-in: merge shard/location results (--from DIR) and run the rest of the cycle" },
   rollback: { run: (argv, deps) => rollbackCommand(argv, deps), help: "roll a service back (see docs/rollback.md); --dry-run prints the plan" },
+  command: { run: commandCommand, help: "answer a ChatOps comment on an incident issue (--event FILE, default $GITHUB_EVENT_PATH)" },
   validate: { run: validateCommand, help: "check the config (exit 2 when invalid)" },
   // Loaded on demand: the demo's simulated GitHub needs dev dependencies a production install lacks.
   demo: { run: async (argv, deps) => (await import("../commands/demo.ts")).demoCommand(argv, deps), help: "start a simulated HotDash fleet on loopback and run the full cycle against it" },

@@ -8,7 +8,7 @@ import { createGitHubClient } from "../../actions/shared/github/client.ts";
 import type { IssuesApi } from "../../actions/shared/github/types.ts";
 import type { Latest, ServiceState } from "../../actions/shared/store/latest-schema.ts";
 import type { Status } from "../../actions/shared/status.ts";
-import { createNotifier } from "../../actions/incident/notify/index.ts";
+import { createNotifier, type Notifier } from "../../actions/incident/notify/index.ts";
 import { runIncidents, type IncidentRunResult } from "../../actions/incident/step.ts";
 import { maintenanceStep } from "../../actions/shared/cycle/preflight.ts";
 import { loadTemplate, type IncidentTemplate } from "../../actions/incident/template.ts";
@@ -44,7 +44,7 @@ export interface World {
   /** What the evaluation records each run: `since` of a new status, the counters. */
   evaluate(): void;
   /** One monitoring run: evaluate, then the incident step. */
-  run(options?: { github?: IssuesApi; latest?: Latest; budgetAlerts?: BurnAlert[] }): Promise<IncidentRunResult>;
+  run(options?: { github?: IssuesApi; latest?: Latest; budgetAlerts?: BurnAlert[]; notifier?: Notifier }): Promise<IncidentRunResult>;
   openIssues(): Array<{ number: number; title: string; body: string | null; labels: string[]; state: string }>;
   commentsOf(n: number): string[];
   close(): Promise<void>;
@@ -134,7 +134,7 @@ export async function createWorld(
       // failure to read it is the preflight's error, logged, not the incident step's).
       const maintenance = await maintenanceStep(ctx, options.github ?? github, []);
       const result = await runIncidents({
-        config, latest: options.latest ?? world.latest, github: options.github ?? github, clock, dataDir, notifier, redactor,
+        config, latest: options.latest ?? world.latest, github: options.github ?? github, clock, dataDir, notifier: options.notifier ?? notifier, redactor,
         log, template, maintenance, budgetAlerts: options.budgetAlerts ?? [],
       });
       world.latest = { ...world.latest, incidents: result.latest.incidents };

@@ -4,13 +4,13 @@ import { request } from "undici";
  * One JSON POST with a total timeout. The URL is a secret (a webhook) or carries none, but is
  * never put in an error message either way: callers name the route instead.
  */
-export async function postJson(url: string, body: unknown, timeoutMs: number, label: string): Promise<void> {
+export async function postJson(url: string, body: unknown, timeoutMs: number, label: string, headers: Record<string, string> = {}): Promise<void> {
   let status: number;
   let text = "";
   try {
     const res = await request(url, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { ...headers, "content-type": "application/json" },
       body: JSON.stringify(body),
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,

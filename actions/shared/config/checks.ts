@@ -4,6 +4,7 @@ import { describeValue, problem, type PathSegment, type Problem } from "./errors
 import { checkIdsAndReferences } from "./checks-ids.ts";
 import { checkEscalation, checkMaintenance, checkSchedule } from "./checks-time.ts";
 import { checkSecretRefs } from "./checks-refs.ts";
+import { checkNotificationRoutes } from "./checks-notify.ts";
 
 /**
  * Rules zod cannot express because they span several places: unique ids, group members that
@@ -26,6 +27,7 @@ export function checkConfig(config: OpsConfig): CheckResult {
   checkEscalation(config.incidents.escalation.map((l, i) => [l, i] as const), out);
   checkSchedule(config.schedule, out);
   checkSecretRefs(config, out);
+  checkNotificationRoutes(config.notifications, out);
   return out;
 }
 

@@ -1,14 +1,12 @@
-import { createNotifier, printingNotifier, type Notifier } from "../../incident/notify/index.ts";
-import type { NotificationsConfig } from "../config/schema/incidents.ts";
-import { resolveSecrets, type Env, type Redactor } from "../config/secrets.ts";
+import type { Env } from "../config/secrets.ts";
 import { createGitHubClient } from "../github/client.ts";
 import { createDryRunClient } from "../github/dry-run.ts";
 import type { IssuesApi } from "../github/types.ts";
 
 /**
- * The run's outside clients, built from what the entry passes in (the entry reads the process
- * environment; nothing here does): GitHub from GITHUB_TOKEN / GITHUB_REPOSITORY / GITHUB_API_URL,
- * notifiers from the config's secrets.
+ * The run's GitHub client, built from what the entry passes in (the entry reads the process
+ * environment; nothing here does): GITHUB_TOKEN / GITHUB_REPOSITORY / GITHUB_API_URL. The
+ * notifier comes from actions/incident/notify/from-config.ts.
  */
 export interface GitHubOptions {
   dryRun: boolean;
@@ -33,24 +31,4 @@ export function githubFromEnv(env: Env, options: GitHubOptions): IssuesApi | str
     return createDryRunClient({ reader: real, repo: { owner, repo }, print: options.log });
   }
   return real ?? "GITHUB_TOKEN is not set: incident issues were skipped (set it, or use --dry-run to see what would happen)";
-}
-
-/** Each notification secret is resolved on its own, so one missing secret silences one route only. */
-export function notifierFromConfig(config: NotificationsConfig, env: Env, redactor: Redactor, dryRun: boolean, print: (line: string) => void): Notifier {
-  if (dryRun) return printingNotifier(print, config);
-  const missing: string[] = [];
-  const one = (value: string | undefined) => {
-    if (value === undefined) return undefined;
-    const r = resolveSecrets(value, env, redactor);
-    if (r.ok) return r.value;
-    missing.push(...r.missing);
-    return undefined;
-  };
-  const routingKey = one(config.pagerduty?.routingKey);
-  const resolved: NotificationsConfig = {
-    ...config,
-    slack: { emergency: one(config.slack.emergency), alerts: one(config.slack.alerts) },
-    ...(config.pagerduty && routingKey ? { pagerduty: { ...config.pagerduty, routingKey } } : { pagerduty: undefined }),
-  };
-  return createNotifier({ config: resolved, missing, redactor });
 }

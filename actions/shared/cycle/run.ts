@@ -8,6 +8,8 @@ import type { Transition } from "../evaluate/index.ts";
 import type { Latest } from "../store/latest-schema.ts";
 import { alertsStep, historyStep } from "./alerts.ts";
 import { githubFromEnv } from "./clients.ts";
+import { heartbeatFromConfig, gapSubject } from "../heartbeat/index.ts";
+import { gapStep, withGaps } from "./gap.ts";
 import { guarded, type RunContext } from "./context.ts";
 import { type IncidentStepResult, incidentsStep } from "./incidents.ts";
 import { evaluateStep, probeStep, type ProbeOptions } from "./observe.ts";
@@ -95,14 +97,34 @@ export async function probeRun(ctx: RunContext, o: CycleOptions & { write: boole
   return { probe: probeOutput(seen, historyBytes), notes, errors };
 }
 
-/** `ops run`, `ops merge` and the demo: the whole cycle. */
+/**
+ * `ops run`, `ops merge` and the demo: the whole cycle, between the heartbeat's start ping and
+ * its success or fail ping, so a monitor that stops running (or keeps failing) pages someone.
+ */
 export async function fullRun(ctx: RunContext, o: CycleOptions): Promise<CycleOutput> {
+  const heartbeat = heartbeatFromConfig(ctx.config.heartbeat, ctx.env, ctx.redactor, (line) => ctx.log.info(line));
+  const started = heartbeat.start();
+  let exitCode = 1;
+  try {
+    const out = await cycle(ctx, o);
+    exitCode = out.errors.length ? 1 : 0;
+    return out;
+  } finally {
+    await started;
+    await heartbeat.finish(exitCode);
+  }
+}
+
+async function cycle(ctx: RunContext, o: CycleOptions): Promise<CycleOutput> {
   const notes: string[] = [];
   const errors: string[] = [];
   // `--only` probes part of the fleet: the others' incidents must not be decided on stale state.
   const incidentsOn = ctx.config.incidents.enabled && !o.only;
   const github = incidentsOn ? clientFor(ctx, o) : undefined;
   const seen = await observe(ctx, { ...o, client: github, write: true }, notes, errors);
+  const gap = gapStep(ctx, seen.previous);
+  if (gap.kind === "gap") notes.push(`monitoring gap: ${gap.gap.summary}`);
+  seen.latest = withGaps(seen.latest, seen.previous, gap);
   const historyBytes = await storeStep(ctx, seen.latest, seen.probed.results);
   await guarded(ctx, errors, "history roll-up", () => rollupStep(ctx));
   const view = await guarded(ctx, errors, "reading the history", () => historyStep(ctx));
@@ -113,7 +135,10 @@ export async function fullRun(ctx: RunContext, o: CycleOptions): Promise<CycleOu
   if (github === undefined) {
     if (ctx.config.incidents.enabled) notes.push("incidents: skipped (--only probes part of the fleet)");
   } else {
-    incidents = await guarded(ctx, errors, "incidents", () => incidentsStep(ctx, { latest, github, maintenance: seen.maintenance, alerts, ...(o.notifier && { notifier: o.notifier }) }));
+    const monitorSubjects = gap.kind === "gap" && gap.openIncident || latest.incidents["monitor:gap"]?.state === "open" ? [gapSubject(gap, ctx.runAt)] : [];
+    incidents = await guarded(ctx, errors, "incidents", () =>
+      incidentsStep(ctx, { latest, github, maintenance: seen.maintenance, alerts, monitorSubjects, ...(o.notifier && { notifier: o.notifier }) }),
+    );
     if (incidents) {
       latest = incidents.latest;
       notes.push(incidentNote(ctx, incidents));

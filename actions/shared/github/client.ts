@@ -187,6 +187,6 @@ function toIssue(raw: RawIssue): Issue {
   };
 }
 
-function toComment(raw: { id: number; body?: string; created_at: string }): IssueComment {
-  return { id: raw.id, body: raw.body ?? "", createdAt: raw.created_at };
+function toComment(raw: { id: number; body?: string; created_at: string; user?: { login: string } | null }): IssueComment {
+  return { id: raw.id, body: raw.body ?? "", createdAt: raw.created_at, ...(raw.user ? { user: raw.user.login } : {}) };
 }

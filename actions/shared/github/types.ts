@@ -16,6 +16,8 @@ export interface IssueComment {
   id: number;
   body: string;
   createdAt: string;
+  /** The author's login (ChatOps reads who gave a command); absent from stand-ins that do not know it. */
+  user?: string;
 }
 
 export interface NewIssue {

@@ -69,7 +69,7 @@ export const GroupState = z.object({
 export const IncidentState = z.object({
   /** "service:<id>", "group:<id>", "budget:<id>" or "blind:<id>". */
   key: z.string(),
-  kind: z.enum(["service", "group", "budget", "blind"]),
+  kind: z.enum(["service", "group", "budget", "blind", "monitor"]),
   subject: z.string(),
   number: z.number().int().optional(),
   url: z.string().optional(),
@@ -112,6 +112,10 @@ export const Latest = z.object({
    * with `incidents`, the reports' incident history (they never parse the records back).
    */
   archive: z.array(IncidentState).optional(),
+  /** Gaps between monitoring runs longer than the threshold (heartbeat.gapThreshold), newest first. */
+  gaps: z
+    .array(z.object({ from: Iso, to: Iso, gapMs: z.number(), thresholdMs: z.number(), summary: z.string() }))
+    .optional(),
 });
 
 export type ServiceMetrics = z.output<typeof ServiceMetrics>;

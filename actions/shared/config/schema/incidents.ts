@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { Duration, Id, SecretString } from "./units.ts";
+import { Channels, RouteName } from "./channels.ts";
 
 export const EscalationLevel = z.strictObject({
   /** How long an incident of these severities stays unresolved before this level is reached. */
@@ -62,8 +63,6 @@ export const MaintenanceWindow = z.union([
   }),
 ]);
 
-const Route = z.enum(["slack-emergency", "slack-alerts", "pagerduty"]);
-
 export const Notifications = z.strictObject({
   slack: z
     .strictObject({
@@ -79,9 +78,15 @@ export const Notifications = z.strictObject({
       url: z.string().url().default("https://events.pagerduty.com/v2/enqueue"),
     })
     .optional(),
+  channels: Channels,
+  runbook: z
+    .string()
+    .url()
+    .optional()
+    .describe("The runbook every message links to, unless the service names its own (services[].runbook). Default: this repository's docs/incidents.md."),
   /** Where each severity goes (runbooks: P0/P1 emergency + PagerDuty, P2/P3 alerts). */
   routes: z
-    .strictObject({ P0: z.array(Route), P1: z.array(Route), P2: z.array(Route), P3: z.array(Route) })
+    .strictObject({ P0: z.array(RouteName), P1: z.array(RouteName), P2: z.array(RouteName), P3: z.array(RouteName) })
     .default({
       P0: ["slack-emergency", "pagerduty"],
       P1: ["slack-emergency", "pagerduty"],

@@ -3,6 +3,7 @@ import { Duration, Percent } from "./units.ts";
 import { Group, Service, Thresholds } from "./service.ts";
 import { Incidents, MaintenanceWindow, Notifications } from "./incidents.ts";
 import { Retention, Schedule, SloDefaults } from "./reports.ts";
+import { Heartbeat } from "./heartbeat.ts";
 
 /** Engine settings every service inherits unless it overrides them. */
 export const Defaults = z.strictObject({
@@ -57,6 +58,7 @@ export const OpsConfig = z.strictObject({
   notifications: Notifications.prefault({}),
   schedule: Schedule.prefault({}),
   maintenance: z.array(MaintenanceWindow).default([]),
+  heartbeat: Heartbeat.prefault({}).describe("Dead-man pings for the monitor itself and the gap between runs (docs/incidents.md \"Heartbeat\")."),
   retention: Retention.prefault({}),
   slo: SloDefaults.optional(),
   environments: Environments.default({}),
@@ -81,3 +83,5 @@ export * from "./probes.ts";
 export * from "./service.ts";
 export * from "./incidents.ts";
 export * from "./reports.ts";
+export * from "./channels.ts";
+export * from "./heartbeat.ts";

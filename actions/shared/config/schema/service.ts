@@ -77,6 +77,7 @@ export const Service = z.strictObject({
   description: z.string().optional(),
   /** Link shown in reports (a dashboard or the public URL). No secrets here. */
   link: z.string().url().optional(),
+  runbook: z.string().url().optional().describe("The runbook linked from this service's notifications; default: notifications.runbook."),
   probe: Probe,
   /** Per-service overrides of `defaults`. */
   timeout: Duration.optional(),
