@@ -25,6 +25,9 @@ export const ServiceMetrics = z.object({
   attempts: z.number().int().default(1),
 });
 
+/** One run's samples in the success-rate window: run time, successes, samples. */
+export const WindowRun = z.object({ t: Iso, ok: z.number().int().nonnegative(), n: z.number().int().positive() });
+
 export const ServiceState = z.object({
   id: z.string(),
   name: z.string(),
@@ -45,6 +48,11 @@ export const ServiceState = z.object({
   consecutiveSuccesses: z.number().int().nonnegative().default(0),
   lastUpAt: Iso.optional(),
   lastDownAt: Iso.optional(),
+  /**
+   * The success-rate window: ok / total of each recent run, oldest first, pruned to the service's
+   * `successRate.window`. Runs confirmed hard down, unknown or in maintenance are not in it.
+   */
+  window: z.array(WindowRun).optional(),
 });
 
 export const GroupState = z.object({
@@ -106,6 +114,7 @@ export const Latest = z.object({
 });
 
 export type ServiceMetrics = z.output<typeof ServiceMetrics>;
+export type WindowRun = z.output<typeof WindowRun>;
 export type ServiceState = z.output<typeof ServiceState>;
 export type GroupState = z.output<typeof GroupState>;
 export type IncidentState = z.output<typeof IncidentState>;

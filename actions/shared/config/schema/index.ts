@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { Duration, Percent } from "./units.ts";
-import { Group, Service, Thresholds } from "./service.ts";
+import { Group, SUCCESS_MIN_SAMPLES, SUCCESS_WINDOW_MS, Service, Thresholds } from "./service.ts";
 import { Incidents, MaintenanceWindow, Notifications } from "./incidents.ts";
 import { Retention, Schedule, SloDefaults } from "./reports.ts";
 
@@ -22,7 +22,7 @@ export const Defaults = z.strictObject({
    */
   confirmWindow: Duration.default(120_000),
   retryDelay: Duration.default(5_000),
-  thresholds: Thresholds.default({ successRate: { yellow: 95, red: 90 } }),
+  thresholds: Thresholds.default({ successRate: { yellow: 95, red: 90, window: SUCCESS_WINDOW_MS, minSamples: SUCCESS_MIN_SAMPLES } }),
 });
 
 export const Environments = z.record(
@@ -57,7 +57,7 @@ export const OpsConfig = z.strictObject({
     maxBodyBytes: 1_048_576,
     confirmWindow: 120_000,
     retryDelay: 5_000,
-    thresholds: { successRate: { yellow: 95, red: 90 } },
+    thresholds: { successRate: { yellow: 95, red: 90, window: SUCCESS_WINDOW_MS, minSamples: SUCCESS_MIN_SAMPLES } },
   }),
   services: z.array(Service).min(1),
   groups: z.array(Group).default([]),
