@@ -1,6 +1,7 @@
 import type { IncidentsConfig } from "../shared/config/schema/incidents.ts";
 import { formatDuration } from "../shared/config/schema/units.ts";
 import type { IncidentState } from "../shared/store/latest-schema.ts";
+import { describeDownTime, episodesOf } from "./episodes.ts";
 import type { Subject } from "./subjects.ts";
 import { readSections, render, type IncidentTemplate } from "./template.ts";
 
@@ -21,7 +22,10 @@ export function renderIncident(t: IncidentTemplate, state: IncidentState, subjec
   const current = currentBody ? readSections(currentBody) : {};
   const start = state.startedAt ?? state.openedAt;
   const end = state.state === "closed" ? (state.recoveredAt ?? state.closedAt) : undefined;
-  const duration = end ? `${stamp(start)} to ${stamp(end)} (${formatDuration(Date.parse(end) - Date.parse(start))})` : `${stamp(start)} to ongoing`;
+  // A reopened incident reports the time it was down ("down 20 min in 2 episodes over 45 min").
+  const episodes = episodesOf(state);
+  const took = episodes.length > 1 && end ? describeDownTime(episodes, end) : end ? formatDuration(Date.parse(end) - Date.parse(start)) : "";
+  const duration = end ? `${stamp(start)} to ${stamp(end)} (${took})` : `${stamp(start)} to ongoing`;
   const kind = subject.kind === "group" ? "group" : "service";
   const latest = String(state.evidence.latest ?? subject.evidence);
   const failing = String(state.evidence.failing ?? latest);

@@ -86,4 +86,53 @@ describe("decide", () => {
     expect(plan.steps[0]).toMatchObject({ do: "comment", text: expect.stringContaining("degraded → down; severity raised P1 → P0") });
     expect(plan.steps.map((s) => s.do)).toContain("sync-issue");
   });
+
+  it("a run decided already changes nothing: the same run time again counts no good run, comments and closes nothing", () => {
+    const up = subject({ status: "up", since: at("16:47").toISOString() });
+    const first = decide([up], { "service:shop": open({ record: "incidents/2026-11-22-shop-down-refused.md" }) }, config, at("16:47"))[0]!;
+    expect(first.next).toMatchObject({ goodRuns: 1, lastRunAt: at("16:47").toISOString() });
+    // The incident step again on the same stored state (ops incidents, the action): no plan at all.
+    expect(decide([up], { "service:shop": first.next }, config, at("16:47"))).toEqual([]);
+    // The run is named by its run time, also when the step runs later by the wall clock.
+    expect(decide([up], { "service:shop": first.next }, config, at("16:58"), at("16:47"))).toEqual([]);
+    // Failing runs likewise: no reminder, no escalation twice.
+    const failing = decide([subject()], { "service:shop": open({ record: "incidents/2026-11-22-shop-down-refused.md" }) }, config, at("17:00"))[0]!;
+    expect(failing.steps.map((x) => x.do)).toContain("comment");
+    expect(decide([subject()], { "service:shop": failing.next }, config, at("17:00"))).toEqual([]);
+    // Only what an interrupted attempt left undone is redone: the issue a failed create did not make.
+    const unfinished = decide([subject()], { "service:shop": { ...failing.next, number: undefined } }, config, at("17:00"))[0]!;
+    expect(unfinished.steps.map((x) => x.do)).toEqual(["ensure-issue"]);
+  });
+
+  it("closes only after closeAfter good runs and closeAfterTime since the recovery (two dispatches a minute apart do not)", () => {
+    const up = subject({ status: "up", since: at("16:47").toISOString() });
+    const first = decide([up], { "service:shop": open() }, config, at("16:47"))[0]!;
+    const dispatch = decide([up], { "service:shop": first.next }, config, at("16:48"))[0]!;
+    expect(dispatch.next).toMatchObject({ state: "open", goodRuns: 2 });
+    expect(dispatch.steps).toEqual([]);
+    const scheduled = decide([up], { "service:shop": dispatch.next }, config, at("16:52"))[0]!;
+    expect(scheduled.next).toMatchObject({ state: "closed", goodRuns: 3 });
+    const strict = Incidents.parse({ closeAfterTime: "10m" });
+    expect(decide([up], { "service:shop": dispatch.next }, strict, at("16:52"))[0]!.next.state).toBe("open");
+    expect(decide([up], { "service:shop": dispatch.next }, strict, at("16:57"))[0]!.next.state).toBe("closed");
+  });
+
+  it("a reopened incident reports the time it was down, not the wall time since the first failure", () => {
+    // Down 16:00–16:10, closed 16:15; down again 16:25–16:35, recovered; closed at 16:40.
+    let state = open();
+    const step = (s: Subject, hhmm: string) => {
+      const plan = decide([s], { "service:shop": state }, config, at(hhmm))[0];
+      if (plan) state = plan.next;
+      return plan;
+    };
+    step(subject({ status: "up", since: at("16:10").toISOString() }), "16:10");
+    step(subject({ status: "up", since: at("16:10").toISOString() }), "16:15");
+    expect(state).toMatchObject({ state: "closed", episodes: [{ start: at("16:00").toISOString(), end: at("16:10").toISOString() }] });
+    const reopen = step(subject({ since: at("16:25").toISOString() }), "16:25")!;
+    expect(reopen.steps.map((x) => x.do)).toContain("reopen");
+    step(subject({ status: "up", since: at("16:35").toISOString() }), "16:35");
+    const close = step(subject({ status: "up", since: at("16:35").toISOString() }), "16:40")!;
+    expect(close.next.state).toBe("closed");
+    expect(close.steps[0]).toMatchObject({ text: expect.stringMatching(/^✅ Resolved: down 20 min in 2 episodes over 35 min; 2 consecutive good runs/) });
+  });
 });

@@ -195,3 +195,20 @@ describe("success rate: in the run and over a window (issue 11)", () => {
     expect(d.services.chatwoot!.window).toHaveLength(2);
   });
 });
+
+describe("a run is a run (issue 11)", () => {
+  it("the same run time again changes nothing: counters, since, window and transitions advance once per run", () => {
+    const cfg = config();
+    const r1 = run(cfg, min(0), allUp(cfg));
+    const bad = allUp(cfg, [result("chatwoot", { ok: 0 })]);
+    const r2 = run(cfg, min(5), bad, r1.latest);
+    expect(r2.latest.services.chatwoot).toMatchObject({ status: "down", consecutiveFailures: 1 });
+    const again = run(cfg, min(5), bad, r2.latest);
+    expect(again.latest).toEqual(r2.latest);
+    expect(again.transitions).toEqual([]);
+    // Even when the replay measured something else, the stored run stands.
+    const other = run(cfg, min(5), allUp(cfg), r2.latest);
+    expect(other.latest).toEqual(r2.latest);
+    expect(run(cfg, min(10), bad, again.latest).latest.services.chatwoot!.consecutiveFailures).toBe(2);
+  });
+});

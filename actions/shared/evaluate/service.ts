@@ -15,7 +15,12 @@ export interface ServiceContext {
   offline?: Failure;
 }
 
-/** Rates one service's probe result and folds it into its state from the previous run. */
+/**
+ * Rates one service's probe result and folds it into its state from the previous run.
+ * A run is identified by its run time: a state already checked at `now` (the same run replayed) or
+ * later (a replay of an older run) is returned as it is, so counters, `since`, breaches and the
+ * success-rate window advance once per distinct run, however often it is run.
+ */
 export function evaluateService(
   service: ServiceConfig,
   defaults: DefaultsConfig,
@@ -23,6 +28,7 @@ export function evaluateService(
   ctx: ServiceContext,
 ): ServiceState {
   const { now, previous } = ctx;
+  if (previous && Date.parse(previous.checkedAt) >= now.getTime()) return previous;
   const inconclusive = ctx.offline ?? result.inconclusive;
   const successThreshold = service.thresholds.successRate ?? defaults.thresholds.successRate;
   const success = successThreshold

@@ -83,8 +83,12 @@ export const IncidentState = z.object({
   openedAt: Iso,
   /** When the failure began (the failing status's `since`); durations are measured from here. */
   startedAt: Iso.optional(),
-  /** First good run of the current recovery; the incident closes after `closeAfter` of them. */
+  /** First good run of the current recovery; the incident closes after `closeAfter` of them and `closeAfterTime`. */
   recoveredAt: Iso.optional(),
+  /** Failure episodes (a reopened incident has several): down time is their sum, not wall time. */
+  episodes: z.array(z.object({ start: Iso, end: Iso.optional() })).optional(),
+  /** The run time this incident was last decided at: the same run seen again changes nothing. */
+  lastRunAt: Iso.optional(),
   closedAt: Iso.optional(),
   closedBy: z.enum(["automation", "human"]).optional(),
   /** Closed by a human while still failing: not reopened until the service has recovered once. */

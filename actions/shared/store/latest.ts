@@ -39,7 +39,10 @@ export async function readLatest(dataDir: string, now: Date, log: Log): Promise<
   return { kind: "corrupt", problem, keptAs };
 }
 
-/** Stable, diff-friendly JSON: two-space indent, trailing newline. */
+/**
+ * Stable, diff-friendly JSON: two-space indent, trailing newline, keys in the schema's order (so the
+ * same state always gives the same bytes, whether it was just computed or read back).
+ */
 export async function writeLatest(dataDir: string, latest: Latest): Promise<void> {
-  await writeFileAtomic(paths.latest(dataDir), JSON.stringify(latest, null, 2) + "\n");
+  await writeFileAtomic(paths.latest(dataDir), JSON.stringify(Latest.parse(latest), null, 2) + "\n");
 }
