@@ -33,15 +33,20 @@ export function renderIncident(t: IncidentTemplate, state: IncidentState, subjec
   const resolution =
     state.state === "closed" && state.closedBy === "automation"
       ? `${AUTO_MARK}\nRecovered: ${state.goodRuns} consecutive good runs from ${stamp(state.recoveredAt ?? state.closedAt!)}. ${latest}`
-      : `${AUTO_MARK}\nOngoing.`;
+      : state.state === "closed" && state.closedBy === "human"
+        ? `${AUTO_MARK}\nClosed by hand${state.closedAt ? ` at ${stamp(state.closedAt)}` : ""}${state.awaitingRecovery ? ", while the monitoring still saw it failing" : ""}.`
+        : `${AUTO_MARK}\nOngoing.`;
   const sections: Record<string, string> = {
     ...current,
     Timeline: state.timeline.map((e) => `- ${stamp(e.at)}: ${e.text}`).join("\n"),
   };
   const humanResolution = current.Resolution !== undefined && !current.Resolution.startsWith(AUTO_MARK) && !t.sections.some((s) => s.name === "Resolution" && s.placeholder === current.Resolution);
   if (!humanResolution) sections.Resolution = resolution;
+  // Sections people added that the template does not have are kept, after the template's.
+  const extra = Object.entries(current).filter(([name]) => !t.sections.some((x) => x.name === name));
   const { title, body } = render(t, {
     brief: `${subject.name} (${subject.environment}) ${worst}`,
+    extra,
     fields: {
       Date: stamp(state.openedAt),
       Severity: `${state.severity} (${subject.criticality} ${kind}, ${worst})`,

@@ -54,6 +54,21 @@ export function isFailing(s: Subject, config: IncidentsConfig, now: Date): boole
 }
 
 function decideOne(s: Subject, prev: IncidentState | undefined, config: IncidentsConfig, now: Date, runAt: Date): Plan | undefined {
+  const p = decideSteps(s, prev, config, now, runAt);
+  if (prev?.state === "closed" && prev.closedBy === "human" && prev.number !== undefined && !prev.recordFinal && !(p?.next.state === "open")) {
+    // A human closed the issue: the record is finalised from it (duration, resolution, their sections), once.
+    const base = p ?? { key: s.key, subject: s, next: { ...prev, lastRunAt: runAt.toISOString() }, steps: [] };
+    return { ...base, next: { ...base.next, recordFinal: true }, steps: [...base.steps.filter((x) => x.do !== "record"), { do: "record" }] };
+  }
+  if (p && p.next.state === "open" && p.next.record === undefined && !p.steps.some((x) => x.do === "record")) {
+    // Opened in a run whose create failed: the run that creates or adopts the issue writes the record.
+    const i = p.steps.findIndex((x) => x.do === "ensure-issue");
+    return { ...p, steps: [...p.steps.slice(0, i + 1), { do: "record" }, ...p.steps.slice(i + 1)] };
+  }
+  return p;
+}
+
+function decideSteps(s: Subject, prev: IncidentState | undefined, config: IncidentsConfig, now: Date, runAt: Date): Plan | undefined {
   const at = now.toISOString();
   const run = runAt.toISOString();
   const failing = isFailing(s, config, now);
@@ -85,6 +100,7 @@ function decideOne(s: Subject, prev: IncidentState | undefined, config: Incident
       next.closedAt = undefined;
       next.closedBy = undefined;
       next.recoveredAt = undefined;
+      next.recordFinal = undefined;
       const id = `t${next.timeline.length - 1}`;
       return plan(next, [{ do: "reopen" }, { do: "comment", id, text: `🔁 ${text}` }, { do: "sync-issue" }, { do: "record" }, { do: "notify", event: "open", id: `reopen-${id}` }]);
     }
@@ -97,6 +113,7 @@ function decideOne(s: Subject, prev: IncidentState | undefined, config: Incident
       status: s.status,
       openedAt: at,
       startedAt: s.since,
+      opening: { status: s.status, reason: s.reason },
       escalationLevel: 1,
       goodRuns: 0,
       episodes: [{ start: s.since }],
@@ -171,7 +188,9 @@ function decideOne(s: Subject, prev: IncidentState | undefined, config: Incident
     const who = level.mention.map((m) => `@${m.replace(/^@/, "")}`).join(" ");
     const text = `Escalated to Level ${level.level} (${level.name}): ${next.severity} unresolved for ${formatDuration(elapsed)}.`;
     next = addTimeline({ ...next, escalationLevel: level.level }, at, text);
+    // The issue body's Timeline gains the escalation when it happens, not at the next change.
     steps.push({ do: "comment", id: `escalation-${level.level}`, text: `🚨 ${text}${who ? ` ${who}` : ""}\n\n${s.evidence}` });
+    if (!steps.some((x) => x.do === "sync-issue")) steps.push({ do: "sync-issue" });
     if (level.assign.length) steps.push({ do: "assign", logins: level.assign });
     steps.push({ do: "record" }, { do: "notify", event: "escalation", id: `escalation-${level.level}-${prev.openedAt}` });
     commented = true;

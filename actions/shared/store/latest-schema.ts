@@ -94,6 +94,10 @@ export const IncidentState = z.object({
   /** Closed by a human while still failing: not reopened until the service has recovered once. */
   awaitingRecovery: z.boolean().optional(),
   record: z.string().optional(),
+  /** What it opened on (the record is named from it, whenever it is first written). */
+  opening: z.object({ status: Status, reason: z.string() }).optional(),
+  /** A human closed the issue and the record was finalised from it. */
+  recordFinal: z.boolean().optional(),
   escalationLevel: z.number().int().default(1),
   lastReminderAt: Iso.optional(),
   goodRuns: z.number().int().default(0),
