@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Duration, Id, Percent } from "./units.ts";
+import { Duration, Id, Percent, PositiveDuration } from "./units.ts";
 import { Probe } from "./probes.ts";
 
 /**
@@ -95,8 +95,8 @@ export const Service = z.strictObject({
   link: z.string().url().optional(),
   probe: Probe,
   /** Per-service overrides of `defaults`. */
-  timeout: Duration.optional(),
-  connectTimeout: Duration.optional(),
+  timeout: PositiveDuration.optional(),
+  connectTimeout: PositiveDuration.optional(),
   samples: z.number().int().min(1).max(20).optional(),
   thresholds: Thresholds.default({}),
   slo: Slo.optional(),

@@ -12,6 +12,9 @@ export const Duration = z
   .transform((v) => (typeof v === "number" ? v : parseDuration(v)))
   .meta({ description: 'Milliseconds, or a string such as "800ms", "2s", "15m", "1h", "7d".' });
 
+/** A duration that must be more than 0: a timeout of 0 would fail every sample. */
+export const PositiveDuration = Duration.refine((ms) => ms > 0, { message: "more than 0 (a timeout of 0 would fail every request)" });
+
 export function parseDuration(text: string): number {
   const m = DURATION_RE.exec(text.trim());
   if (!m) throw new Error(`"${text}" is not a duration (expected e.g. "800ms", "2s", "15m")`);
