@@ -1,6 +1,7 @@
 import type { IncidentsConfig } from "../shared/config/schema/incidents.ts";
 import { formatDuration } from "../shared/config/schema/units.ts";
 import type { IncidentState } from "../shared/store/latest-schema.ts";
+import { describeDownTime, episodesOf } from "./episodes.ts";
 import type { Subject } from "./subjects.ts";
 import { readSections, render, type IncidentTemplate } from "./template.ts";
 
@@ -21,7 +22,10 @@ export function renderIncident(t: IncidentTemplate, state: IncidentState, subjec
   const current = currentBody ? readSections(currentBody) : {};
   const start = state.startedAt ?? state.openedAt;
   const end = state.state === "closed" ? (state.recoveredAt ?? state.closedAt) : undefined;
-  const duration = end ? `${stamp(start)} to ${stamp(end)} (${formatDuration(Date.parse(end) - Date.parse(start))})` : `${stamp(start)} to ongoing`;
+  // A reopened incident reports the time it was down ("down 20 min in 2 episodes over 45 min").
+  const episodes = episodesOf(state);
+  const took = episodes.length > 1 && end ? describeDownTime(episodes, end) : end ? formatDuration(Date.parse(end) - Date.parse(start)) : "";
+  const duration = end ? `${stamp(start)} to ${stamp(end)} (${took})` : `${stamp(start)} to ongoing`;
   const kind = subject.kind === "group" ? "group" : "service";
   const latest = String(state.evidence.latest ?? subject.evidence);
   const failing = String(state.evidence.failing ?? latest);
@@ -29,15 +33,20 @@ export function renderIncident(t: IncidentTemplate, state: IncidentState, subjec
   const resolution =
     state.state === "closed" && state.closedBy === "automation"
       ? `${AUTO_MARK}\nRecovered: ${state.goodRuns} consecutive good runs from ${stamp(state.recoveredAt ?? state.closedAt!)}. ${latest}`
-      : `${AUTO_MARK}\nOngoing.`;
+      : state.state === "closed" && state.closedBy === "human"
+        ? `${AUTO_MARK}\nClosed by hand${state.closedAt ? ` at ${stamp(state.closedAt)}` : ""}${state.awaitingRecovery ? ", while the monitoring still saw it failing" : ""}.`
+        : `${AUTO_MARK}\nOngoing.`;
   const sections: Record<string, string> = {
     ...current,
     Timeline: state.timeline.map((e) => `- ${stamp(e.at)}: ${e.text}`).join("\n"),
   };
   const humanResolution = current.Resolution !== undefined && !current.Resolution.startsWith(AUTO_MARK) && !t.sections.some((s) => s.name === "Resolution" && s.placeholder === current.Resolution);
   if (!humanResolution) sections.Resolution = resolution;
+  // Sections people added that the template does not have are kept, after the template's.
+  const extra = Object.entries(current).filter(([name]) => !t.sections.some((x) => x.name === name));
   const { title, body } = render(t, {
     brief: `${subject.name} (${subject.environment}) ${worst}`,
+    extra,
     fields: {
       Date: stamp(state.openedAt),
       Severity: `${state.severity} (${subject.criticality} ${kind}, ${worst})`,

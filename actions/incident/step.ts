@@ -39,6 +39,11 @@ export interface IncidentDeps {
    * kind "budget". Undefined when they could not be computed: budget incidents then stay as they are.
    */
   budgetAlerts: readonly BurnAlert[] | undefined;
+  /**
+   * Which run this is: a run already decided only finishes unfinished steps, so a step run twice
+   * changes nothing. Default: the stored state's run time (latest.updatedAt).
+   */
+  runAt?: Date;
   /** Incidents about the monitor itself (a gap between runs), decided by the pipeline. */
   monitorSubjects?: readonly Subject[];
 }
@@ -124,7 +129,7 @@ export async function runIncidents(deps: IncidentDeps): Promise<IncidentRunResul
     }
   }
 
-  for (const plan of decide(subjects, incidents, config.incidents, now)) {
+  for (const plan of decide(subjects, incidents, config.incidents, now, deps.runAt ?? new Date(latest.updatedAt))) {
     const carried = await carryOut(plan, ctx);
     if (carried.error) {
       fail(`${plan.key}: ${messageOf(carried.error)}`);

@@ -113,6 +113,12 @@ export async function carryOut(plan: Plan, ctx: TrackerContext): Promise<Carried
           break;
         }
         case "record": {
+          // Never from the template's placeholders: what humans wrote is in the issue's body.
+          if (body === undefined && cur.number !== undefined) {
+            const issue = await github.getIssue(cur.number);
+            if (!issue) throw new Error(`${plan.key}: issue #${cur.number} could not be read, so ${cur.record ?? "the record"} was left as it was; the next run retries`);
+            body = issue.body;
+          }
           cur.record ??= recordPath(cur, plan.subject);
           await ctx.writeRecord(cur.record, redactor.scrub(renderRecord(ctx.template, cur, plan.subject, body)));
           op({ op: "record", issue: cur.number, detail: cur.record });

@@ -5,6 +5,7 @@
  */
 import type { RollbackRecord } from "./record.ts";
 import { describeFleet } from "./execute.ts";
+import { describeTarget } from "./plan.ts";
 
 const ICON: Record<RollbackRecord["outcome"], string> = {
   success: "✅",
@@ -32,7 +33,7 @@ export function renderRollbackMarkdown(r: RollbackRecord): string {
     `| Approved by | ${r.approvedBy.length ? r.approvedBy.map((a) => `@${a.login} (${a.state}${a.comment ? `: ${cell(a.comment)}` : ""})`).join(", ") : r.approvalsError ? `unknown (${cell(r.approvalsError)})` : "—"} |`,
     `| Provider | ${r.provider}${r.app ? ` (app \`${r.app}\`)` : ""} |`,
     `| From | ${r.from.map((f) => `\`${f}\``).join(", ") || "—"} |`,
-    `| To | \`${r.to}\` (${cell(r.target.source)}${r.target.releaseVersion ? `, release v${r.target.releaseVersion}` : ""}) |`,
+    `| To | \`${r.to}\` (${cell(describeTarget(r.target))}) |`,
   ];
   if (r.incident) lines.push(`| Incident | #${r.incident} |`);
   if (r.run) lines.push(`| Run | ${r.run.url ? `[${r.run.id} attempt ${r.run.attempt}](${r.run.url})` : `${r.run.id} attempt ${r.run.attempt}`} |`);

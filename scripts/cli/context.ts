@@ -48,6 +48,8 @@ export interface Common {
   clock: Clock;
   /** The run's time: exactly `--now` when given, so replays are deterministic. */
   runAt: Date;
+  /** `--now` was given. */
+  replay: boolean;
   only?: string[];
   json: boolean;
   dryRun: boolean;
@@ -76,6 +78,7 @@ export function common(values: Record<string, unknown>, deps: CliDeps): Common {
     dataDir: resolve(deps.cwd, (values.data as string | undefined) ?? "."),
     clock,
     runAt,
+    replay: now !== undefined,
     ...(only !== undefined && { only: only.split(",").map((s) => s.trim()).filter(Boolean) }),
     json: values.json === true,
     dryRun: values["dry-run"] === true,
@@ -89,5 +92,5 @@ export function cliLog(io: Io): Log {
 
 /** What the pipeline's steps receive, from the command's options. */
 export function runContext(opts: Common, config: OpsConfig, deps: CliDeps, redactor: Redactor): RunContext {
-  return { config, dataDir: opts.dataDir, runAt: opts.runAt, clock: opts.clock, env: deps.env, log: cliLog(deps.io), redactor, dryRun: opts.dryRun };
+  return { config, dataDir: opts.dataDir, runAt: opts.runAt, replay: opts.replay, clock: opts.clock, env: deps.env, log: cliLog(deps.io), redactor, dryRun: opts.dryRun };
 }

@@ -30,7 +30,9 @@ describe("GitHub faults mid-run", () => {
 
     const fixed = await tick();
     expect(fixed.errors).toEqual([]);
-    expect(fixed.operations.map((o) => o.op)).toEqual([]);
+    // The record is written by the run that adopts the issue (issue 11), named from the opening.
+    expect(fixed.operations.map((o) => o.op)).toEqual(["record"]);
+    expect(w.latest.incidents["service:chatwoot"]!.record).toBe("incidents/2026-11-22-chatwoot-down-refused.md");
     expect(w.gh.state.issues.size).toBe(1);
     expect(w.latest.incidents["service:chatwoot"]!.number).toBe(1);
     expect(w.pagerduty.received).toHaveLength(1);

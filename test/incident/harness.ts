@@ -119,6 +119,8 @@ export async function createWorld(
     },
     evaluate() {
       const at = clock.now().toISOString();
+      // The run's time, as the evaluation stamps it (the incident step's run identity, issue 11).
+      world.latest = { ...world.latest, updatedAt: at, run: { ...world.latest.run, startedAt: at, finishedAt: at } };
       for (const s of Object.values(world.latest.services)) {
         s.checkedAt = at;
         if (pendingSince.delete(s.id)) s.since = at;

@@ -49,6 +49,20 @@ describe("mcp probe against a loopback MCP server", () => {
     expect(await mcpKind(probe(s), opts, deps)).toMatchObject({ ok: true });
   });
 
+  it("skips SSE events with empty data (the priming event of protocol 2025-11-25 and later)", async () => {
+    const s = await server({ answer: "sse", primingEvent: true });
+    expect(await mcpKind(probe(s), opts, deps)).toMatchObject({ ok: true });
+  });
+
+  it("calls tools/list only when the server declared the tools capability", async () => {
+    const none = await server({ capabilities: { prompts: {} } });
+    const sample = await mcpKind(probe(none), opts, deps);
+    expect(sample).toMatchObject({ ok: false, failure: { kind: "assertion", assertion: "initialize declares the tools capability", found: "capabilities: prompts" } });
+    expect(none.requests().filter((r) => r.rpc === "tools/list")).toEqual([]);
+    // Expecting no tools, such a server is simply up.
+    expect(await mcpKind(probe(none, { tools: [] }), opts, deps)).toMatchObject({ ok: true });
+  });
+
   it("does not wait for the end of an SSE stream the server keeps open", async () => {
     const s = await server({ answer: "sse", keepStreamOpen: true });
     const sample = await mcpKind(probe(s), opts, deps);

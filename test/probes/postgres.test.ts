@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { manualClock } from "../../actions/shared/clock.ts";
 import { PostgresProbe } from "../../actions/shared/config/schema/probes.ts";
 import type { SampleOptions } from "../../actions/shared/probe/kind.ts";
-import { postgresKind } from "../../actions/shared/probe/postgres.ts";
+import { postgresKind, statementTimeoutMs } from "../../actions/shared/probe/postgres.ts";
 import { scrubber } from "../../actions/shared/probe/postgres/errors.ts";
 import { describeFailure } from "../../actions/shared/probe/result.ts";
 import { freePort, startPostgres, type TestPostgres } from "../servers/postgres.ts";
@@ -38,6 +38,13 @@ describe("postgres probe against a real PostgreSQL", () => {
 
     await db.sql("UPDATE agent_approvals SET status = 'approved' WHERE id IN (SELECT id FROM agent_approvals WHERE status = 'pending' LIMIT 20)");
     expect((await postgresKind(probe(QUEUE), opts, deps)).value).toBe(37);
+  });
+
+  it("statementTimeout: 0 is PostgreSQL's 'no limit', and a fraction of a millisecond is 1 ms, never 0", async () => {
+    const setting = "SELECT setting::int FROM pg_settings WHERE name = 'statement_timeout'";
+    expect(await postgresKind(probe(setting, { statementTimeout: 0 }), opts, deps)).toMatchObject({ ok: true, value: 0 });
+    expect([0, 0.4, 1, 1.2, 5_000].map(statementTimeoutMs)).toEqual([0, 1, 1, 2, 5_000]);
+    expect(await postgresKind(probe(setting, { statementTimeout: "2s" }), opts, deps)).toMatchObject({ ok: true, value: 2000 });
   });
 
   it("reads numeric and real columns as numbers", async () => {

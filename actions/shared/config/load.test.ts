@@ -157,6 +157,16 @@ describe("loadConfig: schema errors", () => {
     expect(e.expected).toContain('"800ms", "2s", "15m"');
   });
 
+  it("a timeout of 0 is rejected where it would fail every sample; statementTimeout 0 is PostgreSQL's no limit", () => {
+    const text = `defaults:\n  connectTimeout: 0\nservices:\n${SERVICE}    timeout: 0s\n`;
+    const errors = errorsOf(text);
+    expect(errorAt(errors, "services[0].timeout").expected).toContain("more than 0");
+    expect(errorAt(errors, "defaults.connectTimeout").expected).toContain("more than 0");
+    const pg = `services:\n  - id: db\n    name: DB\n    probe: { type: postgres, url: "postgres://u@h/d", query: "SELECT 1", statementTimeout: 0 }\n`;
+    const r = loadConfig("ops.config.yml", pg);
+    expect(r.ok && r.config.services[0]!.probe).toMatchObject({ statementTimeout: 0 });
+  });
+
   it("missing duration inside a threshold", () => {
     const text = `services:\n${SERVICE}    thresholds:\n      latency: { yellow: 1s }\n`;
     const e = errorAt(errorsOf(text), "services[0].thresholds.latency.red");

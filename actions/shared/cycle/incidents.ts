@@ -48,6 +48,8 @@ export async function incidentsStep(ctx: RunContext, input: IncidentStepInput): 
     log: ctx.log,
     maintenance: input.maintenance,
     budgetAlerts: input.alerts,
+    // A replay names its run; otherwise the stored state's run is the one being decided.
+    ...(ctx.replay && { runAt: ctx.runAt }),
     ...(input.monitorSubjects && { monitorSubjects: input.monitorSubjects }),
   });
   return { ...result, latest: archiveReplaced(input.latest, result.latest, ctx.runAt) };

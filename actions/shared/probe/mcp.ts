@@ -47,6 +47,21 @@ export const mcpKind: ProbeKind<McpProbeConfig> = async (probe, opts, deps) => {
     const ack = await rpc.notify("notifications/initialized");
     if (!ack.ok) return fail(ack);
 
+    // tools/list is only offered by a server that declared the tools capability.
+    const capabilities = init.value.capabilities;
+    const hasTools = !!capabilities && typeof capabilities === "object" && "tools" in capabilities;
+    if (!hasTools) {
+      if (!probe.tools.length) return sample({ ok: true });
+      return fail({
+        failure: {
+          kind: "assertion",
+          assertion: "initialize declares the tools capability",
+          expected: `tools (to list ${probe.tools.join(", ")})`,
+          found: `capabilities: ${Object.keys(capabilities && typeof capabilities === "object" ? capabilities : {}).join(", ") || "none"}`,
+        },
+      });
+    }
+
     const names: string[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {

@@ -32,7 +32,7 @@ export const postgresKind: ProbeKind<PostgresProbeConfig> = async (probe, opts, 
       timings.connect = elapsed();
       phase = "query";
       await client.query("BEGIN READ ONLY");
-      await client.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.round(probe.statementTimeout))}`);
+      await client.query(`SET LOCAL statement_timeout = ${statementTimeoutMs(probe.statementTimeout)}`);
       const q0 = performance.now();
       // Extended protocol: one statement only, so "…; COMMIT; DELETE …" cannot escape READ ONLY.
       const query: QueryArrayConfig & { queryMode: "extended" } = { text: probe.query, rowMode: "array", queryMode: "extended" };
@@ -122,3 +122,12 @@ const NUMERIC = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
 
 /** For errors whose information is already in the sample (see the call sites). */
 function alreadyReported(_error: unknown): void {}
+
+/**
+ * PostgreSQL's `statement_timeout` in whole milliseconds. 0 is PostgreSQL's "no limit" and is kept
+ * (the sample's own `timeout` still ends a query that runs on); anything above 0 is at least 1 ms,
+ * never rounded down to 0, which would lift the limit.
+ */
+export function statementTimeoutMs(ms: number): number {
+  return ms === 0 ? 0 : Math.max(1, Math.ceil(ms));
+}

@@ -118,7 +118,7 @@ export interface ProbeMetrics {
   value?: number;
   series?: Array<{ labels: Record<string, string>; value: number }>;
   statusCodes: number[];
-  /** The last failure seen in the final attempt (what the reason line shows). */
+  /** The last failure seen in the run, over every attempt (what the reason line shows). */
   lastFailure?: Failure;
   warning?: string;
 }
@@ -132,9 +132,14 @@ export interface ProbeResult {
   durationMs: number;
   /** 1 + the confirmation re-probes made within the run. */
   attempts: number;
-  /** Samples of the final attempt. */
+  /** Every sample of every attempt, in order; `metrics` summarise them all (ok / total per run). */
   samples: Sample[];
   metrics: ProbeMetrics;
+  /**
+   * The final attempt's counts. Below the red success rate here means the service still looked
+   * down when confirmation ended: hard down. Absent (results built elsewhere): `metrics` stand for it.
+   */
+  lastAttempt?: { okCount: number; count: number };
   /** Set when the outcome says nothing about the service (missing secret, auth, runner offline). */
   inconclusive?: Failure;
 }

@@ -25,6 +25,9 @@ export const ServiceMetrics = z.object({
   attempts: z.number().int().default(1),
 });
 
+/** One run's samples in the success-rate window: run time, successes, samples. */
+export const WindowRun = z.object({ t: Iso, ok: z.number().int().nonnegative(), n: z.number().int().positive() });
+
 export const ServiceState = z.object({
   id: z.string(),
   name: z.string(),
@@ -49,6 +52,11 @@ export const ServiceState = z.object({
   blindSince: Iso.optional(),
   /** Time unknown on online runs since `blindSince` (offline runs add nothing), ms. */
   blindMs: z.number().nonnegative().optional(),
+  /**
+   * The success-rate window: ok / total of each recent run, oldest first, pruned to the service's
+   * `successRate.window`. Runs confirmed hard down, unknown or in maintenance are not in it.
+   */
+  window: z.array(WindowRun).optional(),
 });
 
 export const GroupState = z.object({
@@ -79,13 +87,21 @@ export const IncidentState = z.object({
   openedAt: Iso,
   /** When the failure began (the failing status's `since`); durations are measured from here. */
   startedAt: Iso.optional(),
-  /** First good run of the current recovery; the incident closes after `closeAfter` of them. */
+  /** First good run of the current recovery; the incident closes after `closeAfter` of them and `closeAfterTime`. */
   recoveredAt: Iso.optional(),
+  /** Failure episodes (a reopened incident has several): down time is their sum, not wall time. */
+  episodes: z.array(z.object({ start: Iso, end: Iso.optional() })).optional(),
+  /** The run time this incident was last decided at: the same run seen again changes nothing. */
+  lastRunAt: Iso.optional(),
   closedAt: Iso.optional(),
   closedBy: z.enum(["automation", "human"]).optional(),
   /** Closed by a human while still failing: not reopened until the service has recovered once. */
   awaitingRecovery: z.boolean().optional(),
   record: z.string().optional(),
+  /** What it opened on (the record is named from it, whenever it is first written). */
+  opening: z.object({ status: Status, reason: z.string() }).optional(),
+  /** A human closed the issue and the record was finalised from it. */
+  recordFinal: z.boolean().optional(),
   escalationLevel: z.number().int().default(1),
   lastReminderAt: Iso.optional(),
   goodRuns: z.number().int().default(0),
@@ -119,6 +135,7 @@ export const Latest = z.object({
 });
 
 export type ServiceMetrics = z.output<typeof ServiceMetrics>;
+export type WindowRun = z.output<typeof WindowRun>;
 export type ServiceState = z.output<typeof ServiceState>;
 export type GroupState = z.output<typeof GroupState>;
 export type IncidentState = z.output<typeof IncidentState>;

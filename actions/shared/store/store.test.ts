@@ -129,3 +129,16 @@ describe("history records", () => {
     expect(toHistoryRecord(state, result, "2026-11-22T10:00:00.000Z")).toEqual({ t: "2026-11-22T10:00:00.000Z", id: "api", s: "down", l: [240], ok: 1, n: 3, r: "connection refused" });
   });
 });
+
+describe("a run is a run (issue 11)", () => {
+  it("appendHistory writes a run's record once: the same run time and service again is not appended", async () => {
+    const dir = await tmp();
+    const first = await appendHistory(dir, [rec("2026-11-22T10:00:00.000Z"), rec("2026-11-22T10:00:00.000Z", "agent")]);
+    expect(first).toBeGreaterThan(0);
+    expect(await appendHistory(dir, [rec("2026-11-22T10:00:00.000Z"), rec("2026-11-22T10:00:00.000Z", "agent")])).toBe(0);
+    // A service first probed in the replay (--only) and the next run are new.
+    await appendHistory(dir, [rec("2026-11-22T10:00:00.000Z", "shop"), rec("2026-11-22T10:05:00.000Z")]);
+    const all = await readHistory(dir, { from: new Date("2026-11-22T00:00:00Z"), to: new Date("2026-11-23T00:00:00Z") }, collect().log);
+    expect(all.map((r) => `${r.t.slice(11, 16)} ${r.id}`)).toEqual(["10:00 chatwoot", "10:00 agent", "10:00 shop", "10:05 chatwoot"]);
+  });
+});

@@ -26,6 +26,9 @@ export const Incidents = z.strictObject({
   degradedAfter: Duration.default(900_000),
   /** Consecutive good runs before an incident closes. */
   closeAfter: z.number().int().min(1).default(2),
+  closeAfterTime: Duration.default(300_000).describe(
+    "And at least this long since the first good run before an incident closes (default 5m: two scheduled runs 5 minutes apart close it, two manual dispatches a minute apart do not).",
+  ),
   /** A reminder comment while open, at this interval. */
   reminderEvery: Duration.default(3_600_000),
   /** Failing again within this window after closing reopens the same issue. */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Duration, Percent } from "./units.ts";
+import { Duration, Percent, PositiveDuration } from "./units.ts";
 import { Group, Service, Thresholds } from "./service.ts";
 import { Incidents, MaintenanceWindow, Notifications } from "./incidents.ts";
 import { Retention, Schedule, SloDefaults } from "./reports.ts";
@@ -8,8 +8,8 @@ import { Heartbeat } from "./heartbeat.ts";
 /** Engine settings every service inherits unless it overrides them. */
 export const Defaults = z.strictObject({
   /** Total time one sample may take. */
-  timeout: Duration.default(10_000),
-  connectTimeout: Duration.default(5_000),
+  timeout: PositiveDuration.default(10_000),
+  connectTimeout: PositiveDuration.default(5_000),
   /** Requests per service per run; they give the success rate and p50/p95 within the run. */
   samples: z.number().int().min(1).max(20).default(3),
   /** Pause between two samples of one service. */
@@ -23,7 +23,7 @@ export const Defaults = z.strictObject({
    */
   confirmWindow: Duration.default(120_000),
   retryDelay: Duration.default(5_000),
-  thresholds: Thresholds.default({ successRate: { yellow: 95, red: 90 } }),
+  thresholds: Thresholds.prefault({ successRate: { yellow: 95, red: 90 } }),
 });
 
 export const Environments = z.record(
@@ -42,7 +42,7 @@ export const Environments = z.record(
 export const Connectivity = z.strictObject({
   /** URLs the runner itself must reach before any service is blamed; none reachable = offline. */
   urls: z.array(z.string().url()).default([]),
-  timeout: Duration.default(5_000),
+  timeout: PositiveDuration.default(5_000),
 });
 
 export const OpsConfig = z.strictObject({

@@ -55,7 +55,9 @@ export const PostgresProbe = z.strictObject({
       ca: SecretString.optional(),
     })
     .prefault({}),
-  statementTimeout: Duration.default(5_000),
+  statementTimeout: Duration.default(5_000).describe(
+    "Server-side statement_timeout for the probe's query (default 5s). 0 is PostgreSQL's \"no limit\": the server lets the query run, and the sample's own `timeout` still ends it.",
+  ),
 });
 
 export const PrometheusProbe = z.strictObject({

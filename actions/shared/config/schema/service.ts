@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Duration, Id, Percent } from "./units.ts";
+import { Duration, Id, Percent, PositiveDuration } from "./units.ts";
 import { Probe } from "./probes.ts";
 
 /**
@@ -15,10 +15,26 @@ export const LatencyThreshold = z.strictObject({
   for: Duration.optional(),
 });
 
+/** Defaults of the success-rate window (docs/probe-engine.md, "Success rate: in the run and over a window"). */
+export const SUCCESS_WINDOW_MS = 1_800_000;
+export const SUCCESS_MIN_SAMPLES = 15;
+
 export const RateThreshold = z.strictObject({
   yellow: Percent,
   red: Percent,
   for: Duration.optional(),
+  window: Duration.refine((ms) => ms >= 60_000, { message: "at least 1m (the window spans runs)" })
+    .default(SUCCESS_WINDOW_MS)
+    .describe(
+      "How far back the success rate looks across runs (a sliding window of the runs' samples); default 30m. " +
+        "A band (yellow or red) from the window needs minSamples samples in it and failures in at least two runs.",
+    ),
+  minSamples: z
+    .number()
+    .int()
+    .min(1)
+    .default(SUCCESS_MIN_SAMPLES)
+    .describe("Samples the window must hold before it gives a band; fewer rate green (the in-run hard-down rule still applies). Default 15: five runs of 3 samples."),
 });
 
 export const CertThreshold = z.strictObject({
@@ -80,8 +96,8 @@ export const Service = z.strictObject({
   runbook: z.string().url().optional().describe("The runbook linked from this service's notifications; default: notifications.runbook."),
   probe: Probe,
   /** Per-service overrides of `defaults`. */
-  timeout: Duration.optional(),
-  connectTimeout: Duration.optional(),
+  timeout: PositiveDuration.optional(),
+  connectTimeout: PositiveDuration.optional(),
   samples: z.number().int().min(1).max(20).optional(),
   thresholds: Thresholds.default({}),
   slo: Slo.optional(),

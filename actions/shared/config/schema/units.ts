@@ -12,6 +12,9 @@ export const Duration = z
   .transform((v) => (typeof v === "number" ? v : parseDuration(v)))
   .meta({ description: 'Milliseconds, or a string such as "800ms", "2s", "15m", "1h", "7d".' });
 
+/** A duration that must be more than 0: a timeout of 0 would fail every sample. */
+export const PositiveDuration = Duration.refine((ms) => ms > 0, { message: "more than 0 (a timeout of 0 would fail every request)" });
+
 /**
  * The one duration grammar, for the config and the command line alike: a unit string, or bare
  * digits meaning milliseconds (as a YAML number does).
