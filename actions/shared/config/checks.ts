@@ -4,6 +4,7 @@ import { describeValue, problem, type PathSegment, type Problem } from "./errors
 import { checkIdsAndReferences } from "./checks-ids.ts";
 import { checkEscalation, checkMaintenance, checkSchedule } from "./checks-time.ts";
 import { checkSecretRefs } from "./checks-refs.ts";
+import { parseJsonPath } from "../probe/json-path.ts";
 
 /**
  * Rules zod cannot express because they span several places: unique ids, group members that
@@ -83,11 +84,14 @@ export function checkService(defaultTimeout: number | undefined, s: ServiceConfi
   const at: PathSegment[] = ["services", i];
   checkThresholds(s.thresholds, [...at, "thresholds"], out);
   const type = s.probe.type;
-  if (s.thresholds.value && !VALUE_PROBES.has(type)) {
-    out.errors.push(problem([...at, "thresholds", "value"], "a postgres or prometheus probe (only they read a value)", `probe type "${type}"`));
+  const readsValue = VALUE_PROBES.has(type) || (s.probe.type === "http" && s.probe.value !== undefined);
+  if (s.thresholds.value && !readsValue) {
+    const hint = type === "http" ? "an http probe reads a value only with probe.value ({ header: NAME } or { json: PATH })" : undefined;
+    out.errors.push(problem([...at, "thresholds", "value"], "a probe that reads a value (postgres, prometheus, or http with probe.value)", `probe type "${type}"`, hint));
   }
-  if (type === "prometheus" && !s.thresholds.value) {
-    out.warnings.push(problem([...at, "thresholds"], "thresholds.value for a prometheus probe", "none", "the value is recorded but never rated"));
+  if (s.probe.type === "http") checkHttpProbe(s.probe, [...at, "probe"], out);
+  if ((type === "prometheus" || (s.probe.type === "http" && s.probe.value)) && !s.thresholds.value) {
+    out.warnings.push(problem([...at, "thresholds"], `thresholds.value for a ${type} probe that reads a value`, "none", "the value is recorded but never rated"));
   }
   // Only an explicit connectTimeout is wrong here: an inherited one is simply capped by timeout.
   const timeout = s.timeout ?? defaultTimeout;
@@ -110,6 +114,27 @@ export function checkService(defaultTimeout: number | undefined, s: ServiceConfi
       new RegExp(rb.targetPattern);
     } catch (e) {
       out.errors.push(problem([...at, "rollback", "targetPattern"], "a valid regular expression", `${JSON.stringify(rb.targetPattern)} (${(e as Error).message})`));
+    }
+  }
+}
+
+/** Regular expressions that compile, and JSON paths that parse, in an http probe's assertions and value. */
+function checkHttpProbe(p: Extract<ServiceConfig["probe"], { type: "http" }>, at: PathSegment[], out: CheckResult): void {
+  p.expect.headers.forEach((a, i) => {
+    if (!("matches" in a)) return;
+    try {
+      new RegExp(a.matches);
+    } catch (e) {
+      out.errors.push(problem([...at, "expect", "headers", i, "matches"], "a valid regular expression", `${JSON.stringify(a.matches)} (${(e as Error).message})`));
+    }
+  });
+  const paths: Array<[string, PathSegment[]]> = p.expect.json.map((a, i) => [a.path, [...at, "expect", "json", i, "path"]]);
+  if (p.value && "json" in p.value) paths.push([p.value.json, [...at, "value", "json"]]);
+  for (const [path, where] of paths) {
+    try {
+      parseJsonPath(path);
+    } catch (e) {
+      out.errors.push(problem(where, 'a JSON path such as "checks[0].state"', `${JSON.stringify(path)} (${(e as Error).message})`));
     }
   }
 }

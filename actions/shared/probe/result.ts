@@ -63,6 +63,8 @@ export interface Sample {
   certDaysLeft?: number;
   /** The sample succeeded but the service reports a partial problem (some machines failing, a tool erroring). */
   warning?: string;
+  /** The service answered 429: it is up and asks us to slow down (see probe/throttle.ts). */
+  throttled?: { status: number; retryAfterMs?: number };
 }
 
 export function describeFailure(f: Failure): string {

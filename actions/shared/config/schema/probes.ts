@@ -17,6 +17,42 @@ export const JsonAssertion = z.union([
   }),
 ]);
 
+/** An HTTP header name (RFC 9110 token characters); matched case-insensitively. */
+export const HeaderName = z
+  .string()
+  .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, { message: 'an HTTP header name such as "Content-Type" or "X-Shopify-Shop-Api-Call-Limit"' })
+  .meta({ description: "HTTP header name, matched case-insensitively.", examples: ["Content-Type", "X-Shopify-Shop-Api-Call-Limit"] });
+
+/** One assertion on a response header. A header sent several times is checked joined with ", ". */
+export const HeaderAssertion = z.union([
+  z.strictObject({ name: HeaderName, equals: z.string().describe("The header's whole value, exactly.") }),
+  z.strictObject({ name: HeaderName, contains: z.string().describe("A substring the header's value must contain.") }),
+  z.strictObject({ name: HeaderName, matches: z.string().describe("A JavaScript regular expression the header's value must match.") }),
+  z.strictObject({ name: HeaderName, exists: z.boolean().describe("true: the header must be present; false: it must be absent.") }),
+]).meta({
+  description: "An assertion on a response header: `equals`, `contains`, `matches` (a regular expression) or `exists`.",
+  examples: [{ name: "Content-Type", contains: "application/json" }, { name: "X-Shopify-Shop-Api-Call-Limit", matches: "^\\d+/\\d+$" }],
+});
+
+/**
+ * A number read from each answer and rated by `thresholds.value`: from a header (`parse: number`
+ * takes the first number in it, `parse: fraction` reads "used/limit" as a percentage, e.g.
+ * Shopify's `X-Shopify-Shop-Api-Call-Limit: 32/40` → 80), or from the JSON body by path.
+ */
+export const HttpValue = z.union([
+  z.strictObject({
+    header: HeaderName.describe("The response header to read the value from."),
+    parse: z
+      .enum(["number", "fraction"])
+      .default("number")
+      .describe('"number": the first number in the header; "fraction": "used/limit" as a percentage of the limit.'),
+  }),
+  z.strictObject({ json: z.string().min(1).describe('A JSON path into the body, e.g. "queue.pending" or "items[0].count".') }),
+]).meta({
+  description: "A number read from each answer (a header or a JSON path), rated by thresholds.value.",
+  examples: [{ header: "X-Shopify-Shop-Api-Call-Limit", parse: "fraction" }, { json: "queue.pending" }],
+});
+
 export const HttpExpect = z.strictObject({
   /** Accepted status codes; "2xx"-style classes allowed. */
   status: z.array(z.union([z.number().int().min(100).max(599), z.string().regex(/^[1-5]xx$/)])).min(1).default(["2xx"]),
@@ -25,6 +61,7 @@ export const HttpExpect = z.strictObject({
   contains: z.array(z.string()).default([]),
   /** Substrings that must not appear in the body. */
   notContains: z.array(z.string()).default([]),
+  headers: z.array(HeaderAssertion).default([]).describe("Assertions on response headers, checked before the body."),
 });
 
 export const HttpProbe = z.strictObject({
@@ -35,7 +72,14 @@ export const HttpProbe = z.strictObject({
   body: SecretString.optional(),
   /** Follow up to N redirects; 0 means do not follow (a 3xx is then checked against `expect.status`). */
   redirects: z.number().int().min(0).max(20).default(5),
-  expect: HttpExpect.default({ status: ["2xx"], json: [], contains: [], notContains: [] }),
+  expect: HttpExpect.default({ status: ["2xx"], json: [], contains: [], notContains: [], headers: [] }),
+  value: HttpValue.optional(),
+  throttle: z
+    .boolean()
+    .default(true)
+    .describe(
+      "A 429 answer (unless expect.status lists 429) is the outcome `throttled`: degraded at most, never down, with the Retry-After hint in the reason; the run sends no more requests to the service. false: a 429 is an unexpected status like any other.",
+    ),
   /** Reads at most this many body bytes; a larger body is the failure "body too large". */
   maxBodyBytes: z.number().int().positive().optional(),
   /** Reject invalid certificates (the default). Setting false still reports days until expiry. */
@@ -107,3 +151,5 @@ export type McpProbeConfig = z.output<typeof McpProbe>;
 export type ProbeConfig = z.output<typeof Probe>;
 export type ProbeType = ProbeConfig["type"];
 export type JsonAssertionConfig = z.output<typeof JsonAssertion>;
+export type HeaderAssertionConfig = z.output<typeof HeaderAssertion>;
+export type HttpValueConfig = z.output<typeof HttpValue>;
