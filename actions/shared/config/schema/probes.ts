@@ -1,68 +1,12 @@
 import { z } from "zod";
 import { Duration, Percent, SecretString } from "./units.ts";
+import { Headers, HeaderAssertion, HttpExpect, HttpValue, JsonAssertion } from "./http.ts";
+import { DnsProbe, DomainProbe, TcpProbe, WebSocketProbe } from "./probes-net.ts";
+import { StepsProbe } from "./probes-steps.ts";
 
-const Headers = z.record(z.string(), SecretString);
-
-/** One assertion on a JSON body. `path` is dot/bracket notation: `status`, `checks[0].state`. */
-export const JsonAssertion = z.union([
-  z.strictObject({ path: z.string(), equals: z.union([z.string(), z.number(), z.boolean(), z.null()]) }),
-  z.strictObject({ path: z.string(), contains: z.union([z.string(), z.number()]) }),
-  z.strictObject({ path: z.string(), exists: z.boolean() }),
-  z.strictObject({
-    path: z.string(),
-    lt: z.number().optional(),
-    lte: z.number().optional(),
-    gt: z.number().optional(),
-    gte: z.number().optional(),
-  }),
-]);
-
-/** An HTTP header name (RFC 9110 token characters); matched case-insensitively. */
-export const HeaderName = z
-  .string()
-  .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, { message: 'an HTTP header name such as "Content-Type" or "X-Shopify-Shop-Api-Call-Limit"' })
-  .meta({ description: "HTTP header name, matched case-insensitively.", examples: ["Content-Type", "X-Shopify-Shop-Api-Call-Limit"] });
-
-/** One assertion on a response header. A header sent several times is checked joined with ", ". */
-export const HeaderAssertion = z.union([
-  z.strictObject({ name: HeaderName, equals: z.string().describe("The header's whole value, exactly.") }),
-  z.strictObject({ name: HeaderName, contains: z.string().describe("A substring the header's value must contain.") }),
-  z.strictObject({ name: HeaderName, matches: z.string().describe("A JavaScript regular expression the header's value must match.") }),
-  z.strictObject({ name: HeaderName, exists: z.boolean().describe("true: the header must be present; false: it must be absent.") }),
-]).meta({
-  description: "An assertion on a response header: `equals`, `contains`, `matches` (a regular expression) or `exists`.",
-  examples: [{ name: "Content-Type", contains: "application/json" }, { name: "X-Shopify-Shop-Api-Call-Limit", matches: "^\\d+/\\d+$" }],
-});
-
-/**
- * A number read from each answer and rated by `thresholds.value`: from a header (`parse: number`
- * takes the first number in it, `parse: fraction` reads "used/limit" as a percentage, e.g.
- * Shopify's `X-Shopify-Shop-Api-Call-Limit: 32/40` → 80), or from the JSON body by path.
- */
-export const HttpValue = z.union([
-  z.strictObject({
-    header: HeaderName.describe("The response header to read the value from."),
-    parse: z
-      .enum(["number", "fraction"])
-      .default("number")
-      .describe('"number": the first number in the header; "fraction": "used/limit" as a percentage of the limit.'),
-  }),
-  z.strictObject({ json: z.string().min(1).describe('A JSON path into the body, e.g. "queue.pending" or "items[0].count".') }),
-]).meta({
-  description: "A number read from each answer (a header or a JSON path), rated by thresholds.value.",
-  examples: [{ header: "X-Shopify-Shop-Api-Call-Limit", parse: "fraction" }, { json: "queue.pending" }],
-});
-
-export const HttpExpect = z.strictObject({
-  /** Accepted status codes; "2xx"-style classes allowed. */
-  status: z.array(z.union([z.number().int().min(100).max(599), z.string().regex(/^[1-5]xx$/)])).min(1).default(["2xx"]),
-  json: z.array(JsonAssertion).default([]),
-  /** Substrings that must appear in the body. */
-  contains: z.array(z.string()).default([]),
-  /** Substrings that must not appear in the body. */
-  notContains: z.array(z.string()).default([]),
-  headers: z.array(HeaderAssertion).default([]).describe("Assertions on response headers, checked before the body."),
-});
+export * from "./http.ts";
+export * from "./probes-net.ts";
+export * from "./probes-steps.ts";
 
 export const HttpProbe = z.strictObject({
   type: z.literal("http"),
@@ -141,7 +85,7 @@ export const McpProbe = z.strictObject({
     .optional(),
 });
 
-export const Probe = z.discriminatedUnion("type", [HttpProbe, PostgresProbe, PrometheusProbe, FlyProbe, McpProbe]);
+export const Probe = z.discriminatedUnion("type", [HttpProbe, PostgresProbe, PrometheusProbe, FlyProbe, McpProbe, TcpProbe, DnsProbe, DomainProbe, WebSocketProbe, StepsProbe]);
 
 export type HttpProbeConfig = z.output<typeof HttpProbe>;
 export type PostgresProbeConfig = z.output<typeof PostgresProbe>;
