@@ -72,7 +72,7 @@ export function checkThresholds(t: ThresholdsConfig, at: PathSegment[], out: Che
 }
 
 /** Probe kinds that read a number for `thresholds.value` (see probe/result.ts `Sample.value`). */
-const VALUE_PROBES = new Set(["postgres", "prometheus"]);
+const VALUE_PROBES = new Set(["postgres", "prometheus", "domain"]);
 /** A Fly rollback redeploys an app; a database probe has no app behind it. */
 const FLY_ROLLBACK_PROBES = new Set(["http", "fly", "mcp", "prometheus"]);
 
@@ -87,10 +87,10 @@ export function checkService(defaultTimeout: number | undefined, s: ServiceConfi
   const readsValue = VALUE_PROBES.has(type) || (s.probe.type === "http" && s.probe.value !== undefined);
   if (s.thresholds.value && !readsValue) {
     const hint = type === "http" ? "an http probe reads a value only with probe.value ({ header: NAME } or { json: PATH })" : undefined;
-    out.errors.push(problem([...at, "thresholds", "value"], "a probe that reads a value (postgres, prometheus, or http with probe.value)", `probe type "${type}"`, hint));
+    out.errors.push(problem([...at, "thresholds", "value"], "a probe that reads a value (postgres, prometheus, domain, or http with probe.value)", `probe type "${type}"`, hint));
   }
   if (s.probe.type === "http") checkHttpProbe(s.probe, [...at, "probe"], out);
-  if ((type === "prometheus" || (s.probe.type === "http" && s.probe.value)) && !s.thresholds.value) {
+  if ((type === "prometheus" || type === "domain" || (s.probe.type === "http" && s.probe.value)) && !s.thresholds.value) {
     out.warnings.push(problem([...at, "thresholds"], `thresholds.value for a ${type} probe that reads a value`, "none", "the value is recorded but never rated"));
   }
   // Only an explicit connectTimeout is wrong here: an inherited one is simply capped by timeout.

@@ -206,7 +206,7 @@ describe("loadConfig: semantic errors", () => {
   it("value thresholds on a probe that reads no value", () => {
     const text = `services:\n${SERVICE}    thresholds:\n      value: { red: 5 }\n`;
     const e = errorAt(errorsOf(text), "services[0].thresholds.value");
-    expect(e).toMatchObject({ expected: "a probe that reads a value (postgres, prometheus, or http with probe.value)", found: 'probe type "http"' });
+    expect(e).toMatchObject({ expected: "a probe that reads a value (postgres, prometheus, domain, or http with probe.value)", found: 'probe type "http"' });
   });
 
   it("a Fly rollback on a database probe", () => {

@@ -4,6 +4,9 @@ import { httpProbe } from "./http.ts";
 import { mcpKind } from "./mcp.ts";
 import { postgresKind } from "./postgres.ts";
 import { prometheusKind } from "./prometheus.ts";
+import { dnsKind } from "./dns.ts";
+import { domainKind } from "./domain.ts";
+import { tcpKind } from "./tcp.ts";
 
 /**
  * Every probe kind this build knows, by `probe.type`. A service whose type is missing here gets
@@ -15,4 +18,7 @@ export const defaultKinds: ProbeKinds = {
   prometheus: prometheusKind,
   mcp: mcpKind,
   fly: flyKind,
+  tcp: tcpKind,
+  dns: dnsKind,
+  domain: domainKind,
 };
