@@ -7,6 +7,7 @@ import { prometheusKind } from "./prometheus.ts";
 import { dnsKind } from "./dns.ts";
 import { domainKind } from "./domain.ts";
 import { tcpKind } from "./tcp.ts";
+import { websocketKind } from "./websocket.ts";
 
 /**
  * Every probe kind this build knows, by `probe.type`. A service whose type is missing here gets
@@ -21,4 +22,5 @@ export const defaultKinds: ProbeKinds = {
   tcp: tcpKind,
   dns: dnsKind,
   domain: domainKind,
+  websocket: websocketKind,
 };
