@@ -4,7 +4,7 @@ import { describeValue, problem, type PathSegment, type Problem } from "./errors
 import { checkIdsAndReferences } from "./checks-ids.ts";
 import { checkEscalation, checkMaintenance, checkSchedule } from "./checks-time.ts";
 import { checkSecretRefs } from "./checks-refs.ts";
-import { parseJsonPath } from "../probe/json-path.ts";
+import { checkExchange, checkSteps } from "./checks-http.ts";
 
 /**
  * Rules zod cannot express because they span several places: unique ids, group members that
@@ -21,6 +21,12 @@ export function checkConfig(config: OpsConfig): CheckResult {
   const out: CheckResult = { errors: [], warnings: [] };
   out.errors.push(...checkIdsAndReferences(config));
   config.groups.forEach((g, gi) => checkQuorum(g, gi, out));
+  const disabled = new Set(config.services.filter((s) => !s.enabled).map((s) => s.id));
+  config.groups.forEach((g, gi) =>
+    g.members.forEach((m, mi) => {
+      if (disabled.has(m)) out.errors.push(problem(["groups", gi, "members", mi], "an enabled service", `"${m}" (enabled: false)`, "a disabled service is never probed, so the group could not count it"));
+    }),
+  );
   checkThresholds(config.defaults.thresholds, ["defaults", "thresholds"], out);
   config.services.forEach((s, i) => checkService(config.defaults.timeout, s, i, out));
   config.maintenance.forEach((w, i) => checkMaintenance(w, i, out));
@@ -89,7 +95,8 @@ export function checkService(defaultTimeout: number | undefined, s: ServiceConfi
     const hint = type === "http" ? "an http probe reads a value only with probe.value ({ header: NAME } or { json: PATH })" : undefined;
     out.errors.push(problem([...at, "thresholds", "value"], "a probe that reads a value (postgres, prometheus, domain, or http with probe.value)", `probe type "${type}"`, hint));
   }
-  if (s.probe.type === "http") checkHttpProbe(s.probe, [...at, "probe"], out);
+  if (s.probe.type === "http") checkExchange(s.probe, [...at, "probe"], out);
+  if (s.probe.type === "steps") checkSteps(s.probe, [...at, "probe"], out);
   if ((type === "prometheus" || type === "domain" || (s.probe.type === "http" && s.probe.value)) && !s.thresholds.value) {
     out.warnings.push(problem([...at, "thresholds"], `thresholds.value for a ${type} probe that reads a value`, "none", "the value is recorded but never rated"));
   }
@@ -114,27 +121,6 @@ export function checkService(defaultTimeout: number | undefined, s: ServiceConfi
       new RegExp(rb.targetPattern);
     } catch (e) {
       out.errors.push(problem([...at, "rollback", "targetPattern"], "a valid regular expression", `${JSON.stringify(rb.targetPattern)} (${(e as Error).message})`));
-    }
-  }
-}
-
-/** Regular expressions that compile, and JSON paths that parse, in an http probe's assertions and value. */
-function checkHttpProbe(p: Extract<ServiceConfig["probe"], { type: "http" }>, at: PathSegment[], out: CheckResult): void {
-  p.expect.headers.forEach((a, i) => {
-    if (!("matches" in a)) return;
-    try {
-      new RegExp(a.matches);
-    } catch (e) {
-      out.errors.push(problem([...at, "expect", "headers", i, "matches"], "a valid regular expression", `${JSON.stringify(a.matches)} (${(e as Error).message})`));
-    }
-  });
-  const paths: Array<[string, PathSegment[]]> = p.expect.json.map((a, i) => [a.path, [...at, "expect", "json", i, "path"]]);
-  if (p.value && "json" in p.value) paths.push([p.value.json, [...at, "value", "json"]]);
-  for (const [path, where] of paths) {
-    try {
-      parseJsonPath(path);
-    } catch (e) {
-      out.errors.push(problem(where, 'a JSON path such as "checks[0].state"', `${JSON.stringify(path)} (${(e as Error).message})`));
     }
   }
 }

@@ -123,7 +123,7 @@ describe("loadConfig: schema errors", () => {
     const text = `services:\n  - id: web\n    name: Web\n    probe:\n      type: htp\n      url: https://example.com\n`;
     const e = errorAt(errorsOf(text), "services[0].probe.type");
     expect(e).toMatchObject({ ...pos(text, "htp"), found: '"htp"' });
-    expect(e.expected).toBe('type to be one of "http", "postgres", "prometheus", "fly", "mcp"');
+    expect(e.expected).toBe('type to be one of "http", "postgres", "prometheus", "fly", "mcp", "tcp", "dns", "domain", "websocket", "steps"');
     expect(e.message).toContain('did you mean "http"?');
   });
 

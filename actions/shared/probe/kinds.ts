@@ -6,6 +6,7 @@ import { postgresKind } from "./postgres.ts";
 import { prometheusKind } from "./prometheus.ts";
 import { dnsKind } from "./dns.ts";
 import { domainKind } from "./domain.ts";
+import { stepsKind } from "./steps.ts";
 import { tcpKind } from "./tcp.ts";
 import { websocketKind } from "./websocket.ts";
 
@@ -23,4 +24,5 @@ export const defaultKinds: ProbeKinds = {
   dns: dnsKind,
   domain: domainKind,
   websocket: websocketKind,
+  steps: stepsKind,
 };

@@ -18,7 +18,12 @@ export interface Timings {
 
 export type TlsProblem = "expired" | "not-yet-valid" | "self-signed" | "untrusted" | "hostname" | "handshake";
 
-export type Failure =
+export type Failure = FailureOf & {
+  /** The step of a multi-step check (`steps` probe) where it happened: `send test message`. */
+  step?: string;
+};
+
+type FailureOf =
   | { kind: "timeout"; phase: Phase; afterMs: number }
   | { kind: "dns"; code: string; host: string }
   | { kind: "refused"; address: string }
@@ -68,6 +73,10 @@ export interface Sample {
 }
 
 export function describeFailure(f: Failure): string {
+  return f.step === undefined ? describeOne(f) : `step "${f.step}": ${describeOne(f)}`;
+}
+
+function describeOne(f: Failure): string {
   switch (f.kind) {
     case "timeout":
       return `timeout in ${f.phase} after ${Math.round(f.afterMs)} ms`;
