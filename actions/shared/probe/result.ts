@@ -41,6 +41,8 @@ type FailureOf =
   | { kind: "no-data"; detail: string }
   | { kind: "protocol"; detail: string }
   | { kind: "offline"; detail: string }
+  /** The API kept answering 429 after we waited as it asked: it says nothing of the service. */
+  | { kind: "throttled"; status: number; retryAfterMs?: number; detail: string }
   | { kind: "network"; code: string; detail: string };
 
 export type FailureKind = Failure["kind"];
@@ -49,7 +51,7 @@ export type FailureKind = Failure["kind"];
  * Failures that say nothing about the service's health (our secret is missing, our token was
  * rotated, the runner is offline, a metrics query matched no series). They make the status `unknown`, never `down`.
  */
-export const INCONCLUSIVE: ReadonlySet<FailureKind> = new Set(["missing-secret", "auth", "offline", "no-data"]);
+export const INCONCLUSIVE: ReadonlySet<FailureKind> = new Set(["missing-secret", "auth", "offline", "no-data", "throttled"]);
 
 /** One request / query / check, as measured. */
 export interface Sample {
@@ -110,6 +112,8 @@ function describeOne(f: Failure): string {
       return `protocol error: ${f.detail}`;
     case "offline":
       return `runner offline: ${f.detail}`;
+    case "throttled":
+      return `throttled (${f.status}): ${f.detail}`;
     case "network":
       return `network error ${f.code}: ${f.detail}`;
   }

@@ -23,7 +23,7 @@ export const Extraction = z.union([
 
 export const Step = z.strictObject({
   name: z.string().min(1).describe("What the step does, shown in failures: \"step 'send test message' failed: …\"."),
-  method: z.enum(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]).default("GET"),
+  method: z.enum(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]).default("GET").describe("HTTP method of this step."),
   url: SecretString.describe("May contain ${SECRET} references and {{name}} values extracted by earlier steps."),
   headers: Headers.default({}).describe("Values may contain ${SECRET} and {{name}}."),
   body: SecretString.optional().describe("Request body; may contain ${SECRET} and {{name}} (a JSON-looking body is sent as application/json)."),
