@@ -59,6 +59,8 @@ async function sampleHttp(probe: HttpProbeConfig, opts: SampleOptions, deps: Pro
     connectTimeoutMs: opts.connectTimeoutMs,
     verifyTls: probe.verifyTls,
     signal: controller.signal,
+    // h2 first, as browsers do: an h2-only endpoint works, and an h1 one still answers in h1.
+    alpn: ["h2", "http/1.1"],
     ...(options.ca ? { ca: options.ca } : {}),
   });
   // A Client per origin rather than an Agent: no pool layer to build and tear down per sample.
@@ -67,7 +69,7 @@ async function sampleHttp(probe: HttpProbeConfig, opts: SampleOptions, deps: Pro
     let client = clients.get(origin);
     if (!client) {
       // Our own timer bounds the whole sample; undici's per-phase timers would race it.
-      client = new Client(origin, { connect, headersTimeout: 0, bodyTimeout: 0, pipelining: 1 });
+      client = new Client(origin, { connect, headersTimeout: 0, bodyTimeout: 0, pipelining: 1, allowH2: true });
       clients.set(origin, client);
     }
     return client;
@@ -109,6 +111,7 @@ async function sampleHttp(probe: HttpProbeConfig, opts: SampleOptions, deps: Pro
   const sample: Sample = { at, ok: !failure, timings: measured, ...throttled };
   if (statusCode !== undefined) sample.statusCode = statusCode;
   if (failure) sample.failure = failure;
+  if (statusCode !== undefined) sample.protocol = tracker.alpn === "h2" ? "h2" : "http/1.1";
   if (!failure && probe.value && headers) {
     const got = "header" in probe.value ? readHeaderValue(headers, probe.value) : jsonValue(read.text, probe.value.json);
     if ("value" in got) sample.value = got.value;

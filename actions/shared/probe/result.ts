@@ -70,6 +70,8 @@ export interface Sample {
   certDaysLeft?: number;
   /** The sample succeeded but the service reports a partial problem (some machines failing, a tool erroring). */
   warning?: string;
+  /** The HTTP version the answer came in ("h2" when ALPN chose it); http only. */
+  protocol?: "h2" | "http/1.1";
   /** The service answered 429: it is up and asks us to slow down (see probe/throttle.ts). */
   throttled?: { status: number; retryAfterMs?: number };
 }

@@ -116,7 +116,10 @@ export function createConnector(o: ConnectorOptions): Connector {
         secure.once("secureConnect", () => {
           mark("tls");
           const cert = secure.getPeerCertificate();
-          if (first) tracker.cert = cert;
+          if (first) {
+            tracker.cert = cert;
+            tracker.alpn = secure.alpnProtocol || undefined;
+          }
           if (o.verifyTls && !secure.authorized) {
             const code = String(secure.authorizationError ?? "UNKNOWN");
             return finish(probeError({ kind: "tls", problem: tlsProblem(code), detail: `${code} (${describeCert(cert)})` }));
