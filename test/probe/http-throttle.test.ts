@@ -161,7 +161,7 @@ describe("ops validate: the new http fields", () => {
       'services[0].probe.value.parse: expected one of "number", "fraction", found "ratio"',
       expect.stringMatching(/^services\[1\]\.probe\.value\.json: expected a JSON path such as "checks\[0\]\.state", found "a\.\.b"/),
       expect.stringMatching(/^services\[1\]\.probe\.expect\.headers\[0\]\.matches: expected a valid regular expression, found "\(\[" \(Invalid regular expression/),
-      expect.stringMatching(/^services\[2\]\.thresholds\.value: expected a probe that reads a value \(postgres, prometheus, domain, or http with probe\.value\)/),
+      expect.stringMatching(/^services\[2\]\.thresholds\.value: expected a probe that reads a value \(postgres, prometheus, domain, google-analytics with quota, or http with probe\.value\)/),
     ]);
   });
 });

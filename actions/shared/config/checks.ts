@@ -90,10 +90,11 @@ export function checkService(defaultTimeout: number | undefined, s: ServiceConfi
   const at: PathSegment[] = ["services", i];
   checkThresholds(s.thresholds, [...at, "thresholds"], out);
   const type = s.probe.type;
-  const readsValue = VALUE_PROBES.has(type) || (s.probe.type === "http" && s.probe.value !== undefined);
+  const readsValue =
+    VALUE_PROBES.has(type) || (s.probe.type === "http" && s.probe.value !== undefined) || (s.probe.type === "google-analytics" && s.probe.quota !== undefined);
   if (s.thresholds.value && !readsValue) {
     const hint = type === "http" ? "an http probe reads a value only with probe.value ({ header: NAME } or { json: PATH })" : undefined;
-    out.errors.push(problem([...at, "thresholds", "value"], "a probe that reads a value (postgres, prometheus, domain, or http with probe.value)", `probe type "${type}"`, hint));
+    out.errors.push(problem([...at, "thresholds", "value"], "a probe that reads a value (postgres, prometheus, domain, google-analytics with quota, or http with probe.value)", `probe type "${type}"`, hint));
   }
   if (s.probe.type === "http") checkExchange(s.probe, [...at, "probe"], out);
   if (s.probe.type === "steps") checkSteps(s.probe, [...at, "probe"], out);

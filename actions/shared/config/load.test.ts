@@ -123,7 +123,7 @@ describe("loadConfig: schema errors", () => {
     const text = `services:\n  - id: web\n    name: Web\n    probe:\n      type: htp\n      url: https://example.com\n`;
     const e = errorAt(errorsOf(text), "services[0].probe.type");
     expect(e).toMatchObject({ ...pos(text, "htp"), found: '"htp"' });
-    expect(e.expected).toBe('type to be one of "http", "postgres", "prometheus", "fly", "mcp", "tcp", "dns", "domain", "websocket", "steps"');
+    expect(e.expected).toBe('type to be one of "http", "postgres", "prometheus", "fly", "mcp", "tcp", "dns", "domain", "websocket", "steps", "google-analytics"');
     expect(e.message).toContain('did you mean "http"?');
   });
 
@@ -206,7 +206,7 @@ describe("loadConfig: semantic errors", () => {
   it("value thresholds on a probe that reads no value", () => {
     const text = `services:\n${SERVICE}    thresholds:\n      value: { red: 5 }\n`;
     const e = errorAt(errorsOf(text), "services[0].thresholds.value");
-    expect(e).toMatchObject({ expected: "a probe that reads a value (postgres, prometheus, domain, or http with probe.value)", found: 'probe type "http"' });
+    expect(e).toMatchObject({ expected: "a probe that reads a value (postgres, prometheus, domain, google-analytics with quota, or http with probe.value)", found: 'probe type "http"' });
   });
 
   it("a Fly rollback on a database probe", () => {

@@ -1,5 +1,6 @@
 import type { ProbeKinds } from "./kind.ts";
 import { flyKind } from "./fly.ts";
+import { googleAnalyticsKind } from "./google-analytics.ts";
 import { httpProbe } from "./http.ts";
 import { mcpKind } from "./mcp.ts";
 import { postgresKind } from "./postgres.ts";
@@ -25,4 +26,5 @@ export const defaultKinds: ProbeKinds = {
   domain: domainKind,
   websocket: websocketKind,
   steps: stepsKind,
+  "google-analytics": googleAnalyticsKind,
 };

@@ -3,10 +3,12 @@ import { Duration, Percent, SecretString } from "./units.ts";
 import { Headers, HeaderAssertion, HttpExpect, HttpValue, JsonAssertion } from "./http.ts";
 import { DnsProbe, DomainProbe, TcpProbe, WebSocketProbe } from "./probes-net.ts";
 import { StepsProbe } from "./probes-steps.ts";
+import { GoogleAnalyticsProbe } from "./probes-google.ts";
 
 export * from "./http.ts";
 export * from "./probes-net.ts";
 export * from "./probes-steps.ts";
+export * from "./probes-google.ts";
 
 export const HttpProbe = z.strictObject({
   type: z.literal("http"),
@@ -85,7 +87,7 @@ export const McpProbe = z.strictObject({
     .optional(),
 });
 
-export const Probe = z.discriminatedUnion("type", [HttpProbe, PostgresProbe, PrometheusProbe, FlyProbe, McpProbe, TcpProbe, DnsProbe, DomainProbe, WebSocketProbe, StepsProbe]);
+export const Probe = z.discriminatedUnion("type", [HttpProbe, PostgresProbe, PrometheusProbe, FlyProbe, McpProbe, TcpProbe, DnsProbe, DomainProbe, WebSocketProbe, StepsProbe, GoogleAnalyticsProbe]);
 
 export type HttpProbeConfig = z.output<typeof HttpProbe>;
 export type PostgresProbeConfig = z.output<typeof PostgresProbe>;
