@@ -2,21 +2,24 @@
 import { z } from "zod";
 import { SecretString } from "./units.ts";
 
-export const Headers = z.record(z.string(), SecretString);
+export const Headers = z.record(z.string(), SecretString).describe("Request headers by name; values may contain ${SECRET} references.");
 
 /** One assertion on a JSON body. `path` is dot/bracket notation: `status`, `checks[0].state`. */
-export const JsonAssertion = z.union([
-  z.strictObject({ path: z.string(), equals: z.union([z.string(), z.number(), z.boolean(), z.null()]) }),
-  z.strictObject({ path: z.string(), contains: z.union([z.string(), z.number()]) }),
-  z.strictObject({ path: z.string(), exists: z.boolean() }),
-  z.strictObject({
-    path: z.string(),
-    lt: z.number().optional(),
-    lte: z.number().optional(),
-    gt: z.number().optional(),
-    gte: z.number().optional(),
-  }),
-]);
+const JsonPath = z.string().describe('Dot/bracket path into the JSON body: "status", "checks[0].state", \'meta["x.y"]\'.');
+export const JsonAssertion = z
+  .union([
+    z.strictObject({ path: JsonPath, equals: z.union([z.string(), z.number(), z.boolean(), z.null()]).describe("The value, type included.") }),
+    z.strictObject({ path: JsonPath, contains: z.union([z.string(), z.number()]).describe("A substring of a string, or an element of an array.") }),
+    z.strictObject({ path: JsonPath, exists: z.boolean().describe("true: the path must exist (null counts); false: it must not.") }),
+    z.strictObject({
+      path: JsonPath,
+      lt: z.number().optional().describe("The number must be less than this."),
+      lte: z.number().optional().describe("The number must be at most this."),
+      gt: z.number().optional().describe("The number must be more than this."),
+      gte: z.number().optional().describe("The number must be at least this."),
+    }),
+  ])
+  .describe("An assertion on the JSON body: equals, contains, exists, or number bounds.");
 
 /** An HTTP header name (RFC 9110 token characters); matched case-insensitively. */
 export const HeaderName = z
@@ -56,12 +59,16 @@ export const HttpValue = z.union([
 
 export const HttpExpect = z.strictObject({
   /** Accepted status codes; "2xx"-style classes allowed. */
-  status: z.array(z.union([z.number().int().min(100).max(599), z.string().regex(/^[1-5]xx$/)])).min(1).default(["2xx"]),
-  json: z.array(JsonAssertion).default([]),
+  status: z
+    .array(z.union([z.number().int().min(100).max(599), z.string().regex(/^[1-5]xx$/)]))
+    .min(1)
+    .default(["2xx"])
+    .describe('Accepted status codes (200) or classes ("2xx").'),
+  json: z.array(JsonAssertion).default([]).describe("Assertions on the JSON body, in order; the first that fails is the reason."),
   /** Substrings that must appear in the body. */
-  contains: z.array(z.string()).default([]),
+  contains: z.array(z.string()).default([]).describe("Substrings that must appear in the body."),
   /** Substrings that must not appear in the body. */
-  notContains: z.array(z.string()).default([]),
+  notContains: z.array(z.string()).default([]).describe("Substrings that must not appear in the body."),
   headers: z.array(HeaderAssertion).default([]).describe("Assertions on response headers, checked before the body."),
 });
 
