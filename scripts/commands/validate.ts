@@ -1,3 +1,4 @@
+import { loadConfig } from "../../actions/shared/config/load.ts";
 import { loadConfigOrExit } from "../cli/config.ts";
 import { type CliDeps, common, parse } from "../cli/context.ts";
 
@@ -9,6 +10,9 @@ export async function validateCommand(argv: string[], deps: CliDeps): Promise<nu
   const kinds = new Map<string, number>();
   for (const s of config.services) kinds.set(s.probe.type, (kinds.get(s.probe.type) ?? 0) + 1);
   const summary = [...kinds].map(([k, n]) => `${n} ${k}`).join(", ");
-  deps.io.out(`${opts.configFile}: valid — ${config.services.length} services (${summary}), ${config.groups.length} groups\n`);
+  // Loaded again (it is cheap) for the ids left out; loadConfigOrExit hands back the running config only.
+  const again = loadConfig(opts.configFile);
+  const disabled = again.ok && again.disabled.length ? `; ${again.disabled.length} disabled (${again.disabled.join(", ")})` : "";
+  deps.io.out(`${opts.configFile}: valid — ${config.services.length} services (${summary}), ${config.groups.length} groups${disabled}\n`);
   return 0;
 }

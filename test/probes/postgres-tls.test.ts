@@ -38,4 +38,15 @@ describe("postgres probe TLS modes against a real PostgreSQL serving TLS", () =>
     expect(untrusted).toMatchObject({ ok: false, failure: { kind: "tls", problem: "untrusted" } });
     expect(JSON.stringify(untrusted)).not.toContain(db.password);
   });
+
+  it("a query the probe gave up on is cancelled over TLS too", async () => {
+    const slow = PostgresProbe.parse({ type: "postgres", url: db.url, query: "SELECT pg_sleep(30) AS slow_tls_query", tls: { mode: "require" }, statementTimeout: "60s" });
+    const sample = await postgresKind(slow, { ...opts, timeoutMs: 300 }, deps);
+    expect(sample.failure).toMatchObject({ kind: "timeout", phase: "query" });
+    const running = async () =>
+      Number((await db.sql("SELECT count(*)::int AS n FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%slow_tls_query%' AND pid <> pg_backend_pid()"))[0]!.n);
+    const end = Date.now() + 3_000;
+    while ((await running()) > 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+    expect(await running()).toBe(0);
+  });
 });

@@ -20,6 +20,23 @@ afterAll(async () => {
   await db?.stop();
 });
 
+/** Backends of the probe still running the slow query (not this session's own query). */
+async function runningSlowQueries(): Promise<number> {
+  const rows = await db.sql(
+    "SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'hotdash-ops-probe' AND state = 'active' AND query LIKE '%slow_probe_query%' AND pid <> pg_backend_pid()",
+  );
+  return Number(rows[0]!.n);
+}
+
+async function waitUntil(check: () => Promise<boolean>, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await check()) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return check();
+}
+
 function probe(query: string, extra: Record<string, unknown> = {}) {
   return PostgresProbe.parse({ type: "postgres", url: db.url, query, tls: { mode: "disable" }, ...extra });
 }
@@ -80,9 +97,12 @@ describe("postgres probe against a real PostgreSQL", () => {
     expect((await postgresKind(probe("SELECT 1"), opts, deps)).value).toBe(1);
   });
 
-  it("gives up at the sample's total timeout even when the statement timeout is longer", async () => {
-    const sample = await postgresKind(probe("SELECT pg_sleep(5)", { statementTimeout: "30s" }), { ...opts, timeoutMs: 300 }, deps);
+  it("gives up at the sample's total timeout even when the statement timeout is longer, and cancels the query on the server", async () => {
+    const sample = await postgresKind(probe("SELECT pg_sleep(30) AS slow_probe_query", { statementTimeout: "60s" }), { ...opts, timeoutMs: 300 }, deps);
     expect(sample).toMatchObject({ ok: false, failure: { kind: "timeout", phase: "query" } });
+    // Without the cancel the backend would sleep on for 30 s (a dropped socket is noticed only on
+    // the next write). With it, pg_stat_activity shows no such query within moments.
+    expect(await waitUntil(async () => (await runningSlowQueries()) === 0, 3_000)).toBe(true);
   });
 
   it("reports no rows and NULL as no data", async () => {

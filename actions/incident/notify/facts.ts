@@ -46,6 +46,18 @@ export function locationOf(probe: ProbeConfig): string {
       return `PromQL ${clip(probe.query, 160)} on ${safeTarget(probe.url)}`;
     case "fly":
       return `Fly app ${probe.app}`;
+    case "tcp":
+      return `TCP ${probe.host}:${probe.port}${probe.tls ? " (TLS)" : ""}`;
+    case "dns":
+      return `DNS ${probe.name}`;
+    case "domain":
+      return `domain ${probe.domain}`;
+    case "websocket":
+      return `WebSocket ${safeTarget(probe.url)}`;
+    case "steps":
+      return `${probe.steps.length} HTTP steps`;
+    case "google-analytics":
+      return `GA4 property ${probe.property}`;
   }
 }
 

@@ -103,7 +103,7 @@ describe("loadConfig: schema errors", () => {
     const text = `services:\n${SERVICE}      expect:\n        staus: [200]\n`;
     const e = errorAt(errorsOf(text), "services[0].probe.expect.staus");
     expect(e).toMatchObject({ ...pos(text, "staus"), found: 'unknown key "staus"' });
-    expect(e.expected).toBe("one of the keys status, json, contains, notContains");
+    expect(e.expected).toBe("one of the keys status, json, contains, notContains, headers");
     expect(e.message).toMatch(/^unknown key "staus" — did you mean "status"\?/);
   });
 
@@ -139,7 +139,7 @@ describe("loadConfig: schema errors", () => {
     const text = `services:\n  - id: web\n    name: Web\n    probe:\n      type: htp\n      url: https://example.com\n`;
     const e = errorAt(errorsOf(text), "services[0].probe.type");
     expect(e).toMatchObject({ ...pos(text, "htp"), found: '"htp"' });
-    expect(e.expected).toBe('type to be one of "http", "postgres", "prometheus", "fly", "mcp"');
+    expect(e.expected).toBe('type to be one of "http", "postgres", "prometheus", "fly", "mcp", "tcp", "dns", "domain", "websocket", "steps", "google-analytics"');
     expect(e.message).toContain('did you mean "http"?');
   });
 
@@ -232,7 +232,7 @@ describe("loadConfig: semantic errors", () => {
   it("value thresholds on a probe that reads no value", () => {
     const text = `services:\n${SERVICE}    thresholds:\n      value: { red: 5 }\n`;
     const e = errorAt(errorsOf(text), "services[0].thresholds.value");
-    expect(e).toMatchObject({ expected: "a postgres or prometheus probe (only they read a value)", found: 'probe type "http"' });
+    expect(e).toMatchObject({ expected: "a probe that reads a value (postgres, prometheus, domain, google-analytics with quota, or http with probe.value)", found: 'probe type "http"' });
   });
 
   it("a Fly rollback on a database probe", () => {
@@ -297,7 +297,7 @@ describe("formatting and helpers", () => {
     const text = `services:\n${SERVICE}      expect:\n        staus: [200]\n`;
     const line = formatConfigErrors(errorsOf(text));
     expect(line).toBe(
-      'ops.config.yml:8:9 services[0].probe.expect.staus: unknown key "staus" — did you mean "status"? (allowed here: status, json, contains, notContains)',
+      'ops.config.yml:8:9 services[0].probe.expect.staus: unknown key "staus" — did you mean "status"? (allowed here: status, json, contains, notContains, headers)',
     );
   });
 

@@ -13,7 +13,7 @@ import { locate } from "./locate.ts";
  * reported at once with file, path, line and column; nothing after this re-validates the config.
  */
 export type ConfigResult =
-  | { ok: true; config: OpsConfig; warnings: ConfigError[] }
+  | { ok: true; config: OpsConfig; warnings: ConfigError[]; /** Ids of services with `enabled: false`, left out of `config.services`. */ disabled: string[] }
   | { ok: false; errors: ConfigError[]; warnings: ConfigError[] };
 
 /**
@@ -51,7 +51,7 @@ export function loadConfig(file: string, text?: string): ConfigResult {
   const result = validateConfig(data);
   const warnings = [...yamlWarnings, ...sortByPosition(result.warnings.map(place))];
   if (!result.ok) return { ok: false, errors: sortByPosition(result.problems.map(place)), warnings };
-  return { ok: true, config: result.config, warnings };
+  return { ok: true, config: result.config, warnings, disabled: result.disabled };
 }
 
 /** `loadConfig`, throwing a `ConfigLoadError` (all errors, formatted) when the config is invalid. */
@@ -62,7 +62,7 @@ export function loadConfigOrThrow(file: string, text?: string): { config: OpsCon
 }
 
 export type ValidationResult =
-  | { ok: true; config: OpsConfig; warnings: Problem[] }
+  | { ok: true; config: OpsConfig; warnings: Problem[]; disabled: string[] }
   | { ok: false; problems: Problem[]; warnings: Problem[] };
 
 /**
@@ -89,7 +89,10 @@ export function validateConfig(data: unknown): ValidationResult {
   }
   const checked = checkConfig(parsed.data);
   if (checked.errors.length) return { ok: false, problems: checked.errors, warnings: checked.warnings };
-  return { ok: true, config: parsed.data, warnings: checked.warnings };
+  // Disabled services are validated like the others, then left out: nothing downstream sees them.
+  const services = parsed.data.services.filter((s) => s.enabled);
+  const disabled = parsed.data.services.filter((s) => !s.enabled).map((s) => s.id);
+  return { ok: true, config: { ...parsed.data, services }, warnings: checked.warnings, disabled };
 }
 
 /** Top-level `x-…` keys are ignored (as in Compose files): a home for YAML anchors. */

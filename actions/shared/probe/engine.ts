@@ -122,7 +122,10 @@ async function takeSamples(kind: ProbeKind, probe: ProbeConfig, opts: SampleOpti
   const samples: Sample[] = [];
   for (let i = 0; i < count; i++) {
     if (i > 0) await input.clock.sleep(spacing, input.signal);
-    samples.push(await limit.run(() => safeSample(kind, probe, opts, input.clock)));
+    const sample = await limit.run(() => safeSample(kind, probe, opts, input.clock));
+    samples.push(sample);
+    // A throttled service asked us to slow down: no more requests to it in this run.
+    if (sample.throttled) break;
   }
   return samples;
 }

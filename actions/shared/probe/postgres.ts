@@ -4,9 +4,11 @@
  * their reason; the password never appears in any of them.
  */
 import { performance } from "node:perf_hooks";
+import type { ConnectionOptions as TlsOptions } from "node:tls";
 import { Client, type ClientConfig, type QueryArrayConfig } from "pg";
 import type { PostgresProbeConfig } from "../config/schema/index.ts";
 import type { ProbeKind } from "./kind.ts";
+import { cancelQuery, type CancelOutcome } from "./postgres/cancel.ts";
 import { postgresFailure, scrubber } from "./postgres/errors.ts";
 import type { Failure, Phase, Sample, Timings } from "./result.ts";
 
@@ -65,12 +67,29 @@ export const postgresKind: ProbeKind<PostgresProbeConfig> = async (probe, opts, 
     return await Promise.race([work(), deadline]);
   } finally {
     clearTimeout(timer);
+    // The query we stopped waiting for would run on to its end (or its statement_timeout) on the
+    // server: ask the server to cancel it, as psql's Ctrl-C does, before dropping the connection.
+    if (gaveUp && (phase as Phase) === "query") await cancelRunning(client, config, opts.connectTimeoutMs);
     // A server that stopped answering would never acknowledge a polite goodbye: cut the socket.
     if (gaveUp) client.connection.stream.destroy();
     // The sample is already decided; a failing goodbye on a broken connection changes nothing.
     await client.end().catch(alreadyReported);
   }
 };
+
+/** How long the cancel request may take: it runs after the sample's own time is up. */
+const CANCEL_TIMEOUT_MS = 1_000;
+
+/**
+ * Best effort, and not part of the sample (already decided as a timeout): a cancel that cannot be
+ * delivered leaves the server's statement_timeout to end the query.
+ */
+export async function cancelRunning(client: Client, config: ClientConfig, connectTimeoutMs: number): Promise<CancelOutcome> {
+  const { processID, secretKey } = client as unknown as { processID: number | null; secretKey: number | null };
+  if (processID === null || secretKey === null) return { sent: false, reason: "the server sent no cancel key" };
+  const ssl = config.ssl === undefined || config.ssl === false ? false : config.ssl === true ? {} : (config.ssl as TlsOptions);
+  return cancelQuery({ host: String(config.host), port: Number(config.port), processID, secretKey, ssl }, Math.min(CANCEL_TIMEOUT_MS, Math.max(1, connectTimeoutMs)));
+}
 
 type Parsed = { config: ClientConfig & { password: string }; address: string } | { failure: Failure };
 

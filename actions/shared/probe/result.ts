@@ -18,7 +18,12 @@ export interface Timings {
 
 export type TlsProblem = "expired" | "not-yet-valid" | "self-signed" | "untrusted" | "hostname" | "handshake";
 
-export type Failure =
+export type Failure = FailureOf & {
+  /** The step of a multi-step check (`steps` probe) where it happened: `send test message`. */
+  step?: string;
+};
+
+type FailureOf =
   | { kind: "timeout"; phase: Phase; afterMs: number }
   | { kind: "dns"; code: string; host: string }
   | { kind: "refused"; address: string }
@@ -36,6 +41,8 @@ export type Failure =
   | { kind: "no-data"; detail: string }
   | { kind: "protocol"; detail: string }
   | { kind: "offline"; detail: string }
+  /** The API kept answering 429 after we waited as it asked: it says nothing of the service. */
+  | { kind: "throttled"; status: number; retryAfterMs?: number; detail: string }
   | { kind: "network"; code: string; detail: string };
 
 export type FailureKind = Failure["kind"];
@@ -44,7 +51,7 @@ export type FailureKind = Failure["kind"];
  * Failures that say nothing about the service's health (our secret is missing, our token was
  * rotated, the runner is offline, a metrics query matched no series). They make the status `unknown`, never `down`.
  */
-export const INCONCLUSIVE: ReadonlySet<FailureKind> = new Set(["missing-secret", "auth", "offline", "no-data"]);
+export const INCONCLUSIVE: ReadonlySet<FailureKind> = new Set(["missing-secret", "auth", "offline", "no-data", "throttled"]);
 
 /** One request / query / check, as measured. */
 export interface Sample {
@@ -63,9 +70,17 @@ export interface Sample {
   certDaysLeft?: number;
   /** The sample succeeded but the service reports a partial problem (some machines failing, a tool erroring). */
   warning?: string;
+  /** The HTTP version the answer came in ("h2" when ALPN chose it); http only. */
+  protocol?: "h2" | "http/1.1";
+  /** The service answered 429: it is up and asks us to slow down (see probe/throttle.ts). */
+  throttled?: { status: number; retryAfterMs?: number };
 }
 
 export function describeFailure(f: Failure): string {
+  return f.step === undefined ? describeOne(f) : `step "${f.step}": ${describeOne(f)}`;
+}
+
+function describeOne(f: Failure): string {
   switch (f.kind) {
     case "timeout":
       return `timeout in ${f.phase} after ${Math.round(f.afterMs)} ms`;
@@ -99,6 +114,8 @@ export function describeFailure(f: Failure): string {
       return `protocol error: ${f.detail}`;
     case "offline":
       return `runner offline: ${f.detail}`;
+    case "throttled":
+      return `throttled (${f.status}): ${f.detail}`;
     case "network":
       return `network error ${f.code}: ${f.detail}`;
   }

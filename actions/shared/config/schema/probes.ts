@@ -1,31 +1,14 @@
 import { z } from "zod";
 import { Duration, Percent, SecretString } from "./units.ts";
+import { Headers, HeaderAssertion, HttpExpect, HttpValue, JsonAssertion } from "./http.ts";
+import { DnsProbe, DomainProbe, TcpProbe, WebSocketProbe } from "./probes-net.ts";
+import { StepsProbe } from "./probes-steps.ts";
+import { GoogleAnalyticsProbe } from "./probes-google.ts";
 
-const Headers = z.record(z.string(), SecretString);
-
-/** One assertion on a JSON body. `path` is dot/bracket notation: `status`, `checks[0].state`. */
-export const JsonAssertion = z.union([
-  z.strictObject({ path: z.string(), equals: z.union([z.string(), z.number(), z.boolean(), z.null()]) }),
-  z.strictObject({ path: z.string(), contains: z.union([z.string(), z.number()]) }),
-  z.strictObject({ path: z.string(), exists: z.boolean() }),
-  z.strictObject({
-    path: z.string(),
-    lt: z.number().optional(),
-    lte: z.number().optional(),
-    gt: z.number().optional(),
-    gte: z.number().optional(),
-  }),
-]);
-
-export const HttpExpect = z.strictObject({
-  /** Accepted status codes; "2xx"-style classes allowed. */
-  status: z.array(z.union([z.number().int().min(100).max(599), z.string().regex(/^[1-5]xx$/)])).min(1).default(["2xx"]),
-  json: z.array(JsonAssertion).default([]),
-  /** Substrings that must appear in the body. */
-  contains: z.array(z.string()).default([]),
-  /** Substrings that must not appear in the body. */
-  notContains: z.array(z.string()).default([]),
-});
+export * from "./http.ts";
+export * from "./probes-net.ts";
+export * from "./probes-steps.ts";
+export * from "./probes-google.ts";
 
 export const HttpProbe = z.strictObject({
   type: z.literal("http"),
@@ -36,6 +19,13 @@ export const HttpProbe = z.strictObject({
   /** Follow up to N redirects; 0 means do not follow (a 3xx is then checked against `expect.status`). */
   redirects: z.number().int().min(0).max(20).default(5),
   expect: HttpExpect.prefault({}),
+  value: HttpValue.optional(),
+  throttle: z
+    .boolean()
+    .default(true)
+    .describe(
+      "A 429 answer (unless expect.status lists 429) is the outcome `throttled`: degraded at most, never down, with the Retry-After hint in the reason; the run sends no more requests to the service. false: a 429 is an unexpected status like any other.",
+    ),
   /** Reads at most this many body bytes; a larger body is the failure "body too large". */
   maxBodyBytes: z.number().int().positive().optional(),
   /** Reject invalid certificates (the default). Setting false still reports days until expiry. */
@@ -99,7 +89,7 @@ export const McpProbe = z.strictObject({
     .optional(),
 });
 
-export const Probe = z.discriminatedUnion("type", [HttpProbe, PostgresProbe, PrometheusProbe, FlyProbe, McpProbe]);
+export const Probe = z.discriminatedUnion("type", [HttpProbe, PostgresProbe, PrometheusProbe, FlyProbe, McpProbe, TcpProbe, DnsProbe, DomainProbe, WebSocketProbe, StepsProbe, GoogleAnalyticsProbe]);
 
 export type HttpProbeConfig = z.output<typeof HttpProbe>;
 export type PostgresProbeConfig = z.output<typeof PostgresProbe>;
@@ -109,3 +99,5 @@ export type McpProbeConfig = z.output<typeof McpProbe>;
 export type ProbeConfig = z.output<typeof Probe>;
 export type ProbeType = ProbeConfig["type"];
 export type JsonAssertionConfig = z.output<typeof JsonAssertion>;
+export type HeaderAssertionConfig = z.output<typeof HeaderAssertion>;
+export type HttpValueConfig = z.output<typeof HttpValue>;

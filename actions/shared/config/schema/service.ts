@@ -104,6 +104,12 @@ export const Service = z.strictObject({
   rollback: Rollback.optional(),
   tags: z.array(z.string()).default([]),
   owners: z.array(z.string()).default([]),
+  enabled: z
+    .boolean()
+    .default(true)
+    .describe(
+      "false: the service is validated but never probed, reported or alerted on (a check kept ready in the config, e.g. a launch-day test). A group may not list it.",
+    ),
 });
 
 export const Group = z.strictObject({

@@ -10,7 +10,7 @@ import { errorCode, errorMessage, tlsProblemOf, transportFailure, unclassified }
 import type { Failure, Phase } from "../result.ts";
 
 export interface ApiRequest {
-  method?: "GET" | "POST" | "DELETE";
+  method?: "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE";
   url: string;
   headers?: Record<string, string>;
   body?: string;
