@@ -42,6 +42,8 @@ export interface RepoState {
   issues: Map<number, StoredIssue>;
   comments: StoredComment[];
   labels: Map<string, StoredLabel>;
+  /** Logins with access to the repository and their role (admin, maintain, write, triage, read). */
+  collaborators: Map<string, string>;
   /** Time source for created_at/updated_at; tests may replace it with their manual clock. */
   now: () => Date;
   nextId(): number;
@@ -56,6 +58,7 @@ export function createRepoState(owner = "hotdash", repo = "ops"): RepoState {
     issues: new Map(),
     comments: [],
     labels: new Map(),
+    collaborators: new Map(),
     now: () => new Date(),
     nextId: () => ++id,
   };

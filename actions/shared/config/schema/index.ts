@@ -3,6 +3,7 @@ import { Duration, Percent } from "./units.ts";
 import { Group, Service, Thresholds } from "./service.ts";
 import { Incidents, MaintenanceWindow, Notifications } from "./incidents.ts";
 import { Retention, Schedule, SloDefaults } from "./reports.ts";
+import { Site } from "./site.ts";
 
 /** Engine settings every service inherits unless it overrides them. */
 export const Defaults = z.strictObject({
@@ -94,6 +95,7 @@ export const OpsConfig = z.strictObject({
       locations: z.array(z.string().min(1)).default([]),
     })
     .default({ downQuorum: 50, locations: [] }),
+  site: Site.default({}),
 });
 
 export type OpsConfigInput = z.input<typeof OpsConfig>;
@@ -104,3 +106,4 @@ export * from "./probes.ts";
 export * from "./service.ts";
 export * from "./incidents.ts";
 export * from "./reports.ts";
+export * from "./site.ts";
