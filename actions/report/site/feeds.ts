@@ -26,14 +26,14 @@ export function feedEntries(model: SiteModel): FeedEntry[] {
     const path = `incidents/${i.slug}.html`;
     const sev = i.severity ? `${i.severity} ` : "";
     if (i.startedAt !== undefined) {
-      entries.push({ id: idOf(i.slug, "started"), title: `Incident: ${sev}${i.title}`, path, at: i.startedAt, text: `${i.subject}: incident started${i.severity ? ` (${i.severity})` : ""}.` });
+      entries.push({ id: idOf(i.slug, "started"), title: `Incident started: ${sev}${i.title}`, path, at: i.startedAt, text: `${i.subject}: incident started${i.severity ? ` (${i.severity})` : ""}.` });
     }
     for (const u of i.updates) {
       entries.push({ id: idOf(i.slug, `update-${u.commentId}`), title: `${phaseLabel(u.phase)}: ${i.title}`, path: `${path}#update-${u.commentId}`, at: Date.parse(u.at), text: u.text });
     }
     if (!i.open && i.endedAt !== undefined) {
       const took = i.startedAt !== undefined ? ` after ${duration(i.endedAt - i.startedAt)}` : "";
-      entries.push({ id: idOf(i.slug, "resolved"), title: `Resolved: ${i.title}`, path, at: i.endedAt, text: `${i.subject}: resolved${took}.` });
+      entries.push({ id: idOf(i.slug, "resolved"), title: `Incident resolved: ${i.title}`, path, at: i.endedAt, text: `${i.subject}: resolved${took}.` });
     }
   }
   return entries.sort((a, b) => b.at - a.at || a.id.localeCompare(b.id)).slice(0, FEED_LIMIT);
@@ -48,6 +48,11 @@ export function xml(text: string): string {
     .replace(/>/g, "&gt;")
     .replace(/"/g, "&quot;")
     .replace(/'/g, "&apos;");
+}
+
+/** JSON with "<", ">" and "&" as \u escapes: the same data, and inert if a browser ever renders it as HTML. */
+export function jsonText(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(/</g, "\\u003c").replace(/>/g, "\\u003e").replace(/&/g, "\\u0026");
 }
 
 function link(model: SiteModel, path: string): string {
@@ -114,5 +119,5 @@ export function jsonFeed(model: SiteModel): string {
       date_published: new Date(e.at).toISOString(),
     })),
   };
-  return `${JSON.stringify(feed, null, 2)}\n`;
+  return `${jsonText(feed)}\n`;
 }

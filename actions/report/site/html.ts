@@ -34,8 +34,3 @@ export function html(strings: TemplateStringsArray, ...values: Part[]): Markup {
   });
   return raw(out);
 }
-
-/** Text for a JSON value inside <script type="application/json"> or an attribute: no "<" survives. */
-export function safeJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, "\\u003c").replace(/>/g, "\\u003e").replace(/&/g, "\\u0026");
-}

@@ -1,4 +1,5 @@
 import type { Severity } from "../../shared/status.ts";
+import { jsonText } from "./feeds.ts";
 import { OVERALL_TEXT } from "./layout.ts";
 import type { SiteModel } from "./model.ts";
 import type { StatusJson } from "./status-schema.ts";
@@ -48,7 +49,7 @@ export function statusJson(model: SiteModel): string {
       ...model.maintenance.upcoming.map((m) => ({ state: "upcoming" as const, ...window(m) })),
     ],
   };
-  return `${JSON.stringify(doc, null, 2)}\n`;
+  return `${jsonText(doc)}\n`;
 
   function window(m: SiteModel["maintenance"]["current"][number]) {
     return { services: m.services, ...(m.start !== undefined && { start: iso(m.start) }), ...(m.end !== undefined && { end: iso(m.end) }), ...(m.every && { every: m.every }), reason: m.reason };
