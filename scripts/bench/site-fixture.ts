@@ -25,6 +25,25 @@ export interface SiteFixture {
   now: number;
 }
 
+/**
+ * Adds bad days the strips can show: about one day in a hundred per service with two hours down,
+ * and one in fifty with an hour down, placed by a fixed rule so every build is the same.
+ */
+function* withBadDays(runs: Iterable<{ day: string; lines: string[] }>): Generator<{ day: string; lines: string[] }> {
+  for (const run of runs) {
+    const d = Math.floor(Date.parse(run.day) / DAY);
+    yield {
+      day: run.day,
+      lines: run.lines.map((line, i) => {
+        const hour = Number(line.slice(17, 19));
+        const long = (i * 31 + d * 17) % 97 === 0 && hour < 2;
+        const short = (i * 7 + d * 13) % 53 === 0 && hour === 12;
+        return long || short ? line.replace(/"s":"(up|degraded)"/, '"s":"down"').replace(/"ok":3/, '"ok":0') : line;
+      }),
+    };
+  }
+}
+
 export const HOSTILE = `<script>alert("pwned")</script> & <img src=x onerror=alert(1)> "quoted" ]]>`;
 
 export async function buildSiteFixture(options: { services?: number; cadenceMs?: number; compactDaily?: boolean } = {}): Promise<SiteFixture> {
@@ -43,7 +62,7 @@ export async function buildSiteFixture(options: { services?: number; cadenceMs?:
   const log = { info: () => {}, warn: () => {} };
   await writeHistory(
     dir,
-    syntheticRuns(config, { from: now - 365 * DAY, to: now - 60_000, cadenceMs, jitterMs: Math.min(cadenceMs / 4, 90_000), seed: 7 }),
+    withBadDays(syntheticRuns(config, { from: now - 365 * DAY, to: now - 60_000, cadenceMs, jitterMs: Math.min(cadenceMs / 4, 90_000), seed: 7 })),
     options.compactDaily ? async (day) => void (await compactHistory({ dataDir: dir, config, now: new Date(Math.min(Date.parse(day) + DAY + 1_800_000, now)), log })) : undefined,
   );
   await compactHistory({ dataDir: dir, config, now: new Date(now), log });

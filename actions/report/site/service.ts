@@ -21,7 +21,7 @@ export function renderService(model: SiteModel, s: SiteService): string {
 ${s.reason && s.status !== "up" ? html`<p class="reason">${s.reason}</p>` : ""}
 <h2>Uptime, day by day (365 days)</h2>${rows}${BAR_KEY}
 <h2>Response time (${s.latency.length} days)</h2>${latencyChart(s.latency, s.name, `chart-${s.id}`)}
-<h2>Uptime by window</h2><div class="wrap"><table><thead><tr><th scope="col">Window</th><th scope="col" class="n">Uptime</th><th scope="col" class="n">Downtime</th><th scope="col" class="n">Maintenance</th><th scope="col" class="n">No data</th></tr></thead>
+<h2>Uptime by window</h2><div class="wrap" tabindex="0" role="region" aria-label="Uptime by window"><table><thead><tr><th scope="col">Window</th><th scope="col" class="n">Uptime</th><th scope="col" class="n">Downtime</th><th scope="col" class="n">Maintenance</th><th scope="col" class="n">No data</th></tr></thead>
 <tbody>${s.windows.map((w) => html`<tr><th scope="row">Last ${w.label}</th><td class="n">${pct(w.uptime)}</td><td class="n">${duration(w.downMs)}</td><td class="n">${duration(w.maintenanceMs)}</td><td class="n">${duration(w.unknownMs)}</td></tr>`)}</tbody></table></div>
 <p class="note">p95 over the last 24 hours: ${ms(s.p95h24)}.</p>
 <h2>Incidents</h2>${incidents.length ? incidents.map((i) => incidentSummary(i, "../", model.builtAt)) : html`<p>No incidents recorded in the last year.</p>`}`;

@@ -52,12 +52,12 @@ td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 .upd-text{margin:4px 0 0;white-space:pre-wrap;overflow-wrap:anywhere}
 .timeline li{padding:2px 0;font-size:.875rem}
 time{font-variant-numeric:tabular-nums}
-.chart svg{width:100%;height:auto;display:block}
+.chart{margin:0}.plot{overflow-x:auto}.plot svg{width:100%;min-width:540px;height:auto;display:block}
 .chart .grid{stroke:var(--line);stroke-width:1}
 .chart text{fill:var(--muted);font-size:12px}
 .chart .l50{stroke:var(--p50);fill:none;stroke-width:2;stroke-dasharray:6 3}
 .chart .l95{stroke:var(--p95);fill:none;stroke-width:2.5}
-.legend{display:flex;gap:16px;padding:0;list-style:none;font-size:.875rem}
+.legend{display:flex;flex-wrap:wrap;gap:4px 16px;padding:0;list-style:none;font-size:.875rem}.legend li{display:flex;align-items:center}
 .legend svg{vertical-align:middle;margin-right:4px}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 footer{margin-top:40px;padding-top:12px;padding-bottom:24px;border-top:1px solid var(--line);font-size:.875rem;color:var(--muted)}
