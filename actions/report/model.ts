@@ -89,7 +89,7 @@ export function buildModel(config: OpsConfig, latest: Latest | undefined, view: 
   const services = config.services.map((svc): ServiceModel => {
     const state = latest?.services[svc.id];
     const d1 = view.window(svc.id, now - DAY, now);
-    const d7 = view.window(svc.id, now - 7 * DAY, now);
+    const d7 = view.window(svc.id, now - 7 * DAY, now, { latency: false });
     const d30 = view.window(svc.id, now - BUDGET_WINDOW_MS, now);
     const objective = objectiveOf(svc, config);
     const known30 = d30.ms.up + d30.ms.degraded + d30.ms.down + d30.ms.maintenance;
@@ -100,7 +100,7 @@ export function buildModel(config: OpsConfig, latest: Latest | undefined, view: 
       criticality: svc.criticality,
       status: state?.status ?? "unknown",
       reason: state ? state.reason : "not checked yet",
-      uptime: { h24: availability(d1.ms), d7: availability(d7.ms), d30: availability(d30.ms), y365: availability(view.window(svc.id, now - YEAR, now).ms) },
+      uptime: { h24: availability(d1.ms), d7: availability(d7.ms), d30: availability(d30.ms), y365: availability(view.window(svc.id, now - YEAR, now, { latency: false }).ms) },
       coverage30: known30 / Math.max(1, totalOf(d30.ms)),
       p50h24: quantile(d1.hist, 0.5),
       p95h24: quantile(d1.hist, 0.95),

@@ -46,10 +46,9 @@ function* withBadDays(runs: Iterable<{ day: string; lines: string[] }>): Generat
 
 export const HOSTILE = `<script>alert("pwned")</script> & <img src=x onerror=alert(1)> "quoted" ]]>`;
 
-export async function buildSiteFixture(options: { services?: number; cadenceMs?: number; compactDaily?: boolean } = {}): Promise<SiteFixture> {
-  const cadenceMs = options.cadenceMs ?? 3_600_000;
-  const dir = await mkdtemp(join(tmpdir(), "site-fixture-"));
-  const config = syntheticConfig(options.services ?? 30, {
+/** The fixture's config: deterministic, so a measuring process can rebuild it without the history. */
+export function siteFixtureConfig(services: number, cadenceMs: number): OpsConfig {
+  return syntheticConfig(services, {
     title: "Synthetic status",
     // Hourly history in tests: a gap limit above the cadence keeps it known time.
     retention: { rawDays: 35, gapLimit: Math.max(1_200_000, 2 * cadenceMs) },
@@ -58,6 +57,12 @@ export async function buildSiteFixture(options: { services?: number; cadenceMs?:
       { services: ["svc-08"], weekly: { days: ["sun"], start: "02:00", duration: 7_200_000 }, timezone: "Europe/Berlin", reason: "weekly patching" },
     ],
   });
+}
+
+export async function buildSiteFixture(options: { services?: number; cadenceMs?: number; compactDaily?: boolean } = {}): Promise<SiteFixture> {
+  const cadenceMs = options.cadenceMs ?? 3_600_000;
+  const dir = await mkdtemp(join(tmpdir(), "site-fixture-"));
+  const config = siteFixtureConfig(options.services ?? 30, cadenceMs);
   const now = Date.parse(SITE_NOW);
   const log = { info: () => {}, warn: () => {} };
   await writeHistory(

@@ -139,7 +139,7 @@ export function buildSiteModel(config: OpsConfig, data: SiteData, now: number): 
     for (let i = YEAR_DAYS - 1; i >= 0; i--) {
       const from = today - i * DAY;
       const to = Math.min(from + DAY, now);
-      const stats = data.view.window(m.id, from, to);
+      const stats = data.view.window(m.id, from, to, { latency: i < STRIP_DAYS });
       const day = new Date(from).toISOString().slice(0, 10);
       let incidents = 0;
       for (const [start, end] of spans) if (start < from + DAY && end >= from) incidents++;
@@ -155,7 +155,7 @@ export function buildSiteModel(config: OpsConfig, data: SiteData, now: number): 
         ["365 days", YEAR_DAYS * DAY],
       ] as const
     ).map(([label, span]): WindowFigures => {
-      const { ms } = data.view.window(m.id, now - span, now);
+      const { ms } = data.view.window(m.id, now - span, now, { latency: false });
       return { label, uptime: availability(ms), downMs: ms.down, maintenanceMs: ms.maintenance, unknownMs: ms.unknown };
     });
     return {
