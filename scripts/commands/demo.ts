@@ -1,5 +1,7 @@
 import { rm } from "node:fs/promises";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
+import { buildSite } from "../../actions/report/site/build.ts";
+import type { OpsConfig } from "../../actions/shared/config/schema/index.ts";
 import { fleetTable } from "../../actions/probe/table.ts";
 import type { Log } from "../../actions/shared/store/files.ts";
 import { printingNotifier } from "../../actions/incident/notify/index.ts";
@@ -11,10 +13,18 @@ import { runCycle, type CycleOutput } from "../cli/cycle.ts";
 import { demoConfig, demoEnv } from "../demo/config.ts";
 import { startFleet } from "../demo/fleet.ts";
 import { startProtocols } from "../demo/protocols.ts";
+import { serveFolder } from "../demo/serve.ts";
 
 const RUN_EVERY_MS = 5 * 60_000;
 /** The emulator's token: local, fake, never a real credential. */
 const DEMO_GITHUB_TOKEN = "ghs_demo_loopback_only";
+
+/** Builds the status site from the demo's data into <dataDir>/site; returns that folder. */
+export async function buildDemoSite(config: OpsConfig, dataDir: string, now: number, log: Log): Promise<string> {
+  const outDir = join(dataDir, "site");
+  await buildSite({ config, dataDir, outDir, now, log });
+  return outDir;
+}
 
 /** The demo replays several runs; each distinct log line is worth reading once. */
 function onceLog(log: Log): Log {
@@ -35,7 +45,7 @@ function onceLog(log: Log): Log {
  * tests check against GitHub's OpenAPI description), and notifications are only printed.
  */
 export async function demoCommand(argv: string[], deps: CliDeps): Promise<number> {
-  const { values } = parse(argv, { runs: { type: "string", default: "6" } });
+  const { values } = parse(argv, { runs: { type: "string", default: "6" }, serve: { type: "boolean", default: false } });
   const opts = common(values, deps);
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1 || runs > 50) throw usage(`--runs: expected a whole number from 1 to 50, found "${String(values.runs)}"`);
@@ -78,6 +88,13 @@ export async function demoCommand(argv: string[], deps: CliDeps): Promise<number
       deps.io.out(`  #${issue.number} [${issue.state}] ${issue.title} (${labels}; ${comments} comment(s))\n`);
     }
     deps.io.out(`\nOpen ${dataDir}/reports/STATUS.md for the status page, ${dataDir}/incidents/ for the incident records; reports/latest.json holds the state.\n`);
+    const site = await buildDemoSite(config, dataDir, end, log);
+    deps.io.out(`The status site: ${site}/index.html (${values.serve ? "served below" : "or run npm start -- --serve"}).\n`);
+    if (values.serve) {
+      // Left running: the process ends when the reader stops it (Ctrl-C).
+      const served = await serveFolder(site);
+      deps.io.out(`Serving the status site at ${served.url} (loopback only); press Ctrl-C to stop.\n`);
+    }
     return 0;
   } finally {
     await gh.close();

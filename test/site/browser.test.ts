@@ -1,14 +1,13 @@
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { extname, join, normalize, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildSite } from "../../actions/report/site/build.ts";
 import { buildSiteFixture, type SiteFixture } from "../../scripts/bench/site-fixture.ts";
+import { serveFolder, type Served } from "../../scripts/demo/serve.ts";
 
 /**
  * The site in a real browser: Debian's chromium driven by playwright-core, the build served on
@@ -25,9 +24,8 @@ if (!present) {
   if (process.env.CI === "true") throw new Error(`${line} (CI=true: failing instead of skipping)`);
 }
 
-const TYPES: Record<string, string> = { ".html": "text/html; charset=utf-8", ".json": "application/json", ".atom": "application/atom+xml", ".rss": "application/rss+xml" };
 let fx: SiteFixture;
-let server: Server;
+let served: Served;
 let base = "";
 let browser: BrowserContext;
 let profile = "";
@@ -37,17 +35,8 @@ beforeAll(async () => {
   fx = await buildSiteFixture();
   const out = join(fx.dir, "_site");
   await buildSite({ config: fx.config, dataDir: fx.dir, outDir: out, now: fx.now, log: { info: () => {}, warn: () => {} } });
-  server = createServer(async (req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname)).replace(/^(\.\.[/\\])+/, "");
-    try {
-      const body = await readFile(join(out, path.endsWith("/") ? `${path}index.html` : path));
-      res.writeHead(200, { "content-type": TYPES[extname(path)] ?? "application/octet-stream" }).end(body);
-    } catch {
-      res.writeHead(404).end("not found");
-    }
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  served = await serveFolder(out);
+  base = served.url.replace(/\/$/, "");
   profile = await mkdtemp(join(tmpdir(), "site-chromium-"));
   // A fresh profile folder per run (Playwright passes it as --user-data-dir).
   browser = await chromium.launchPersistentContext(profile, {
@@ -61,7 +50,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (!present) return;
   await browser?.close();
-  await new Promise((r) => server?.close(r));
+  await served?.close();
   await rm(profile, { recursive: true, force: true });
   await rm(fx.dir, { recursive: true, force: true });
 });
