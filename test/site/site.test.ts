@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildSite, buildSiteFiles } from "../../actions/report/site/build.ts";
 import { readSiteData } from "../../actions/report/site/read.ts";
 import { generateStatusSchema, STATUS_SCHEMA_FILE } from "../../actions/report/site/status-schema.ts";
+import { validateConfig } from "../../actions/shared/config/load.ts";
 import { OpsConfig } from "../../actions/shared/config/schema/index.ts";
 import { main } from "../../scripts/cli/main.ts";
 import { buildSiteFixture, HOSTILE, type SiteFixture } from "../../scripts/bench/site-fixture.ts";
@@ -160,6 +161,14 @@ describe("stale data, config and determinism", () => {
     expect([...built.keys()].filter((k) => k.startsWith("incidents/"))).toHaveLength(2);
     const atom = parseAtomFeed(built.get("feed.atom")!);
     expect(atom.entries![0]!.links![0]!.href).toMatch(/^https:\/\/status\.example\.test\/ops\/incidents\/2026-11-22-svc-01/);
+  });
+
+  it("rejects a site: block naming an unknown service, with a suggestion", () => {
+    const result = validateConfig({ services: [{ id: "chatwoot", name: "Chatwoot", probe: { type: "http", url: "https://x.test/" } }], site: { services: ["chatwot"], baseUrl: "not a url" } });
+    expect(result.ok).toBe(false);
+    const messages = (result.ok ? [] : result.problems).map((p) => `${p.path.join(".")}: ${p.message}`);
+    expect(messages).toContain('site.services.0: expected the id of a service or group, found "chatwot" — did you mean "chatwoot"?');
+    expect(messages).toContain('site.baseUrl: expected an http(s) URL, found "not a url"');
   });
 
   it("builds the same bytes from the same data, and replaces only a folder it built", async () => {
