@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { writeFileAtomic } from "../shared/store/files.ts";
 import type { IncidentState } from "../shared/store/latest-schema.ts";
-import { renderIncident } from "./content.ts";
+import { renderIncident, stamp } from "./content.ts";
 import type { Subject } from "./subjects.ts";
 import type { IncidentTemplate } from "./template.ts";
 
@@ -29,7 +29,22 @@ export function recordPath(state: IncidentState, subject: Subject): string {
 export function renderRecord(t: IncidentTemplate, state: IncidentState, subject: Subject, issueBody: string | undefined): string {
   const body = renderIncident(t, state, subject, issueBody).body.replace(/\n?<!-- hotdash-ops:incident .*? -->\n?/, "\n");
   const link = state.number && state.number > 0 ? `<!-- GitHub issue #${state.number}: ${state.url ?? ""} -->\n` : "";
-  return `${link}${body.trimEnd()}\n`;
+  return `${link}${body.trimEnd()}\n${publicUpdatesSection(state.updates)}`;
+}
+
+/**
+ * "## Public updates": the `/status` comments published for this incident, one line each, so the
+ * record (and a site built from records alone) keeps them after latest.json has moved on. The text
+ * comes from a comment: on one line, with table pipes, backslashes and "<" escaped.
+ */
+export function publicUpdatesSection(updates: IncidentState["updates"]): string {
+  if (!updates?.length) return "";
+  const lines = updates.map((u) => `- **${stamp(u.at)} · ${u.phase[0]!.toUpperCase()}${u.phase.slice(1)}** (@${u.author}): ${escapeLine(u.text)}`);
+  return `\n## Public updates\n\n${lines.join("\n")}\n`;
+}
+
+function escapeLine(text: string): string {
+  return text.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/</g, "&lt;").replace(/\s*[\r\n]+\s*/g, " ").trim();
 }
 
 /** Written to a temporary file and renamed, so a crash never leaves half a record. */

@@ -9,6 +9,8 @@ import { decide } from "./lifecycle.ts";
 import type { Delivery, IncidentEvent, Notifier } from "./notify/index.ts";
 import { missingNumbers, openByKey, reconcile, type Fetched } from "./reconcile.ts";
 import { writeRecord } from "./records.ts";
+import { readPublicUpdates, sameUpdates } from "./public-updates.ts";
+import type { RepoRole } from "../shared/github/types.ts";
 import { blindSubjects, budgetSubjects, subjectsOf, type BurnAlert, type Subject } from "./subjects.ts";
 import { loadTemplate, type IncidentTemplate } from "./template.ts";
 import { carryOut, closeDuplicate, type Operation, type TrackerContext } from "./tracker.ts";
@@ -147,7 +149,41 @@ export async function runIncidents(deps: IncidentDeps): Promise<IncidentRunResul
       for (const d of deliveries.filter((x) => !x.ok && !x.skipped)) fail(`${plan.key}: notification ${d.route} failed: ${d.error ?? "unknown"}`);
     }
   }
+  await refreshPublicUpdates({ incidents, subjects, ctx, github, now, log, dryRun: deps.dryRun === true });
   return result(incidents);
+}
+
+/**
+ * Public updates (`/status <phase>: text` comments by writers) of the incidents open now or closed
+ * this run, kept in their state (for the status site) and their record. One comment listing per
+ * such incident; a failure is a warning, never a stop to the issue work.
+ */
+async function refreshPublicUpdates(o: {
+  incidents: Record<string, IncidentState>;
+  subjects: readonly Subject[];
+  ctx: TrackerContext;
+  github: IssuesApi;
+  now: Date;
+  log: Log;
+  dryRun: boolean;
+}): Promise<void> {
+  const roles = new Map<string, RepoRole>();
+  for (const [key, state] of Object.entries(o.incidents)) {
+    if (!state.number || state.number <= 0) continue;
+    if (state.state !== "open" && state.closedAt !== o.now.toISOString()) continue;
+    try {
+      const updates = await readPublicUpdates({ github: o.github, issue: state.number, known: state.updates ?? [], roles });
+      if (sameUpdates(state.updates, updates)) continue;
+      o.incidents[key] = { ...state, updates };
+      const subject = o.subjects.find((s) => s.key === key);
+      if (!subject || o.dryRun) continue;
+      const carried = await carryOut({ key, subject, next: o.incidents[key]!, steps: [{ do: "record" }] }, o.ctx);
+      if (carried.error) o.log.warn(`incidents: ${key}: public updates kept, record not rewritten: ${messageOf(carried.error)}`);
+      else o.incidents[key] = carried.state;
+    } catch (error) {
+      o.log.warn(`incidents: ${key}: cannot read public updates: ${messageOf(error)}`);
+    }
+  }
 }
 
 function eventFor(kind: IncidentEvent["event"], s: IncidentState, name: string, id: string, env: string, evidence: string): IncidentEvent {

@@ -73,7 +73,24 @@ export function weeklyWindowAt(
   return undefined;
 }
 
+/** Formatters are costly to build (about a millisecond each); one per time zone is kept. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
 function localParts(at: Date, timezone: string) {
+  let fmt = formatters.get(timezone);
+  if (!fmt) fmt = newFormatter(timezone);
+  const p = Object.fromEntries(fmt.formatToParts(at).map((x) => [x.type, x.value]));
+  return {
+    year: Number(p.year),
+    month: Number(p.month),
+    day: Number(p.day),
+    hour: Number(p.hour),
+    minute: Number(p.minute),
+    weekday: DAYS.indexOf(String(p.weekday).toLowerCase().slice(0, 3) as (typeof DAYS)[number]),
+  };
+}
+
+function newFormatter(timezone: string): Intl.DateTimeFormat {
   let fmt: Intl.DateTimeFormat;
   try {
     fmt = new Intl.DateTimeFormat("en-US", {
@@ -89,15 +106,8 @@ function localParts(at: Date, timezone: string) {
   } catch (error) {
     throw new Error(`maintenance timezone "${timezone}" is not an IANA time zone (e.g. "Europe/Berlin")`, { cause: error });
   }
-  const p = Object.fromEntries(fmt.formatToParts(at).map((x) => [x.type, x.value]));
-  return {
-    year: Number(p.year),
-    month: Number(p.month),
-    day: Number(p.day),
-    hour: Number(p.hour),
-    minute: Number(p.minute),
-    weekday: DAYS.indexOf(String(p.weekday).toLowerCase().slice(0, 3) as (typeof DAYS)[number]),
-  };
+  formatters.set(timezone, fmt);
+  return fmt;
 }
 
 /** The instant when the wall clock in `timezone` reads the given local time. */

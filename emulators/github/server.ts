@@ -4,6 +4,7 @@ import { githubSpec, type Operation } from "./spec.ts";
 import { createRepoState, type RepoState } from "./state.ts";
 import { createFaults, type Faults } from "./faults.ts";
 import { issueRoutes } from "./routes/issues.ts";
+import { collaboratorRoutes } from "./routes/collaborators.ts";
 
 /**
  * A local GitHub REST emulator on 127.0.0.1 (port 0). Routes are a table keyed by OpenAPI
@@ -85,6 +86,7 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
     }
   };
   addRoutes(issueRoutes);
+  addRoutes(collaboratorRoutes);
   addRoutes(options.routes ?? []);
 
   const server: GitHubServer = {

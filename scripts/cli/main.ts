@@ -23,6 +23,7 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   rollback: { run: (argv, deps) => rollbackCommand(argv, deps), help: "roll a service back (see docs/rollback.md); --dry-run prints the plan" },
   command: { run: commandCommand, help: "answer a ChatOps comment on an incident issue (--event FILE, default $GITHUB_EVENT_PATH)" },
   validate: { run: validateCommand, help: "check the config (exit 2 when invalid)" },
+  site: { run: async (argv, deps) => (await import("../commands/site.ts")).siteCommand(argv, deps), help: "build the static status site from the stored data (--out DIR, default _site)" },
   // Loaded on demand: the demo's simulated GitHub needs dev dependencies a production install lacks.
   demo: { run: async (argv, deps) => (await import("../commands/demo.ts")).demoCommand(argv, deps), help: "start a simulated HotDash fleet on loopback and run the full cycle against it" },
 };

@@ -64,7 +64,7 @@ export function createChatOpsGitHub(request: OctokitRequest, repo: Repo): ChatOp
         for (let page = 1; page <= MAX_PAGES; page++) {
           const { data } = await request("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", { ...base, issue_number: issue, per_page: PER_PAGE, page });
           const items = data as Array<{ id: number; body?: string; created_at: string; user?: { login: string } | null }>;
-          all.push(...items.map((c) => ({ id: c.id, body: c.body ?? "", createdAt: c.created_at, ...(c.user ? { user: c.user.login } : {}) })));
+          all.push(...items.map((c) => ({ id: c.id, body: c.body ?? "", createdAt: c.created_at, ...(c.user ? { author: c.user.login } : {}) })));
           if (items.length < PER_PAGE) break;
         }
         return all;

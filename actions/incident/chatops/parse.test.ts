@@ -54,7 +54,7 @@ describe("readIssueCommands and commandState: the comments are the record", () =
   const roles: Record<string, Permission> = { lead: "admin", oncall: "write", keeper: "maintain", helper: "triage", visitor: "read" };
   const permissionOf = (login: string) => roles[login];
   let id = 0;
-  const c = (user: string | undefined, at: string, body: string) => ({ id: ++id, body, createdAt: `2026-11-22T${at}:00Z`, ...(user ? { user } : {}) });
+  const c = (user: string | undefined, at: string, body: string) => ({ id: ++id, body, createdAt: `2026-11-22T${at}:00Z`, ...(user ? { author: user } : {}) });
   const comments = [
     c("visitor", "16:01", "/ack"),
     c("helper", "16:02", "/silence 7d spam"),

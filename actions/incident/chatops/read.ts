@@ -27,19 +27,19 @@ export interface IssueCommand {
 export function readIssueCommands(comments: readonly IssueComment[], permissionOf: (login: string) => Permission | undefined): IssueCommand[] {
   const out: IssueCommand[] = [];
   for (const c of comments) {
-    if (!c.user) continue;
+    if (!c.author) continue;
     const parsed = parseCommand(c.body);
     if (!parsed?.ok) continue;
-    const permission = permissionOf(c.user);
+    const permission = permissionOf(c.author);
     if (!permission || !MAY_COMMAND.has(permission)) continue;
-    out.push({ command: parsed.command, by: c.user, at: c.createdAt, commentId: c.id });
+    out.push({ command: parsed.command, by: c.author, at: c.createdAt, commentId: c.id });
   }
   return out.sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || a.commentId - b.commentId);
 }
 
 /** The logins whose permission `readIssueCommands` will ask for: authors of comments that parse as commands. */
 export function commandAuthors(comments: readonly IssueComment[]): string[] {
-  return [...new Set(comments.filter((c) => c.user && parseCommand(c.body)?.ok).map((c) => c.user!))];
+  return [...new Set(comments.filter((c) => c.author && parseCommand(c.body)?.ok).map((c) => c.author!))];
 }
 
 export interface CommandState {

@@ -16,6 +16,7 @@ import { evaluateStep, probeStep, type ProbeOptions } from "./observe.ts";
 import { checkRunner, maintenanceStep, offlineNote, servicesInMaintenance } from "./preflight.ts";
 import { rollupStep, storeStep } from "./record.ts";
 import { reportsStep } from "./reports.ts";
+import { buildSite } from "../../report/site/build.ts";
 import { loadState, MISSING, readState, saveState } from "./state.ts";
 
 /**
@@ -37,6 +38,8 @@ export interface CycleOptions extends ProbeOptions, Clients {
   locations?: string[];
   /** How the connectivity pre-check reaches a URL (tests inject one). */
   reach?: Reach;
+  /** Also build the status site into this folder, from the run's own state and history view. */
+  site?: string;
 }
 
 export interface ProbeStepOutput {
@@ -149,6 +152,13 @@ async function cycle(ctx: RunContext, o: CycleOptions): Promise<CycleOutput> {
 
   const reports = view && alerts && (await guarded(ctx, errors, "reports", () => reportsStep(ctx, { latest, view, alerts })));
   if (reports) notes.push(reportNote(reports));
+  const outDir = o.site;
+  if (outDir && view) {
+    const site = await guarded(ctx, errors, "status site", () =>
+      buildSite({ config: ctx.config, dataDir: ctx.dataDir, outDir, now: ctx.runAt.getTime(), log: ctx.log, redactor: ctx.redactor, data: { latest, view, problems: [] } }),
+    );
+    if (site) notes.push(`site: ${site.files.length} file(s), ${Math.round(site.bytes / 1024)} KiB in ${outDir}`);
+  }
   return { probe: probeOutput({ ...seen, latest }, historyBytes), ...(incidents && { incidents }), ...(reports && { reports }), notes, errors };
 }
 

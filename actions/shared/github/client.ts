@@ -3,7 +3,7 @@ import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
 import Bottleneck from "bottleneck";
 import { explainGitHubError } from "./errors.ts";
-import { parseRepository, type Issue, type IssueComment, type IssuesApi } from "./types.ts";
+import { parseRepository, type Issue, type IssueComment, type IssuesApi, type RepoRole } from "./types.ts";
 
 /**
  * The real client: @actions/github's Octokit with the throttling and retry plugins, an explicit
@@ -145,6 +145,17 @@ export function createGitHubClient(options: GitHubClientOptions): IssuesApi {
       call(`assign #${number}`, async () => {
         await octokit.rest.issues.addAssignees({ ...repo, issue_number: number, assignees });
       }),
+    permissionOf: (login) =>
+      call(`read the permission of @${login}`, async () => {
+        try {
+          const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({ ...repo, username: login });
+          return toRole(data.role_name, data.permission);
+        } catch (error) {
+          // A user GitHub does not know (renamed, deleted) has no access.
+          if ((error as { status?: number }).status === 404) return "none";
+          throw error;
+        }
+      }),
   };
 }
 
@@ -188,5 +199,15 @@ function toIssue(raw: RawIssue): Issue {
 }
 
 function toComment(raw: { id: number; body?: string; created_at: string; user?: { login: string } | null }): IssueComment {
-  return { id: raw.id, body: raw.body ?? "", createdAt: raw.created_at, ...(raw.user ? { user: raw.user.login } : {}) };
+  return { id: raw.id, body: raw.body ?? "", createdAt: raw.created_at, ...(raw.user?.login && { author: raw.user.login }) };
+}
+
+const ROLES: readonly RepoRole[] = ["admin", "maintain", "write", "triage", "read", "none"];
+
+/** role_name is the fine-grained role; the legacy `permission` folds maintain into write. */
+function toRole(roleName: string | undefined, permission: string): RepoRole {
+  const role = (roleName ?? "").toLowerCase() as RepoRole;
+  if (ROLES.includes(role)) return role;
+  const legacy = permission.toLowerCase() as RepoRole;
+  return ROLES.includes(legacy) ? legacy : "none";
 }

@@ -108,6 +108,21 @@ export const IncidentState = z.object({
   notified: z.array(z.string()).default([]),
   timeline: z.array(z.object({ at: Iso, text: z.string() })).default([]),
   evidence: z.record(z.string(), z.unknown()).default({}),
+  /**
+   * Public updates: `/status <phase>: text` comments on the issue by people with write access
+   * (actions/incident/public-updates.ts). Absent until the first one; the status site shows them.
+   */
+  updates: z
+    .array(
+      z.object({
+        at: Iso,
+        phase: z.enum(["investigating", "identified", "monitoring", "resolved"]),
+        author: z.string(),
+        text: z.string(),
+        commentId: z.number().int(),
+      }),
+    )
+    .optional(),
 });
 
 export const Latest = z.object({

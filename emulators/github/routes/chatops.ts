@@ -1,6 +1,6 @@
 /**
- * What `ops command` (ChatOps on incident issues) calls beyond issues and comments: a user's
- * permission on the repository, reactions on a comment, and workflow dispatch. Plug in with
+ * What `ops command` (ChatOps on incident issues) calls beyond issues and comments: reactions on a
+ * comment and workflow dispatch (the permission check is routes/collaborators.ts). Plug in with
  * `startGitHubServer({ routes: chatopsRoutes })`; set permissions with `chatopsState(state)`.
  */
 import type { Route } from "../server.ts";
@@ -24,7 +24,10 @@ const states = new WeakMap<RepoState, ChatOpsState>();
 export function chatopsState(state: RepoState): ChatOpsState {
   let s = states.get(state);
   if (!s) {
-    s = { roles: new Map(), unknownUsers: new Set(), reactions: [], workflows: new Set(["rollback.yml", "monitor.yml"]), dispatches: [] };
+    // Roles are the repository's collaborators (routes/collaborators.ts answers the permission
+    // check); the ChatOps scenes play a public repository, where anyone not listed can read.
+    state.defaultRole = "read";
+    s = { roles: state.collaborators as Map<string, Role>, unknownUsers: state.unknownUsers, reactions: [], workflows: new Set(["rollback.yml", "monitor.yml"]), dispatches: [] };
     states.set(state, s);
   }
   return s;
@@ -32,31 +35,7 @@ export function chatopsState(state: RepoState): ChatOpsState {
 
 const notFound = { status: 404, body: { message: "Not Found", documentation_url: "https://docs.github.com/rest" } };
 
-/** The legacy `permission` field folds maintain into write and triage into read. */
-const LEGACY: Record<Role, string> = { admin: "admin", maintain: "write", write: "write", triage: "read", read: "read", none: "none" };
-
 export const chatopsRoutes: Route[] = [
-  {
-    operationId: "repos/get-collaborator-permission-level",
-    handle(ctx) {
-      const s = chatopsState(ctx.state);
-      const login = ctx.params.username!;
-      if (s.unknownUsers.has(login)) return notFound;
-      const role = s.roles.get(login) ?? "read";
-      return {
-        status: 200,
-        body: {
-          permission: LEGACY[role],
-          role_name: role,
-          user: {
-            ...userJson(ctx.base, login),
-            permissions: { admin: role === "admin", maintain: role === "admin" || role === "maintain", push: ["admin", "maintain", "write"].includes(role), triage: role !== "read" && role !== "none", pull: role !== "none" },
-            role_name: role,
-          },
-        },
-      };
-    },
-  },
   {
     operationId: "reactions/create-for-issue-comment",
     handle(ctx) {

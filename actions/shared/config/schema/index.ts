@@ -4,6 +4,7 @@ import { Group, Service, Thresholds } from "./service.ts";
 import { Incidents, MaintenanceWindow, Notifications } from "./incidents.ts";
 import { Retention, Schedule, SloDefaults } from "./reports.ts";
 import { Heartbeat } from "./heartbeat.ts";
+import { Site } from "./site.ts";
 
 /** Engine settings every service inherits unless it overrides them. */
 export const Defaults = z.strictObject({
@@ -73,6 +74,7 @@ export const OpsConfig = z.strictObject({
       locations: z.array(z.string().min(1)).default([]),
     })
     .prefault({}),
+  site: Site.prefault({}),
 });
 
 export type OpsConfigInput = z.input<typeof OpsConfig>;
@@ -85,3 +87,4 @@ export * from "./incidents.ts";
 export * from "./reports.ts";
 export * from "./channels.ts";
 export * from "./heartbeat.ts";
+export * from "./site.ts";
