@@ -1,6 +1,7 @@
 import type { IncidentsConfig } from "../shared/config/schema/incidents.ts";
 import { formatDuration } from "../shared/config/schema/units.ts";
 import type { IncidentState } from "../shared/store/latest-schema.ts";
+import { inlineMarkdown } from "../shared/text/inert.ts";
 import { stamp } from "./content.ts";
 import { severityFor, worse } from "./severity.ts";
 import type { Subject } from "./subjects.ts";
@@ -67,7 +68,7 @@ function decideOne(s: Subject, prev: IncidentState | undefined, config: Incident
       next.closedBy = undefined;
       next.recoveredAt = undefined;
       const id = `t${next.timeline.length - 1}`;
-      return plan(next, [{ do: "reopen" }, { do: "comment", id, text: `🔁 ${text}` }, { do: "sync-issue" }, { do: "record" }, { do: "notify", event: "open", id: `reopen-${id}` }]);
+      return plan(next, [{ do: "reopen" }, { do: "comment", id, text: `🔁 ${md(text)}` }, { do: "sync-issue" }, { do: "record" }, { do: "notify", event: "open", id: `reopen-${id}` }]);
     }
     const next: IncidentState = {
       key: s.key,
@@ -110,7 +111,7 @@ function decideOne(s: Subject, prev: IncidentState | undefined, config: Incident
     const text = `Resolved after ${took}: ${goodRuns} consecutive good runs since ${stamp(recoveredAt)}.`;
     const next = addTimeline({ ...prev, goodRuns, recoveredAt, status: "up", state: "closed", closedAt: at, closedBy: "automation" }, recoveredAt, `Recovered (${s.evidence})`);
     next.timeline.push({ at, text });
-    return plan(next, [...steps, { do: "comment", id: `resolved-${prev.timeline.length}`, text: `✅ ${text}` }, { do: "sync-issue" }, { do: "close" }, { do: "record" }, { do: "notify", event: "resolve", id: `resolve-${prev.openedAt}-${prev.timeline.length}` }]);
+    return plan(next, [...steps, { do: "comment", id: `resolved-${prev.timeline.length}`, text: `✅ ${md(text)}` }, { do: "sync-issue" }, { do: "close" }, { do: "record" }, { do: "notify", event: "resolve", id: `resolve-${prev.openedAt}-${prev.timeline.length}` }]);
   }
 
   // Still failing (down or degraded): a change, an escalation, or a reminder.
@@ -136,7 +137,7 @@ function decideOne(s: Subject, prev: IncidentState | undefined, config: Incident
   if (changes.length) {
     const text = `${changes.join("; ")}. ${s.evidence}`;
     next = addTimeline(next, at, text);
-    steps.push({ do: "comment", id: `t${next.timeline.length - 1}`, text: `📈 ${text}` }, { do: "sync-issue" });
+    steps.push({ do: "comment", id: `t${next.timeline.length - 1}`, text: `📈 ${md(text)}` }, { do: "sync-issue" });
     commented = true;
   }
 
@@ -148,7 +149,7 @@ function decideOne(s: Subject, prev: IncidentState | undefined, config: Incident
     const who = level.mention.map((m) => `@${m.replace(/^@/, "")}`).join(" ");
     const text = `Escalated to Level ${level.level} (${level.name}): ${next.severity} unresolved for ${formatDuration(elapsed)}.`;
     next = addTimeline({ ...next, escalationLevel: level.level }, at, text);
-    steps.push({ do: "comment", id: `escalation-${level.level}`, text: `🚨 ${text}${who ? ` ${who}` : ""}\n\n${s.evidence}` });
+    steps.push({ do: "comment", id: `escalation-${level.level}`, text: `🚨 ${md(text)}${who ? ` ${who}` : ""}\n\n${md(s.evidence)}` });
     if (level.assign.length) steps.push({ do: "assign", logins: level.assign });
     steps.push({ do: "record" }, { do: "notify", event: "escalation", id: `escalation-${level.level}-${prev.openedAt}` });
     commented = true;
@@ -159,11 +160,20 @@ function decideOne(s: Subject, prev: IncidentState | undefined, config: Incident
     const n = Math.floor((now.getTime() - Date.parse(prev.openedAt)) / config.reminderEvery);
     next.lastReminderAt = at;
     if (!commented) {
-      steps.push({ do: "comment", id: `reminder-${n}`, text: `⏰ Still ${s.status} after ${formatDuration(elapsed)} (${next.severity}). ${s.evidence}` });
+      steps.push({ do: "comment", id: `reminder-${n}`, text: `⏰ ${md(`Still ${s.status} after ${formatDuration(elapsed)} (${next.severity}). ${s.evidence}`)}` });
     }
   }
   if (changes.length && !steps.some((x) => x.do === "record")) steps.push({ do: "record" });
   return plan(next, steps);
+}
+
+/**
+ * Comment text is Markdown posted as is; the evidence in it is what a service said, so it is made
+ * inert (no mention, link, image, HTML comment or forged marker). The escalation's own mentions are
+ * added after, on purpose. Timeline texts stay raw in the state and are made inert where rendered.
+ */
+function md(text: string): string {
+  return inlineMarkdown(text, { max: 1_000 });
 }
 
 function addTimeline(state: IncidentState, at: string, text: string): IncidentState {
