@@ -16,19 +16,25 @@ export function createNotifier(options: { config: NotificationsConfig; missing?:
   const { config, redactor } = options;
   const missing = options.missing ?? [];
   return {
-    async send(event) {
+    async send(raw) {
+      // Every text that leaves goes through the redactor, whoever built the event.
+      const event: IncidentEvent = {
+        ...raw,
+        summary: redactor.scrub(raw.summary),
+        details: Object.fromEntries(Object.entries(raw.details).map(([k, v]) => [k, redactor.scrub(v)])),
+      };
       const routes = config.routes[event.severity] ?? [];
       return Promise.all(
         routes.map(async (route): Promise<Delivery> => {
           try {
             if (route === "pagerduty") {
               if (!config.pagerduty?.routingKey) return skipped(route, "pagerduty.routingKey");
-              await sendPagerDuty(config.pagerduty.url, config.pagerduty.routingKey, event, config.timeout);
+              await sendPagerDuty(config.pagerduty.url, config.pagerduty.routingKey, event, config.timeout, redactor.scrub);
             } else {
               const which = route === "slack-emergency" ? "emergency" : "alerts";
               const url = config.slack[which];
               if (!url) return skipped(route, `slack.${which}`);
-              await sendSlack(url, event, config.timeout, which);
+              await sendSlack(url, event, config.timeout, which, redactor.scrub);
             }
             return { route, ok: true };
           } catch (error) {

@@ -27,6 +27,6 @@ export function pagerDutyEvent(routingKey: string, e: IncidentEvent) {
   };
 }
 
-export function sendPagerDuty(url: string, routingKey: string, e: IncidentEvent, timeoutMs: number): Promise<void> {
-  return postJson(url, pagerDutyEvent(routingKey, e), timeoutMs, "PagerDuty");
+export function sendPagerDuty(url: string, routingKey: string, e: IncidentEvent, timeoutMs: number, scrub?: (text: string) => string): Promise<void> {
+  return postJson(url, pagerDutyEvent(routingKey, e), timeoutMs, "PagerDuty", scrub);
 }

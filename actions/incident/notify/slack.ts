@@ -14,6 +14,6 @@ export function slackMessage(e: IncidentEvent): { text: string; unfurl_links: fa
   return { text: `${icon} *${e.severity} ${what}* — ${slackText(e.summary, { max: 1_000 })}${link}`, unfurl_links: false, unfurl_media: false };
 }
 
-export function sendSlack(webhookUrl: string, e: IncidentEvent, timeoutMs: number, route: string): Promise<void> {
-  return postJson(webhookUrl, slackMessage(e), timeoutMs, `Slack (${route})`);
+export function sendSlack(webhookUrl: string, e: IncidentEvent, timeoutMs: number, route: string, scrub?: (text: string) => string): Promise<void> {
+  return postJson(webhookUrl, slackMessage(e), timeoutMs, `Slack (${route})`, scrub);
 }
