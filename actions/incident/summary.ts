@@ -14,13 +14,13 @@ export function incidentSummary(r: IncidentStepResult, scrub: (text: string) => 
   lines.push(open.length ? `${open.length} open: ${open.map((i) => `${i.severity} ${i.subject}${i.number ? ` #${i.number}` : ""}`).join(", ")}` : "No open incidents.", "");
   if (r.operations.length) {
     lines.push("| incident | operation | issue | detail |", "|---|---|---|---|");
-    for (const o of r.operations) lines.push(`| ${o.key} | ${o.op} | ${o.issue ? `#${o.issue}` : ""} | ${inlineMarkdown(o.detail)} |`);
+    for (const o of r.operations) lines.push(`| ${o.key} | ${o.op} | ${o.issue ? `#${o.issue}` : ""} | ${inlineMarkdown(scrub(o.detail))} |`);
     lines.push("");
   }
   for (const n of r.notifications) {
-    lines.push(`- notified ${n.event} for ${n.key}: ${n.deliveries.map((d) => `${d.route} ${d.ok ? "✅" : d.skipped ? "(not configured)" : `❌ ${inlineMarkdown(d.error ?? "")}`}`).join(", ") || "no route"}`);
+    lines.push(`- notified ${n.event} for ${n.key}: ${n.deliveries.map((d) => `${d.route} ${d.ok ? "✅" : d.skipped ? "(not configured)" : `❌ ${inlineMarkdown(scrub(d.error ?? ""))}`}`).join(", ") || "no route"}`);
   }
-  if (r.errors.length) lines.push("", "**Errors** (the next run finishes what was missed):", ...r.errors.map((e) => `- ${inlineMarkdown(e, { max: 1_000 })}`));
+  if (r.errors.length) lines.push("", "**Errors** (the next run finishes what was missed):", ...r.errors.map((e) => `- ${inlineMarkdown(scrub(e), { max: 1_000 })}`));
   const bounded = lines.length > MAX_LINES ? [...lines.slice(0, MAX_LINES), `… ${lines.length - MAX_LINES} more lines`] : lines;
   return scrub(`${bounded.join("\n")}\n`);
 }

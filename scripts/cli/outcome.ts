@@ -3,6 +3,7 @@ import { fleetTable } from "../../actions/probe/table.ts";
 import { incidentSummary } from "../../actions/incident/summary.ts";
 import { boundMarkdown } from "../../actions/report/summary.ts";
 import type { Redactor } from "../../actions/shared/config/secrets.ts";
+import { inlineMarkdown } from "../../actions/shared/text/inert.ts";
 import type { CliDeps } from "./context.ts";
 import type { CycleOutput } from "./cycle.ts";
 
@@ -33,8 +34,9 @@ export async function finishCycle(out: CycleOutput, deps: CliDeps, redactor: Red
 export function jobSummary(out: CycleOutput, redactor: Redactor): string {
   const parts = [
     `### Fleet at ${out.probe.latest.updatedAt}\n\n${fleetTable(out.probe.latest)}\n`,
-    out.notes.length ? out.notes.map((n) => `- ${n}`).join("\n") + "\n" : "",
-    out.errors.length ? `**Errors** (results were stored; the next run finishes what was missed):\n\n${out.errors.map((e) => `- ${e}`).join("\n")}\n` : "",
+    // Notes and errors may quote a service or GitHub: inert in the summary.
+    out.notes.length ? out.notes.map((n) => `- ${inlineMarkdown(redactor.scrub(n), { max: 1_000 })}`).join("\n") + "\n" : "",
+    out.errors.length ? `**Errors** (results were stored; the next run finishes what was missed):\n\n${out.errors.map((e) => `- ${inlineMarkdown(redactor.scrub(e), { max: 1_000 })}`).join("\n")}\n` : "",
     out.incidents ? incidentSummary(out.incidents, (t) => t) : "",
     out.reports?.summary ?? "",
   ];

@@ -8,6 +8,8 @@
  * start of one is hidden too, so a text that was shortened before it was scrubbed cannot leak the
  * start of a token; callers still scrub first and shorten after.
  */
+import { inlineMarkdown } from "../text/inert.ts";
+
 export interface Redactor {
   /** Remember a secret value so that `scrub` hides it. Values under 4 characters are refused upstream. */
   add(value: string): void;
@@ -82,6 +84,9 @@ export function formsOf(value: string): string[] {
     JSON.stringify(jsonAscii).slice(1, -1),
     value.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!),
     value.replace(/[\\`[\]|]/g, (c) => `\\${c}`).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;"),
+    // As the inert Markdown renderer writes it (joiners after "@", "#", ":"), should a text be
+    // rendered before it is scrubbed.
+    inlineMarkdown(value, { max: Number.MAX_SAFE_INTEGER }),
     ...base64Forms(value),
   ];
   return [...new Set(out)];

@@ -1,4 +1,5 @@
-import { readFile, rename } from "node:fs/promises";
+import { mkdir, readFile, rename } from "node:fs/promises";
+import { basename, join } from "node:path";
 import { Latest } from "./latest-schema.ts";
 import { type Log, paths, writeFileAtomic } from "./files.ts";
 
@@ -10,7 +11,8 @@ export type LatestRead =
 
 /**
  * Reads reports/latest.json through its schema. A corrupt file never crashes the run: it is kept
- * beside (latest.json.corrupt-<time>) so nothing is lost, a warning says why, and the caller
+ * aside, out of the committed tree (`.ops/corrupt/latest.json.corrupt-<time>`, git-ignored: it may
+ * hold anything, and the run's commit must not publish it), a warning says why, and the caller
  * rebuilds state (counters restart; open incidents are found again from GitHub by their markers).
  */
 export async function readLatest(dataDir: string, now: Date, log: Log): Promise<LatestRead> {
@@ -33,7 +35,8 @@ export async function readLatest(dataDir: string, now: Date, log: Log): Promise<
   } catch (e) {
     problem = `not JSON (${(e as Error).message})`;
   }
-  const keptAs = `${file}.corrupt-${now.toISOString().replace(/[:.]/g, "")}`;
+  const keptAs = join(paths.asideDir(dataDir), `${basename(file)}.corrupt-${now.toISOString().replace(/[:.]/g, "")}`);
+  await mkdir(paths.asideDir(dataDir), { recursive: true });
   await rename(file, keptAs);
   log.warn(`${file} is corrupt (${problem}); kept it as ${keptAs} and rebuilt the state from this run`);
   return { kind: "corrupt", problem, keptAs };

@@ -6,7 +6,7 @@
 import { performance } from "node:perf_hooks";
 import { Agent, request } from "undici";
 import type { SampleOptions } from "../kind.ts";
-import { errorCode, errorMessage, tlsProblemOf, transportFailure, unclassified } from "../net-error.ts";
+import { errorCode, errorMessage, isParserError, tlsProblemOf, transportFailure, unclassified } from "../net-error.ts";
 import type { Failure, Phase } from "../result.ts";
 
 export interface ApiRequest {
@@ -107,7 +107,7 @@ export function networkFailure(error: unknown, phase: Phase, address: string, af
   if (transport) return transport;
   const tls = tlsProblemOf(code);
   if (tls) return { kind: "tls", problem: tls, detail: `${code}: ${errorMessage(error)}` };
-  if (code?.startsWith("HPE_")) return { kind: "protocol", detail: `${code}: ${errorMessage(error)}` };
+  if (isParserError(error, code)) return { kind: "protocol", detail: `${code ?? "HTTPParserError"}: ${errorMessage(error)}` };
   return unclassified(error, code);
 }
 
