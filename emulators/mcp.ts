@@ -70,6 +70,7 @@ export async function startMcpServer(options: McpServerOptions = {}): Promise<Mc
   const server = createServer(async (req, res) => {
     const path = new URL(req.url ?? "/", "http://localhost").pathname;
     if (path === "/health" && req.method === "GET") {
+      seen.push({ method: "GET", headers: req.headers });
       const metrics = Object.fromEntries(
         tools.map((t) => {
           const s = stats.get(t) ?? { calls: 0, errors: 0 };

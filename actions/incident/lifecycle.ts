@@ -1,6 +1,7 @@
 import type { IncidentsConfig } from "../shared/config/schema/incidents.ts";
 import { formatDuration } from "../shared/config/schema/units.ts";
 import type { IncidentState } from "../shared/store/latest-schema.ts";
+import { inlineMarkdown } from "../shared/text/inert.ts";
 import { stamp } from "./content.ts";
 import { describeDownTime, endEpisode, episodesOf, startEpisode } from "./episodes.ts";
 import { severityFor, worse } from "./severity.ts";
@@ -102,7 +103,7 @@ function decideSteps(s: Subject, prev: IncidentState | undefined, config: Incide
       next.recoveredAt = undefined;
       next.recordFinal = undefined;
       const id = `t${next.timeline.length - 1}`;
-      return plan(next, [{ do: "reopen" }, { do: "comment", id, text: `🔁 ${text}` }, { do: "sync-issue" }, { do: "record" }, { do: "notify", event: "open", id: `reopen-${id}` }]);
+      return plan(next, [{ do: "reopen" }, { do: "comment", id, text: `🔁 ${md(text)}` }, { do: "sync-issue" }, { do: "record" }, { do: "notify", event: "open", id: `reopen-${id}` }]);
     }
     const next: IncidentState = {
       key: s.key,
@@ -148,7 +149,7 @@ function decideSteps(s: Subject, prev: IncidentState | undefined, config: Incide
     const text = `${episodes.length > 1 ? `Resolved: ${down};` : `Resolved after ${down}:`} ${goodRuns} consecutive good runs since ${stamp(recoveredAt)}.`;
     const next = addTimeline({ ...prev, goodRuns, recoveredAt, episodes, status: "up", state: "closed", closedAt: at, closedBy: "automation" }, recoveredAt, `Recovered (${s.evidence})`);
     next.timeline.push({ at, text });
-    return plan(next, [...steps, { do: "comment", id: `resolved-${prev.timeline.length}`, text: `✅ ${text}` }, { do: "sync-issue" }, { do: "close" }, { do: "record" }, { do: "notify", event: "resolve", id: `resolve-${prev.openedAt}-${prev.timeline.length}` }]);
+    return plan(next, [...steps, { do: "comment", id: `resolved-${prev.timeline.length}`, text: `✅ ${md(text)}` }, { do: "sync-issue" }, { do: "close" }, { do: "record" }, { do: "notify", event: "resolve", id: `resolve-${prev.openedAt}-${prev.timeline.length}` }]);
   }
 
   // Still failing (down or degraded): a change, an escalation, or a reminder.
@@ -176,7 +177,7 @@ function decideSteps(s: Subject, prev: IncidentState | undefined, config: Incide
   if (changes.length) {
     const text = `${changes.join("; ")}. ${s.evidence}`;
     next = addTimeline(next, at, text);
-    steps.push({ do: "comment", id: `t${next.timeline.length - 1}`, text: `📈 ${text}` }, { do: "sync-issue" });
+    steps.push({ do: "comment", id: `t${next.timeline.length - 1}`, text: `📈 ${md(text)}` }, { do: "sync-issue" });
     commented = true;
   }
 
@@ -189,7 +190,7 @@ function decideSteps(s: Subject, prev: IncidentState | undefined, config: Incide
     const text = `Escalated to Level ${level.level} (${level.name}): ${next.severity} unresolved for ${formatDuration(elapsed)}.`;
     next = addTimeline({ ...next, escalationLevel: level.level }, at, text);
     // The issue body's Timeline gains the escalation when it happens, not at the next change.
-    steps.push({ do: "comment", id: `escalation-${level.level}`, text: `🚨 ${text}${who ? ` ${who}` : ""}\n\n${s.evidence}` });
+    steps.push({ do: "comment", id: `escalation-${level.level}`, text: `🚨 ${md(text)}${who ? ` ${who}` : ""}\n\n${md(s.evidence)}` });
     if (!steps.some((x) => x.do === "sync-issue")) steps.push({ do: "sync-issue" });
     if (level.assign.length) steps.push({ do: "assign", logins: level.assign });
     steps.push({ do: "record" }, { do: "notify", event: "escalation", id: `escalation-${level.level}-${prev.openedAt}` });
@@ -201,11 +202,20 @@ function decideSteps(s: Subject, prev: IncidentState | undefined, config: Incide
     const n = Math.floor((now.getTime() - Date.parse(prev.openedAt)) / config.reminderEvery);
     next.lastReminderAt = at;
     if (!commented) {
-      steps.push({ do: "comment", id: `reminder-${n}`, text: `⏰ Still ${s.status} after ${formatDuration(elapsed)} (${next.severity}). ${s.evidence}` });
+      steps.push({ do: "comment", id: `reminder-${n}`, text: `⏰ ${md(`Still ${s.status} after ${formatDuration(elapsed)} (${next.severity}). ${s.evidence}`)}` });
     }
   }
   if (changes.length && !steps.some((x) => x.do === "record")) steps.push({ do: "record" });
   return plan(next, steps);
+}
+
+/**
+ * Comment text is Markdown posted as is; the evidence in it is what a service said, so it is made
+ * inert (no mention, link, image, HTML comment or forged marker). The escalation's own mentions are
+ * added after, on purpose. Timeline texts stay raw in the state and are made inert where rendered.
+ */
+function md(text: string): string {
+  return inlineMarkdown(text, { max: 1_000 });
 }
 
 function addTimeline(state: IncidentState, at: string, text: string): IncidentState {

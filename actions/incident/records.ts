@@ -27,7 +27,8 @@ export function recordPath(state: IncidentState, subject: Subject): string {
 }
 
 export function renderRecord(t: IncidentTemplate, state: IncidentState, subject: Subject, issueBody: string | undefined): string {
-  const body = renderIncident(t, state, subject, issueBody).body.replace(/\n?<!-- hotdash-ops:incident .*? -->\n?/, "\n");
+  // The marker is the body's first line (content.ts); nothing else in the body can be one.
+  const body = renderIncident(t, state, subject, issueBody).body.replace(/^<!-- hotdash-ops:incident [^\n]* -->\n/, "");
   const link = state.number && state.number > 0 ? `<!-- GitHub issue #${state.number}: ${state.url ?? ""} -->\n` : "";
   return `${link}${body.trimEnd()}\n${publicUpdatesSection(state.updates)}`;
 }

@@ -61,6 +61,11 @@ export interface IncidentRunResult {
   operations: Operation[];
   notifications: NotificationResult[];
   errors: string[];
+  /**
+   * Failed deliveries. They do not fail the run: the issue (which GitHub notifies its watchers of)
+   * and the stored results are done, and a red job for a webhook pages nobody more.
+   */
+  warnings: string[];
 }
 
 export async function runIncidents(deps: IncidentDeps): Promise<IncidentRunResult> {
@@ -68,6 +73,12 @@ export async function runIncidents(deps: IncidentDeps): Promise<IncidentRunResul
   const operations: Operation[] = [];
   const notifications: NotificationResult[] = [];
   const errors: string[] = [];
+  const warnings: string[] = [];
+  const warn = (message: string) => {
+    const clean = redactor.scrub(message);
+    warnings.push(clean);
+    log.warn(`incidents: ${clean}`);
+  };
   const fail = (message: string) => {
     const clean = redactor.scrub(message);
     errors.push(clean);
@@ -78,6 +89,7 @@ export async function runIncidents(deps: IncidentDeps): Promise<IncidentRunResul
     operations,
     notifications,
     errors,
+    warnings,
   });
   if (!config.incidents.enabled) return result(latest.incidents);
 
@@ -146,7 +158,7 @@ export async function runIncidents(deps: IncidentDeps): Promise<IncidentRunResul
       const event = scrubEvent(eventFor(step.event, carried.state, plan.subject.name, plan.subject.id, plan.subject.environment, plan.subject.evidence), redactor);
       const deliveries = await deps.notifier.send(event);
       notifications.push({ key: plan.key, event: step.event, deliveries });
-      for (const d of deliveries.filter((x) => !x.ok && !x.skipped)) fail(`${plan.key}: notification ${d.route} failed: ${d.error ?? "unknown"}`);
+      for (const d of deliveries.filter((x) => !x.ok && !x.skipped)) warn(`${plan.key}: notification ${d.route} failed: ${d.error ?? "unknown"}`);
     }
   }
   await refreshPublicUpdates({ incidents, subjects, ctx, github, now, log, dryRun: deps.dryRun === true });

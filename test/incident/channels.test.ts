@@ -155,19 +155,19 @@ describe("Discord", () => {
 
 describe("email over SMTP (a real smtp-server on loopback)", () => {
   it("logs in, sends one message with the evidence, and cannot be made to inject headers or end the data early", async () => {
-    const peer = await smtp({ auth: { user: "ops", pass: "smtp-pass-0123456789" } });
+    const peer = await smtp({ auth: { user: "ops-mailer", pass: "smtp-pass-0123456789" } });
     const c = config({
       channels: {
         mail: { type: "email", host: "127.0.0.1", port: peer.port, tls: "none", username: "${SMTP_USER}", password: "${SMTP_PASS}", from: "HotDash Ops <ops@example.test>", to: ["oncall@example.test", "lead@example.test"] },
       },
       routes: { P0: ["mail"], P1: [], P2: [], P3: [] },
     });
-    const n = build(c, { SMTP_USER: "ops", SMTP_PASS: "smtp-pass-0123456789" });
+    const n = build(c, { SMTP_USER: "ops-mailer", SMTP_PASS: "smtp-pass-0123456789" });
     const deliveries = await n.send(event({ source: "chatwoot", summary: "Chatwoot down\r\nBcc: evil@example.test" }));
     expect(deliveries).toEqual([{ route: "mail", ok: true }]);
     expect(peer.messages).toHaveLength(1);
     const m = peer.messages[0]!;
-    expect(m.user).toBe("ops");
+    expect(m.user).toBe("ops-mailer");
     expect(m.to).toEqual(["oncall@example.test", "lead@example.test"]);
     const mail = readMail(m.raw);
     expect(mail.headers).toContain("Subject: [P0] P0 incident opened: Chatwoot (production) down");
@@ -260,7 +260,7 @@ describe("the issue work goes on while channels fail", () => {
     w.clock.advance(5 * MIN);
     const result = await w.run({ notifier });
     expect(w.openIssues()).toHaveLength(1);
-    expect(result.errors.join("\n")).toContain("notification hung failed: webhook (hung): request timed out");
+    expect(result.warnings.join("\n")).toContain("notification hung failed: webhook (hung): request timed out");
     expect(hung.received).toHaveLength(1);
   });
 });

@@ -52,7 +52,9 @@ export interface World {
 
 export async function createWorld(
   configOverrides: Partial<OpsConfigInput> = {},
-  { start = "2026-11-22T16:00:00Z", timeoutMs = 2_000 }: { start?: string; timeoutMs?: number } = {},
+  // A timeout now opens the run's circuit breaker (no retries), so the default leaves room for the
+  // emulator's first answer (it compiles GitHub's OpenAPI schemas; over a second on a busy machine).
+  { start = "2026-11-22T16:00:00Z", timeoutMs = 10_000 }: { start?: string; timeoutMs?: number } = {},
 ): Promise<World> {
   const gh = await startGitHubServer({ token: "ghs_world_token_abcdef" });
   const clock = manualClock(start);
@@ -80,7 +82,9 @@ export async function createWorld(
   const resolved = resolveSecrets(config.notifications, env, redactor);
   if (!resolved.ok) throw new Error(`test setup: missing ${resolved.missing.join(", ")}`);
   const notifier = createNotifier({ config: resolved.value, redactor });
-  const github = createGitHubClient({ token: "ghs_world_token_abcdef", repository: "hotdash/ops", apiUrl: gh.url, retryUnitMs: 1, writeSpacingMs: 0, timeoutMs });
+  // One client per run, as in production: its circuit breaker lasts one run.
+  const newClient = () => createGitHubClient({ token: "ghs_world_token_abcdef", repository: "hotdash/ops", apiUrl: gh.url, retryUnitMs: 1, writeSpacingMs: 0, timeoutMs });
+  const github = newClient();
   const template = await loadTemplate();
   const logs: string[] = [];
   const pendingSince = new Set<string>();
@@ -134,9 +138,11 @@ export async function createWorld(
       const ctx = { config, dataDir, runAt: clock.now(), clock, env: {}, log, redactor, dryRun: false };
       // The maintenance in force, as the pipeline's preflight gives it to the incident step (a
       // failure to read it is the preflight's error, logged, not the incident step's).
-      const maintenance = await maintenanceStep(ctx, options.github ?? github, []);
+      // One client per run, as in production: its circuit breaker lasts one run.
+      const client = options.github ?? newClient();
+      const { maintenance } = await maintenanceStep(ctx, client);
       const result = await runIncidents({
-        config, latest: options.latest ?? world.latest, github: options.github ?? github, clock, dataDir, notifier: options.notifier ?? notifier, redactor,
+        config, latest: options.latest ?? world.latest, github: client, clock, dataDir, notifier: options.notifier ?? notifier, redactor,
         log, template, maintenance, budgetAlerts: options.budgetAlerts ?? [],
       });
       world.latest = { ...world.latest, incidents: result.latest.incidents };

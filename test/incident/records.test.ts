@@ -39,7 +39,7 @@ describe("incident records", () => {
     // Written in the run that opens the incident, named from the opening reason.
     expect((await record()).name).toBe("2026-11-22-chatwoot-down-unexpected-status-503.md");
 
-    write((b) => b.replace("[Detailed explanation]", "Chatwoot's Postgres ran out of connections.").replace(/\n<!-- hotdash-ops:incident/, "\n## Customer Communication\nStatus page updated at 16:07.\n\n<!-- hotdash-ops:incident"));
+    write((b) => b.replace("[Detailed explanation]", "Chatwoot's Postgres ran out of connections.").trimEnd() + "\n\n## Customer Communication\nStatus page updated at 16:07.\n");
     for (let i = 0; i < 5; i++) await tick(); // 16:05 … 16:25: nothing changes
 
     const escalated = await tick(); // 16:30: Level 2

@@ -54,7 +54,9 @@ describe("secrets and notifiers", () => {
     w.clock.advance(5 * MIN);
     const r = await w.run();
     expect(w.openIssues()).toHaveLength(1);
-    expect(r.errors).toEqual([
+    // Failed deliveries are warnings: they do not fail the run (docs/incidents.md).
+    expect(r.errors).toEqual([]);
+    expect(r.warnings).toEqual([
       expect.stringMatching(/^service:chatwoot: notification slack-emergency failed: Slack \(emergency\): answered 500/),
       "service:chatwoot: notification pagerduty failed: PagerDuty: request failed (ECONNREFUSED)",
     ]);

@@ -176,3 +176,32 @@ describe("mcp parsing", () => {
     expect(readHealth([1], 10)).toEqual({ invalid: "the health answer is not a JSON object" });
   });
 });
+
+describe("mcp probe credentials and the health endpoint", () => {
+  async function healthServer(): Promise<{ url: string; auth: Array<string | undefined> }> {
+    const auth: Array<string | undefined> = [];
+    const h = createServer((req, res) => {
+      auth.push(req.headers.authorization);
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "ok" }));
+    });
+    const port = await listen(h);
+    cleanup.push(() => close(h));
+    return { url: `http://127.0.0.1:${port}/health`, auth };
+  }
+
+  it("sends the Authorization header to a health URL on another origin only when configured", async () => {
+    const s = await server();
+    const other = await healthServer();
+    expect(await mcpKind(probe(s, { health: { url: other.url } }), opts, deps)).toMatchObject({ ok: true });
+    expect(await mcpKind(probe(s, { health: { url: other.url, sendHeaders: true } }), opts, deps)).toMatchObject({ ok: true });
+    expect(other.auth).toEqual([undefined, `Bearer ${TOKEN}`]);
+  });
+
+  it("sends it to a health URL on the MCP endpoint's own origin", async () => {
+    const s = await server();
+    const sample = await mcpKind(probe(s, { health: { url: s.healthUrl } }), opts, deps);
+    expect(sample).toMatchObject({ ok: true });
+    const health = s.requests().filter((r) => r.method === "GET");
+    expect(health.map((r) => r.headers.authorization)).toEqual([`Bearer ${TOKEN}`]);
+  });
+});

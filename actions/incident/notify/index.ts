@@ -31,9 +31,15 @@ export function createNotifier(options: NotifierOptions): Notifier {
   const missing = options.missing ?? [];
   const now = options.now ?? (() => new Date());
   return {
-    async send(original) {
-      const facts = factsOf(original, options.evidence ?? { subjects: new Map() }, now());
-      const event = withEvidence(original, facts);
+    async send(raw) {
+      // Every text that leaves goes through the redactor, whoever built the event.
+      const scrubbed: IncidentEvent = {
+        ...raw,
+        summary: redactor.scrub(raw.summary),
+        details: Object.fromEntries(Object.entries(raw.details).map(([k, v]) => [k, redactor.scrub(v)])),
+      };
+      const facts = factsOf(scrubbed, options.evidence ?? { subjects: new Map() }, now());
+      const event = withEvidence(scrubbed, facts);
       const routes = config.routes[event.severity] ?? [];
       return Promise.all(
         routes.map(async (route): Promise<Delivery> => {
@@ -46,12 +52,12 @@ export function createNotifier(options: NotifierOptions): Notifier {
               await deadline(sendChannel(route, channel, facts, config.timeout), config.timeout + 2_000, route);
             } else if (route === "pagerduty") {
               if (!config.pagerduty?.routingKey) return skipped(route, "pagerduty.routingKey");
-              await sendPagerDuty(config.pagerduty.url, config.pagerduty.routingKey, event, config.timeout);
+              await sendPagerDuty(config.pagerduty.url, config.pagerduty.routingKey, event, config.timeout, redactor.scrub);
             } else {
               const which = route === "slack-emergency" ? "emergency" : "alerts";
               const url = config.slack[which];
               if (!url) return skipped(route, `slack.${which}`);
-              await sendSlack(url, event, config.timeout, which);
+              await sendSlack(url, event, config.timeout, which, redactor.scrub);
             }
             return { route, ok: true };
           } catch (error) {

@@ -16,5 +16,5 @@ export function webhookBody(channel: Pick<WebhookChannelConfig, "body">, f: Mess
 }
 
 export function sendWebhook(name: string, channel: WebhookChannelConfig, f: MessageFacts, timeoutMs: number): Promise<void> {
-  return postJson(channel.url, webhookBody(channel, f), timeoutMs, `webhook (${name})`, channel.headers);
+  return postJson(channel.url, webhookBody(channel, f), timeoutMs, `webhook (${name})`, { ...(channel.headers && { headers: channel.headers }) });
 }

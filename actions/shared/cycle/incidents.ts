@@ -30,7 +30,7 @@ export interface IncidentStepInput {
  * the runner was offline (nothing can be blamed on anyone).
  */
 export async function incidentsStep(ctx: RunContext, input: IncidentStepInput): Promise<IncidentStepResult> {
-  const skip = (why: string): IncidentStepResult => ({ latest: input.latest, operations: [], notifications: [], errors: [], skipped: why });
+  const skip = (why: string): IncidentStepResult => ({ latest: input.latest, operations: [], notifications: [], errors: [], warnings: [], skipped: why });
   if (!ctx.config.incidents.enabled) return skip("incidents are disabled in the config");
   if (typeof input.github === "string") return skip(input.github);
   if (input.latest.run.offline) return skip("none opened or closed while the runner is offline");

@@ -57,8 +57,10 @@ export interface CycleOutput {
   reports?: ReportOutput;
   /** Lines saying what the later steps did, for the console and the job summary. */
   notes: string[];
-  /** Failures of later steps; what earlier steps stored was kept regardless. */
+  /** Failures of later steps; what earlier steps stored was kept regardless. They fail the run. */
   errors: string[];
+  /** What someone should look at but does not fail the run (a notification that was not delivered). */
+  warnings: string[];
 }
 
 function clientFor(ctx: RunContext, clients: Clients): IssuesApi | string {
@@ -70,11 +72,13 @@ async function observe(ctx: RunContext, o: CycleOptions & { client: IssuesApi | 
   const connectivity = await checkRunner(ctx, o.reach);
   const note = offlineNote(connectivity);
   if (note) notes.push(note);
-  // Open `maintenance` issues are read while the fleet is probed: neither waits for the other.
-  const reading = maintenanceStep(ctx, typeof o.client === "string" ? undefined : o.client, errors);
   const previous = o.write ? await loadState(ctx) : (await readState(ctx)).latest;
+  // Open `maintenance` issues are read while the fleet is probed, with a deadline: neither waits
+  // for the other, and a GitHub that does not answer leaves the last known windows in force.
+  const reading = maintenanceStep(ctx, typeof o.client === "string" ? undefined : o.client, previous?.maintenanceKnown);
   const probed = await probeStep(ctx, connectivity, o);
-  const maintenance = await reading;
+  const { maintenance, known, note: maintenanceNote } = await reading;
+  if (maintenanceNote) notes.push(maintenanceNote);
   const evaluated = evaluateStep(ctx, {
     previous,
     probed,
@@ -82,7 +86,9 @@ async function observe(ctx: RunContext, o: CycleOptions & { client: IssuesApi | 
     inMaintenance: servicesInMaintenance(ctx, maintenance),
     ...(o.locations && { locations: o.locations }),
   });
-  return { previous, probed, maintenance, ...evaluated };
+  const kept = known ?? previous?.maintenanceKnown;
+  const latest = kept ? { ...evaluated.latest, maintenanceKnown: kept } : evaluated.latest;
+  return { previous, probed, maintenance, latest, transitions: evaluated.transitions };
 }
 
 /** `ops probe` (write: false) and the probe action (write: true): probe → evaluate → store → roll-up. */
@@ -97,7 +103,7 @@ export async function probeRun(ctx: RunContext, o: CycleOptions & { write: boole
     await guarded(ctx, errors, "history roll-up", () => rollupStep(ctx));
     await saveState(ctx, seen.latest);
   }
-  return { probe: probeOutput(seen, historyBytes), notes, errors };
+  return { probe: probeOutput(seen, historyBytes), notes, errors, warnings: [] };
 }
 
 /**
@@ -121,6 +127,7 @@ export async function fullRun(ctx: RunContext, o: CycleOptions): Promise<CycleOu
 async function cycle(ctx: RunContext, o: CycleOptions): Promise<CycleOutput> {
   const notes: string[] = [];
   const errors: string[] = [];
+  const warnings: string[] = [];
   // `--only` probes part of the fleet: the others' incidents must not be decided on stale state.
   const incidentsOn = ctx.config.incidents.enabled && !o.only;
   const github = incidentsOn ? clientFor(ctx, o) : undefined;
@@ -146,6 +153,7 @@ async function cycle(ctx: RunContext, o: CycleOptions): Promise<CycleOutput> {
       latest = incidents.latest;
       notes.push(incidentNote(ctx, incidents));
       errors.push(...incidents.errors);
+      warnings.push(...incidents.warnings);
     }
   }
   await saveState(ctx, latest);
@@ -159,7 +167,7 @@ async function cycle(ctx: RunContext, o: CycleOptions): Promise<CycleOutput> {
     );
     if (site) notes.push(`site: ${site.files.length} file(s), ${Math.round(site.bytes / 1024)} KiB in ${outDir}`);
   }
-  return { probe: probeOutput({ ...seen, latest }, historyBytes), ...(incidents && { incidents }), ...(reports && { reports }), notes, errors };
+  return { probe: probeOutput({ ...seen, latest }, historyBytes), ...(incidents && { incidents }), ...(reports && { reports }), notes, errors, warnings };
 }
 
 export type StoredRun<T> = { kind: "ok"; value: T } | { kind: "no-state"; problem: string };
@@ -173,7 +181,7 @@ export async function incidentsRun(ctx: RunContext, clients: Clients = {}): Prom
   if (!latest) return { kind: "no-state", problem: problem ?? "unreadable" };
   const errors: string[] = [];
   const github = clientFor(ctx, clients);
-  const maintenance: ActiveMaintenance = await maintenanceStep(ctx, typeof github === "string" ? undefined : github, errors);
+  const { maintenance } = await maintenanceStep(ctx, typeof github === "string" ? undefined : github, latest.maintenanceKnown);
   const view = await guarded(ctx, errors, "reading the history", () => historyStep(ctx));
   const alerts = view && alertsStep(ctx, view);
   const result = await incidentsStep(ctx, { latest, github, maintenance, alerts, ...(clients.notifier && { notifier: clients.notifier }) });

@@ -88,7 +88,7 @@ export async function probeService(input: ProbeServiceInput): Promise<ProbeResul
   const resolved = resolveSecrets<ProbeConfig>(service.probe, input.env, redactor);
   if (!resolved.ok) return finish(0, [], { kind: "missing-secret", name: resolved.missing.join(", ") });
 
-  const opts = sampleOptions(service, resolved.value, defaults, input.signal);
+  const opts = { ...sampleOptions(service, resolved.value, defaults, input.signal), redact: (text: string) => redactor.scrub(text) };
   const count = service.samples ?? defaults.samples;
   const red = (service.thresholds.successRate ?? defaults.thresholds.successRate)?.red;
   const startMs = started.getTime();

@@ -67,11 +67,14 @@ export const flyKind: ProbeKind<FlyProbeConfig> = async (probe, opts, deps) => {
       return sample({ ...base, ok: false, failure: { kind: "protocol", detail: `the Machines API does not know app "${probe.app}" (404); check probe.app` } }, res.firstByteMs);
     }
     if (res.status < 200 || res.status > 299) return sample({ ...base, ok: false, failure: { kind: "status", expected: "2xx", found: res.status } }, res.firstByteMs);
-    const json = parseJson(res.text, "Machines API answer");
+    const json = parseJson(res.text, "Machines API answer", opts.redact);
     if ("failure" in json) return sample({ ...base, ok: false, failure: json.failure }, res.firstByteMs);
     const machines = readMachines(json.value);
     if ("failure" in machines) return sample({ ...base, ok: false, failure: machines.failure }, res.firstByteMs);
-    return sample({ ...base, ...rateMachines(machines.list) }, res.firstByteMs);
+    // Check outputs are quoted (cut to 80 characters) in the reason: scrubbed before the cut.
+    const redact = opts.redact ?? ((t: string) => t);
+    const scrubbed = machines.list.map((m) => ({ ...m, checks: m.checks.map((c) => (c.output === undefined ? c : { ...c, output: redact(c.output) })) }));
+    return sample({ ...base, ...rateMachines(scrubbed) }, res.firstByteMs);
   } finally {
     await session.close();
   }

@@ -126,6 +126,13 @@ function requestHeaders(probe: HttpProbeConfig, options: HttpProbeOptions): Reco
   const headers: Record<string, string> = { "user-agent": options.userAgent ?? "hotdash-ops-probe", ...probe.headers };
   const has = (name: string) => Object.keys(headers).some((k) => k.toLowerCase() === name);
   if (probe.body !== undefined && !has("content-type") && looksLikeJson(probe.body)) headers["content-type"] = "application/json";
+  // Credentials written in the URL (https://user:pass@host/) go as basic auth, as curl sends them:
+  // the request line carries only the path, so they would otherwise be dropped. They follow the
+  // Authorization rule across redirects (first origin only).
+  const url = new URL(probe.url);
+  if ((url.username || url.password) && !has("authorization")) {
+    headers.authorization = `Basic ${Buffer.from(`${safeDecode(url.username)}:${safeDecode(url.password)}`).toString("base64")}`;
+  }
   return headers;
 }
 
@@ -214,4 +221,13 @@ function timings(t: Tracker): Timings {
 function looksLikeJson(text: string): boolean {
   const c = text.trimStart()[0];
   return c === "{" || c === "[";
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    // Not percent-encoding after all ("%zz"): sent as written.
+    return text;
+  }
 }

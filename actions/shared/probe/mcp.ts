@@ -83,7 +83,7 @@ export const mcpKind: ProbeKind<McpProbeConfig> = async (probe, opts, deps) => {
         },
       });
     }
-    const warning = probe.health ? await healthWarning(session, probe.health, probe.headers) : undefined;
+    const warning = probe.health ? await healthWarning(session, probe.health, healthHeaders(probe), opts.redact) : undefined;
     return sample({ ok: true, ...(warning && { warning }) });
   } finally {
     await rpc.end();
@@ -152,14 +152,33 @@ function rpcClient(session: ApiSession, probe: McpProbeConfig) {
   });
 }
 
-async function healthWarning(session: ApiSession, health: NonNullable<McpProbeConfig["health"]>, headers: Record<string, string>): Promise<string | undefined> {
+/** The probe's headers carry its credentials: they go to the health URL only on the same origin, unless configured. */
+function healthHeaders(probe: McpProbeConfig): Record<string, string> {
+  if (!probe.health || probe.health.sendHeaders) return probe.headers;
+  return sameOrigin(probe.url, probe.health.url) ? probe.headers : {};
+}
+
+function sameOrigin(a: string, b: string): boolean {
+  try {
+    return new URL(a).origin === new URL(b).origin;
+  } catch {
+    return false;
+  }
+}
+
+async function healthWarning(
+  session: ApiSession,
+  health: NonNullable<McpProbeConfig["health"]>,
+  headers: Record<string, string>,
+  redact?: (text: string) => string,
+): Promise<string | undefined> {
   const out = await session.request({ url: health.url, headers: mergeHeaders(headers, { accept: "application/json" }) });
   if (!out.ok) return `health endpoint: ${describeFailure(out.failure)}`;
   const res = out.response;
   const auth = authFailure(res, "health endpoint");
   if (auth) return describeFailure(auth);
   if (res.status < 200 || res.status > 299) return `health endpoint answered ${res.status}`;
-  const json = parseJson(res.text, "health endpoint");
+  const json = parseJson(res.text, "health endpoint", redact);
   if ("failure" in json) return describeFailure(json.failure);
   const reading = readHealth(json.value, health.maxErrorRate);
   if ("invalid" in reading) return reading.invalid;

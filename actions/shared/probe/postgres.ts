@@ -42,7 +42,7 @@ export const postgresKind: ProbeKind<PostgresProbeConfig> = async (probe, opts, 
       timings.query = Math.round(performance.now() - q0);
       await client.query("ROLLBACK");
       timings.total = elapsed();
-      const read = readNumber(result.rows, result.fields[0]?.name);
+      const read = readNumber(result.rows, result.fields[0]?.name, opts.redact);
       return "failure" in read
         ? { at, ok: false, timings, failure: read.failure }
         : { at, ok: true, timings, value: read.value };
@@ -127,8 +127,10 @@ export function connectionConfig(probe: PostgresProbeConfig): Parsed {
 }
 
 /** The first column of the first row, as a finite number. Counts arrive as strings (bigint). */
-export function readNumber(rows: unknown[][], column = "?"): { value: number } | { failure: Failure } {
-  const cell = rows[0]?.[0];
+export function readNumber(rows: unknown[][], column = "?", redact: (text: string) => string = (t) => t): { value: number } | { failure: Failure } {
+  const raw = rows[0]?.[0];
+  // The value is quoted (cut to 40 characters) in the failure: scrubbed before the cut.
+  const cell = typeof raw === "string" && !NUMERIC.test(raw.trim()) ? redact(raw) : raw;
   if (rows.length === 0) return { failure: { kind: "no-data", detail: "the query returned no rows; expected one row with one number" } };
   if (cell === null || cell === undefined) return { failure: { kind: "no-data", detail: `the query returned NULL in column "${column}"` } };
   const value = typeof cell === "number" ? cell : typeof cell === "string" && NUMERIC.test(cell.trim()) ? Number(cell) : NaN;

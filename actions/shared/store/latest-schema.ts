@@ -143,6 +143,13 @@ export const Latest = z.object({
    * with `incidents`, the reports' incident history (they never parse the records back).
    */
   archive: z.array(IncidentState).optional(),
+  /**
+   * The maintenance windows of open `maintenance` issues as last read from GitHub: they stand in
+   * when GitHub does not answer in time, so a dead GitHub never takes a window away.
+   */
+  maintenanceKnown: z
+    .object({ at: Iso, windows: z.array(z.object({ services: z.array(z.string()), start: z.string(), end: z.string(), reason: z.string() })) })
+    .optional(),
   /** Gaps between monitoring runs longer than the threshold (heartbeat.gapThreshold), newest first. */
   gaps: z
     .array(z.object({ from: Iso, to: Iso, gapMs: z.number(), thresholdMs: z.number(), summary: z.string() }))

@@ -1,5 +1,7 @@
 import { mkdtemp, readFile, readdir, writeFile, appendFile, mkdir } from "node:fs/promises";
+import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
+import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { appendHistory, readHistory, toHistoryRecord, type HistoryRecord } from "./history.ts";
@@ -90,6 +92,11 @@ describe("latest.json", () => {
     if (got.kind !== "corrupt") return;
     expect(got.problem).toMatch(/not JSON/);
     expect(await readFile(got.keptAs, "utf8")).toBe('{"version":1,"services":');
+    // Out of the committed tree: not under reports/, and in the git-ignored .ops/.
+    expect(got.keptAs).toBe(join(dir, ".ops/corrupt/latest.json.corrupt-2026-11-22T100000000Z"));
+    expect(await readdir(join(dir, "reports"))).toEqual([]);
+    const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
+    expect(() => execFileSync("git", ["check-ignore", "-q", ".ops/corrupt/latest.json.corrupt-2026-11-22T100000000Z"], { cwd: repoRoot })).not.toThrow();
     expect(warnings[0]).toMatch(/latest\.json is corrupt/);
 
     await writeFile(join(dir, "reports/latest.json"), JSON.stringify({ ...latest, version: 7 }));

@@ -85,6 +85,11 @@ export const McpProbe = z.strictObject({
       url: SecretString,
       /** A tool whose error rate is above this percentage makes the service degraded. */
       maxErrorRate: Percent.default(10),
+      /**
+       * Send the probe's `headers` (its Authorization) to `url` even when it is on another origin
+       * than the MCP endpoint. Default: only to the same origin, as redirects do.
+       */
+      sendHeaders: z.boolean().default(false),
     })
     .optional(),
 });
