@@ -58,7 +58,7 @@ try {
 
   const clone = join(root, "clone");
   await timed("git clone --depth 1", "git", ["clone", "--quiet", "--depth", "1", `file://${REPO}`, clone], root);
-  const install = await timed("npm ci (offline, from the npm cache)", "npm", ["ci", "--offline", "--no-audit", "--no-fund", "--loglevel=error"], clone);
+  const install = await timed("npm ci (npm cache preferred)", "npm", ["ci", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], clone);
   const data1 = join(root, "data1");
   const args = (data: string) => ["tsx", "scripts/ops.ts", "run", "--config", configFile, "--data", data, "--dry-run"];
   const first = await timed("ops run via tsx (first: empty transform cache)", "npx", args(data1), clone, runEnv);
@@ -68,7 +68,7 @@ try {
   // stripping (no tsx, TypeScript, vitest). Measured here; the run itself needs Node 24.
   const prod = join(root, "prod");
   const prodClone = await timed("git clone --depth 1 (for --omit=dev)", "git", ["clone", "--quiet", "--depth", "1", `file://${REPO}`, prod], root);
-  const prodInstall = await timed("npm ci --omit=dev (offline)", "npm", ["ci", "--offline", "--omit=dev", "--no-audit", "--no-fund", "--loglevel=error"], prod);
+  const prodInstall = await timed("npm ci --omit=dev (npm cache preferred)", "npm", ["ci", "--prefer-offline", "--omit=dev", "--no-audit", "--no-fund", "--loglevel=error"], prod);
   const node24 = findNode24(REPO);
   let lean: number | undefined;
   if (node24.ok) {
