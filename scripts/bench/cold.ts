@@ -1,8 +1,8 @@
 import { execFile, execFileSync } from "node:child_process";
 import { promisify } from "node:util";
-import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { stringify } from "yaml";
 import { demoConfig, demoEnv } from "../demo/config.ts";
 import { startFleet } from "../demo/fleet.ts";
@@ -12,7 +12,7 @@ import { findNode24 } from "../../test/servers/provision.ts";
 /**
  * `npm run bench:cold`: what a scheduled run pays before it has a result. From a clean clone of
  * this repository (shallow, like actions/checkout), both ways a workflow can run:
- * - full: `npm ci` from the local npm cache (offline: no other network), then `ops run` through tsx;
+ * - full: `npm ci` (the npm cache preferred), then `ops run` through tsx;
  * - lean: `npm ci --omit=dev`, then `node scripts/ops.ts run` on Node 24's own type stripping (the
  *   Node 24 that .ci/run installs in .ci/node24, or this process when it is 24);
  * against the demo fleet on loopback; plus, for comparison, an esbuild bundle run with no install.
@@ -86,7 +86,12 @@ try {
   ], clone);
   const bare = join(root, "bare");
   await timed("git clone --depth 1 (for the bundle)", "git", ["clone", "--quiet", "--depth", "1", `file://${REPO}`, bare], root);
-  const bundled = await timed("ops run via the bundle, no node_modules", process.execPath, [bundle, "run", "--config", configFile, "--data", join(root, "data3"), "--dry-run"], bare, runEnv);
+  // Two levels deep, as the sources are: the bundle finds files beside it by import.meta.url
+  // (the incident template at ../../.github/ISSUE_TEMPLATE/incident.md).
+  const placed = join(bare, "dist", "bundle", "ops.mjs");
+  await mkdir(dirname(placed), { recursive: true });
+  await copyFile(bundle, placed);
+  const bundled = await timed("ops run via the bundle, no node_modules", process.execPath, [placed, "run", "--config", configFile, "--data", join(root, "data3"), "--dry-run"], bare, runEnv);
 
   const width = Math.max(...rows.map((r) => r[0].length));
   console.log(`bench:cold — clean clone of ${head} → finished \`ops run\` against the demo fleet (${demoConfig(fleet, protocols).services.length} services, loopback), Node ${process.version}`);
