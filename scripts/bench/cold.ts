@@ -104,7 +104,7 @@ try {
   if (lean !== undefined) console.log(`  lean total (clone + npm ci --omit=dev + node 24 run): ${((prodClone + prodInstall + lean) / 1000).toFixed(2)} s`);
   else console.log(`  lean run skipped: ${node24.ok ? "" : node24.reason}`);
   const tally = (text = "") => ["up", "degraded", "down", "unknown"].map((st) => `${(text.match(new RegExp(`\\| [^|]* ${st} +\\|`, "g")) ?? []).length} ${st}`).join(", ");
-  console.log(`  statuses the runs reported (a real run, not timeouts): tsx ${tally(outputs["ops run via tsx (installed, cache warm)"])}; bundle ${tally(outputs["ops run via the bundle, no node_modules"])}`);
+  console.log(`  statuses the runs reported (a real run, not timeouts): tsx ${tally(outputs["ops run via tsx (installed, cache warm)"])}; lean ${tally(Object.entries(outputs).find(([k]) => k.includes("type stripping"))?.[1])}; bundle ${tally(outputs["ops run via the bundle, no node_modules"])}`);
   console.log(`  the run itself is ${(again / 1000).toFixed(2)} s; install is ${Math.round((install / (cloneMs + install + first)) * 100)}% of the cold total`);
 } finally {
   await protocols.close();

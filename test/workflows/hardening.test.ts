@@ -72,8 +72,8 @@ describe("the monitor workflow matches the config", () => {
     const refs = probeSecrets();
     expect(refs.size).toBeGreaterThan(0);
     const probeSteps = [
-      monitor.jobs.monitor.steps.find((s: { run?: string }) => s.run?.includes("ops -- run")),
-      monitor.jobs.probe.steps.find((s: { run?: string }) => s.run?.includes("ops -- probe")),
+      monitor.jobs.monitor.steps.find((s: { run?: string }) => s.run?.includes("scripts/ops.ts run")),
+      monitor.jobs.probe.steps.find((s: { run?: string }) => s.run?.includes("scripts/ops.ts probe")),
     ];
     expect(probeSteps.every(Boolean)).toBe(true);
     for (const step of probeSteps) {
@@ -100,7 +100,7 @@ describe("the monitor workflow matches the config", () => {
       const restore = steps.findIndex((s) => s.run?.includes("commit --restore"));
       expect(restore).toBeGreaterThan(-1);
       const after = steps.slice(restore + 1);
-      expect(after.some((s) => /ops -- (run|merge)/.test(s.run ?? ""))).toBe(true);
+      expect(after.some((s) => /scripts\/ops\.ts (run|merge)/.test(s.run ?? ""))).toBe(true);
       expect(after.at(-1)?.run).toContain("commit --flush-every");
       for (const s of after) expect(s.if, s.run ?? s.uses).toContain("!cancelled()");
     }
