@@ -94,10 +94,11 @@ function zonedNow(now: Date, timezone: string): Temporal.ZonedDateTime {
  *   services: chatwoot, hotdash-production
  *   start: 2026-11-22T22:00:00Z
  *   end: 2026-11-22T23:30:00Z
- * Returns the window, or an error that says what is wrong with it.
+ * or as the issue form (.github/ISSUE_TEMPLATE/maintenance.yml) renders it: a `### services`
+ * heading, a blank line, the value. Returns the window, or an error that says what is wrong with it.
  */
 export function parseMaintenanceIssue(issue: { number: number; title: string; body: string }): IssueWindow | { error: string } {
-  const get = (key: string) => new RegExp(`^\\s*[-*]?\\s*\\**${key}\\**\\s*:\\s*(.+?)\\s*$`, "im").exec(issue.body)?.[1];
+  const get = (key: string) => keyLine(issue.body, key) ?? formSection(issue.body, key);
   const services = (get("services") ?? "").split(/[,\s]+/).map((s) => s.replace(/`/g, "").trim()).filter(Boolean);
   const start = get("start")?.replace(/`/g, "");
   const end = get("end")?.replace(/`/g, "");
@@ -107,4 +108,15 @@ export function parseMaintenanceIssue(issue: { number: number; title: string; bo
   if (!end || Number.isNaN(Date.parse(end))) return { error: `${where}: add a line "end: <ISO date-time with zone>", found "${end ?? ""}"` };
   if (Date.parse(end) <= Date.parse(start)) return { error: `${where}: end (${end}) must be after start (${start})` };
   return { services, start: new Date(start).toISOString(), end: new Date(end).toISOString(), reason: `${issue.title} (#${issue.number})` };
+}
+
+/** `key: value` on a line of its own (Markdown bullets and bold allowed). */
+function keyLine(body: string, key: string): string | undefined {
+  return new RegExp(`^\\s*[-*]?\\s*\\**${key}\\**\\s*:\\s*(.+?)\\s*$`, "im").exec(body)?.[1];
+}
+
+/** An issue form's section: `### key` (the field's label), then the first non-blank line. */
+function formSection(body: string, key: string): string | undefined {
+  const value = new RegExp(`^###\\s+${key}\\s*$\\n(?:\\s*\\n)*\\s*(.+?)\\s*$`, "im").exec(body)?.[1];
+  return value === "_No response_" ? undefined : value;
 }
