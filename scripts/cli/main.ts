@@ -21,6 +21,8 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   merge: { run: mergeCommand, help: "fan-in: merge shard/location results (--from DIR) and run the rest of the cycle" },
   rollback: { run: (argv, deps) => rollbackCommand(argv, deps), help: "roll a service back (see docs/rollback.md); --dry-run prints the plan" },
   validate: { run: validateCommand, help: "check the config (exit 2 when invalid)" },
+  init: { run: async (argv, deps) => (await import("../commands/init.ts")).initCommand(argv, deps), help: "write a starter config for your own services (--service id=URL …) and regenerate the workflows for it" },
+  workflows: { run: async (argv, deps) => (await import("../commands/workflows.ts")).workflowsCommand(argv, deps), help: "check (or --write) the workflows' secrets, rollback choices and smoke test against the config" },
   // Loaded on demand: the demo's simulated GitHub needs dev dependencies a production install lacks.
   demo: { run: async (argv, deps) => (await import("../commands/demo.ts")).demoCommand(argv, deps), help: "start a simulated HotDash fleet on loopback and run the full cycle against it" },
 };
