@@ -69,8 +69,8 @@ describe("the monitor workflow matches the config", () => {
   };
 
   it("passes every secret the services' probes use to both probe steps, by name", () => {
+    // Whatever the config (test/cli/init-workflows.test.ts covers one with other secrets).
     const refs = probeSecrets();
-    expect(refs.size).toBeGreaterThan(0);
     const probeSteps = [
       monitor.jobs.monitor.steps.find((s: { run?: string }) => s.run?.includes("scripts/ops.ts run")),
       monitor.jobs.probe.steps.find((s: { run?: string }) => s.run?.includes("scripts/ops.ts probe")),
@@ -85,11 +85,11 @@ describe("the monitor workflow matches the config", () => {
     // FLY_API_TOKEN is an environment secret of `production` (docs/rollback.md): were monitoring to
     // need it, it would have to become a repository secret and every scheduled run could deploy.
     const refs = probeSecrets();
-    expect(refs).toContain("FLY_READ_TOKEN");
+    // HotDash's config probes Fly and rolls back on Fly; another team's may do neither.
+    if (loaded().services.some((s) => s.probe.type === "fly")) expect(refs).toContain("FLY_READ_TOKEN");
     expect(refs).not.toContain("FLY_API_TOKEN");
     expect(JSON.stringify(monitor)).not.toContain("FLY_API_TOKEN");
     const rollbacks = loaded().services.flatMap((s) => (s.rollback?.provider === "fly" ? [s.rollback.token] : []));
-    expect(rollbacks.length).toBeGreaterThan(0);
     for (const token of rollbacks) expect(token).toBe("${FLY_API_TOKEN}");
   });
 
