@@ -1,9 +1,11 @@
 import { z } from "zod";
-import { Duration, Percent, SecretString } from "./units.ts";
+import { Duration, Percent, SecretString, SecretUrl } from "./units.ts";
 import { Headers, HeaderAssertion, HttpExpect, HttpValue, JsonAssertion } from "./http.ts";
 import { DnsProbe, DomainProbe, TcpProbe, WebSocketProbe } from "./probes-net.ts";
 import { StepsProbe } from "./probes-steps.ts";
 import { GoogleAnalyticsProbe } from "./probes-google.ts";
+
+const HttpUrl = SecretUrl(["http", "https"], "https://example.com/health");
 
 export * from "./http.ts";
 export * from "./probes-net.ts";
@@ -12,7 +14,7 @@ export * from "./probes-google.ts";
 
 export const HttpProbe = z.strictObject({
   type: z.literal("http"),
-  url: SecretString.describe("URL; may contain ${SECRET} references"),
+  url: HttpUrl,
   method: z.enum(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]).default("GET"),
   headers: Headers.default({}),
   body: SecretString.optional(),
@@ -35,7 +37,7 @@ export const HttpProbe = z.strictObject({
 export const PostgresProbe = z.strictObject({
   type: z.literal("postgres"),
   /** Connection URL, normally one secret: "${SUPABASE_DB_URL}". */
-  url: SecretString,
+  url: SecretUrl(["postgres", "postgresql"], "postgres://user@db.example.com:5432/app"),
   /** A query returning one row with one numeric column. Runs in a READ ONLY transaction. */
   query: z.string().min(1).default("SELECT 1"),
   tls: z
@@ -53,7 +55,7 @@ export const PostgresProbe = z.strictObject({
 export const PrometheusProbe = z.strictObject({
   type: z.literal("prometheus"),
   /** Base URL of a Prometheus-compatible HTTP API (the part before /api/v1/query). */
-  url: SecretString,
+  url: HttpUrl,
   query: z.string().min(1),
   /** Bearer token, normally a secret: "${FLY_READ_TOKEN}" (a read-only org token). */
   token: SecretString.optional(),
@@ -75,14 +77,14 @@ export const FlyProbe = z.strictObject({
 export const McpProbe = z.strictObject({
   type: z.literal("mcp"),
   /** The streamable-HTTP endpoint (JSON-RPC over POST). */
-  url: SecretString,
+  url: HttpUrl,
   headers: Headers.default({}),
   /** Tools that `tools/list` must include. */
   tools: z.array(z.string()).default([]),
   /** Optional health JSON with per-tool error rates (as LlamaIndex MCP's /health). */
   health: z
     .strictObject({
-      url: SecretString,
+      url: HttpUrl,
       /** A tool whose error rate is above this percentage makes the service degraded. */
       maxErrorRate: Percent.default(10),
       /**
