@@ -22,6 +22,9 @@ describe("ops.config.schema.json", () => {
     expect(schema.additionalProperties).toBe(false);
     const timeout = schema.properties.defaults.properties.timeout;
     expect(timeout.anyOf.map((o: { type: string }) => o.type)).toEqual(["number", "string"]);
+    // Durations keep their examples on the input side, where zod would drop them (a transform).
+    expect(timeout.examples).toEqual(["10s"]);
+    expect(schema.properties.incidents.properties.reminderEvery.examples).toEqual(["30m", "1h"]);
   });
 
   it("gives every property a description, so editors show help on hover and completion", () => {

@@ -6,7 +6,6 @@ import { Retention, Schedule, SloDefaults } from "./reports.ts";
 import { Heartbeat } from "./heartbeat.ts";
 import { Site } from "./site.ts";
 
-/** Engine settings every service inherits unless it overrides them. */
 export const Defaults = z
   .strictObject({
     timeout: PositiveDuration.default(10_000).meta({
