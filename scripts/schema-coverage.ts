@@ -27,7 +27,8 @@ export function schemaCoverage(root: unknown): Coverage {
     const ref = node.$ref;
     if (typeof ref !== "string" || !ref.startsWith("#/")) return node;
     let target: unknown = root;
-    for (const part of ref.slice(2).split("/")) target = isNode(target) ? target[part.replaceAll("~1", "/").replaceAll("~0", "~")] : undefined;
+    for (const part of ref.slice(2).split("/"))
+      target = isNode(target) ? target[part.replaceAll("~1", "/").replaceAll("~0", "~")] : undefined;
     return isNode(target) ? target : node;
   };
   const walk = (node: unknown, where: string): void => {
@@ -36,17 +37,20 @@ export function schemaCoverage(root: unknown): Coverage {
       for (const [name, prop] of Object.entries(node.properties)) {
         const path = where ? `${where}.${name}` : name;
         properties.push(path);
-        if (!isNode(prop) || (typeof prop.description !== "string" && typeof deref(prop).description !== "string")) undescribed.push(path);
+        if (!isNode(prop) || (typeof prop.description !== "string" && typeof deref(prop).description !== "string"))
+          undescribed.push(path);
         walk(prop, path);
       }
     }
     for (const key of ["oneOf", "anyOf", "allOf", "prefixItems"] as const) {
       const list = node[key];
-      if (Array.isArray(list)) list.forEach((sub, i) => walk(sub, `${where}(${key} ${i})`));
+      if (!Array.isArray(list)) continue;
+      for (const [i, sub] of list.entries()) walk(sub, `${where}(${key} ${i})`);
     }
     walk(node.items, `${where}[]`);
     walk(node.additionalProperties, `${where}{}`);
-    if (isNode(node.patternProperties)) for (const sub of Object.values(node.patternProperties)) walk(sub, `${where}{}`);
+    if (isNode(node.patternProperties))
+      for (const sub of Object.values(node.patternProperties)) walk(sub, `${where}{}`);
     for (const key of ["$defs", "definitions"] as const) {
       const defs = node[key];
       if (isNode(defs)) for (const [name, sub] of Object.entries(defs)) walk(sub, `#/${key}/${name}`);
@@ -60,6 +64,8 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const file = resolve(process.argv[2] ?? resolve(import.meta.dirname, "..", "ops.config.schema.json"));
   const { properties, undescribed } = schemaCoverage(JSON.parse(readFileSync(file, "utf8")));
   for (const path of undescribed) console.log(`no description: ${path}`);
-  console.log(`${properties.length - undescribed.length} of ${properties.length} properties described; ${undescribed.length} without.`);
+  console.log(
+    `${properties.length - undescribed.length} of ${properties.length} properties described; ${undescribed.length} without.`,
+  );
   if (undescribed.length > 0) process.exit(1);
 }

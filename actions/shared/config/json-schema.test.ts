@@ -7,7 +7,10 @@ import { schemaCoverage } from "../../../scripts/schema-coverage.ts";
 describe("ops.config.schema.json", () => {
   it("is up to date with the zod schema (run `npm run schema` when this fails)", () => {
     const committed = readFileSync(resolve(import.meta.dirname, "../../..", JSON_SCHEMA_FILE), "utf8");
-    expect(committed === generateJsonSchema(), "ops.config.schema.json is stale: run `npm run schema` and commit it").toBe(true);
+    expect(
+      committed === generateJsonSchema(),
+      "ops.config.schema.json is stale: run `npm run schema` and commit it",
+    ).toBe(true);
   });
 
   it("is deterministic, identified, and describes the input side (durations as text)", () => {
@@ -30,7 +33,10 @@ describe("ops.config.schema.json", () => {
   it("gives every property a description, so editors show help on hover and completion", () => {
     const { properties, undescribed } = schemaCoverage(JSON.parse(generateJsonSchema()));
     expect(properties.length).toBeGreaterThan(300);
-    expect(undescribed, "describe these fields with .describe() or .meta({ description }) in actions/shared/config/schema").toEqual([]);
+    expect(
+      undescribed,
+      "describe these fields with .describe() or .meta({ description }) in actions/shared/config/schema",
+    ).toEqual([]);
   });
 
   it("finds properties without a description anywhere: nested, in unions, items, maps and $defs", () => {

@@ -7,9 +7,19 @@ export const EscalationLevel = z.strictObject({
     description: "How long an incident of these severities stays unresolved before this level is reached.",
     examples: ["30m", "1h"],
   }),
-  level: z.number().int().min(1).max(5).describe("The level reached (support plan: 2 = Engineering Lead, 3 = Manager)."),
-  name: z.string().meta({ description: "Who the level is, shown in the escalation comment.", examples: ["Engineering Lead"] }),
-  severities: z.array(z.enum(["P0", "P1", "P2", "P3"])).default(["P0"]).describe("Incident severities this level applies to."),
+  level: z
+    .number()
+    .int()
+    .min(1)
+    .max(5)
+    .describe("The level reached (support plan: 2 = Engineering Lead, 3 = Manager)."),
+  name: z
+    .string()
+    .meta({ description: "Who the level is, shown in the escalation comment.", examples: ["Engineering Lead"] }),
+  severities: z
+    .array(z.enum(["P0", "P1", "P2", "P3"]))
+    .default(["P0"])
+    .describe("Incident severities this level applies to."),
   mention: z.array(z.string()).default([]).describe("GitHub logins to @mention in the escalation comment."),
   assign: z.array(z.string()).default([]).describe("GitHub logins to assign to the issue."),
 });
@@ -23,14 +33,17 @@ export const DEFAULT_ESCALATION: Array<z.input<typeof EscalationLevel>> = [
 export const Incidents = z.strictObject({
   enabled: z.boolean().default(true).describe("Open GitHub incident issues at all."),
   degradedAfter: Duration.default(900_000).meta({
-    description: "A degraded service opens an incident once degraded this long (on-call runbook: Level 1 → 2 after 15 min).",
+    description:
+      "A degraded service opens an incident once degraded this long (on-call runbook: Level 1 → 2 after 15 min).",
     examples: ["15m"],
   }),
   closeAfter: z.number().int().min(1).default(2).describe("Consecutive good runs before an incident closes."),
-  closeAfterTime: Duration.default(300_000).describe(
-    "And at least this long since the first good run before an incident closes " +
+  closeAfterTime: Duration.default(300_000).meta({
+    description:
+      "And at least this long since the first good run before an incident closes " +
       "(default 5m: two scheduled runs 5 minutes apart close it, two manual dispatches a minute apart do not).",
-  ),
+    examples: ["5m"],
+  }),
   reminderEvery: Duration.default(3_600_000).meta({
     description: "A reminder comment on an open incident at this interval (support plan: P1 updates every 30 minutes).",
     examples: ["30m", "1h"],
@@ -40,7 +53,12 @@ export const Incidents = z.strictObject({
     examples: ["1h"],
   }),
   labels: z.array(z.string()).default(["incident"]).describe("Labels added to every incident issue."),
-  openAfter: z.number().int().min(1).default(1).describe("Consecutive failing runs before an incident opens (1: as soon as the evaluation confirms)."),
+  openAfter: z
+    .number()
+    .int()
+    .min(1)
+    .default(1)
+    .describe("Consecutive failing runs before an incident opens (1: as soon as the evaluation confirms)."),
   blindAfter: Duration.default(3_600_000).meta({
     description:
       'A service unknown this long on online runs (a rejected credential, a missing secret, an empty metric) opens a P3 "monitoring blind" ' +
@@ -61,7 +79,10 @@ const MaintenanceServices = z
   .array(Id)
   .min(1)
   .meta({ description: "Ids of the services or groups under maintenance.", examples: [["chatwoot"]] });
-const MaintenanceReason = z.string().optional().meta({ description: "Why; shown in reports.", examples: ["Postgres upgrade"] });
+const MaintenanceReason = z
+  .string()
+  .optional()
+  .meta({ description: "Why; shown in reports.", examples: ["Postgres upgrade"] });
 
 export const MaintenanceWindow = z.union([
   z.strictObject({
@@ -80,7 +101,10 @@ export const MaintenanceWindow = z.union([
     services: MaintenanceServices,
     weekly: z
       .strictObject({
-        days: z.array(Weekday).min(1).meta({ description: "Weekdays the window recurs on.", examples: [["sun"]] }),
+        days: z
+          .array(Weekday)
+          .min(1)
+          .meta({ description: "Weekdays the window recurs on.", examples: [["sun"]] }),
         start: z
           .string()
           .regex(/^\d{2}:\d{2}$/, { message: 'a local time "HH:MM"' })
@@ -100,7 +124,8 @@ export const Notifications = z.strictObject({
   slack: z
     .strictObject({
       emergency: SecretString.optional().meta({
-        description: "Incoming-webhook URL of the emergency channel (support plan: #hotdash-emergency, P0/P1), as a ${NAME} secret.",
+        description:
+          "Incoming-webhook URL of the emergency channel (support plan: #hotdash-emergency, P0/P1), as a ${NAME} secret.",
         examples: ["${SLACK_EMERGENCY_WEBHOOK_URL}"],
       }),
       alerts: SecretString.optional().meta({
@@ -112,7 +137,10 @@ export const Notifications = z.strictObject({
     .describe("Slack incoming webhooks, the routes slack-emergency and slack-alerts."),
   pagerduty: z
     .strictObject({
-      routingKey: SecretString.meta({ description: "Events API v2 routing key, as a ${NAME} secret.", examples: ["${PAGERDUTY_ROUTING_KEY}"] }),
+      routingKey: SecretString.meta({
+        description: "Events API v2 routing key, as a ${NAME} secret.",
+        examples: ["${PAGERDUTY_ROUTING_KEY}"],
+      }),
       url: z
         .string()
         .url()
@@ -126,7 +154,9 @@ export const Notifications = z.strictObject({
     .string()
     .url()
     .optional()
-    .describe("The runbook every message links to, unless the service names its own (services[].runbook). Default: this repository's docs/incidents.md."),
+    .describe(
+      "The runbook every message links to, unless the service names its own (services[].runbook). Default: this repository's docs/incidents.md.",
+    ),
   routes: z
     .strictObject({
       P0: z.array(RouteName).describe("Where P0 (critical) incidents go."),
@@ -141,7 +171,10 @@ export const Notifications = z.strictObject({
       P2: ["slack-alerts"],
       P3: ["slack-alerts"],
     }),
-  timeout: Duration.default(10_000).meta({ description: "Per notification request (for email: per SMTP phase).", examples: ["10s"] }),
+  timeout: Duration.default(10_000).meta({
+    description: "Per notification request (for email: per SMTP phase).",
+    examples: ["10s"],
+  }),
 });
 
 export type IncidentsConfig = z.output<typeof Incidents>;

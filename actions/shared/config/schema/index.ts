@@ -12,7 +12,10 @@ export const Defaults = z
       description: "Total time one sample may take; more than 0 (0 would fail every sample).",
       examples: ["10s"],
     }),
-    connectTimeout: PositiveDuration.default(5_000).meta({ description: "TCP + TLS connect limit; more than 0.", examples: ["5s"] }),
+    connectTimeout: PositiveDuration.default(5_000).meta({
+      description: "TCP + TLS connect limit; more than 0.",
+      examples: ["5s"],
+    }),
     samples: z
       .number()
       .int()
@@ -20,7 +23,10 @@ export const Defaults = z
       .max(20)
       .default(3)
       .describe("Requests per service per run; they give the success rate and p50/p95 within the run."),
-    sampleSpacing: Duration.default(500).meta({ description: "Pause between two samples of one service.", examples: ["500ms"] }),
+    sampleSpacing: Duration.default(500).meta({
+      description: "Pause between two samples of one service.",
+      examples: ["500ms"],
+    }),
     concurrency: z.number().int().min(1).max(256).default(16).describe("Services probed at once across the fleet."),
     maxBodyBytes: z
       .number()
@@ -50,11 +56,23 @@ export const Environments = z
   .record(
     z.string(),
     z.strictObject({
-      reviewers: z.array(z.string()).default([]).describe("GitHub logins (users) who may approve a rollback in this environment."),
+      reviewers: z
+        .array(z.string())
+        .default([])
+        .describe("GitHub logins (users) who may approve a rollback in this environment."),
       teams: z.array(z.string()).default([]).describe("GitHub team slugs who may approve."),
       preventSelfReview: z.boolean().default(true).describe("Whoever dispatched the rollback may not approve it."),
-      waitTimer: z.number().int().min(0).max(43_200).default(0).describe("Minutes to wait after approval before the rollback runs."),
-      branches: z.array(z.string()).default(["main"]).describe("Branches allowed to deploy (roll back) to this environment."),
+      waitTimer: z
+        .number()
+        .int()
+        .min(0)
+        .max(43_200)
+        .default(0)
+        .describe("Minutes to wait after approval before the rollback runs."),
+      branches: z
+        .array(z.string())
+        .default(["main"])
+        .describe("Branches allowed to deploy (roll back) to this environment."),
     }),
   )
   .describe("GitHub deployment environments, by name (a service's `environment`), that gate approved rollbacks.");
@@ -65,7 +83,8 @@ export const Connectivity = z
       .array(z.string().url())
       .default([])
       .meta({
-        description: "URLs the runner must reach before any service is blamed; if none answers, the run is offline and services are unknown.",
+        description:
+          "URLs the runner must reach before any service is blamed; if none answers, the run is offline and services are unknown.",
         examples: [["https://www.google.com", "https://api.github.com"]],
       }),
     timeout: PositiveDuration.default(5_000).meta({ description: "Per connectivity check.", examples: ["5s"] }),
@@ -74,29 +93,47 @@ export const Connectivity = z
 
 export const OpsConfig = z.strictObject({
   version: z.literal(1).default(1).describe("Format version; only 1 exists."),
-  title: z.string().default("Status").meta({ description: "Heading of the reports.", examples: ["HotDash status"] }),
+  title: z
+    .string()
+    .default("Status")
+    .meta({ description: "Heading of the reports.", examples: ["HotDash status"] }),
   // Each block's defaults are written once, on its fields; `prefault({})` parses an absent block
   // through them, so a config without the block and one with an empty block resolve alike.
   defaults: Defaults.prefault({}),
   services: z.array(Service).min(1).describe("The things probed; at least one."),
   groups: z.array(Group).default([]).describe("Services judged together by quorum (e.g. the MCP fleet)."),
   incidents: Incidents.prefault({}).describe("When GitHub incident issues open, remind, escalate and close."),
-  notifications: Notifications.prefault({}).describe("Slack, PagerDuty, webhooks, Teams, Discord and email, routed by severity."),
+  notifications: Notifications.prefault({}).describe(
+    "Slack, PagerDuty, webhooks, Teams, Discord and email, routed by severity.",
+  ),
   schedule: Schedule.prefault({}).describe("The monitor cron and the report times (UTC)."),
-  maintenance: z.array(MaintenanceWindow).default([]).describe("Windows when probes still run and are recorded but open no incident."),
-  heartbeat: Heartbeat.prefault({}).describe("Dead-man pings for the monitor itself and the gap between runs (docs/incidents.md \"Heartbeat\")."),
+  maintenance: z
+    .array(MaintenanceWindow)
+    .default([])
+    .describe("Windows when probes still run and are recorded but open no incident."),
+  heartbeat: Heartbeat.prefault({}).describe(
+    'Dead-man pings for the monitor itself and the gap between runs (docs/incidents.md "Heartbeat").',
+  ),
   retention: Retention.prefault({}).describe("How long raw per-run history is kept before only daily rollups remain."),
   slo: SloDefaults.optional().describe("Fleet-wide availability objective and burn-rate alerts."),
   environments: Environments.default({}),
   connectivity: Connectivity.prefault({}),
-  shards: z.number().int().min(1).max(64).default(1).describe("Split the probes over this many matrix jobs (see monitor.yml); 1 = one job."),
+  shards: z
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .default(1)
+    .describe("Split the probes over this many matrix jobs (see monitor.yml); 1 = one job."),
   consensus: z
     .strictObject({
       downQuorum: Percent.default(50).describe("Percent of locations that must see a service down for it to be down."),
       locations: z
         .array(z.string().min(1))
         .default([])
-        .describe("Runner labels the monitor workflow probes from (self-hosted runners in other regions); empty = GitHub-hosted only."),
+        .describe(
+          "Runner labels the monitor workflow probes from (self-hosted runners in other regions); empty = GitHub-hosted only.",
+        ),
     })
     .prefault({})
     .describe("Multi-location consensus: a service is down only if enough locations see it down."),

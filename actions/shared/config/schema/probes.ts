@@ -11,10 +11,15 @@ export * from "./probes-steps.ts";
 export * from "./probes-google.ts";
 
 export const HttpProbe = z.strictObject({
-  type: z.literal("http").describe("HTTP(S): requests to a URL, checked against `expect`; latency, success rate and certificate days."),
+  type: z
+    .literal("http")
+    .describe("HTTP(S): requests to a URL, checked against `expect`; latency, success rate and certificate days."),
   url: SecretString.meta({
     description: "The URL requested; may contain ${SECRET} references (then it is never written out).",
-    examples: ["https://hotdash-agent-service.fly.dev/health", "https://hotroddash.myshopify.com/admin/api/2024-10/shop.json"],
+    examples: [
+      "https://hotdash-agent-service.fly.dev/health",
+      "https://hotroddash.myshopify.com/admin/api/2024-10/shop.json",
+    ],
   }),
   method: z.enum(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]).default("GET").describe("HTTP method."),
   headers: Headers.default({}).meta({
@@ -29,7 +34,9 @@ export const HttpProbe = z.strictObject({
     .max(20)
     .default(5)
     .describe("Follow up to this many redirects; 0 does not follow (a 3xx is then checked against expect.status)."),
-  expect: HttpExpect.prefault({}).describe("What a good answer looks like: status, JSON assertions, keywords, headers. Default: a 2xx status."),
+  expect: HttpExpect.prefault({}).describe(
+    "What a good answer looks like: status, JSON assertions, keywords, headers. Default: a 2xx status.",
+  ),
   value: HttpValue.optional(),
   throttle: z
     .boolean()
@@ -42,12 +49,19 @@ export const HttpProbe = z.strictObject({
     .int()
     .positive()
     .optional()
-    .describe('Overrides defaults.maxBodyBytes: body bytes read at most; a larger body is the failure "body too large".'),
-  verifyTls: z.boolean().default(true).describe("Reject invalid certificates (the default); false still reports the days until expiry."),
+    .describe(
+      'Overrides defaults.maxBodyBytes: body bytes read at most; a larger body is the failure "body too large".',
+    ),
+  verifyTls: z
+    .boolean()
+    .default(true)
+    .describe("Reject invalid certificates (the default); false still reports the days until expiry."),
 });
 
 export const PostgresProbe = z.strictObject({
-  type: z.literal("postgres").describe("PostgreSQL: connect and run one read-only query; its number is rated by thresholds.value."),
+  type: z
+    .literal("postgres")
+    .describe("PostgreSQL: connect and run one read-only query; its number is rated by thresholds.value."),
   url: SecretString.meta({ description: "Connection URL, normally one secret.", examples: ["${SUPABASE_DB_URL}"] }),
   query: z
     .string()
@@ -62,18 +76,25 @@ export const PostgresProbe = z.strictObject({
       mode: z
         .enum(["disable", "require", "verify-full"])
         .default("require")
-        .describe("disable: plain text; require: TLS without checking the certificate; verify-full: TLS, certificate and host name checked."),
+        .describe(
+          "disable: plain text; require: TLS without checking the certificate; verify-full: TLS, certificate and host name checked.",
+        ),
       ca: SecretString.optional().describe("PEM CA bundle to trust for verify-full; may be a ${SECRET}."),
     })
     .prefault({})
     .describe("TLS to the server; default mode require."),
-  statementTimeout: Duration.default(5_000).describe(
-    "Server-side statement_timeout for the probe's query (default 5s). 0 is PostgreSQL's \"no limit\": the server lets the query run, and the sample's own `timeout` still ends it.",
-  ),
+  statementTimeout: Duration.default(5_000).meta({
+    description:
+      "Server-side statement_timeout for the probe's query (default 5s). " +
+      "0 is PostgreSQL's \"no limit\": the server lets the query run, and the sample's own `timeout` still ends it.",
+    examples: ["5s", 0],
+  }),
 });
 
 export const PrometheusProbe = z.strictObject({
-  type: z.literal("prometheus").describe("A PromQL instant query against a Prometheus-compatible API (Fly metrics); rated by thresholds.value."),
+  type: z
+    .literal("prometheus")
+    .describe("A PromQL instant query against a Prometheus-compatible API (Fly metrics); rated by thresholds.value."),
   url: SecretString.meta({
     description: "Base URL of a Prometheus-compatible HTTP API (the part before /api/v1/query).",
     examples: ["https://api.fly.io/prometheus/hotdash"],
@@ -85,7 +106,10 @@ export const PrometheusProbe = z.strictObject({
       description: "PromQL instant query; its value is rated by thresholds.value (`for:` makes it a sustained alert).",
       examples: ['max(fly_instance_memory_mem_available{app="hotdash-chatwoot"})'],
     }),
-  token: SecretString.optional().meta({ description: "Bearer token, normally a read-only org token.", examples: ["${FLY_READ_TOKEN}"] }),
+  token: SecretString.optional().meta({
+    description: "Bearer token, normally a read-only org token.",
+    examples: ["${FLY_READ_TOKEN}"],
+  }),
   headers: Headers.default({}).describe("Extra request headers; values may contain ${SECRET} references."),
   aggregate: z
     .enum(["none", "max", "min", "avg", "sum"])
@@ -107,7 +131,11 @@ export const FlyProbe = z.strictObject({
     .meta({ description: "The Fly app name.", examples: ["hotdash-chatwoot"] }),
   // A read-only org token: monitoring never holds the deploy token rollbacks use.
   token: SecretString.default("${FLY_READ_TOKEN}").describe("A read-only Fly org token, as a ${NAME} reference."),
-  apiUrl: z.string().url().default("https://api.machines.dev").describe("Fly Machines API base URL; override for an emulator."),
+  apiUrl: z
+    .string()
+    .url()
+    .default("https://api.machines.dev")
+    .describe("Fly Machines API base URL; override for an emulator."),
 });
 
 export const McpProbe = z.strictObject({
@@ -120,11 +148,19 @@ export const McpProbe = z.strictObject({
     description: "Request headers; values may contain ${SECRET} references.",
     examples: [{ Authorization: "Bearer ${GITHUB_MCP_TOKEN}" }],
   }),
-  tools: z.array(z.string()).default([]).meta({ description: "Tools that tools/list must include.", examples: [["query_support"]] }),
+  tools: z
+    .array(z.string())
+    .default([])
+    .meta({ description: "Tools that tools/list must include.", examples: [["query_support"]] }),
   health: z
     .strictObject({
-      url: SecretString.meta({ description: "URL of the health JSON.", examples: ["https://hotdash-llamaindex-mcp.fly.dev/health"] }),
-      maxErrorRate: Percent.default(10).describe("A tool whose error rate is above this percentage makes the service degraded."),
+      url: SecretString.meta({
+        description: "URL of the health JSON.",
+        examples: ["https://hotdash-llamaindex-mcp.fly.dev/health"],
+      }),
+      maxErrorRate: Percent.default(10).describe(
+        "A tool whose error rate is above this percentage makes the service degraded.",
+      ),
       sendHeaders: z
         .boolean()
         .default(false)

@@ -15,7 +15,8 @@ export const Schedule = z.strictObject({
     .array(HHMM)
     .default(["00:00", "08:00", "12:00", "16:00", "20:00", "23:00"])
     .meta({
-      description: 'UTC times of the on-call runbook\'s "Integration Status Update" (launch-day defaults); each listed once.',
+      description:
+        'UTC times of the on-call runbook\'s "Integration Status Update" (launch-day defaults); each listed once.',
       examples: [["00:00", "08:00", "20:00"]],
     }),
   daily: HHMM.default("23:00").meta({
@@ -54,12 +55,20 @@ export const SloDefaults = z.strictObject({
     .array(
       z.strictObject({
         long: Duration.meta({ description: "The long window the burn rate is measured over.", examples: ["1h"] }),
-        short: Duration.meta({ description: "The short window that must burn as fast too (so an alert stops soon after recovery).", examples: ["5m"] }),
-        factor: z.number().positive().describe("Alert when the error budget burns this many times faster than the objective allows."),
+        short: Duration.meta({
+          description: "The short window that must burn as fast too (so an alert stops soon after recovery).",
+          examples: ["5m"],
+        }),
+        factor: z
+          .number()
+          .positive()
+          .describe("Alert when the error budget burns this many times faster than the objective allows."),
         action: z.enum(["page", "ticket"]).describe("page: a P1-style page; ticket: a low-urgency incident."),
       }),
     )
-    .describe("Multi-window burn-rate alerts (Google SRE workbook): by default page at 14.4× over 1h/5m and 6× over 6h/30m, ticket at 1× over 3d/6h.")
+    .describe(
+      "Multi-window burn-rate alerts (Google SRE workbook): by default page at 14.4× over 1h/5m and 6× over 6h/30m, ticket at 1× over 3d/6h.",
+    )
     .default([
       { long: 3_600_000, short: 300_000, factor: 14.4, action: "page" },
       { long: 21_600_000, short: 1_800_000, factor: 6, action: "page" },
