@@ -68,7 +68,7 @@ export const Environments = z
         .min(0)
         .max(43_200)
         .default(0)
-        .describe("Minutes to wait after approval before the rollback runs."),
+        .describe("GitHub wait timer: minutes a rollback job waits before it may proceed."),
       branches: z
         .array(z.string())
         .default(["main"])
@@ -87,7 +87,10 @@ export const Connectivity = z
           "URLs the runner must reach before any service is blamed; if none answers, the run is offline and services are unknown.",
         examples: [["https://www.google.com", "https://api.github.com"]],
       }),
-    timeout: PositiveDuration.default(5_000).meta({ description: "Per connectivity check.", examples: ["5s"] }),
+    timeout: PositiveDuration.default(5_000).meta({
+      description: "How long each connectivity URL has to answer.",
+      examples: ["5s"],
+    }),
   })
   .describe("The runner's self-check before blaming services.");
 

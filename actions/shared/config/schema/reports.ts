@@ -63,7 +63,9 @@ export const SloDefaults = z.strictObject({
           .number()
           .positive()
           .describe("Alert when the error budget burns this many times faster than the objective allows."),
-        action: z.enum(["page", "ticket"]).describe("page: a P1-style page; ticket: a low-urgency incident."),
+        action: z
+          .enum(["page", "ticket"])
+          .describe("page: opens a P1 incident (routed like any P1); ticket: a P3 incident."),
       }),
     )
     .describe(
