@@ -46,7 +46,10 @@ export function uncheckedSpec(): SpecChecker {
     validated: false,
     operation(id) {
       const known = OPERATIONS[id];
-      if (!known) throw new Error(`"${id}" is not in emulators/github/operations.ts, and GitHub's OpenAPI description is not installed (a production install): add it to the table, or npm install the dev dependencies`);
+      if (!known)
+        throw new Error(
+          `"${id}" is not in emulators/github/operations.ts, and GitHub's OpenAPI description is not installed (a production install): add it to the table, or npm install the dev dependencies`,
+        );
       return { id, method: known.method, path: known.path, parameters: [], definition: {} };
     },
     checkRequest: () => [],
@@ -94,7 +97,7 @@ async function load(): Promise<SpecChecker> {
     }
     return v;
   };
-  const pointerOf = (op: Operation) => `/paths/${escape(op.path)}/${op.method.toLowerCase()}`;
+  const pointerOf = (op: Operation) => `/paths/${escapePointer(op.path)}/${op.method.toLowerCase()}`;
   const errorsOf = (v: ValidateFunction, where: string) =>
     (v.errors ?? []).slice(0, 5).map((e) => `${where}${e.instancePath || "/"} ${e.message ?? "is invalid"}`);
 
@@ -137,7 +140,10 @@ async function load(): Promise<SpecChecker> {
     },
     checkResponse(op, status, body) {
       const response = op.definition.responses?.[String(status)];
-      if (!response) return [`${op.id}: status ${status} is not a documented answer (${Object.keys(op.definition.responses).join(", ")})`];
+      if (!response)
+        return [
+          `${op.id}: status ${status} is not a documented answer (${Object.keys(op.definition.responses).join(", ")})`,
+        ];
       const resolved = deref(doc, response);
       if (!resolved.content?.["application/json"]?.schema) return [];
       const pointer = response.$ref
@@ -160,7 +166,7 @@ function deref(doc: Json, node: Json): Json {
   return n;
 }
 
-function escape(path: string): string {
+function escapePointer(path: string): string {
   return path.replace(/~/g, "~0").replace(/\//g, "~1");
 }
 

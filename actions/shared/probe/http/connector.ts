@@ -7,6 +7,7 @@ import { describeCert, tlsProblem } from "./tls.ts";
 import { elapsed, probeError, type Tracker } from "./tracker.ts";
 
 /** undici's connect hook: `(options, callback) => void`. */
+// biome-ignore lint/complexity/noBannedTypes: undici types `connect` as options | Function; this picks the function form.
 export type Connector = Extract<NonNullable<Client.Options["connect"]>, Function>;
 
 export interface ConnectorOptions {
@@ -73,7 +74,8 @@ export function createConnector(o: ConnectorOptions): Connector {
       mark("dns");
       tracker.phase = "connect";
       const list = candidates(addresses);
-      if (list.length === 0) return finish(Object.assign(new Error(`no address for ${hostname}`), { code: "ENOTFOUND" }));
+      if (list.length === 0)
+        return finish(Object.assign(new Error(`no address for ${hostname}`), { code: "ENOTFOUND" }));
       connectTo(list, 0);
     }, finish);
 
@@ -122,7 +124,9 @@ export function createConnector(o: ConnectorOptions): Connector {
           }
           if (o.verifyTls && !secure.authorized) {
             const code = String(secure.authorizationError ?? "UNKNOWN");
-            return finish(probeError({ kind: "tls", problem: tlsProblem(code), detail: `${code} (${describeCert(cert)})` }));
+            return finish(
+              probeError({ kind: "tls", problem: tlsProblem(code), detail: `${code} (${describeCert(cert)})` }),
+            );
           }
           finish(null, secure);
         });
