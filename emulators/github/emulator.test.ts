@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { OPERATIONS } from "./operations.ts";
 import { deploymentRoutes } from "./routes/deployments.ts";
 import { environmentRoutes } from "./routes/environments.ts";
+import { chatopsRoutes } from "./routes/chatops.ts";
+import { collaboratorRoutes } from "./routes/collaborators.ts";
 import { issueRoutes } from "./routes/issues.ts";
 import { startGitHubServer, type GitHubServer } from "./server.ts";
 import { githubSpec, uncheckedSpec } from "./spec.ts";
@@ -120,7 +122,13 @@ describe("GitHub emulator", () => {
 
   it("routes from its own table on a production install (no OpenAPI description, no Ajv); the table matches the description", async () => {
     const spec = await githubSpec();
-    const served = [...issueRoutes, ...deploymentRoutes, ...environmentRoutes].map((r) => r.operationId);
+    const served = [
+      ...issueRoutes,
+      ...deploymentRoutes,
+      ...environmentRoutes,
+      ...collaboratorRoutes,
+      ...chatopsRoutes,
+    ].map((r) => r.operationId);
     expect(Object.keys(OPERATIONS).sort()).toEqual([...new Set(served)].sort());
     for (const [id, { method, path }] of Object.entries(OPERATIONS))
       expect(spec.operation(id)).toMatchObject({ id, method, path });

@@ -5,6 +5,10 @@
  * (tests), spec.ts takes both from the description, and a test checks this table against it.
  */
 export const OPERATIONS: Readonly<Record<string, { method: string; path: string }>> = {
+  "actions/create-workflow-dispatch": {
+    method: "POST",
+    path: "/repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches",
+  },
   "actions/get-reviews-for-run": { method: "GET", path: "/repos/{owner}/{repo}/actions/runs/{run_id}/approvals" },
   "issues/add-assignees": { method: "POST", path: "/repos/{owner}/{repo}/issues/{issue_number}/assignees" },
   "issues/create": { method: "POST", path: "/repos/{owner}/{repo}/issues" },
@@ -16,6 +20,10 @@ export const OPERATIONS: Readonly<Record<string, { method: string; path: string 
   "issues/list-labels-for-repo": { method: "GET", path: "/repos/{owner}/{repo}/labels" },
   "issues/update": { method: "PATCH", path: "/repos/{owner}/{repo}/issues/{issue_number}" },
   "issues/update-comment": { method: "PATCH", path: "/repos/{owner}/{repo}/issues/comments/{comment_id}" },
+  "reactions/create-for-issue-comment": {
+    method: "POST",
+    path: "/repos/{owner}/{repo}/issues/comments/{comment_id}/reactions",
+  },
   "repos/create-deployment": { method: "POST", path: "/repos/{owner}/{repo}/deployments" },
   "repos/create-deployment-branch-policy": {
     method: "POST",
@@ -32,6 +40,10 @@ export const OPERATIONS: Readonly<Record<string, { method: string; path: string 
   "repos/delete-deployment-branch-policy": {
     method: "DELETE",
     path: "/repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}",
+  },
+  "repos/get-collaborator-permission-level": {
+    method: "GET",
+    path: "/repos/{owner}/{repo}/collaborators/{username}/permission",
   },
   "repos/list-deployment-branch-policies": {
     method: "GET",
