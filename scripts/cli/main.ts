@@ -1,28 +1,25 @@
-import { commitCommand } from "../commands/commit.ts";
-import { incidentsCommand } from "../commands/incidents.ts";
-import { mergeCommand } from "../commands/merge.ts";
-import { planCommand } from "../commands/plan.ts";
-import { probeCommand } from "../commands/probe.ts";
-import { reportCommand } from "../commands/report.ts";
-import { rollbackCommand } from "../commands/rollback.ts";
-import { runCommand } from "../commands/run.ts";
-import { validateCommand } from "../commands/validate.ts";
 import { type CliDeps, ExitError } from "./context.ts";
 
 type Command = (argv: string[], deps: CliDeps) => Promise<number>;
 
-const COMMANDS: Record<string, { run: Command; help: string }> = {
-  run: { run: runCommand, help: "probe, evaluate and store; then incidents and reports" },
-  probe: { run: probeCommand, help: "probe and print; write nothing (--shard i/N: one matrix shard, as JSON)" },
-  incidents: { run: incidentsCommand, help: "the incident step alone, on the stored latest.json" },
-  report: { run: reportCommand, help: "regenerate every report from the stored data (--force, --dry-run)" },
-  commit: { run: commitCommand, help: "commit what the run wrote and push with fetch + rebase + retry" },
-  plan: { run: planCommand, help: "print the monitor workflow's fan-out plan (shards × locations) for $GITHUB_OUTPUT" },
-  merge: { run: mergeCommand, help: "fan-in: merge shard/location results (--from DIR) and run the rest of the cycle" },
-  rollback: { run: (argv, deps) => rollbackCommand(argv, deps), help: "roll a service back (see docs/rollback.md); --dry-run prints the plan" },
-  validate: { run: validateCommand, help: "check the config (exit 2 when invalid)" },
-  // Loaded on demand: the demo's simulated GitHub needs dev dependencies a production install lacks.
-  demo: { run: async (argv, deps) => (await import("../commands/demo.ts")).demoCommand(argv, deps), help: "start a simulated HotDash fleet on loopback and run the full cycle against it" },
+/**
+ * One line per command. `load` imports the command's module only when that command runs, so
+ * `ops validate` never loads Octokit, pg or undici (see `npm run bench:startup`); an eager `run`
+ * works too.
+ */
+type Entry = { help: string } & ({ run: Command } | { load: () => Promise<Command> });
+
+const COMMANDS: Record<string, Entry> = {
+  run: { load: async () => (await import("../commands/run.ts")).runCommand, help: "probe, evaluate and store; then incidents and reports" },
+  probe: { load: async () => (await import("../commands/probe.ts")).probeCommand, help: "probe and print; write nothing (--shard i/N: one matrix shard, as JSON)" },
+  incidents: { load: async () => (await import("../commands/incidents.ts")).incidentsCommand, help: "the incident step alone, on the stored latest.json" },
+  report: { load: async () => (await import("../commands/report.ts")).reportCommand, help: "regenerate every report from the stored data (--force, --dry-run)" },
+  commit: { load: async () => (await import("../commands/commit.ts")).commitCommand, help: "commit what the run wrote and push with fetch + rebase + retry" },
+  plan: { load: async () => (await import("../commands/plan.ts")).planCommand, help: "print the monitor workflow's fan-out plan (shards × locations) for $GITHUB_OUTPUT" },
+  merge: { load: async () => (await import("../commands/merge.ts")).mergeCommand, help: "fan-in: merge shard/location results (--from DIR) and run the rest of the cycle" },
+  rollback: { load: async () => (await import("../commands/rollback.ts")).rollbackCommand, help: "roll a service back (see docs/rollback.md); --dry-run prints the plan" },
+  validate: { load: async () => (await import("../commands/validate.ts")).validateCommand, help: "check the config (exit 2 when invalid)" },
+  demo: { load: async () => (await import("../commands/demo.ts")).demoCommand, help: "start a simulated HotDash fleet on loopback and run the full cycle against it" },
 };
 
 const HELP = `ops — HotDash operations as CI
@@ -61,7 +58,8 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
     return 0;
   }
   try {
-    return await command.run(rest, deps);
+    const run = "run" in command ? command.run : await command.load();
+    return await run(rest, deps);
   } catch (e) {
     if (e instanceof ExitError) {
       deps.io.err(`ops ${name}: ${e.message}\n`);

@@ -7,13 +7,11 @@ import type { ProbeResult } from "../probe/result.ts";
 import type { Transition } from "../evaluate/index.ts";
 import type { Latest } from "../store/latest-schema.ts";
 import { alertsStep, historyStep } from "./alerts.ts";
-import { githubFromEnv } from "./clients.ts";
 import { guarded, type RunContext } from "./context.ts";
-import { type IncidentStepResult, incidentsStep } from "./incidents.ts";
+import type { IncidentStepResult } from "./incidents.ts";
 import { evaluateStep, probeStep, type ProbeOptions } from "./observe.ts";
 import { checkRunner, maintenanceStep, offlineNote, servicesInMaintenance } from "./preflight.ts";
 import { rollupStep, storeStep } from "./record.ts";
-import { reportsStep } from "./reports.ts";
 import { loadState, MISSING, readState, saveState } from "./state.ts";
 
 /**
@@ -56,8 +54,14 @@ export interface CycleOutput {
   errors: string[];
 }
 
-function clientFor(ctx: RunContext, clients: Clients): IssuesApi | string {
-  return clients.github ?? githubFromEnv(ctx.env, { dryRun: ctx.dryRun, log: (line) => ctx.log.info(ctx.redactor.scrub(line)) });
+/**
+ * The clients, the incident step and the report step are imported when a composition needs them:
+ * `ops probe` never loads Octokit or the report renderers (see `npm run bench:startup`).
+ */
+async function clientFor(ctx: RunContext, clients: Clients): Promise<IssuesApi | string> {
+  if (clients.github) return clients.github;
+  const { githubFromEnv } = await import("./clients.ts");
+  return githubFromEnv(ctx.env, { dryRun: ctx.dryRun, log: (line) => ctx.log.info(ctx.redactor.scrub(line)) });
 }
 
 /** Preflight, probe and evaluate: the state of the fleet now, and the maintenance in force. */
@@ -84,7 +88,7 @@ async function observe(ctx: RunContext, o: CycleOptions & { client: IssuesApi | 
 export async function probeRun(ctx: RunContext, o: CycleOptions & { write: boolean }): Promise<CycleOutput> {
   const notes: string[] = [];
   const errors: string[] = [];
-  const github = ctx.config.incidents.enabled ? clientFor(ctx, o) : undefined;
+  const github = ctx.config.incidents.enabled ? await clientFor(ctx, o) : undefined;
   const seen = await observe(ctx, { ...o, client: github }, notes, errors);
   let historyBytes = 0;
   if (o.write) {
@@ -101,7 +105,7 @@ export async function fullRun(ctx: RunContext, o: CycleOptions): Promise<CycleOu
   const errors: string[] = [];
   // `--only` probes part of the fleet: the others' incidents must not be decided on stale state.
   const incidentsOn = ctx.config.incidents.enabled && !o.only;
-  const github = incidentsOn ? clientFor(ctx, o) : undefined;
+  const github = incidentsOn ? await clientFor(ctx, o) : undefined;
   const seen = await observe(ctx, { ...o, client: github, write: true }, notes, errors);
   const historyBytes = await storeStep(ctx, seen.latest, seen.probed.results);
   await guarded(ctx, errors, "history roll-up", () => rollupStep(ctx));
@@ -113,6 +117,7 @@ export async function fullRun(ctx: RunContext, o: CycleOptions): Promise<CycleOu
   if (github === undefined) {
     if (ctx.config.incidents.enabled) notes.push("incidents: skipped (--only probes part of the fleet)");
   } else {
+    const { incidentsStep } = await import("./incidents.ts");
     incidents = await guarded(ctx, errors, "incidents", () => incidentsStep(ctx, { latest, github, maintenance: seen.maintenance, alerts, ...(o.notifier && { notifier: o.notifier }) }));
     if (incidents) {
       latest = incidents.latest;
@@ -122,6 +127,7 @@ export async function fullRun(ctx: RunContext, o: CycleOptions): Promise<CycleOu
   }
   await saveState(ctx, latest);
 
+  const { reportsStep } = await import("./reports.ts");
   const reports = view && alerts && (await guarded(ctx, errors, "reports", () => reportsStep(ctx, { latest, view, alerts })));
   if (reports) notes.push(reportNote(reports));
   return { probe: probeOutput({ ...seen, latest }, historyBytes), ...(incidents && { incidents }), ...(reports && { reports }), notes, errors };
@@ -137,10 +143,11 @@ export async function incidentsRun(ctx: RunContext, clients: Clients = {}): Prom
   const { latest, problem } = await readState(ctx);
   if (!latest) return { kind: "no-state", problem: problem ?? "unreadable" };
   const errors: string[] = [];
-  const github = clientFor(ctx, clients);
+  const github = await clientFor(ctx, clients);
   const maintenance: ActiveMaintenance = await maintenanceStep(ctx, typeof github === "string" ? undefined : github, errors);
   const view = await guarded(ctx, errors, "reading the history", () => historyStep(ctx));
   const alerts = view && alertsStep(ctx, view);
+  const { incidentsStep } = await import("./incidents.ts");
   const result = await incidentsStep(ctx, { latest, github, maintenance, alerts, ...(clients.notifier && { notifier: clients.notifier }) });
   if (!ctx.dryRun && !result.skipped) await saveState(ctx, result.latest);
   return { kind: "ok", value: { ...result, errors: [...errors, ...result.errors] } };
@@ -156,6 +163,7 @@ export async function reportsRun(ctx: RunContext, o: { force?: boolean; write?: 
   const { latest, problem } = await readState(ctx);
   if (problem === MISSING) ctx.log.warn(`reports/latest.json does not exist yet; reports show history only (run "ops run" first)`);
   const view = await historyStep(ctx);
+  const { reportsStep } = await import("./reports.ts");
   return reportsStep(ctx, { latest, view, alerts: alertsStep(ctx, view), force: o.force ?? false, write });
 }
 
