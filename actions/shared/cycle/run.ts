@@ -6,13 +6,10 @@ import type { ActiveMaintenance } from "../maintenance.ts";
 import type { ProbeResult } from "../probe/result.ts";
 import type { Transition } from "../evaluate/index.ts";
 import type { Latest } from "../store/latest-schema.ts";
-import { alertsStep, historyStep } from "./alerts.ts";
 import { guarded, type RunContext } from "./context.ts";
 import type { IncidentStepResult } from "./incidents.ts";
 import { evaluateStep, probeStep, type ProbeOptions } from "./observe.ts";
 import { checkRunner, maintenanceStep, offlineNote, servicesInMaintenance } from "./preflight.ts";
-import { rollupStep, storeStep } from "./record.ts";
-import { loadState, MISSING, readState, saveState } from "./state.ts";
 
 /**
  * The pipeline, assembled once: preflight → probe → evaluate → store → roll-up → history and
@@ -64,6 +61,17 @@ async function clientFor(ctx: RunContext, clients: Clients): Promise<IssuesApi |
   return githubFromEnv(ctx.env, { dryRun: ctx.dryRun, log: (line) => ctx.log.info(ctx.redactor.scrub(line)) });
 }
 
+/**
+ * The steps around the probe (state, store, roll-up, history, alerts): imported once, by the first
+ * composition that needs them — in a run, while the fleet is being probed, so their loading costs
+ * no wall time (`npm run bench:run`).
+ */
+let stepsLoading: Promise<typeof import("./state.ts") & typeof import("./record.ts") & typeof import("./alerts.ts")> | undefined;
+function steps() {
+  stepsLoading ??= Promise.all([import("./state.ts"), import("./record.ts"), import("./alerts.ts")]).then(([state, record, alerts]) => ({ ...state, ...record, ...alerts }));
+  return stepsLoading;
+}
+
 /** Preflight, probe and evaluate: the state of the fleet now, and the maintenance in force. */
 async function observe(ctx: RunContext, o: CycleOptions & { client: IssuesApi | string | undefined; write: boolean }, notes: string[], errors: string[]) {
   const connectivity = await checkRunner(ctx, o.reach);
@@ -71,8 +79,12 @@ async function observe(ctx: RunContext, o: CycleOptions & { client: IssuesApi | 
   if (note) notes.push(note);
   // Open `maintenance` issues are read while the fleet is probed: neither waits for the other.
   const reading = maintenanceStep(ctx, typeof o.client === "string" ? undefined : o.client, errors);
+  // The stored state is read while the fleet is probed (and the later steps' modules load): the
+  // probe waits on the network, so neither waits for the other.
+  const probing = probeStep(ctx, connectivity, o);
+  const { loadState, readState } = await steps();
   const previous = o.write ? await loadState(ctx) : (await readState(ctx)).latest;
-  const probed = await probeStep(ctx, connectivity, o);
+  const probed = await probing;
   const maintenance = await reading;
   const evaluated = evaluateStep(ctx, {
     previous,
@@ -92,6 +104,7 @@ export async function probeRun(ctx: RunContext, o: CycleOptions & { write: boole
   const seen = await observe(ctx, { ...o, client: github }, notes, errors);
   let historyBytes = 0;
   if (o.write) {
+    const { storeStep, rollupStep, saveState } = await steps();
     historyBytes = await storeStep(ctx, seen.latest, seen.probed.results);
     await guarded(ctx, errors, "history roll-up", () => rollupStep(ctx));
     await saveState(ctx, seen.latest);
@@ -107,6 +120,7 @@ export async function fullRun(ctx: RunContext, o: CycleOptions): Promise<CycleOu
   const incidentsOn = ctx.config.incidents.enabled && !o.only;
   const github = incidentsOn ? await clientFor(ctx, o) : undefined;
   const seen = await observe(ctx, { ...o, client: github, write: true }, notes, errors);
+  const { storeStep, rollupStep, historyStep, alertsStep, saveState } = await steps();
   const historyBytes = await storeStep(ctx, seen.latest, seen.probed.results);
   await guarded(ctx, errors, "history roll-up", () => rollupStep(ctx));
   const view = await guarded(ctx, errors, "reading the history", () => historyStep(ctx));
@@ -140,6 +154,7 @@ export type StoredRun<T> = { kind: "ok"; value: T } | { kind: "no-state"; proble
  * maintenance and alerts a full run would hand it. Replaying it on the same state changes nothing.
  */
 export async function incidentsRun(ctx: RunContext, clients: Clients = {}): Promise<StoredRun<IncidentStepResult>> {
+  const { readState, historyStep, alertsStep, saveState } = await steps();
   const { latest, problem } = await readState(ctx);
   if (!latest) return { kind: "no-state", problem: problem ?? "unreadable" };
   const errors: string[] = [];
@@ -159,6 +174,7 @@ export async function incidentsRun(ctx: RunContext, clients: Clients = {}): Prom
  */
 export async function reportsRun(ctx: RunContext, o: { force?: boolean; write?: boolean } = {}): Promise<ReportOutput> {
   const write = o.write ?? true;
+  const { rollupStep, readState, MISSING, historyStep, alertsStep } = await steps();
   if (write) await rollupStep(ctx);
   const { latest, problem } = await readState(ctx);
   if (problem === MISSING) ctx.log.warn(`reports/latest.json does not exist yet; reports show history only (run "ops run" first)`);
