@@ -1,4 +1,6 @@
-import { type CliDeps, ExitError } from "./context.ts";
+import { readFileSync } from "node:fs";
+import { COMMON, type CliDeps, ExitError, USAGE_HINT } from "./context.ts";
+import { HelpRequested, optionLines, type OptionTable } from "./options.ts";
 
 type Command = (argv: string[], deps: CliDeps) => Promise<number>;
 
@@ -7,7 +9,7 @@ type Command = (argv: string[], deps: CliDeps) => Promise<number>;
  * `ops validate` never loads Octokit, pg or undici (see `npm run bench:startup`); an eager `run`
  * works too.
  */
-type Entry = { help: string } & ({ run: Command } | { load: () => Promise<Command> });
+type Entry = { help: string; args?: string } & ({ run: Command } | { load: () => Promise<Command> });
 
 const COMMANDS: Record<string, Entry> = {
   run: { load: async () => (await import("../commands/run.ts")).runCommand, help: "probe, evaluate and store; then incidents and reports" },
@@ -17,7 +19,7 @@ const COMMANDS: Record<string, Entry> = {
   commit: { load: async () => (await import("../commands/commit.ts")).commitCommand, help: "commit what the run wrote and push with fetch + rebase + retry" },
   plan: { load: async () => (await import("../commands/plan.ts")).planCommand, help: "print the monitor workflow's fan-out plan (shards × locations) for $GITHUB_OUTPUT" },
   merge: { load: async () => (await import("../commands/merge.ts")).mergeCommand, help: "fan-in: merge shard/location results (--from DIR) and run the rest of the cycle" },
-  rollback: { load: async () => (await import("../commands/rollback.ts")).rollbackCommand, help: "roll a service back (see docs/rollback.md); --dry-run prints the plan" },
+  rollback: { load: async () => (await import("../commands/rollback.ts")).rollbackCommand, help: "roll a service back (see docs/rollback.md); --dry-run prints the plan", args: "<service>" },
   validate: { load: async () => (await import("../commands/validate.ts")).validateCommand, help: "check the config (exit 2 when invalid)" },
   demo: { load: async () => (await import("../commands/demo.ts")).demoCommand, help: "start a simulated HotDash fleet on loopback and run the full cycle against it" },
 };
@@ -31,16 +33,32 @@ ${Object.entries(COMMANDS)
   .map(([name, c]) => `  ${name.padEnd(10)} ${c.help}`)
   .join("\n")}
 
-Options:
-  --config FILE   config file (default ops.config.yml)
-  --data DIR      where reports/ and incidents/ are written (default: the current directory)
-  --now ISO       run as if the clock read ISO (replays are deterministic)
-  --only a,b      only these service ids
-  --json          machine-readable output
-  --dry-run       print every GitHub/notification operation instead of making it
+Options every command takes:
+${optionLines(COMMON).join("\n")}
 
+Run "ops <command> --help" for a command's own options; "ops --version" prints the version.
 Exit codes: 0 the run completed (whatever the services' state), 2 invalid config or usage, 1 internal failure.
 `;
+
+/** `ops <command> --help`: the command's own options, then the common ones, a line each. */
+function commandHelp(name: string, entry: Entry, options: OptionTable): string {
+  const own = Object.fromEntries(Object.entries(options).filter(([k]) => !(k in COMMON)));
+  return [
+    `ops ${name} — ${entry.help}`,
+    "",
+    `Usage: ops ${name}${entry.args ? ` ${entry.args}` : ""} [options]`,
+    "",
+    ...(Object.keys(own).length ? ["Options:", ...optionLines(own), ""] : []),
+    "Options every command takes:",
+    ...optionLines(COMMON),
+    "",
+  ].join("\n");
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { name: string; version: string };
+  return `${pkg.name} ${pkg.version}\n`;
+}
 
 export async function main(argv: string[], deps: CliDeps): Promise<number> {
   const [name, ...rest] = argv;
@@ -48,21 +66,25 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
     deps.io.out(HELP);
     return name ? 0 : 2;
   }
+  if (name === "--version" || name === "-V") {
+    deps.io.out(version());
+    return 0;
+  }
   const command = COMMANDS[name];
   if (!command) {
     deps.io.err(`ops: unknown command "${name}"; expected one of ${Object.keys(COMMANDS).join(", ")}\n`);
     return 2;
   }
-  if (rest.includes("--help") || rest.includes("-h")) {
-    deps.io.out(HELP);
-    return 0;
-  }
   try {
     const run = "run" in command ? command.run : await command.load();
     return await run(rest, deps);
   } catch (e) {
+    if (e instanceof HelpRequested) {
+      deps.io.out(commandHelp(name, command, e.options));
+      return 0;
+    }
     if (e instanceof ExitError) {
-      deps.io.err(`ops ${name}: ${e.message}\n`);
+      deps.io.err(`ops ${name}: ${e.message.replace(USAGE_HINT, `Run "ops ${name} --help" for its options.`)}\n`);
       return e.code;
     }
     deps.io.err(`ops ${name}: internal failure: ${describe(e)}\n`);

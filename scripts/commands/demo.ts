@@ -36,7 +36,7 @@ function onceLog(log: Log): Log {
  * tests check against GitHub's OpenAPI description), and notifications are only printed.
  */
 export async function demoCommand(argv: string[], deps: CliDeps): Promise<number> {
-  const { values } = parse(argv, { runs: { type: "string", default: "6" } });
+  const { values } = parse(argv, { runs: { type: "string", default: "6", arg: "N", help: "scheduled runs to replay, five minutes apart, 1–50" } });
   const opts = common(values, deps);
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1 || runs > 50) throw usage(`--runs: expected a whole number from 1 to 50, found "${String(values.runs)}"`);
