@@ -67,7 +67,7 @@ try {
   }
   const load = (await readFile("/proc/loadavg", "utf8").catch(() => "? ? ?")).split(" ").slice(0, 3).join(" ");
   console.log(`bench:run — ops run of the demo config (${config.services.length} services) against the loopback fleet, ${values.node ? `node ${values.node}` : `tsx on ${process.version}`}; load average ${load}`);
-  rows.forEach((r, i) => console.log(`  round ${i + 1}: whole process ${(r.wall / 1000).toFixed(2)} s; latest.json's run.durationMs ${(r.run / 1000).toFixed(2)} s; slowest service ${r.id} ${(r.slowest / 1000).toFixed(2)} s; ratio ${(r.wall / r.slowest).toFixed(2)}`));
+  for (const [i, r] of rows.entries()) console.log(`  round ${i + 1}: whole process ${(r.wall / 1000).toFixed(2)} s; latest.json's run.durationMs ${(r.run / 1000).toFixed(2)} s; slowest service ${r.id} ${(r.slowest / 1000).toFixed(2)} s; ratio ${(r.wall / r.slowest).toFixed(2)}`);
   const ratio = median(rows.map((r) => r.wall / r.slowest));
   console.log(`  median: whole process ${(median(rows.map((r) => r.wall)) / 1000).toFixed(2)} s, slowest service ${(median(rows.map((r) => r.slowest)) / 1000).toFixed(2)} s, ratio ${ratio.toFixed(2)} (target ≤ 1.25) ${ratio <= 1.25 ? "✅" : "❌"}`);
 } finally {

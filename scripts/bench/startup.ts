@@ -100,7 +100,9 @@ try {
 
   const stripping = nodeWithStripping();
   const tsx = join(REPO, "node_modules/tsx/dist/esm/index.mjs");
-  const bundled = bundle(join(scratch, "bundle"));
+  // Inside the repository (.bench/ is ignored), so the bundle finds package.json where ops.ts does.
+  const bundleDir = join(REPO, ".bench", `startup-bundle-${process.pid}`);
+  const bundled = bundle(bundleDir);
   const variants: Variant[] = [];
   const cache = join(scratch, "compile-cache");
   if (stripping) {
@@ -156,4 +158,5 @@ try {
 } finally {
   server.close();
   rmSync(scratch, { recursive: true, force: true });
+  rmSync(join(REPO, ".bench", `startup-bundle-${process.pid}`), { recursive: true, force: true });
 }

@@ -24,8 +24,13 @@ const KEYS: string[] = [];
 const KEYED_BELOW = 60_000;
 
 function keyOf(ms: number): string {
-  if (Number.isInteger(ms) && ms < KEYED_BELOW) return (KEYS[ms] ??= String(bucketOf(ms)));
-  return String(bucketOf(ms));
+  if (!Number.isInteger(ms) || ms >= KEYED_BELOW) return String(bucketOf(ms));
+  let key = KEYS[ms];
+  if (key === undefined) {
+    key = String(bucketOf(ms));
+    KEYS[ms] = key;
+  }
+  return key;
 }
 
 export function addSample(h: Histogram, ms: number): void {

@@ -105,7 +105,10 @@ export async function loadHistoryView(o: ViewOptions): Promise<HistoryView> {
   const reads = new Map<string, Promise<DayRead>>();
   const read = (day: string) => {
     let p = reads.get(day);
-    if (!p) reads.set(day, (p = readHistoryDay(o.dataDir, day)));
+    if (!p) {
+      p = readHistoryDay(o.dataDir, day);
+      reads.set(day, p);
+    }
     return p;
   };
   for (const day of build) {
