@@ -23,6 +23,10 @@ export interface McpServerOptions {
   /** Bearer token required on /mcp; requests without it get 401. */
   token?: string;
   name?: string;
+  /** With "sse": open each stream with a priming event (an id, empty data), as servers do for clients of protocol 2025-11-25 and later. */
+  primingEvent?: boolean;
+  /** The capabilities initialize declares (default: tools). */
+  capabilities?: Record<string, unknown>;
 }
 
 export interface ToolStats {
@@ -66,6 +70,7 @@ export async function startMcpServer(options: McpServerOptions = {}): Promise<Mc
   const server = createServer(async (req, res) => {
     const path = new URL(req.url ?? "/", "http://localhost").pathname;
     if (path === "/health" && req.method === "GET") {
+      seen.push({ method: "GET", headers: req.headers });
       const metrics = Object.fromEntries(
         tools.map((t) => {
           const s = stats.get(t) ?? { calls: 0, errors: 0 };
@@ -105,7 +110,7 @@ export async function startMcpServer(options: McpServerOptions = {}): Promise<Mc
         sessions.add(id);
         headers["mcp-session-id"] = id;
         const asked = message.params?.protocolVersion;
-        result = { protocolVersion: typeof asked === "string" ? asked : "2025-06-18", capabilities: { tools: { listChanged: false } }, serverInfo: { name, version: "1.0.0" } };
+        result = { protocolVersion: typeof asked === "string" ? asked : "2025-06-18", capabilities: options.capabilities ?? { tools: { listChanged: false } }, serverInfo: { name, version: "1.0.0" } };
         break;
       }
       case "tools/list": {
@@ -145,6 +150,7 @@ function answer(res: ServerResponse, options: McpServerOptions, id: number | str
   res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", ...headers });
   // A comment, a notification, then the response split over two data lines, CRLF-framed: all legal SSE.
   res.write(": stream open\r\n\r\n");
+  if (options.primingEvent) res.write(`id: prime-${id}\ndata:\n\n`);
   res.write(`event: message\r\ndata: ${JSON.stringify({ jsonrpc: "2.0", method: "notifications/message", params: { level: "info", data: "working" } })}\r\n\r\n`);
   const cut = message.indexOf(",") + 1;
   res.write(`id: ${id}\ndata: ${message.slice(0, cut)}\ndata: ${message.slice(cut)}\n\n`);

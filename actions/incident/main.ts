@@ -25,7 +25,7 @@ export async function main(): Promise<void> {
     const open = Object.values(result.latest.incidents).filter((i) => i.state === "open");
     core.setOutput("open", open.map((i) => i.subject).join(","));
     core.setOutput("errors", String(result.errors.length));
-    for (const e of result.errors) core.warning(e);
+    for (const e of [...result.errors, ...result.warnings]) core.warning(e);
   } finally {
     await core.summary.addRaw(summary || "### Incidents\n\nThe incident step failed before it finished; see the log.\n").write();
   }

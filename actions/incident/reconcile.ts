@@ -1,7 +1,7 @@
 import type { Issue } from "../shared/github/types.ts";
 import type { IncidentState } from "../shared/store/latest-schema.ts";
 import { SEVERITIES, type Severity } from "../shared/status.ts";
-import { readMarker } from "./content.ts";
+import { issueMarker } from "./content.ts";
 
 /**
  * When latest.json and GitHub disagree, the open issues win: an open issue carrying our marker is
@@ -22,11 +22,11 @@ export interface Reconciled {
   notes: string[];
 }
 
-/** Open issues by incident key, lowest number first (our own issues only, by marker). */
+/** Open issues by incident key, lowest number first (our own issues only: marker on the first line, labels agreeing). */
 export function openByKey(open: Issue[]): Map<string, Issue[]> {
   const map = new Map<string, Issue[]>();
   for (const issue of [...open].sort((a, b) => a.number - b.number)) {
-    const marker = readMarker(issue.body);
+    const marker = issueMarker(issue);
     if (!marker) continue;
     map.set(marker.key, [...(map.get(marker.key) ?? []), issue]);
   }
@@ -57,7 +57,7 @@ export function reconcile(
     for (const d of rest) duplicates.push({ key, keep: keep!.number, close: d.number });
     const current = out[key];
     if (current && current.state === "open" && current.number === keep!.number) continue;
-    if (current && current.state === "open" && current.number === undefined && current.openedAt === readMarker(keep!.body)?.openedAt) {
+    if (current && current.state === "open" && current.number === undefined && current.openedAt === issueMarker(keep!)?.openedAt) {
       // Our create went through but its answer was lost.
       out[key] = { ...current, number: keep!.number, url: keep!.url };
       continue;
@@ -97,12 +97,12 @@ export function reconcile(
 }
 
 function adopt(key: string, issue: Issue, previous: IncidentState | undefined): IncidentState {
-  const marker = readMarker(issue.body)!;
+  const marker = issueMarker(issue)!;
   const severity: Severity = SEVERITIES.includes(marker.severity as Severity) ? (marker.severity as Severity) : "P2";
   const [kind, ...rest] = key.split(":");
   return {
     key,
-    kind: kind === "group" ? "group" : kind === "budget" ? "budget" : "service",
+    kind: kind === "group" || kind === "budget" || kind === "blind" || kind === "monitor" ? kind : "service",
     subject: rest.join(":"),
     number: issue.number,
     url: issue.url,

@@ -9,7 +9,9 @@ import { decide } from "./lifecycle.ts";
 import type { Delivery, IncidentEvent, Notifier } from "./notify/index.ts";
 import { missingNumbers, openByKey, reconcile, type Fetched } from "./reconcile.ts";
 import { writeRecord } from "./records.ts";
-import { budgetSubjects, subjectsOf, type BurnAlert } from "./subjects.ts";
+import { readPublicUpdates, sameUpdates } from "./public-updates.ts";
+import type { RepoRole } from "../shared/github/types.ts";
+import { blindSubjects, budgetSubjects, subjectsOf, type BurnAlert, type Subject } from "./subjects.ts";
 import { loadTemplate, type IncidentTemplate } from "./template.ts";
 import { carryOut, closeDuplicate, type Operation, type TrackerContext } from "./tracker.ts";
 
@@ -39,6 +41,13 @@ export interface IncidentDeps {
    * kind "budget". Undefined when they could not be computed: budget incidents then stay as they are.
    */
   budgetAlerts: readonly BurnAlert[] | undefined;
+  /**
+   * Which run this is: a run already decided only finishes unfinished steps, so a step run twice
+   * changes nothing. Default: the stored state's run time (latest.updatedAt).
+   */
+  runAt?: Date;
+  /** Incidents about the monitor itself (a gap between runs), decided by the pipeline. */
+  monitorSubjects?: readonly Subject[];
 }
 
 export interface NotificationResult {
@@ -52,6 +61,11 @@ export interface IncidentRunResult {
   operations: Operation[];
   notifications: NotificationResult[];
   errors: string[];
+  /**
+   * Failed deliveries. They do not fail the run: the issue (which GitHub notifies its watchers of)
+   * and the stored results are done, and a red job for a webhook pages nobody more.
+   */
+  warnings: string[];
 }
 
 export async function runIncidents(deps: IncidentDeps): Promise<IncidentRunResult> {
@@ -59,6 +73,12 @@ export async function runIncidents(deps: IncidentDeps): Promise<IncidentRunResul
   const operations: Operation[] = [];
   const notifications: NotificationResult[] = [];
   const errors: string[] = [];
+  const warnings: string[] = [];
+  const warn = (message: string) => {
+    const clean = redactor.scrub(message);
+    warnings.push(clean);
+    log.warn(`incidents: ${clean}`);
+  };
   const fail = (message: string) => {
     const clean = redactor.scrub(message);
     errors.push(clean);
@@ -69,6 +89,7 @@ export async function runIncidents(deps: IncidentDeps): Promise<IncidentRunResul
     operations,
     notifications,
     errors,
+    warnings,
   });
   if (!config.incidents.enabled) return result(latest.incidents);
 
@@ -96,7 +117,7 @@ export async function runIncidents(deps: IncidentDeps): Promise<IncidentRunResul
     }
   }
   const budgets = deps.budgetAlerts ? budgetSubjects(deps.budgetAlerts, latest, now, config.incidents.flapWindow) : [];
-  const subjects = [...subjectsOf(latest, deps.maintenance), ...budgets];
+  const subjects = [...subjectsOf(latest, deps.maintenance), ...budgets, ...blindSubjects(latest, config.incidents.blindAfter), ...(deps.monitorSubjects ?? [])];
   const upKeys = new Set(subjects.filter((s) => s.status === "up").map((s) => s.key));
   const rec = reconcile(latest.incidents, open, fetched, upKeys);
   rec.notes.forEach((n) => log.info(`incidents: ${n}`));
@@ -122,7 +143,7 @@ export async function runIncidents(deps: IncidentDeps): Promise<IncidentRunResul
     }
   }
 
-  for (const plan of decide(subjects, incidents, config.incidents, now)) {
+  for (const plan of decide(subjects, incidents, config.incidents, now, deps.runAt ?? new Date(latest.updatedAt))) {
     const carried = await carryOut(plan, ctx);
     if (carried.error) {
       fail(`${plan.key}: ${messageOf(carried.error)}`);
@@ -137,10 +158,44 @@ export async function runIncidents(deps: IncidentDeps): Promise<IncidentRunResul
       const event = scrubEvent(eventFor(step.event, carried.state, plan.subject.name, plan.subject.id, plan.subject.environment, plan.subject.evidence), redactor);
       const deliveries = await deps.notifier.send(event);
       notifications.push({ key: plan.key, event: step.event, deliveries });
-      for (const d of deliveries.filter((x) => !x.ok && !x.skipped)) fail(`${plan.key}: notification ${d.route} failed: ${d.error ?? "unknown"}`);
+      for (const d of deliveries.filter((x) => !x.ok && !x.skipped)) warn(`${plan.key}: notification ${d.route} failed: ${d.error ?? "unknown"}`);
     }
   }
+  await refreshPublicUpdates({ incidents, subjects, ctx, github, now, log, dryRun: deps.dryRun === true });
   return result(incidents);
+}
+
+/**
+ * Public updates (`/status <phase>: text` comments by writers) of the incidents open now or closed
+ * this run, kept in their state (for the status site) and their record. One comment listing per
+ * such incident; a failure is a warning, never a stop to the issue work.
+ */
+async function refreshPublicUpdates(o: {
+  incidents: Record<string, IncidentState>;
+  subjects: readonly Subject[];
+  ctx: TrackerContext;
+  github: IssuesApi;
+  now: Date;
+  log: Log;
+  dryRun: boolean;
+}): Promise<void> {
+  const roles = new Map<string, RepoRole>();
+  for (const [key, state] of Object.entries(o.incidents)) {
+    if (!state.number || state.number <= 0) continue;
+    if (state.state !== "open" && state.closedAt !== o.now.toISOString()) continue;
+    try {
+      const updates = await readPublicUpdates({ github: o.github, issue: state.number, known: state.updates ?? [], roles });
+      if (sameUpdates(state.updates, updates)) continue;
+      o.incidents[key] = { ...state, updates };
+      const subject = o.subjects.find((s) => s.key === key);
+      if (!subject || o.dryRun) continue;
+      const carried = await carryOut({ key, subject, next: o.incidents[key]!, steps: [{ do: "record" }] }, o.ctx);
+      if (carried.error) o.log.warn(`incidents: ${key}: public updates kept, record not rewritten: ${messageOf(carried.error)}`);
+      else o.incidents[key] = carried.state;
+    } catch (error) {
+      o.log.warn(`incidents: ${key}: cannot read public updates: ${messageOf(error)}`);
+    }
+  }
 }
 
 function eventFor(kind: IncidentEvent["event"], s: IncidentState, name: string, id: string, env: string, evidence: string): IncidentEvent {

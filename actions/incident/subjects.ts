@@ -5,7 +5,7 @@ import type { ActiveMaintenance } from "../shared/maintenance.ts";
 /** What an incident is about: one service or one group, as the evaluation left it this run. */
 export interface Subject {
   key: string;
-  kind: "service" | "group" | "budget";
+  kind: "service" | "group" | "budget" | "blind" | "monitor";
   id: string;
   name: string;
   environment: string;
@@ -121,6 +121,34 @@ export function subjectsOf(latest: Latest, maintenance: ActiveMaintenance): Subj
       evidence: `quorum: ${g.operational}/${g.total} operational${down.length ? `; down: ${down.join(", ")}` : ""}`,
       operational: g.operational,
       maintenance: g.status === "maintenance" ? "maintenance" : maintenance.reasonFor(g.id),
+    });
+  }
+  return out;
+}
+
+/**
+ * A blind monitor alerts too: a service `unknown` on online runs for `blindAfter` or longer is a
+ * P3 "monitoring blind" incident (`blind:<id>`) naming the reason; it recovers when data returns.
+ * Services in maintenance are not blind: nobody expects data from them.
+ */
+export function blindSubjects(latest: Latest, blindAfter: number): Subject[] {
+  const out: Subject[] = [];
+  for (const svc of Object.values(latest.services)) {
+    const key = `blind:${svc.id}`;
+    const blind = svc.status === "unknown" && (svc.blindMs ?? 0) >= blindAfter;
+    if (!blind && latest.incidents[key]?.state !== "open") continue;
+    out.push({
+      key,
+      kind: "blind",
+      id: svc.id,
+      name: `monitoring blind: ${svc.name}`,
+      environment: svc.environment,
+      criticality: svc.criticality,
+      status: blind ? "down" : "up",
+      reason: blind ? svc.reason : "data returned",
+      since: blind ? (svc.blindSince ?? svc.since) : svc.since,
+      evidence: blind ? `unknown for ${Math.round((svc.blindMs ?? 0) / 60_000)} min on online runs: ${svc.reason}` : `status ${svc.status} again`,
+      ...(blind && { severity: "P3" as const }),
     });
   }
   return out;

@@ -25,6 +25,8 @@ export interface Filled {
   fields: Record<string, string>;
   /** Sections not given keep the template's placeholder (for humans to write). */
   sections: Record<string, string>;
+  /** Sections outside the template (added by people in the issue), kept after the template's, in order. */
+  extra?: Array<[string, string]>;
 }
 
 /** What the automation fills; a template without them is an error that names the missing part. */
@@ -75,6 +77,7 @@ export function render(t: IncidentTemplate, filled: Filled): { title: string; bo
   const lines = [t.heading.replace(BRIEF, filled.brief), ""];
   for (const f of t.fields) lines.push(`**${f.name}**: ${filled.fields[f.name] ?? f.placeholder}`);
   for (const s of t.sections) lines.push("", `## ${s.name}`, (filled.sections[s.name] ?? s.placeholder).trim());
+  for (const [name, text] of filled.extra ?? []) lines.push("", `## ${name}`, text.trim());
   return { title: t.title.replace(BRIEF, filled.brief), body: `${lines.join("\n")}\n` };
 }
 

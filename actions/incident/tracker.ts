@@ -2,7 +2,7 @@ import type { IncidentsConfig } from "../shared/config/schema/incidents.ts";
 import type { Redactor } from "../shared/config/secrets.ts";
 import type { Issue, IssuesApi } from "../shared/github/types.ts";
 import type { IncidentState } from "../shared/store/latest-schema.ts";
-import { commentMarker, isManagedLabel, readMarker, renderIncident } from "./content.ts";
+import { commentMarker, isManagedLabel, issueMarker, renderIncident } from "./content.ts";
 import type { Plan, Step } from "./lifecycle.ts";
 import { openByKey } from "./reconcile.ts";
 import { recordPath, renderRecord } from "./records.ts";
@@ -113,6 +113,12 @@ export async function carryOut(plan: Plan, ctx: TrackerContext): Promise<Carried
           break;
         }
         case "record": {
+          // Never from the template's placeholders: what humans wrote is in the issue's body.
+          if (body === undefined && cur.number !== undefined) {
+            const issue = await github.getIssue(cur.number);
+            if (!issue) throw new Error(`${plan.key}: issue #${cur.number} could not be read, so ${cur.record ?? "the record"} was left as it was; the next run retries`);
+            body = issue.body;
+          }
           cur.record ??= recordPath(cur, plan.subject);
           await ctx.writeRecord(cur.record, redactor.scrub(renderRecord(ctx.template, cur, plan.subject, body)));
           op({ op: "record", issue: cur.number, detail: cur.record });
@@ -153,7 +159,7 @@ export async function carryOut(plan: Plan, ctx: TrackerContext): Promise<Carried
   }
 
   function adoptMarker(issue: Issue) {
-    const marker = readMarker(issue.body);
+    const marker = issueMarker(issue);
     cur.number = issue.number;
     cur.url = issue.url;
     if (marker && marker.openedAt !== cur.openedAt) {

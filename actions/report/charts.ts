@@ -1,7 +1,23 @@
+import type { OpsConfig } from "../shared/config/schema/index.ts";
 import { availability } from "../shared/store/durations.ts";
-import { quantile } from "../shared/store/histogram.ts";
+import { countOf, quantile } from "../shared/store/histogram.ts";
 import { DAY, HOUR, type ServiceModel } from "./model.ts";
 import type { HistoryView } from "../shared/store/view.ts";
+
+/**
+ * Colours that read on GitHub's light and dark themes (at least 3:1 against both backgrounds),
+ * set per chart through Mermaid's init directive; xychart-beta draws no legend, so the key is
+ * written once above the charts and in every chart's title.
+ */
+export const P95_COLOUR = "#e8590c";
+export const P50_COLOUR = "#1c7ed6";
+export const UPTIME_COLOUR = "#2da44e";
+export const CHART_KEY = "Response time: **orange line = p95** (the upper line), **blue line = p50**. Uptime: green bars, one per UTC day.";
+
+/** Charts for every service that recorded a response time in the last 7 days, in config order. */
+export function statusCharts(config: OpsConfig, view: HistoryView, now: number): string[] {
+  return config.services.filter((s) => countOf(view.window(s.id, now - 7 * DAY, now).hist) > 0).map((s) => serviceCharts(view, s, now));
+}
 
 /**
  * Charts as Mermaid `xychart-beta` blocks, which GitHub renders inside Markdown: nothing to
@@ -30,9 +46,9 @@ export function serviceCharts(view: HistoryView, service: Pick<ServiceModel, "id
   return [
     `#### ${service.name}`,
     "",
-    lineChart(`${name}: response time over 24 h, ms (upper line p95, lower p50)`, h24.points),
+    lineChart(`${name}: response time over 24 h, ms (orange p95, blue p50)`, h24.points),
     caption(h24.missing, "hour"),
-    lineChart(`${name}: response time over 7 d, ms (upper line p95, lower p50)`, d7.points),
+    lineChart(`${name}: response time over 7 d, ms (orange p95, blue p50)`, d7.points),
     caption(d7.missing, "6-hour period"),
     barChart(`${name}: uptime per day over 30 d, %`, days),
     caption(missingDays, "day"),
@@ -59,7 +75,7 @@ function latencySeries(view: HistoryView, id: string, now: number, count: number
 function lineChart(title: string, points: Point[]): string {
   if (points.length < 2) return `_${title}: not enough data yet._`;
   const top = niceCeil(Math.max(...points.map((p) => p.values[0]!)));
-  return mermaid([
+  return mermaid([P95_COLOUR, P50_COLOUR], [
     `    title "${title}"`,
     `    x-axis [${points.map((p) => `"${p.label}"`).join(", ")}]`,
     `    y-axis "ms" 0 --> ${top}`,
@@ -71,7 +87,7 @@ function lineChart(title: string, points: Point[]): string {
 function barChart(title: string, points: Point[]): string {
   if (points.length < 1) return `_${title}: no data yet._`;
   const low = Math.max(0, Math.floor(Math.min(...points.map((p) => p.values[0]!))) - 1);
-  return mermaid([
+  return mermaid([UPTIME_COLOUR], [
     `    title "${title}"`,
     `    x-axis [${points.map((p) => `"${p.label}"`).join(", ")}]`,
     `    y-axis "%" ${low} --> 100`,
@@ -79,8 +95,9 @@ function barChart(title: string, points: Point[]): string {
   ]);
 }
 
-function mermaid(lines: string[]): string {
-  return ["```mermaid", "xychart-beta", ...lines, "```"].join("\n");
+function mermaid(palette: string[], lines: string[]): string {
+  const init = `%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "${palette.join(", ")}"}}}}%%`;
+  return ["```mermaid", init, "xychart-beta", ...lines, "```"].join("\n");
 }
 
 function caption(missing: number, unit: string): string {

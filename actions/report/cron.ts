@@ -98,3 +98,19 @@ export function nextRun(cron: Cron, after: Date): Date {
   }
   throw new Error(`cron: no firing within five years of ${after.toISOString()}; check the expression`);
 }
+
+/**
+ * The schedule's cadence: the longest gap between consecutive firings over the day after `from`
+ * (5 minutes for "*\/5 * * * *"; for an irregular schedule, its widest gap), used to call data stale.
+ */
+export function cadenceOf(cron: Cron, from: Date): number {
+  let at = nextRun(cron, from);
+  const until = from.getTime() + 86_400_000;
+  let widest = 0;
+  for (let i = 0; i < 300 && at.getTime() <= until; i++) {
+    const next = nextRun(cron, at);
+    widest = Math.max(widest, next.getTime() - at.getTime());
+    at = next;
+  }
+  return widest;
+}

@@ -8,7 +8,10 @@ import type { HistoryView } from "../shared/store/view.ts";
 
 /**
  * The runbook's end-of-day summary (reports/daily/YYYY-MM-DD.md), written at `schedule.daily`
- * (23:00 UTC by default) and covering the UTC day up to the run that writes it.
+ * (23:00 UTC by default). It covers the 24 hours up to that time (by default 23:00 the day before
+ * to 23:00), so consecutive summaries tile the timeline: the hour after 23:00 belongs to the next
+ * day's summary. (Covering the UTC day up to the writing run left 23:00–24:00 in none, and a late
+ * run's summary depended on when it ran.)
  */
 export interface DailyInput {
   config: OpsConfig;
@@ -18,9 +21,14 @@ export interface DailyInput {
   day: string;
 }
 
+/** The period of the summary named `day`: the 24 hours ending at `day` + the daily time (UTC). */
+export function dailyPeriod(day: string, time: string): { from: number; to: number } {
+  const to = Date.parse(`${day}T${time}:00.000Z`);
+  return { from: to - DAY, to };
+}
+
 export function renderDaily({ config, view, model, facts, day }: DailyInput): string {
-  const from = Date.parse(`${day}T00:00:00.000Z`);
-  const to = Math.min(from + DAY, model.now);
+  const { from, to } = dailyPeriod(day, config.schedule.daily);
   const period = periodOf(config, view, from, to);
   const inc = incidentFigures(facts, from, to);
   const worst = [...period.rows].filter((r) => r.uptime !== undefined).sort((a, b) => a.uptime! - b.uptime! || a.id.localeCompare(b.id))[0];

@@ -1,3 +1,5 @@
+import { inlineMarkdown } from "../shared/text/inert.ts";
+
 /** Formatting shared by every report: fixed, locale-free, so the same data gives the same bytes. */
 
 /** Percent floored to two decimals, so 99.999 never shows as 100. "—" when unknown. */
@@ -29,9 +31,12 @@ export function duration(value: number): string {
   return h % 24 ? `${Math.floor(h / 24)} d ${h % 24} h` : `${h / 24} d`;
 }
 
-/** Escapes text for a Markdown table cell (reasons come from services and may hold anything). */
+/**
+ * Text for a Markdown table cell or a line (reasons come from services and may hold anything):
+ * inert — no HTML, comment, mention, reference, link, image or row break — and bounded.
+ */
 export function cell(text: string): string {
-  return text.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/[\r\n]+/g, " ").replace(/</g, "&lt;").trim();
+  return inlineMarkdown(text, { max: 1_000 });
 }
 
 export function table(header: string[], rows: string[][], align?: Array<"l" | "r" | "c">): string {

@@ -57,8 +57,15 @@ export interface ReportModel {
   groups: GroupModel[];
   overall: Overall;
   openIncidents: IncidentState[];
+  /** Open incidents and those closed in the last 7 days (from latest.json), newest first. */
+  recentIncidents: IncidentState[];
+  /** When the newest run finished (latest.json's updatedAt). */
+  dataAt?: number;
   notes: string[];
 }
+
+/** How far back STATUS.md lists closed incidents. */
+export const RECENT_INCIDENTS_MS = 7 * DAY;
 
 export function buildModel(config: OpsConfig, latest: Latest | undefined, view: HistoryView, now: number): ReportModel {
   const notes: string[] = [];
@@ -74,10 +81,14 @@ export function buildModel(config: OpsConfig, latest: Latest | undefined, view: 
     .filter((i) => i.state === "open")
     .map((i) => ({ ...i, subject: names.get(i.subject) ?? i.subject }))
     .sort((a, b) => a.openedAt.localeCompare(b.openedAt) || a.key.localeCompare(b.key));
+  const recentIncidents = Object.values(latest?.incidents ?? {})
+    .filter((i) => i.state === "open" || Date.parse(i.closedAt ?? i.openedAt) >= now - RECENT_INCIDENTS_MS)
+    .map((i) => ({ ...i, subject: names.get(i.subject) ?? i.subject }))
+    .sort((a, b) => (b.startedAt ?? b.openedAt).localeCompare(a.startedAt ?? a.openedAt) || a.key.localeCompare(b.key));
   const services = config.services.map((svc): ServiceModel => {
     const state = latest?.services[svc.id];
     const d1 = view.window(svc.id, now - DAY, now);
-    const d7 = view.window(svc.id, now - 7 * DAY, now);
+    const d7 = view.window(svc.id, now - 7 * DAY, now, { latency: false });
     const d30 = view.window(svc.id, now - BUDGET_WINDOW_MS, now);
     const objective = objectiveOf(svc, config);
     const known30 = d30.ms.up + d30.ms.degraded + d30.ms.down + d30.ms.maintenance;
@@ -88,7 +99,7 @@ export function buildModel(config: OpsConfig, latest: Latest | undefined, view: 
       criticality: svc.criticality,
       status: state?.status ?? "unknown",
       reason: state ? state.reason : "not checked yet",
-      uptime: { h24: availability(d1.ms), d7: availability(d7.ms), d30: availability(d30.ms), y365: availability(view.window(svc.id, now - YEAR, now).ms) },
+      uptime: { h24: availability(d1.ms), d7: availability(d7.ms), d30: availability(d30.ms), y365: availability(view.window(svc.id, now - YEAR, now, { latency: false }).ms) },
       coverage30: known30 / Math.max(1, totalOf(d30.ms)),
       p50h24: quantile(d1.hist, 0.5),
       p95h24: quantile(d1.hist, 0.95),
@@ -130,7 +141,17 @@ export function buildModel(config: OpsConfig, latest: Latest | undefined, view: 
   if (view.future) notes.push(`Ignored ${view.future} history record(s) dated after the report time (a runner clock ahead?).`);
   // An offline runner saw nothing; its unknowns say nothing about the services.
   const overall = latest?.run.offline ? "offline" : overallOf(config, services, groups);
-  return { title: config.title, now, services, groups, overall, openIncidents, notes };
+  return {
+    title: config.title,
+    now,
+    services,
+    groups,
+    overall,
+    openIncidents,
+    recentIncidents,
+    ...(latest && { dataAt: Date.parse(latest.updatedAt) }),
+    notes,
+  };
 }
 
 function overallOf(config: OpsConfig, services: ServiceModel[], groups: GroupModel[]): Overall {

@@ -4,6 +4,11 @@ import type { IncidentState } from "../shared/store/latest-schema.ts";
 import { BUDGET_WINDOW_MS, type Budget, type BudgetAlert } from "../shared/slo/slo.ts";
 import { cell, duration, ms, pct, table, utc } from "./format.ts";
 import type { GroupModel, Overall, ReportModel, ServiceModel } from "./model.ts";
+import { CHART_KEY } from "./charts.ts";
+import { cadenceOf, parseCron } from "./cron.ts";
+
+/** Data older than this many schedule intervals is called stale (the status site uses the same). */
+export const STALE_FACTOR = 3;
 
 /** `reports/STATUS.md`: the page people open first. */
 export const OVERALL: Record<Overall, string> = {
@@ -31,10 +36,13 @@ export function renderStatus({ model, config, nextCheck, alerts, charts }: Statu
     "",
     overallLine(model, nextCheck),
     "",
-    statusTables(model),
-    "## Open incidents",
+    freshnessLine(model, config),
+    ...(config.site.baseUrl ? ["", `🌐 Status site with the daily history, incidents and feeds: ${config.site.baseUrl}`] : []),
     "",
-    incidentList(model.openIncidents),
+    statusTables(model),
+    "## Incidents (open, and closed in the last 7 days)",
+    "",
+    recentIncidentList(model),
     "",
     "## Maintenance",
     "",
@@ -47,7 +55,7 @@ export function renderStatus({ model, config, nextCheck, alerts, charts }: Statu
     burnRateSection(alerts),
     "",
   ];
-  if (charts.length) out.push("## Charts (critical services)", "", charts.join("\n\n"), "");
+  if (charts.length) out.push("## Charts", "", CHART_KEY, "", charts.join("\n\n"), "");
   if (model.notes.length) out.push("## Data notes", "", ...model.notes.map((n) => `- ${n}`), "");
   out.push(
     "<sub>Uptime is measured in time, not runs: each check's status holds until the next check, for at most " +
@@ -56,6 +64,26 @@ export function renderStatus({ model, config, nextCheck, alerts, charts }: Statu
     "",
   );
   return out.join("\n");
+}
+
+/**
+ * When the data is from and when to call it stale (3 × the schedule's interval): a Markdown page
+ * cannot read the reader's clock, so the line gives the time to compare with, and says so outright
+ * when the data was already stale as this report was written (e.g. `ops report` on an old store).
+ */
+export function freshnessLine(model: ReportModel, config: OpsConfig): string {
+  if (model.dataAt === undefined) return "_No run has been recorded yet._";
+  let cadence: number;
+  try {
+    cadence = cadenceOf(parseCron(config.schedule.monitor), new Date(model.dataAt));
+  } catch {
+    return `Data from the run at ${utc(model.dataAt)}.`;
+  }
+  const staleAfter = model.dataAt + STALE_FACTOR * cadence;
+  if (model.now > staleAfter) {
+    return `⚠️ **Stale data:** the newest run is from ${utc(model.dataAt)}, ${duration(model.now - model.dataAt)} before this report, and runs are due every ${duration(cadence)}. The statuses below may be out of date; check the monitor workflow.`;
+  }
+  return `Data from the run at ${utc(model.dataAt)}. Runs are due every ${duration(cadence)}: if this page is still unchanged after ${utc(staleAfter)}, the data is stale (check the monitor workflow).`;
 }
 
 export function overallLine(model: ReportModel, nextCheck?: Date): string {
@@ -118,6 +146,24 @@ export function incidentList(incidents: IncidentState[]): string {
   if (!incidents.length) return "None.";
   return incidents
     .map((i) => `- ${incidentLink(i)} ${cell(i.subject)}: ${i.status} since ${utc(i.openedAt)}${i.kind === "budget" ? " (error budget)" : ""}`)
+    .join("\n");
+}
+
+/** Open incidents first, then those closed in the last 7 days, each with how long it lasted. */
+export function recentIncidentList(model: ReportModel): string {
+  if (!model.recentIncidents.length) return "None in the last 7 days.";
+  const rows = [...model.recentIncidents].sort((a, b) => Number(b.state === "open") - Number(a.state === "open"));
+  return rows
+    .map((i) => {
+      const start = Date.parse(i.startedAt ?? i.openedAt);
+      const end = i.recoveredAt ?? i.closedAt;
+      const span =
+        i.state === "open"
+          ? `${i.status} since ${utc(i.openedAt)}`
+          : `resolved ${utc(i.closedAt)}${end ? `, after ${duration(Math.max(0, Date.parse(end) - start))}` : ""}`;
+      const link = i.number ? (i.url ? `[#${i.number}](${i.url})` : `#${i.number}`) : i.state;
+      return `- ${i.state === "open" ? "🔴" : "✅"} ${link} ${i.severity} ${cell(i.subject)}${i.kind === "budget" ? " (error budget)" : ""}: ${span}`;
+    })
     .join("\n");
 }
 

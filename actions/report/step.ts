@@ -7,7 +7,7 @@ import { writeFileAtomic, writeFilesAtomic } from "../shared/store/files.ts";
 import { type Log } from "../shared/log.ts";
 import type { Latest } from "../shared/store/latest-schema.ts";
 import { badgesFor } from "./badges.ts";
-import { serviceCharts } from "./charts.ts";
+import { statusCharts } from "./charts.ts";
 import { nextRun, parseCron } from "./cron.ts";
 import { renderDaily } from "./daily.ts";
 import { incidentFacts } from "./incident-facts.ts";
@@ -76,7 +76,7 @@ export async function runReports(input: ReportInput): Promise<ReportOutput> {
     written.push(file);
   };
 
-  const charts = config.services.filter((s) => s.criticality === "critical").map((s) => serviceCharts(view, s, now));
+  const charts = statusCharts(config, view, now);
   const status = renderStatus({ model, config, ...(nextCheck && { nextCheck }), alerts, charts });
   await write("reports/STATUS.md", status);
   parts.push({ title: "STATUS.md", markdown: status });

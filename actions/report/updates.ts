@@ -1,6 +1,7 @@
 import type { OpsConfig } from "../shared/config/schema/index.ts";
 import type { Status } from "../shared/status.ts";
 import type { Latest } from "../shared/store/latest-schema.ts";
+import { fencedBlock } from "../shared/text/inert.ts";
 import { cell, utc } from "./format.ts";
 import type { ReportModel } from "./model.ts";
 import type { BudgetAlert } from "../shared/slo/slo.ts";
@@ -43,14 +44,18 @@ export function renderUpdate({ config, latest, model, alerts, slot, nextCheck }:
     const count = g.operational === undefined ? "?" : String(g.operational);
     lines.push(`${g.name}: ${count}/${g.total} operational - ${g.status === "up" ? "OK" : oneLine(g.reason || g.status)}`);
   }
-  const issues = [
-    ...model.openIncidents.map((i) => `${i.severity} ${i.subject} ${i.status}${i.number ? ` (#${i.number})` : ""} since ${utc(i.openedAt)}`),
-    ...model.services.filter((s) => s.status !== "up" && !s.incident).map((s) => `${s.name} ${s.status}`),
+  // Written twice: as plain text for the Slack block, and as Markdown with each name made inert
+  // (the issue numbers are ours and stay references).
+  const issueItems = (t: (s: string) => string) => [
+    ...model.openIncidents.map((i) => `${i.severity} ${t(i.subject)} ${i.status}${i.number ? ` (#${i.number})` : ""} since ${utc(i.openedAt)}`),
+    ...model.services.filter((s) => s.status !== "up" && !s.incident).map((s) => `${t(s.name)} ${s.status}`),
   ];
-  const actions = [
-    ...model.openIncidents.map((i) => `incident ${i.number ? `#${i.number}` : i.key} open, escalation level ${i.escalationLevel}`),
-    ...alerts.map((a) => `error-budget ${a.action} for ${a.name} (${a.long.burnRate}× burn)`),
+  const actionItems = (t: (s: string) => string) => [
+    ...model.openIncidents.map((i) => `incident ${i.number ? `#${i.number}` : t(i.key)} open, escalation level ${i.escalationLevel}`),
+    ...alerts.map((a) => `error-budget ${a.action} for ${t(a.name)} (${a.long.burnRate}× burn)`),
   ];
+  const issues = issueItems((x) => x);
+  const actions = actionItems((x) => x);
   const text = [
     `🔍 Integration Status Update - ${utc(slot)}`,
     "",
@@ -68,17 +73,16 @@ export function renderUpdate({ config, latest, model, alerts, slot, nextCheck }:
     "",
     ...lines.map((l) => `- ${cell(l)}`),
     "",
-    `**Issues:** ${cell(issues.length ? issues.join("; ") : "None")}`,
+    `**Issues:** ${issues.length ? issueItems(cell).join("; ") : "None"}`,
     "",
-    `**Actions:** ${cell(actions.length ? actions.join("; ") : "None")}`,
+    `**Actions:** ${actions.length ? actionItems(cell).join("; ") : "None"}`,
     "",
     `**Next check:** ${nextCheck === undefined ? "—" : utc(nextCheck)}`,
     "",
     "<details><summary>Plain text for Slack</summary>",
     "",
-    "```text",
-    ...text,
-    "```",
+    // The plain text quotes services: a fence longer than any backtick run in it, so none closes it.
+    fencedBlock(text.join("\n"), { info: "text", max: 64_000 }),
     "",
     "</details>",
     "",

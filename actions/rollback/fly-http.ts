@@ -6,6 +6,7 @@
  */
 import { request, type Dispatcher } from "undici";
 import type { Clock } from "../shared/clock.ts";
+import { readBounded } from "../shared/http/read-bounded.ts";
 
 export interface FlyHttpOptions {
   /** Base URL without `/v1`, e.g. https://api.machines.dev */
@@ -45,6 +46,8 @@ export class FlyApiError extends Error {
 
 /** Statuses worth another try on a read. 429 is handled for every method. */
 const RETRY_ON_READ = new Set([500, 502, 503, 504]);
+/** A machine list is a few KB per machine; anything past this is not an answer we can use. */
+const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
 
 const HINTS: Record<number, string> = {
   401: "the Fly token was refused: set FLY_API_TOKEN (environment secret of `production`) to a valid deploy token",
@@ -87,7 +90,8 @@ export function createFlyHttp(opts: FlyHttpOptions): FlyRequest {
         const code = (cause as { code?: string }).code ?? "network error";
         throw new Error(`[${method}] "${path}": ${code} — the Machines API at ${opts.apiUrl} did not answer within ${timeoutMs} ms`, { cause });
       }
-      const text = await res.body.text();
+      // Answers are JSON of a few KB; an error page is quoted, never read whole.
+      const { text } = await readBounded(res.body, MAX_ANSWER_BYTES);
       const body = parseJson(text);
       if (res.statusCode < 300 || call.accept?.includes(res.statusCode)) return { status: res.statusCode, body };
 

@@ -34,6 +34,15 @@ export interface ResolvedTarget {
   source: string;
 }
 
+/**
+ * "release v42" for a release target (its source says it already), "previous distinct image,
+ * release v42", "given image": how the target was chosen, each fact once.
+ */
+export function describeTarget(target: { source: string; releaseVersion?: number }): string {
+  const release = target.releaseVersion === undefined ? undefined : `release v${target.releaseVersion}`;
+  return release && !target.source.includes(release) ? `${target.source}, ${release}` : target.source;
+}
+
 /** Machines that are not part of the app's serving fleet (flyctl's release-command and console machines). */
 const EPHEMERAL_GROUPS = new Set(["fly_app_release_command", "fly_app_console"]);
 
@@ -138,7 +147,7 @@ export function planFlyRollback(app: string, machines: FlyMachine[], target: Res
 
 export function describePlan(plan: FlyPlan): string[] {
   const lines = [
-    `Fly app ${plan.app}: roll ${plan.steps.length} machine(s) to ${plan.target.image} (${plan.target.source}${plan.target.releaseVersion ? `, release v${plan.target.releaseVersion}` : ""}), one at a time:`,
+    `Fly app ${plan.app}: roll ${plan.steps.length} machine(s) to ${plan.target.image} (${describeTarget(plan.target)}), one at a time:`,
     ...plan.steps.map((s, i) => `  ${i + 1}. ${s.machineId} (${s.name}, ${s.region}, ${s.state}): ${s.fromImage} → ${s.toImage}`),
   ];
   if (plan.unchanged.length) lines.push(`  already on the target, left alone: ${plan.unchanged.map((s) => s.machineId).join(", ")}`);

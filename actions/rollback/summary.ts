@@ -3,8 +3,10 @@
  * what people read in the run is what stays in the repository. Always bounded (GitHub refuses job
  * summaries over 1 MiB).
  */
+import { inlineMarkdown } from "../shared/text/inert.ts";
 import type { RollbackRecord } from "./record.ts";
 import { describeFleet } from "./execute.ts";
+import { describeTarget } from "./plan.ts";
 
 const ICON: Record<RollbackRecord["outcome"], string> = {
   success: "✅",
@@ -16,7 +18,8 @@ const ICON: Record<RollbackRecord["outcome"], string> = {
 
 export const SUMMARY_LIMIT_BYTES = 900_000;
 
-const cell = (s: string) => s.replaceAll("|", "\\|").replaceAll("\n", " ");
+/** Reasons, Fly API errors and probe reasons are other systems' words: inert, bounded. */
+const cell = (s: string) => inlineMarkdown(s, { max: 1_000 });
 const seconds = (ms: number | undefined) => (ms === undefined ? "—" : `${(ms / 1000).toFixed(1)} s`);
 
 export function renderRollbackMarkdown(r: RollbackRecord): string {
@@ -32,7 +35,7 @@ export function renderRollbackMarkdown(r: RollbackRecord): string {
     `| Approved by | ${r.approvedBy.length ? r.approvedBy.map((a) => `@${a.login} (${a.state}${a.comment ? `: ${cell(a.comment)}` : ""})`).join(", ") : r.approvalsError ? `unknown (${cell(r.approvalsError)})` : "—"} |`,
     `| Provider | ${r.provider}${r.app ? ` (app \`${r.app}\`)` : ""} |`,
     `| From | ${r.from.map((f) => `\`${f}\``).join(", ") || "—"} |`,
-    `| To | \`${r.to}\` (${cell(r.target.source)}${r.target.releaseVersion ? `, release v${r.target.releaseVersion}` : ""}) |`,
+    `| To | \`${r.to}\` (${cell(describeTarget(r.target))}) |`,
   ];
   if (r.incident) lines.push(`| Incident | #${r.incident} |`);
   if (r.run) lines.push(`| Run | ${r.run.url ? `[${r.run.id} attempt ${r.run.attempt}](${r.run.url})` : `${r.run.id} attempt ${r.run.attempt}`} |`);
@@ -51,7 +54,7 @@ export function renderRollbackMarkdown(r: RollbackRecord): string {
   if (r.command) {
     const c = r.command;
     lines.push("### Command", "", "```", c.argv.map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(" "), "```", "");
-    lines.push(`Exit: ${c.exitCode ?? c.signal ?? "none"}${c.error ? ` — ${c.error}` : ""} (${seconds(c.durationMs)})`, "");
+    lines.push(`Exit: ${c.exitCode ?? c.signal ?? "none"}${c.error ? ` — ${cell(c.error)}` : ""} (${seconds(c.durationMs)})`, "");
     if (c.stderr.trim()) lines.push("<details><summary>stderr (last part)</summary>", "", "```", c.stderr.trim(), "```", "</details>", "");
   }
   if (r.verification) {

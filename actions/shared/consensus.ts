@@ -17,7 +17,10 @@ export interface ConsensusOptions {
   isDown?: (r: ProbeResult) => boolean;
 }
 
-export const everySampleFailed = (r: ProbeResult): boolean => r.metrics.count > 0 && r.metrics.okCount === 0;
+export const everySampleFailed = (r: ProbeResult): boolean => {
+  const last = r.lastAttempt ?? r.metrics;
+  return last.count > 0 && last.okCount === 0;
+};
 
 export interface Vote {
   serviceId: string;

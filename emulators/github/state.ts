@@ -42,6 +42,12 @@ export interface RepoState {
   issues: Map<number, StoredIssue>;
   comments: StoredComment[];
   labels: Map<string, StoredLabel>;
+  /** Logins with access to the repository and their role (admin, maintain, write, triage, read). */
+  collaborators: Map<string, string>;
+  /** The role of a login not listed: "none" (a private repository) or "read" (a public one). */
+  defaultRole: string;
+  /** Logins GitHub does not know at all (answered 404), besides any starting with "ghost-". */
+  unknownUsers: Set<string>;
   /** Time source for created_at/updated_at; tests may replace it with their manual clock. */
   now: () => Date;
   nextId(): number;
@@ -56,6 +62,9 @@ export function createRepoState(owner = "hotdash", repo = "ops"): RepoState {
     issues: new Map(),
     comments: [],
     labels: new Map(),
+    collaborators: new Map(),
+    defaultRole: "none",
+    unknownUsers: new Set(),
     now: () => new Date(),
     nextId: () => ++id,
   };

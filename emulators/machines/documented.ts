@@ -31,6 +31,7 @@ export const MACHINE_FIELDS = [
   "config",
   "created_at",
   "events",
+  "host_status",
   "id",
   "image_ref",
   "instance_id",
@@ -40,6 +41,33 @@ export const MACHINE_FIELDS = [
   "region",
   "state",
   "updated_at",
+] as const;
+
+/**
+ * `Machine.host_status`: the health of the host the machine runs on, as Fly's Go client types it
+ * (fly-go `HostStatus`: `HostStatusOk`, `HostStatusUnknown`, `HostStatusUnreachable`; flyctl skips
+ * machines whose host is unreachable when it deploys).
+ */
+export const HOST_STATUSES = ["ok", "unknown", "unreachable"] as const;
+
+/**
+ * Machine states (https://fly.io/docs/machines/machine-states/): persistent, transitional, and the
+ * ones after a failure. `launch_failed` is the state of a machine whose creation or start failed.
+ */
+export const MACHINE_STATES = [
+  "created",
+  "starting",
+  "started",
+  "stopping",
+  "stopped",
+  "suspending",
+  "suspended",
+  "replacing",
+  "updating",
+  "destroying",
+  "destroyed",
+  "failed",
+  "launch_failed",
 ] as const;
 
 /** `components.schemas.CheckStatus.properties` */

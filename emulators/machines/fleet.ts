@@ -21,6 +21,8 @@ export interface MachineSpec {
   /** Observations after `started` before the checks pass (default 1). */
   checksPassAfter?: number;
   checksNeverPass?: boolean;
+  /** The health of the machine's host (`host_status`); default "ok". */
+  hostStatus?: "ok" | "unknown" | "unreachable";
   /** Someone else already holds a lease on it. */
   leasedBy?: { owner: string; description?: string; expiresInSeconds?: number };
 }
@@ -204,6 +206,7 @@ export function machineView(m: EmulatedMachine): Record<string, unknown> {
     image_ref: imageRef(String(m.config.image)),
     created_at: m.created_at,
     updated_at: m.updated_at,
+    host_status: m.spec.hostStatus ?? "ok",
     events: [],
     checks: m.checks.map((c) => ({ ...c })),
   };

@@ -20,14 +20,13 @@ export interface CliDeps {
   clock?: Clock;
 }
 
-/** An error that ends the command with a chosen exit code (2: bad usage or config). */
-export class ExitError extends Error {
-  readonly code: number;
-  constructor(code: number, message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.code = code;
-  }
-}
+/**
+ * An error that ends the command with a chosen exit code (2: bad usage or config), printed as its
+ * message alone. The same class as the shared modules' ActionableError, so an error they raise for
+ * something the user can fix (e.g. not a git work tree) reads as clearly as the CLI's own.
+ */
+export { ActionableError as ExitError } from "../../actions/shared/errors.ts";
+import { ActionableError as ExitError } from "../../actions/shared/errors.ts";
 
 export const USAGE_HINT = 'Run "ops help" for usage.';
 export const usage = (message: string) => new ExitError(2, `${message}\n${USAGE_HINT}`);
@@ -49,6 +48,8 @@ export interface Common {
   clock: Clock;
   /** The run's time: exactly `--now` when given, so replays are deterministic. */
   runAt: Date;
+  /** `--now` was given. */
+  replay: boolean;
   only?: string[];
   json: boolean;
   dryRun: boolean;
@@ -83,6 +84,7 @@ export function common(values: Record<string, unknown>, deps: CliDeps): Common {
     dataDir: resolve(deps.cwd, (values.data as string | undefined) ?? "."),
     clock,
     runAt,
+    replay: now !== undefined,
     ...(only !== undefined && { only: only.split(",").map((s) => s.trim()).filter(Boolean) }),
     json: values.json === true,
     dryRun: values["dry-run"] === true,
@@ -96,5 +98,5 @@ export function cliLog(io: Io): Log {
 
 /** What the pipeline's steps receive, from the command's options. */
 export function runContext(opts: Common, config: OpsConfig, deps: CliDeps, redactor: Redactor): RunContext {
-  return { config, dataDir: opts.dataDir, runAt: opts.runAt, clock: opts.clock, env: deps.env, log: cliLog(deps.io), redactor, dryRun: opts.dryRun };
+  return { config, dataDir: opts.dataDir, runAt: opts.runAt, replay: opts.replay, clock: opts.clock, env: deps.env, log: cliLog(deps.io), redactor, dryRun: opts.dryRun };
 }

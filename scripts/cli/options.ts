@@ -14,6 +14,8 @@ export interface OptionSpec {
   help: string;
   /** The value's placeholder in the help (`--from DIR`); string options only. */
   arg?: string;
+  /** May be given more than once (its value is then an array). */
+  multiple?: boolean;
 }
 export type OptionTable = Record<string, OptionSpec>;
 

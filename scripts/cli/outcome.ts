@@ -3,6 +3,7 @@ import { fleetTable } from "../../actions/probe/table.ts";
 import { incidentSummary } from "../../actions/incident/summary.ts";
 import { boundMarkdown } from "../../actions/report/summary.ts";
 import type { Redactor } from "../../actions/shared/config/secrets.ts";
+import { inlineMarkdown } from "../../actions/shared/text/inert.ts";
 import type { CliDeps } from "./context.ts";
 import type { CycleOutput } from "../../actions/shared/cycle/run.ts";
 
@@ -11,12 +12,14 @@ import type { CycleOutput } from "../../actions/shared/cycle/run.ts";
  * when running inside Actions (always, bounded under GitHub's 1 MiB), and the exit code. A later
  * step that failed (GitHub refused the incident work, a report crashed) ends the command with 1
  * after everything was stored, so the job turns red instead of passing silently; the workflow's
- * commit step still runs and the next run finishes what was missed.
+ * commit step still runs and the next run finishes what was missed. Warnings (a notification that
+ * was not delivered) are shown — on stderr, as `::warning::` annotations in Actions, and in the
+ * job summary — but do not fail the run.
  */
 export async function finishCycle(out: CycleOutput, deps: CliDeps, redactor: Redactor, json: boolean): Promise<number> {
   const { latest, transitions } = out.probe;
   if (json) {
-    deps.io.out(JSON.stringify({ latest, transitions, notes: out.notes, errors: out.errors }, null, 2) + "\n");
+    deps.io.out(JSON.stringify({ latest, transitions, notes: out.notes, errors: out.errors, warnings: out.warnings }, null, 2) + "\n");
   } else {
     deps.io.out(fleetTable(latest) + "\n");
     // Offline, every service changes for the same reason, which the notes say once.
@@ -24,6 +27,9 @@ export async function finishCycle(out: CycleOutput, deps: CliDeps, redactor: Red
     for (const n of out.notes) deps.io.out(`${n}\n`);
   }
   for (const e of out.errors) deps.io.err(`error: ${e}\n`);
+  for (const w of out.warnings) deps.io.err(`warning: ${w}\n`);
+  // Annotations on the workflow run; the text is one line, scrubbed (GitHub masks secrets too).
+  if (deps.env.GITHUB_ACTIONS === "true") for (const w of out.warnings) deps.io.out(`::warning::${redactor.scrub(w).replace(/[\r\n]+/g, " ")}\n`);
 
   const summaryFile = deps.env.GITHUB_STEP_SUMMARY;
   if (summaryFile) await appendFile(summaryFile, jobSummary(out, redactor));
@@ -33,8 +39,10 @@ export async function finishCycle(out: CycleOutput, deps: CliDeps, redactor: Red
 export function jobSummary(out: CycleOutput, redactor: Redactor): string {
   const parts = [
     `### Fleet at ${out.probe.latest.updatedAt}\n\n${fleetTable(out.probe.latest)}\n`,
-    out.notes.length ? out.notes.map((n) => `- ${n}`).join("\n") + "\n" : "",
-    out.errors.length ? `**Errors** (results were stored; the next run finishes what was missed):\n\n${out.errors.map((e) => `- ${e}`).join("\n")}\n` : "",
+    // Notes and errors may quote a service or GitHub: inert in the summary.
+    out.notes.length ? out.notes.map((n) => `- ${inlineMarkdown(redactor.scrub(n), { max: 1_000 })}`).join("\n") + "\n" : "",
+    out.errors.length ? `**Errors** (results were stored; the next run finishes what was missed):\n\n${out.errors.map((e) => `- ${inlineMarkdown(redactor.scrub(e), { max: 1_000 })}`).join("\n")}\n` : "",
+    out.warnings.length ? `**Warnings** (the run did not fail for these):\n\n${out.warnings.map((w) => `- ${inlineMarkdown(redactor.scrub(w), { max: 1_000 })}`).join("\n")}\n` : "",
     out.incidents ? incidentSummary(out.incidents, (t) => t) : "",
     out.reports?.summary ?? "",
   ];

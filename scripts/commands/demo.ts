@@ -1,5 +1,6 @@
 import { rm } from "node:fs/promises";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
+import type { OpsConfig } from "../../actions/shared/config/schema/index.ts";
 import { fleetTable } from "../../actions/probe/table.ts";
 import type { Log } from "../../actions/shared/log.ts";
 import { printingNotifier } from "../../actions/incident/notify/index.ts";
@@ -12,10 +13,12 @@ import { createRedactor } from "../../actions/shared/config/secrets.ts";
 import { demoConfig, demoEnv } from "../demo/config.ts";
 import { startFleet } from "../demo/fleet.ts";
 import { startProtocols } from "../demo/protocols.ts";
+import { serveFolder } from "../demo/serve.ts";
 
 const RUN_EVERY_MS = 5 * 60_000;
 /** The emulator's token: local, fake, never a real credential. */
 const DEMO_GITHUB_TOKEN = "ghs_demo_loopback_only";
+
 
 /** The demo replays several runs; each distinct log line is worth reading once. */
 function onceLog(log: Log): Log {
@@ -36,17 +39,26 @@ function onceLog(log: Log): Log {
  * tests check against GitHub's OpenAPI description), and notifications are only printed.
  */
 export async function demoCommand(argv: string[], deps: CliDeps): Promise<number> {
-  const { values } = parse(argv, { runs: { type: "string", default: "6", arg: "N", help: "scheduled runs to replay, five minutes apart, 1–50" } });
+  const { values } = parse(argv, {
+    runs: { type: "string", default: "6", arg: "N", help: "scheduled runs to replay, five minutes apart, 1–50" },
+    serve: { type: "boolean", default: false, help: "keep serving the status site it builds on loopback until Ctrl-C" },
+  });
   const opts = common(values, deps);
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1 || runs > 50) throw usage(`--runs: expected a whole number from 1 to 50, found "${String(values.runs)}"`);
   const dataDir = values.data ? opts.dataDir : resolve(deps.cwd, ".demo");
   await rm(dataDir, { recursive: true, force: true });
   const log = onceLog(cliLog(deps.io));
-  const fleet = await startFleet({ slowMs: 900, initial: { "hotdash-staging": "healthy" } });
-  const protocols = await startProtocols();
-  const gh = await startGitHubServer({ owner: "hotdash", repo: "ops", token: DEMO_GITHUB_TOKEN });
+  // Whatever fails, every server already started is closed, so the process never hangs on them.
+  const closers: Array<() => Promise<void>> = [];
   try {
+    const fleet = await startFleet({ slowMs: 900, initial: { "hotdash-staging": "healthy" } });
+    closers.push(() => fleet.close());
+    const protocols = await startProtocols();
+    closers.push(() => protocols.close());
+    const gh = await startGitHubServer({ owner: "hotdash", repo: "ops", token: DEMO_GITHUB_TOKEN });
+    closers.push(() => gh.close());
+    if (!gh.validated) deps.io.out("Demo: GitHub's OpenAPI description is not installed (a production install), so the GitHub emulator does not check requests against it\n");
     const checked = validateConfig(demoConfig(fleet, protocols));
     if (!checked.ok) throw new ExitError(1, `the embedded demo config is invalid (a bug): ${JSON.stringify(checked.problems.slice(0, 3))}`);
     const config = checked.config;
@@ -68,7 +80,8 @@ export async function demoCommand(argv: string[], deps: CliDeps): Promise<number
       const runAt = new Date(end - (runs - 1 - i) * RUN_EVERY_MS);
       deps.io.out(`\n── run ${i + 1}/${runs} at ${runAt.toISOString()}\n`);
       const ctx = { config, dataDir, runAt, clock: opts.clock, env: demoEnv(fleet, protocols), log, redactor: createRedactor(), dryRun: false };
-      out = await fullRun(ctx, { github, notifier });
+      // The last run also builds the status site from its own state into <data>/site.
+      out = await fullRun(ctx, { github, notifier, ...(i === runs - 1 && { site: join(dataDir, "site") }) });
       const changes = out.probe.transitions.filter((t) => t.from !== "new" || t.to !== "up");
       deps.io.out(`   status changes: ${changes.length ? changes.map((t) => `${t.id} ${t.from} → ${t.to}`).join(", ") : "none"}\n`);
       for (const o of out.incidents?.operations ?? []) if (o.op !== "record") deps.io.out(`   GitHub: ${o.op} issue #${o.issue ?? "?"} (${o.key}) ${o.detail}\n`);
@@ -84,10 +97,15 @@ export async function demoCommand(argv: string[], deps: CliDeps): Promise<number
       deps.io.out(`  #${issue.number} [${issue.state}] ${issue.title} (${labels}; ${comments} comment(s))\n`);
     }
     deps.io.out(`\nOpen ${dataDir}/reports/STATUS.md for the status page, ${dataDir}/incidents/ for the incident records; reports/latest.json holds the state.\n`);
+    const site = join(dataDir, "site");
+    deps.io.out(`The status site: ${site}/index.html (${values.serve ? "served below" : "or run npm start -- --serve"}).\n`);
+    if (values.serve) {
+      // Left running: the process ends when the reader stops it (Ctrl-C).
+      const served = await serveFolder(site);
+      deps.io.out(`Serving the status site at ${served.url} (loopback only); press Ctrl-C to stop.\n`);
+    }
     return 0;
   } finally {
-    await gh.close();
-    await protocols.close();
-    await fleet.close();
+    for (const close of closers.reverse()) await close().catch((e: unknown) => deps.io.err(`ops demo: closing a demo server failed: ${String(e)}\n`));
   }
 }

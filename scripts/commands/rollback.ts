@@ -20,7 +20,8 @@ export const EXIT_NOT_ROLLED_BACK = 3;
  * the workflow's rollback from a terminal (FLY_API_TOKEN from the environment). With
  * GITHUB_TOKEN + GITHUB_REPOSITORY it also records the deployment and comments on the incident;
  * with --commit the audit record is committed and pushed through the shared safe-commit path.
- * Exit: 0 rolled back (or dry run), 2 bad input or config, 3 not rolled back, 1 internal failure.
+ * Exit: 0 rolled back (or dry run), 2 bad input or config or a missing credential (FLY_API_TOKEN),
+ * 3 not rolled back, 1 internal failure.
  */
 export async function rollbackCommand(argv: string[], deps: CliDeps, extra: Partial<RollbackDeps> = {}): Promise<number> {
   const { values, positionals } = parse(argv, {
@@ -77,8 +78,10 @@ export async function rollbackCommand(argv: string[], deps: CliDeps, extra: Part
     });
   } catch (error) {
     if (error instanceof InputError) throw new ExitError(2, cliWords(error.message), { cause: error });
-    // Not bugs: a missing token or an API that refused; say so without a stack trace.
-    if (error instanceof NotStartedError || error instanceof FlyApiError) throw new ExitError(1, `not rolled back: ${error.message}`, { cause: error });
+    // A missing deploy token is a usage problem (set the secret), like a missing input: exit 2.
+    if (error instanceof NotStartedError) throw new ExitError(2, `not rolled back: ${error.message}`, { cause: error });
+    // Not a bug either: an API that refused; say so without a stack trace.
+    if (error instanceof FlyApiError) throw new ExitError(1, `not rolled back: ${error.message}`, { cause: error });
     throw error;
   }
   deps.io.out(opts.json ? `${JSON.stringify(record, null, 2)}\n` : `${redactor.scrub(renderRollbackMarkdown(record))}\n`);

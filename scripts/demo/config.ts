@@ -73,8 +73,11 @@ export function demoConfig(fleet: Fleet, p: DemoProtocols): OpsConfigInput {
           type: "http",
           url: url("shopify-admin", "/admin/api/2024-10/shop.json"),
           headers: { "X-Shopify-Access-Token": "${SHOPIFY_ADMIN_TOKEN}" },
-          expect: { json: [{ path: "shop.id", exists: true }] },
+          expect: { json: [{ path: "shop.id", exists: true }], headers: [{ name: "Content-Type", contains: "application/json" }] },
+          // The REST call-limit bucket ("12/40") as a value, as in ops.config.yml.
+          value: { header: "X-Shopify-Shop-Api-Call-Limit", parse: "fraction" as const },
         },
+        thresholds: { value: { yellow: 80, red: 99, direction: "above" as const, unit: "% of the API call limit" } },
       },
       {
         id: "google-analytics",

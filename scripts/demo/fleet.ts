@@ -24,8 +24,8 @@ export interface Fleet {
 
 type Handler = (req: IncomingMessage, res: ServerResponse, behaviour: Behaviour) => void;
 
-const json = (res: ServerResponse, status: number, body: unknown) => {
-  res.writeHead(status, { "content-type": "application/json" });
+const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+  res.writeHead(status, { "content-type": "application/json", ...headers });
   res.end(JSON.stringify(body));
 };
 
@@ -57,7 +57,7 @@ export async function startFleet(opts: FleetOptions = {}): Promise<Fleet> {
     "hotdash-production": health("hotdash-production"),
     "shopify-admin": (req, res) =>
       req.headers["x-shopify-access-token"] === tokens.shopify
-        ? json(res, 200, { shop: { id: 1, name: "Hot Rod AN", myshopify_domain: "hotroddash.myshopify.com" } })
+        ? json(res, 200, { shop: { id: 1, name: "Hot Rod AN", myshopify_domain: "hotroddash.myshopify.com" } }, { "x-shopify-shop-api-call-limit": "12/40" })
         : json(res, 401, { errors: "[API] Invalid API key or access token" }),
     "google-analytics": (req, res) =>
       req.headers.authorization === `Bearer ${tokens.ga}`

@@ -29,6 +29,11 @@ describe("npm start (ops demo)", () => {
     expect(latest.incidents["service:hotdash-staging"]).toMatchObject({ state: "closed", closedBy: "automation" });
     expect(await readFile(join(dir, "reports/STATUS.md"), "utf8")).toMatch(/MCP servers:\*\* 6\/7 operational/);
     expect((await readdir(join(dir, "incidents"))).some((f) => f.startsWith("2026-11-22-hotdash-staging-down"))).toBe(true);
+    // The status site is built into <data>/site.
+    expect(out).toContain(`The status site: ${join(dir, "site")}/index.html`);
+    const home = await readFile(join(dir, "site/index.html"), "utf8");
+    expect(home).toMatch(/<div class="banner o-partial" role="status">Partial outage/);
+    expect(home).toContain("MCP servers</strong>: 6/7 operational");
     // The demo's tokens are handed to the probes, never written.
     const history = await readFile(join(dir, "reports/history/2026-11-22.jsonl"), "utf8");
     expect(history + JSON.stringify(latest)).not.toMatch(/shpat_demo|ya29\.demo|demo-mcp-token|demo-fly-token/);

@@ -183,3 +183,15 @@ describe("each action and its CLI command write the same thing", () => {
     expect(fe).toEqual(ff);
   });
 });
+
+describe("ops report --now T gives what the run at T wrote", () => {
+  it("renders at the run's time, not the process clock: the same bytes as ops run's own reports", async () => {
+    const dir = await fixture("report-replay");
+    expect((await ops(dir, {}, "run")).code).toBe(0);
+    const byRun = await files(dir);
+    expect((await ops(dir, {}, "report", "--force")).code).toBe(0);
+    const byReport = await files(dir);
+    expect(byReport["reports/STATUS.md"]).toContain("2026-11-22");
+    for (const f of Object.keys(byRun).filter((f) => f.endsWith(".md") || f.includes("badges/"))) expect(byReport[f], f).toBe(byRun[f]);
+  });
+});

@@ -30,7 +30,9 @@ describe("GitHub faults mid-run", () => {
 
     const fixed = await tick();
     expect(fixed.errors).toEqual([]);
-    expect(fixed.operations.map((o) => o.op)).toEqual([]);
+    // The record is written by the run that adopts the issue (issue 11), named from the opening.
+    expect(fixed.operations.map((o) => o.op)).toEqual(["record"]);
+    expect(w.latest.incidents["service:chatwoot"]!.record).toBe("incidents/2026-11-22-chatwoot-down-refused.md");
     expect(w.gh.state.issues.size).toBe(1);
     expect(w.latest.incidents["service:chatwoot"]!.number).toBe(1);
     expect(w.pagerduty.received).toHaveLength(1);
@@ -69,17 +71,18 @@ describe("GitHub faults mid-run", () => {
   });
 
   it("a close slower than the client's timeout is finished by the next run: record and resolve sent once", async () => {
-    w = await createWorld({}, { timeoutMs: 250 });
+    w = await createWorld({}, { timeoutMs: 1_000 });
     w.set("chatwoot", "down", "refused");
     await tick();
     w.set("chatwoot", "up");
     await tick();
-    // The body sync goes through; every attempt at the close (retries included) outlasts the timeout.
-    w.gh.faults.slow({ match: "issues/update", skip: 1, delayMs: 600, times: 4 });
+    // The body sync goes through; the close outlasts the timeout (a timeout is not retried: it opens
+    // the run's circuit breaker).
+    w.gh.faults.slow({ match: "issues/update", skip: 1, delayMs: 1_600, times: 1 });
     const slow = await tick();
     expect(slow.errors.join("\n")).toMatch(/update issue #1 on hotdash\/ops (timed out|failed)/);
     // The server finished the close after the client gave up.
-    await new Promise((r) => setTimeout(r, 700));
+    await new Promise((r) => setTimeout(r, 1_700));
     expect(w.gh.faults.pending()).toBe(0);
     expect(w.gh.state.issues.get(1)!.state).toBe("closed");
     expect(w.pagerduty.received.map((e) => e.body.event_action)).toEqual(["trigger"]);

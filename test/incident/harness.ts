@@ -8,7 +8,7 @@ import { createGitHubClient } from "../../actions/shared/github/client.ts";
 import type { IssuesApi } from "../../actions/shared/github/types.ts";
 import type { Latest, ServiceState } from "../../actions/shared/store/latest-schema.ts";
 import type { Status } from "../../actions/shared/status.ts";
-import { createNotifier } from "../../actions/incident/notify/index.ts";
+import { createNotifier, type Notifier } from "../../actions/incident/notify/index.ts";
 import { runIncidents, type IncidentRunResult } from "../../actions/incident/step.ts";
 import { maintenanceStep } from "../../actions/shared/cycle/preflight.ts";
 import { loadTemplate, type IncidentTemplate } from "../../actions/incident/template.ts";
@@ -44,7 +44,7 @@ export interface World {
   /** What the evaluation records each run: `since` of a new status, the counters. */
   evaluate(): void;
   /** One monitoring run: evaluate, then the incident step. */
-  run(options?: { github?: IssuesApi; latest?: Latest; budgetAlerts?: BurnAlert[] }): Promise<IncidentRunResult>;
+  run(options?: { github?: IssuesApi; latest?: Latest; budgetAlerts?: BurnAlert[]; notifier?: Notifier }): Promise<IncidentRunResult>;
   openIssues(): Array<{ number: number; title: string; body: string | null; labels: string[]; state: string }>;
   commentsOf(n: number): string[];
   close(): Promise<void>;
@@ -52,7 +52,9 @@ export interface World {
 
 export async function createWorld(
   configOverrides: Partial<OpsConfigInput> = {},
-  { start = "2026-11-22T16:00:00Z", timeoutMs = 2_000 }: { start?: string; timeoutMs?: number } = {},
+  // A timeout now opens the run's circuit breaker (no retries), so the default leaves room for the
+  // emulator's first answer (it compiles GitHub's OpenAPI schemas; over a second on a busy machine).
+  { start = "2026-11-22T16:00:00Z", timeoutMs = 10_000 }: { start?: string; timeoutMs?: number } = {},
 ): Promise<World> {
   const gh = await startGitHubServer({ token: "ghs_world_token_abcdef" });
   const clock = manualClock(start);
@@ -80,7 +82,9 @@ export async function createWorld(
   const resolved = resolveSecrets(config.notifications, env, redactor);
   if (!resolved.ok) throw new Error(`test setup: missing ${resolved.missing.join(", ")}`);
   const notifier = createNotifier({ config: resolved.value, redactor });
-  const github = createGitHubClient({ token: "ghs_world_token_abcdef", repository: "hotdash/ops", apiUrl: gh.url, retryUnitMs: 1, writeSpacingMs: 0, timeoutMs });
+  // One client per run, as in production: its circuit breaker lasts one run.
+  const newClient = () => createGitHubClient({ token: "ghs_world_token_abcdef", repository: "hotdash/ops", apiUrl: gh.url, retryUnitMs: 1, writeSpacingMs: 0, timeoutMs });
+  const github = newClient();
   const template = await loadTemplate();
   const logs: string[] = [];
   const pendingSince = new Set<string>();
@@ -119,6 +123,8 @@ export async function createWorld(
     },
     evaluate() {
       const at = clock.now().toISOString();
+      // The run's time, as the evaluation stamps it (the incident step's run identity, issue 11).
+      world.latest = { ...world.latest, updatedAt: at, run: { ...world.latest.run, startedAt: at, finishedAt: at } };
       for (const s of Object.values(world.latest.services)) {
         s.checkedAt = at;
         if (pendingSince.delete(s.id)) s.since = at;
@@ -132,9 +138,11 @@ export async function createWorld(
       const ctx = { config, dataDir, runAt: clock.now(), clock, env: {}, log, redactor, dryRun: false };
       // The maintenance in force, as the pipeline's preflight gives it to the incident step (a
       // failure to read it is the preflight's error, logged, not the incident step's).
-      const maintenance = await maintenanceStep(ctx, options.github ?? github, []);
+      // One client per run, as in production: its circuit breaker lasts one run.
+      const client = options.github ?? newClient();
+      const { maintenance } = await maintenanceStep(ctx, client);
       const result = await runIncidents({
-        config, latest: options.latest ?? world.latest, github: options.github ?? github, clock, dataDir, notifier, redactor,
+        config, latest: options.latest ?? world.latest, github: client, clock, dataDir, notifier: options.notifier ?? notifier, redactor,
         log, template, maintenance, budgetAlerts: options.budgetAlerts ?? [],
       });
       world.latest = { ...world.latest, incidents: result.latest.incidents };

@@ -155,7 +155,10 @@ describe("probeService: confirmation", () => {
     const result = await run(server.url, clock);
     expect(result.attempts).toBe(3);
     expect(count()).toBe(3);
-    expect(result.metrics.successRate).toBe(100);
+    // Every attempt's samples count (issue 11): 1 of 3 succeeded in the run; the final attempt did.
+    expect(result.metrics).toMatchObject({ successRate: (1 / 3) * 100, okCount: 1, count: 3, lastFailure: { kind: "status", found: 503 } });
+    expect(result.samples.map((s) => s.ok)).toEqual([false, false, true]);
+    expect(result.lastAttempt).toEqual({ okCount: 1, count: 1 });
     expect(clock.now().getTime() - Date.parse(T0)).toBe(5_000 + 10_000);
   });
 
@@ -167,7 +170,8 @@ describe("probeService: confirmation", () => {
     expect(result.attempts).toBe(6);
     expect(count()).toBe(6);
     expect(result.durationMs).toBe(120_000);
-    expect(result.metrics).toMatchObject({ successRate: 0, lastFailure: { kind: "status", found: 503 } });
+    expect(result.metrics).toMatchObject({ successRate: 0, okCount: 0, count: 6, lastFailure: { kind: "status", found: 503 } });
+    expect(result.lastAttempt).toEqual({ okCount: 0, count: 1 });
   });
 
   it("stops after 12 attempts even when the window cannot close (retryDelay 0 on a manual clock)", async () => {

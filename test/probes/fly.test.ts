@@ -3,8 +3,8 @@ import { manualClock } from "../../actions/shared/clock.ts";
 import { FlyProbe } from "../../actions/shared/config/schema/probes.ts";
 import { CHECK_FIELDS_READ, flyKind, MACHINE_FIELDS_READ } from "../../actions/shared/probe/fly.ts";
 import type { SampleOptions } from "../../actions/shared/probe/kind.ts";
-import { describeFailure } from "../../actions/shared/probe/result.ts";
-import { CHECK_STATUS_FIELDS, MACHINE_FIELDS } from "../../emulators/machines/documented.ts";
+import { describeFailure, INCONCLUSIVE } from "../../actions/shared/probe/result.ts";
+import { CHECK_STATUS_FIELDS, HOST_STATUSES, MACHINE_FIELDS, MACHINE_STATES } from "../../emulators/machines/documented.ts";
 import type { MachineSpec } from "../../emulators/machines/fleet.ts";
 import { startMachinesEmulator, type MachinesEmulator } from "../../emulators/machines/server.ts";
 
@@ -91,14 +91,45 @@ describe("fly probe against the Machines API emulator", () => {
     expect(sample.failure).toEqual({ kind: "protocol", detail: 'the Machines API does not know app "hotdash-typo" (404); check probe.app' });
   });
 
-  it("survives a 429 from the API as an explicit status failure", async () => {
+  it("a started machine on an unreachable host is not up; launch_failed is failing; an unknown host is a warning", async () => {
+    const emu = await fleet({ id: "m1", hostStatus: "unreachable" }, { id: "m2", hostStatus: "unknown" }, { id: "m3" });
+    emu.machine("m3").state = "launch_failed";
+    const sample = await flyKind(probe(emu), opts, deps);
+    expect(sample).toMatchObject({ ok: true, value: 1, warning: "2 of 3 machines failing: m1 (iad) host unreachable; m3 (iad) state launch_failed; m2 (iad) host status unknown" });
+    emu.machine("m2").spec.hostStatus = "unreachable";
+    const down = await flyKind(probe(emu), opts, deps);
+    expect(down.failure).toMatchObject({ kind: "assertion", found: "none of 2 started machines passes: m1 (iad) host unreachable; m2 (iad) host unreachable; m3 (iad) state launch_failed" });
+  });
+
+  it("a 429 is retried after the Retry-After it gives (on the injected clock), then up", async () => {
     const emu = await fleet({ id: "m1" });
-    emu.rateLimitNext(1);
-    expect((await flyKind(probe(emu), opts, deps)).failure).toEqual({ kind: "status", expected: "2xx", found: 429 });
+    emu.rateLimitNext(1, "1");
+    const clock = manualClock("2026-11-22T16:00:00Z");
+    const sample = await flyKind(probe(emu), opts, { clock });
+    expect(sample).toMatchObject({ ok: true, value: 1, statusCode: 200 });
+    expect(emu.requests).toHaveLength(2);
+    expect(clock.now().toISOString()).toBe("2026-11-22T16:00:01.000Z");
+  });
+
+  it("a 429 that persists is throttled (unknown, with the hint), never down", async () => {
+    const emu = await fleet({ id: "m1" });
+    emu.rateLimitNext(5, "1");
+    const sample = await flyKind(probe(emu), opts, { clock: manualClock("2026-11-22T16:00:00Z") });
+    expect(sample).toMatchObject({ ok: false, statusCode: 429, failure: { kind: "throttled", status: 429, retryAfterMs: 1000 } });
+    expect(describeFailure(sample.failure!)).toBe("throttled (429): the Machines API is rate limiting this token after 3 tries (it asks to retry after 1 s)");
+    expect(emu.requests).toHaveLength(3);
+    expect(INCONCLUSIVE.has("throttled")).toBe(true);
+    // A hint longer than the sample can wait is not waited for.
+    const emu2 = await fleet({ id: "m1" });
+    emu2.rateLimitNext(1, "60");
+    expect((await flyKind(probe(emu2), opts, deps)).failure).toMatchObject({ kind: "throttled", retryAfterMs: 60_000 });
+    expect(emu2.requests).toHaveLength(1);
   });
 
   it("reads only fields Fly's OpenAPI documents", () => {
     for (const f of MACHINE_FIELDS_READ) expect(MACHINE_FIELDS).toContain(f);
+    expect(HOST_STATUSES).toEqual(["ok", "unknown", "unreachable"]);
+    expect(MACHINE_STATES).toContain("launch_failed");
     for (const f of CHECK_FIELDS_READ) expect(CHECK_STATUS_FIELDS).toContain(f);
   });
 });

@@ -49,6 +49,20 @@ describe("mcp probe against a loopback MCP server", () => {
     expect(await mcpKind(probe(s), opts, deps)).toMatchObject({ ok: true });
   });
 
+  it("skips SSE events with empty data (the priming event of protocol 2025-11-25 and later)", async () => {
+    const s = await server({ answer: "sse", primingEvent: true });
+    expect(await mcpKind(probe(s), opts, deps)).toMatchObject({ ok: true });
+  });
+
+  it("calls tools/list only when the server declared the tools capability", async () => {
+    const none = await server({ capabilities: { prompts: {} } });
+    const sample = await mcpKind(probe(none), opts, deps);
+    expect(sample).toMatchObject({ ok: false, failure: { kind: "assertion", assertion: "initialize declares the tools capability", found: "capabilities: prompts" } });
+    expect(none.requests().filter((r) => r.rpc === "tools/list")).toEqual([]);
+    // Expecting no tools, such a server is simply up.
+    expect(await mcpKind(probe(none, { tools: [] }), opts, deps)).toMatchObject({ ok: true });
+  });
+
   it("does not wait for the end of an SSE stream the server keeps open", async () => {
     const s = await server({ answer: "sse", keepStreamOpen: true });
     const sample = await mcpKind(probe(s), opts, deps);
@@ -119,7 +133,9 @@ describe("mcp probe against a loopback MCP server", () => {
   });
 
   it("reports an invalid URL (e.g. a bad secret value) as a failure, without echoing it", async () => {
-    const sample = await mcpKind(McpProbe.parse({ type: "mcp", url: "mcp-secret-value-not-a-url" }), opts, deps);
+    // The config check passes a URL that is one secret; its value is read at run time.
+    const probe = { ...McpProbe.parse({ type: "mcp", url: "${MCP_URL}" }), url: "mcp-secret-value-not-a-url" };
+    const sample = await mcpKind(probe, opts, deps);
     expect(sample.failure).toMatchObject({ kind: "protocol", detail: expect.stringMatching(/^the URL is not valid/) });
     expect(JSON.stringify(sample)).not.toContain("mcp-secret-value");
   });
@@ -160,5 +176,34 @@ describe("mcp parsing", () => {
     });
     expect(readHealth({ status: "degraded" }, 10)).toEqual({ rates: [], problems: ['health status "degraded"'] });
     expect(readHealth([1], 10)).toEqual({ invalid: "the health answer is not a JSON object" });
+  });
+});
+
+describe("mcp probe credentials and the health endpoint", () => {
+  async function healthServer(): Promise<{ url: string; auth: Array<string | undefined> }> {
+    const auth: Array<string | undefined> = [];
+    const h = createServer((req, res) => {
+      auth.push(req.headers.authorization);
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "ok" }));
+    });
+    const port = await listen(h);
+    cleanup.push(() => close(h));
+    return { url: `http://127.0.0.1:${port}/health`, auth };
+  }
+
+  it("sends the Authorization header to a health URL on another origin only when configured", async () => {
+    const s = await server();
+    const other = await healthServer();
+    expect(await mcpKind(probe(s, { health: { url: other.url } }), opts, deps)).toMatchObject({ ok: true });
+    expect(await mcpKind(probe(s, { health: { url: other.url, sendHeaders: true } }), opts, deps)).toMatchObject({ ok: true });
+    expect(other.auth).toEqual([undefined, `Bearer ${TOKEN}`]);
+  });
+
+  it("sends it to a health URL on the MCP endpoint's own origin", async () => {
+    const s = await server();
+    const sample = await mcpKind(probe(s, { health: { url: s.healthUrl } }), opts, deps);
+    expect(sample).toMatchObject({ ok: true });
+    const health = s.requests().filter((r) => r.method === "GET");
+    expect(health.map((r) => r.headers.authorization)).toEqual([`Bearer ${TOKEN}`]);
   });
 });

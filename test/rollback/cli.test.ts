@@ -75,11 +75,12 @@ describe("ops rollback", () => {
     expect(err.join("")).toContain("✗ machine m3");
   });
 
-  it("a missing token or a refused one is a clear message (exit 1), not an internal failure", async () => {
+  it("a missing token (exit 2, a usage problem) or a refused one (exit 1) is a clear message, not a stack trace", async () => {
     const { run } = await setup(threeMachines());
     const noToken = (argv: string[], env: Record<string, string>) =>
       rollbackCommand([...argv, "--config", join(dir!, "ops.config.yml")], { env, cwd: dir!, io: { out: () => {}, err: () => {} }, clock: manualClock("2026-11-22T17:00:00Z") });
-    await expect(noToken(["agent-service", "--reason", "x", "--dry-run"], {})).rejects.toMatchObject({ code: 1, message: expect.stringMatching(/^not rolled back: missing secret FLY_API_TOKEN/) });
+    // Issue 11: a missing deploy token exits with the documented usage/credential code 2, not 1.
+    await expect(noToken(["agent-service", "--reason", "x", "--dry-run"], {})).rejects.toMatchObject({ code: 2, message: expect.stringMatching(/^not rolled back: missing secret FLY_API_TOKEN/) });
     await expect(noToken(["agent-service", "--reason", "x", "--dry-run"], { FLY_API_TOKEN: "wrong" })).rejects.toMatchObject({ code: 1, message: expect.stringMatching(/^not rolled back: \[GET\] .*401 unauthorized — the Fly token was refused/) });
     expect(await run(["agent-service", "--reason", "x", "--dry-run"])).toBe(0);
   });

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { manualClock } from "../../actions/shared/clock.ts";
 import { createFlyClient, FlyApiError } from "../../actions/rollback/fly.ts";
-import { describePlan, parseFlyTarget, planFlyRollback, resolveFlyTarget } from "../../actions/rollback/plan.ts";
+import { describePlan, describeTarget, parseFlyTarget, planFlyRollback, resolveFlyTarget } from "../../actions/rollback/plan.ts";
 import { describeFleet, executeFlyPlan } from "../../actions/rollback/execute.ts";
 import { startMachinesEmulator, type MachinesEmulator } from "../../emulators/machines/server.ts";
 import { APP, IMG, threeMachines } from "./fixtures.ts";
@@ -197,6 +197,17 @@ describe("targets", () => {
     ["--image=evil:1", /is not valid/],
   ])("rejects %j", (target, message) => {
     expect(() => parseFlyTarget(target)).toThrow(message);
+  });
+
+  it("names a release target once: (release v42), not (release v42, release v42)", async () => {
+    const { run } = await setup(threeMachines());
+    const { plan } = await run("v42");
+    expect(describePlan(plan)[0]).toContain(`to ${IMG(42)} (release v42), one at a time:`);
+    const previous = await run();
+    expect(describePlan(previous.plan)[0]).toMatch(/\(previous distinct image(, release v\d+)?\), one at a time:/);
+    expect(describeTarget({ source: "release v42", releaseVersion: 42 })).toBe("release v42");
+    expect(describeTarget({ source: "previous distinct image", releaseVersion: 42 })).toBe("previous distinct image, release v42");
+    expect(describeTarget({ source: "given image" })).toBe("given image");
   });
 
   it("resolves a release version from the version history, and names the known ones when it is missing", async () => {

@@ -63,5 +63,11 @@ export function checkIdsAndReferences(data: unknown): Problem[] {
       out.push(problem(["maintenance", wi, "services", j], "the id of a service or group", `"${id}"`, near ? `did you mean "${near}"?` : undefined));
     }
   }
+  const site = data && typeof data === "object" ? (data as Raw).site : undefined;
+  for (const [id, j] of strings(site && typeof site === "object" ? (site as Raw).services : undefined)) {
+    if (serviceAt.has(id) || groupAt.has(id)) continue;
+    const near = nearest(id, ids);
+    out.push(problem(["site", "services", j], "the id of a service or group", `"${id}"`, near ? `did you mean "${near}"?` : undefined));
+  }
   return out;
 }

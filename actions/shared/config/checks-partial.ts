@@ -1,8 +1,9 @@
 import type { z } from "zod";
-import { Defaults, EscalationLevel, Group, MaintenanceWindow, OpsConfig, Schedule, Service } from "./schema/index.ts";
+import { Defaults, EscalationLevel, Group, MaintenanceWindow, Notifications, OpsConfig, Schedule, Service } from "./schema/index.ts";
 import { checkQuorum, checkService, checkThresholds, type CheckResult } from "./checks.ts";
 import { checkEscalation, checkMaintenance, checkSchedule, type EscalationLevelConfig } from "./checks-time.ts";
 import { checkRefsIn } from "./checks-refs.ts";
+import { checkNotificationRoutes } from "./checks-notify.ts";
 import type { Problem } from "./errors.ts";
 
 /**
@@ -32,6 +33,8 @@ export function checkValidParts(data: unknown): Problem[] {
   if (isRaw(incidents)) checkEscalation(parsedItems<EscalationLevelConfig>(incidents.escalation, EscalationLevel), out);
   const schedule = data.schedule === undefined ? undefined : parse(Schedule, data.schedule);
   if (schedule) checkSchedule(schedule, out);
+  const notifications = data.notifications === undefined ? undefined : parse(Notifications, data.notifications);
+  if (notifications) checkNotificationRoutes(notifications, out);
 
   for (const [key, schema] of Object.entries(OpsConfig.shape)) {
     const list = LISTS[key];

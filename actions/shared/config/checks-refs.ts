@@ -15,11 +15,11 @@ const OPEN = "${";
 /** Only these parts of the config are resolved against the environment at run time. */
 const RESOLVED_ROOTS = ["probe", "rollback"];
 const CREDENTIAL_HEADER = /authorization|token|secret|password|api[-_]?key|cookie/i;
-const CREDENTIAL_FIELDS = new Set(["token", "routingKey", "ca", "emergency", "alerts"]);
+const CREDENTIAL_FIELDS = new Set(["token", "routingKey", "ca", "emergency", "alerts", "password"]);
 const LOGIN = /^@?(?:[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}|[A-Za-z0-9-]+\/[A-Za-z0-9_.-]+)$/;
 
 function isResolved(path: readonly PathSegment[]): boolean {
-  if (path[0] === "notifications") return true;
+  if (path[0] === "notifications" || path[0] === "heartbeat") return true;
   return path[0] === "services" && RESOLVED_ROOTS.includes(String(path[2]));
 }
 
@@ -65,8 +65,8 @@ export function checkRefsIn(value: unknown, at: PathSegment[], out: Out): void {
     }
     const resolved = isResolved(live);
     if (hasRef && !resolved) {
-      const hint = `${formatPath(live)} is shown as written; only probe, rollback and notifications are resolved`;
-      out.warnings.push(problem(path(), "no ${NAME} reference outside probe, rollback and notifications", "a reference", hint));
+      const hint = `${formatPath(live)} is shown as written; only probe, rollback, notifications and heartbeat are resolved`;
+      out.warnings.push(problem(path(), "no ${NAME} reference outside probe, rollback, notifications and heartbeat", "a reference", hint));
     }
     if (resolved) {
       const bare = /\$([A-Z_][A-Z0-9_]{2,})\b/.exec(text.replace(/\$\{[^}]*\}/g, ""));
@@ -108,6 +108,10 @@ function looksLikeCredential(path: readonly PathSegment[], text: string): boolea
   if (text.trim() === "") return false;
   if (parent === "headers" && typeof last === "string") return CREDENTIAL_HEADER.test(last);
   if (typeof last === "string" && CREDENTIAL_FIELDS.has(last)) return true;
+  // Webhook URLs (Teams, Discord, generic) carry their token in the path.
+  if (path[0] === "notifications" && path[1] === "channels" && last === "url") return true;
+  // A heartbeat ping URL lets whoever knows it report the monitor alive.
+  if (path[0] === "heartbeat" && path[1] === "urls" && (typeof last === "number" || last === "url")) return true;
   // A connection URL with an inline password: postgres://user:pass@host/db
   return last === "url" && /^[a-z][a-z0-9+.-]*:\/\/[^/@\s:]+:[^/@\s]+@/i.test(text);
 }

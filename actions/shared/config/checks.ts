@@ -4,6 +4,8 @@ import { describeValue, problem, type PathSegment, type Problem } from "./errors
 import { checkIdsAndReferences } from "./checks-ids.ts";
 import { checkEscalation, checkMaintenance, checkSchedule } from "./checks-time.ts";
 import { checkSecretRefs } from "./checks-refs.ts";
+import { checkNotificationRoutes } from "./checks-notify.ts";
+import { checkExchange, checkSteps } from "./checks-http.ts";
 
 /**
  * Rules zod cannot express because they span several places: unique ids, group members that
@@ -20,12 +22,19 @@ export function checkConfig(config: OpsConfig): CheckResult {
   const out: CheckResult = { errors: [], warnings: [] };
   out.errors.push(...checkIdsAndReferences(config));
   config.groups.forEach((g, gi) => checkQuorum(g, gi, out));
+  const disabled = new Set(config.services.filter((s) => !s.enabled).map((s) => s.id));
+  config.groups.forEach((g, gi) =>
+    g.members.forEach((m, mi) => {
+      if (disabled.has(m)) out.errors.push(problem(["groups", gi, "members", mi], "an enabled service", `"${m}" (enabled: false)`, "a disabled service is never probed, so the group could not count it"));
+    }),
+  );
   checkThresholds(config.defaults.thresholds, ["defaults", "thresholds"], out);
   config.services.forEach((s, i) => checkService(config.defaults.timeout, s, i, out));
   config.maintenance.forEach((w, i) => checkMaintenance(w, i, out));
   checkEscalation(config.incidents.escalation.map((l, i) => [l, i] as const), out);
   checkSchedule(config.schedule, out);
   checkSecretRefs(config, out);
+  checkNotificationRoutes(config.notifications, out);
   return out;
 }
 
@@ -71,7 +80,7 @@ export function checkThresholds(t: ThresholdsConfig, at: PathSegment[], out: Che
 }
 
 /** Probe kinds that read a number for `thresholds.value` (see probe/result.ts `Sample.value`). */
-const VALUE_PROBES = new Set(["postgres", "prometheus"]);
+const VALUE_PROBES = new Set(["postgres", "prometheus", "domain"]);
 /** A Fly rollback redeploys an app; a database probe has no app behind it. */
 const FLY_ROLLBACK_PROBES = new Set(["http", "fly", "mcp", "prometheus"]);
 
@@ -83,11 +92,16 @@ export function checkService(defaultTimeout: number | undefined, s: ServiceConfi
   const at: PathSegment[] = ["services", i];
   checkThresholds(s.thresholds, [...at, "thresholds"], out);
   const type = s.probe.type;
-  if (s.thresholds.value && !VALUE_PROBES.has(type)) {
-    out.errors.push(problem([...at, "thresholds", "value"], "a postgres or prometheus probe (only they read a value)", `probe type "${type}"`));
+  const readsValue =
+    VALUE_PROBES.has(type) || (s.probe.type === "http" && s.probe.value !== undefined) || (s.probe.type === "google-analytics" && s.probe.quota !== undefined);
+  if (s.thresholds.value && !readsValue) {
+    const hint = type === "http" ? "an http probe reads a value only with probe.value ({ header: NAME } or { json: PATH })" : undefined;
+    out.errors.push(problem([...at, "thresholds", "value"], "a probe that reads a value (postgres, prometheus, domain, google-analytics with quota, or http with probe.value)", `probe type "${type}"`, hint));
   }
-  if (type === "prometheus" && !s.thresholds.value) {
-    out.warnings.push(problem([...at, "thresholds"], "thresholds.value for a prometheus probe", "none", "the value is recorded but never rated"));
+  if (s.probe.type === "http") checkExchange(s.probe, [...at, "probe"], out);
+  if (s.probe.type === "steps") checkSteps(s.probe, [...at, "probe"], out);
+  if ((type === "prometheus" || type === "domain" || (s.probe.type === "http" && s.probe.value)) && !s.thresholds.value) {
+    out.warnings.push(problem([...at, "thresholds"], `thresholds.value for a ${type} probe that reads a value`, "none", "the value is recorded but never rated"));
   }
   // Only an explicit connectTimeout is wrong here: an inherited one is simply capped by timeout.
   const timeout = s.timeout ?? defaultTimeout;

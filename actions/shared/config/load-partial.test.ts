@@ -35,7 +35,7 @@ describe("loadConfig: semantic errors next to schema errors", () => {
       file: "ops.config.yml",
       path: "services[0].probe.type",
       ...pos(text, "htp"),
-      expected: 'type to be one of "http", "postgres", "prometheus", "fly", "mcp"',
+      expected: 'type to be one of "http", "postgres", "prometheus", "fly", "mcp", "tcp", "dns", "domain", "websocket", "steps", "google-analytics"',
       found: '"htp"',
     });
     expect(errors[1]).toMatchObject({

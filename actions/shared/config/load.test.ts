@@ -103,7 +103,7 @@ describe("loadConfig: schema errors", () => {
     const text = `services:\n${SERVICE}      expect:\n        staus: [200]\n`;
     const e = errorAt(errorsOf(text), "services[0].probe.expect.staus");
     expect(e).toMatchObject({ ...pos(text, "staus"), found: 'unknown key "staus"' });
-    expect(e.expected).toBe("one of the keys status, json, contains, notContains");
+    expect(e.expected).toBe("one of the keys status, json, contains, notContains, headers");
     expect(e.message).toMatch(/^unknown key "staus" — did you mean "status"\?/);
   });
 
@@ -139,7 +139,7 @@ describe("loadConfig: schema errors", () => {
     const text = `services:\n  - id: web\n    name: Web\n    probe:\n      type: htp\n      url: https://example.com\n`;
     const e = errorAt(errorsOf(text), "services[0].probe.type");
     expect(e).toMatchObject({ ...pos(text, "htp"), found: '"htp"' });
-    expect(e.expected).toBe('type to be one of "http", "postgres", "prometheus", "fly", "mcp"');
+    expect(e.expected).toBe('type to be one of "http", "postgres", "prometheus", "fly", "mcp", "tcp", "dns", "domain", "websocket", "steps", "google-analytics"');
     expect(e.message).toContain('did you mean "http"?');
   });
 
@@ -155,6 +155,16 @@ describe("loadConfig: schema errors", () => {
     const e = errorAt(errorsOf(text), "services[0].timeout");
     expect(e).toMatchObject({ ...pos(text, "5 sec"), found: '"5 sec"' });
     expect(e.expected).toContain('"800ms", "2s", "15m"');
+  });
+
+  it("a timeout of 0 is rejected where it would fail every sample; statementTimeout 0 is PostgreSQL's no limit", () => {
+    const text = `defaults:\n  connectTimeout: 0\nservices:\n${SERVICE}    timeout: 0s\n`;
+    const errors = errorsOf(text);
+    expect(errorAt(errors, "services[0].timeout").expected).toContain("more than 0");
+    expect(errorAt(errors, "defaults.connectTimeout").expected).toContain("more than 0");
+    const pg = `services:\n  - id: db\n    name: DB\n    probe: { type: postgres, url: "postgres://u@h/d", query: "SELECT 1", statementTimeout: 0 }\n`;
+    const r = loadConfig("ops.config.yml", pg);
+    expect(r.ok && r.config.services[0]!.probe).toMatchObject({ statementTimeout: 0 });
   });
 
   it("missing duration inside a threshold", () => {
@@ -222,7 +232,7 @@ describe("loadConfig: semantic errors", () => {
   it("value thresholds on a probe that reads no value", () => {
     const text = `services:\n${SERVICE}    thresholds:\n      value: { red: 5 }\n`;
     const e = errorAt(errorsOf(text), "services[0].thresholds.value");
-    expect(e).toMatchObject({ expected: "a postgres or prometheus probe (only they read a value)", found: 'probe type "http"' });
+    expect(e).toMatchObject({ expected: "a probe that reads a value (postgres, prometheus, domain, google-analytics with quota, or http with probe.value)", found: 'probe type "http"' });
   });
 
   it("a Fly rollback on a database probe", () => {
@@ -287,7 +297,7 @@ describe("formatting and helpers", () => {
     const text = `services:\n${SERVICE}      expect:\n        staus: [200]\n`;
     const line = formatConfigErrors(errorsOf(text));
     expect(line).toBe(
-      'ops.config.yml:8:9 services[0].probe.expect.staus: unknown key "staus" — did you mean "status"? (allowed here: status, json, contains, notContains)',
+      'ops.config.yml:8:9 services[0].probe.expect.staus: unknown key "staus" — did you mean "status"? (allowed here: status, json, contains, notContains, headers)',
     );
   });
 
@@ -310,5 +320,36 @@ describe("formatting and helpers", () => {
     const r = validateConfig({ services: [{ id: "a", name: "A", probe: { type: "fly", app: "Bad_App" } }] });
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.problems[0]).toMatchObject({ path: ["services", 0, "probe", "app"], expected: "a Fly app name", found: '"Bad_App"' });
+  });
+
+  it("rejects a probe URL without a scheme at validation, not at run time, and says what to write", () => {
+    const text = `services:
+  - id: web
+    name: Web
+    probe:
+      type: http
+      url: 127.0.0.1:18081/
+  - id: db
+    name: DB
+    probe: { type: postgres, url: "db.example.com:5432/app" }
+  - id: mcp
+    name: MCP
+    probe: { type: mcp, url: "\${MCP_URL}", health: { url: "localhost/health" } }
+`;
+    const r = loadConfig("ops.config.yml", text);
+    expect(r.ok).toBe(false);
+    const errors = r.ok ? [] : r.errors;
+    const web = errorAt(errors, "services[0].probe.url");
+    // A literal URL may hold a credential, so its value stays hidden in messages (as elsewhere).
+    expect(web).toMatchObject({ line: 6, column: 12, found: "a literal string of 16 characters (hidden: it may be a secret)" });
+    expect(web.message).toMatch(/^expected a URL starting with http:\/\/ or https:\/\/, such as "https:\/\/example\.com\/health" \(or a \$\{SECRET\} holding one\), found a literal/);
+    expect(errorAt(errors, "services[1].probe.url").expected).toMatch(/^a URL starting with postgres:\/\/ or postgresql:\/\//);
+    expect(errorAt(errors, "services[2].probe.health.url").expected).toMatch(/^a URL starting with http:\/\//);
+    // A URL that is a secret, or starts with one, is checked when the secret is read.
+    expect(errors.map((e) => e.path)).not.toContain("services[2].probe.url");
+    for (const url of ["http://127.0.0.1:18081/", "HTTPS://example.com", "${BASE}/health", "https://${HOST}/x"]) {
+      const one = loadConfig("x.yml", `services:\n  - id: web\n    name: Web\n    probe: { type: http, url: "${url}" }\n`);
+      expect(one.ok ? [] : one.errors, url).toEqual([]);
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { LineCounter, parseDocument, type Document, type YAMLError } from "yaml";
 import { OpsConfig } from "./schema/index.ts";
 import { checkConfig } from "./checks.ts";
@@ -14,7 +14,7 @@ import { locate } from "./locate.ts";
  * reported at once with file, path, line and column; nothing after this re-validates the config.
  */
 export type ConfigResult =
-  | { ok: true; config: OpsConfig; warnings: ConfigError[] }
+  | { ok: true; config: OpsConfig; warnings: ConfigError[]; /** Ids of services with `enabled: false`, left out of `config.services`. */ disabled: string[] }
   | { ok: false; errors: ConfigError[]; warnings: ConfigError[] };
 
 /**
@@ -24,11 +24,16 @@ export type ConfigResult =
 export function loadConfig(file: string, text?: string, options: LoadOptions = {}): ConfigResult {
   let source: string;
   try {
-    source = text ?? readFileSync(file, "utf8");
+    source = text ?? readSource(file);
   } catch (e) {
+    if (e instanceof SourceError) return { ok: false, errors: [{ file, path: "", ...e.problem }], warnings: [] };
     const code = (e as NodeJS.ErrnoException).code ?? String(e);
     const message = `cannot read the config file (${code}); pass --config FILE or create ops.config.yml`;
     return { ok: false, errors: [{ file, path: "", expected: "a readable YAML file", found: code, message }], warnings: [] };
+  }
+  if (source.length > MAX_CONFIG_BYTES) {
+    const found = `${source.length} characters`;
+    return { ok: false, errors: [{ file, path: "", expected: `a config of at most ${MAX_CONFIG_BYTES / 1_048_576} MiB`, found, message: `the config is too large (${found}); a fleet's config is a few KB — is this the right file?` }], warnings: [] };
   }
 
   // A large fleet is read by the fast parser (fast-yaml.ts), which answers only for a document it
@@ -38,7 +43,7 @@ export function loadConfig(file: string, text?: string, options: LoadOptions = {
     const data = fastParse(source);
     if (data !== undefined) {
       const result = validateConfig(data);
-      if (result.ok && result.warnings.length === 0) return { ok: true, config: result.config, warnings: [] };
+      if (result.ok && result.warnings.length === 0) return { ok: true, config: result.config, warnings: [], disabled: result.disabled };
     }
   }
   return loadWithDocument(file, source);
@@ -77,7 +82,67 @@ function loadWithDocument(file: string, source: string): ConfigResult {
   const result = validateConfig(data);
   const warnings = [...yamlWarnings, ...sortByPosition(result.warnings.map(place))];
   if (!result.ok) return { ok: false, errors: sortByPosition(result.problems.map(place)), warnings };
-  return { ok: true, config: result.config, warnings };
+  return { ok: true, config: result.config, warnings, disabled: result.disabled };
+}
+
+/** A config is a few KB; anything this large is the wrong file (a 64 MiB one took 48 s and 2.4 GB). */
+export const MAX_CONFIG_BYTES = 4 * 1_048_576;
+
+interface SourceProblem {
+  expected: string;
+  found: string;
+  message: string;
+  line?: number;
+  column?: number;
+}
+
+class SourceError extends Error {
+  readonly problem: SourceProblem;
+  constructor(problem: SourceProblem) {
+    super(problem.message);
+    this.problem = problem;
+  }
+}
+
+/** The file as UTF-8 text: refused when over the size limit (checked before reading) or not valid UTF-8. */
+function readSource(file: string): string {
+  const size = statSync(file).size;
+  if (size > MAX_CONFIG_BYTES) {
+    const found = `${size} bytes`;
+    throw new SourceError({ expected: `a config of at most ${MAX_CONFIG_BYTES / 1_048_576} MiB`, found, message: `the config file is too large (${found}); a fleet's config is a few KB — is this the right file?` });
+  }
+  const bytes = readFileSync(file);
+  const bad = invalidUtf8At(bytes);
+  if (bad !== undefined) {
+    const before = bytes.subarray(0, bad).toString("utf8");
+    const line = before.split("\n").length;
+    const column = before.length - before.lastIndexOf("\n");
+    const found = `byte 0x${bytes[bad]!.toString(16).padStart(2, "0")} at offset ${bad}`;
+    throw new SourceError({ expected: "UTF-8 text", found, line, column, message: `the config file is not valid UTF-8 (${found}, line ${line}); save it as UTF-8` });
+  }
+  return bytes.toString("utf8");
+}
+
+/** Offset of the first byte that is not part of a valid UTF-8 sequence (RFC 3629), or undefined. */
+export function invalidUtf8At(bytes: Uint8Array): number | undefined {
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i]!;
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    const [len, min, max] = b >= 0xc2 && b <= 0xdf ? [2, 0x80, 0xbf] : b === 0xe0 ? [3, 0xa0, 0xbf] : b === 0xed ? [3, 0x80, 0x9f] : b >= 0xe1 && b <= 0xef ? [3, 0x80, 0xbf] : b === 0xf0 ? [4, 0x90, 0xbf] : b >= 0xf1 && b <= 0xf3 ? [4, 0x80, 0xbf] : b === 0xf4 ? [4, 0x80, 0x8f] : [0, 0, 0];
+    if (len === 0) return i;
+    // The second byte has a narrower range (no overlong forms, no surrogates, nothing past U+10FFFF).
+    const second = bytes[i + 1];
+    if (second === undefined || second < min || second > max) return i;
+    for (let k = 2; k < len; k++) {
+      const c = bytes[i + k];
+      if (c === undefined || (c & 0xc0) !== 0x80) return i;
+    }
+    i += len;
+  }
+  return undefined;
 }
 
 /** `loadConfig`, throwing a `ConfigLoadError` (all errors, formatted) when the config is invalid. */
@@ -88,7 +153,7 @@ export function loadConfigOrThrow(file: string, text?: string): { config: OpsCon
 }
 
 export type ValidationResult =
-  | { ok: true; config: OpsConfig; warnings: Problem[] }
+  | { ok: true; config: OpsConfig; warnings: Problem[]; disabled: string[] }
   | { ok: false; problems: Problem[]; warnings: Problem[] };
 
 /**
@@ -115,7 +180,10 @@ export function validateConfig(data: unknown): ValidationResult {
   }
   const checked = checkConfig(parsed.data);
   if (checked.errors.length) return { ok: false, problems: checked.errors, warnings: checked.warnings };
-  return { ok: true, config: parsed.data, warnings: checked.warnings };
+  // Disabled services are validated like the others, then left out: nothing downstream sees them.
+  const services = parsed.data.services.filter((s) => s.enabled);
+  const disabled = parsed.data.services.filter((s) => !s.enabled).map((s) => s.id);
+  return { ok: true, config: { ...parsed.data, services }, warnings: checked.warnings, disabled };
 }
 
 /** Top-level `x-…` keys are ignored (as in Compose files): a home for YAML anchors. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createRedactor, resolveSecrets } from "./secrets.ts";
+import { createRedactor, resolveSecrets, shortSecrets } from "./secrets.ts";
 
 describe("secrets", () => {
   it("resolves ${NAME} references deeply and collects every missing one", () => {
@@ -34,5 +34,48 @@ describe("secrets", () => {
     const r = createRedactor();
     resolveSecrets("${LOCAL}", { LOCAL: "http://127.0.0.1:8080/health" }, r);
     expect(r.scrub("connection refused by 127.0.0.1:9999 on /health")).toBe("connection refused by 127.0.0.1:9999 on /health");
+  });
+
+  it("hides every form a secret takes in output", () => {
+    const secret = 'p@ss "wörd"\\/+x=';
+    const r = createRedactor();
+    r.add(secret);
+    const forms = [
+      secret,
+      encodeURIComponent(secret),
+      encodeURI(secret),
+      new URLSearchParams({ q: secret }).toString().slice(2),
+      JSON.stringify(secret),
+      JSON.stringify(JSON.stringify(secret)),
+      JSON.stringify(secret).replace(/ö/, "\\u00f6"),
+      Buffer.from(secret).toString("base64"),
+      Buffer.from(`user:${secret}`).toString("base64"),
+      Buffer.from(`ab:${secret}`).toString("base64url"),
+      encodeURIComponent(secret).toLowerCase(),
+    ];
+    for (const f of forms) {
+      const out = r.scrub(`before ${f} after`);
+      expect(out, f).toMatch(/^before .*\*\*\*.* after$/);
+      // What is left around the mask is the encoding of "user:" / "ab:" and a partial last group.
+      expect(out.replace(/^before |\*\*\*| after$/g, "").length, `${f} → ${out}`).toBeLessThanOrEqual(12);
+    }
+  });
+
+  it("hides a piece of a secret left at a cut, never ordinary text", () => {
+    const r = createRedactor();
+    r.add("R0UT1NGK3Y-very-secret-0123456789");
+    expect(r.scrub("PagerDuty: answered 400 (invalid key R0UT1NGK3Y-ve)")).toBe("PagerDuty: answered 400 (invalid key ***)");
+    expect(r.scrub('in "xxxxR0UT1NGK3Y-very-secr…"')).toBe('in "xxxx***…"');
+    expect(r.scrub("…et-0123456789 was refused")).toBe("…*** was refused");
+    expect(r.scrub("R0UT1N is a word, R0UT1NGK3 too")).toBe("R0UT1N is a word, R0UT1NGK3 too");
+  });
+
+  it("refuses secrets shorter than 4 characters, naming them", () => {
+    const r = createRedactor();
+    const out = resolveSecrets({ a: "${SHORT}", b: "${LONG}" }, { SHORT: "abc", LONG: "abcd" }, r);
+    expect(out).toEqual({ ok: false, missing: ["SHORT (shorter than 4 characters, which cannot be hidden in output; set a longer value)"] });
+    expect(shortSecrets({ services: [{ probe: { token: "${SHORT}", other: "${LONG}", unset: "${UNSET}" } }] }, { SHORT: "abc", LONG: "abcd" })).toEqual([
+      "secret SHORT (shorter than 4 characters, which cannot be hidden in output; set a longer value)",
+    ]);
   });
 });

@@ -3,56 +3,31 @@
  * Resolved values are remembered by a Redactor so that any text leaving the process (results,
  * reports, logs, issue bodies, error messages) can be scrubbed of them.
  */
+import { MIN_SECRET_CHARS, type Redactor } from "./redactor.ts";
+
+export { createRedactor, MIN_SECRET_CHARS, type Redactor } from "./redactor.ts";
+
 const REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
-export interface Redactor {
-  /** Remember a secret value so that `scrub` hides it. */
-  add(value: string): void;
-  /** Replace every remembered value (and its URL-encoded form) with "***". */
-  scrub(text: string): string;
+export function tooShort(name: string): string {
+  return `${name} (shorter than ${MIN_SECRET_CHARS} characters, which cannot be hidden in output; set a longer value)`;
 }
 
-export function createRedactor(): Redactor {
-  const values = new Set<string>();
-  return {
-    add(value) {
-      // Very short values would mangle ordinary text and are not worth hiding.
-      if (value.length < 4) return;
-      values.add(value);
-      const encoded = encodeURIComponent(value);
-      if (encoded !== value) values.add(encoded);
-      // A secret that is a whole URL (a database URL, a private MCP endpoint, a webhook) leaks
-      // in pieces: error messages quote its host ("DNS lookup of db.internal failed"), its
-      // user, or a token in its path. Those pieces are hidden too.
-      for (const part of urlParts(value)) if (part.length >= 4) values.add(part);
-    },
-    scrub(text) {
-      let out = text;
-      // Longest first, so a secret containing another is hidden whole.
-      for (const v of [...values].sort((a, b) => b.length - a.length)) out = out.split(v).join("***");
-      return out;
-    },
+/**
+ * Secrets the config refers to whose value in `env` is too short to be hidden: one message each,
+ * naming the secret (`ops validate` reports them; resolution refuses them).
+ */
+export function shortSecrets(config: unknown, env: Env): string[] {
+  const names = new Set<string>();
+  const walk = (v: unknown): void => {
+    if (typeof v === "string") for (const n of secretRefs(v)) names.add(n);
+    else if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === "object") Object.values(v).forEach(walk);
   };
-}
-
-const TOKENISH_SEGMENT = 16;
-
-/** Host (with and without port), user, password and token-like path segments of a URL secret. */
-function urlParts(value: string): string[] {
-  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return [];
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return [];
-  }
-  const parts = [url.hostname, url.host, decodeURIComponent(url.username), decodeURIComponent(url.password)];
-  for (const segment of url.pathname.split("/")) if (segment.length >= TOKENISH_SEGMENT) parts.push(decodeURIComponent(segment));
-  // Loopback says nothing secret and would mangle every local message.
-  if (/^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(url.hostname)) parts.splice(0, 2);
-  return parts.filter(Boolean);
+  walk(config);
+  return [...names].sort().filter((n) => (env[n] ?? "").length > 0 && env[n]!.length < MIN_SECRET_CHARS).map((n) => `secret ${tooShort(n)}`);
 }
 
 /** Names of the secrets a string refers to. */
@@ -65,7 +40,9 @@ export type Resolved<T> = { ok: true; value: T } | { ok: false; missing: string[
 /**
  * Resolves every `${NAME}` in every string inside `value` (objects and arrays walked deeply).
  * Missing or empty variables are collected, not thrown: one service's missing secret must not
- * stop the others. Every resolved value is added to `redactor`.
+ * stop the others. A value shorter than 4 characters is refused the same way (it could not be
+ * hidden in output): it is listed as "NAME (shorter than 4 characters)". Every resolved value is
+ * added to `redactor`.
  */
 export function resolveSecrets<T>(value: T, env: Env, redactor: Redactor): Resolved<T> {
   const missing = new Set<string>();
@@ -75,6 +52,10 @@ export function resolveSecrets<T>(value: T, env: Env, redactor: Redactor): Resol
         const found = env[name];
         if (found === undefined || found === "") {
           missing.add(name);
+          return "";
+        }
+        if (found.length < MIN_SECRET_CHARS) {
+          missing.add(tooShort(name));
           return "";
         }
         redactor.add(found);

@@ -13,6 +13,8 @@ export interface RunContext {
   dataDir: string;
   /** The run's time: every rule reads this one instant, so a replay gives the same bytes. */
   runAt: Date;
+  /** The run's time was given (`--now`, the `now` input): it names the run being replayed. */
+  replay?: boolean;
   /** Only for waiting and for measuring how long probing took. */
   clock: Clock;
   env: Env;

@@ -21,6 +21,7 @@ export function contextFromInputs(input: (name: string) => string, log: Log, env
     config,
     dataDir: resolve(input("data") || "."),
     runAt,
+    replay: !!now,
     clock: systemClock,
     env,
     log,

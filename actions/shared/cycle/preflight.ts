@@ -1,8 +1,8 @@
 import { checkConnectivity, type Connectivity, type Reach } from "../connectivity.ts";
 import type { IssuesApi } from "../github/types.ts";
-import { activeMaintenance, type ActiveMaintenance, type IssueWindow } from "../maintenance.ts";
-import { guarded, type RunContext } from "./context.ts";
-import { loadMaintenanceIssues } from "./maintenance-issues.ts";
+import { activeMaintenance, type ActiveMaintenance } from "../maintenance.ts";
+import type { RunContext } from "./context.ts";
+import { type KnownWindows, readMaintenanceWithDeadline } from "./maintenance-issues.ts";
 
 /**
  * Preflight, before anything is blamed: can the runner reach the internet at all, and which
@@ -18,18 +18,35 @@ export function offlineNote(c: Connectivity): string | undefined {
   return `runner offline: ${c.offline?.kind === "offline" ? c.offline.detail : "no connectivity URL answered"}; every service recorded unknown`;
 }
 
+/** How long the maintenance issues may take to read; the probes run meanwhile, so this costs nothing when GitHub is well. */
+export const MAINTENANCE_DEADLINE_MS = 10_000;
+
+export interface MaintenanceInForce {
+  maintenance: ActiveMaintenance;
+  /** The issues' windows as read now, to keep in the state for a run whose GitHub does not answer. */
+  known?: KnownWindows;
+  /** Said once when GitHub was not read and the last known windows stood in. */
+  note?: string;
+  /** GitHub failed or did not answer in time: later GitHub work in this run would only wait again. */
+  githubDown?: boolean;
+}
+
 /**
- * The maintenance windows in force at the run's time. Issues are read only with a client; a
- * failure to read them is reported in `errors` and the config's windows still apply.
+ * The maintenance windows in force at the run's time: the config's, and those of open
+ * `maintenance` issues (only with a client). GitHub is read with a deadline and never stalls the
+ * run: when it fails or is late, the last known windows stand in and the note says so.
  */
-export async function maintenanceStep(ctx: RunContext, github: IssuesApi | undefined, errors: string[]): Promise<ActiveMaintenance> {
-  const windows: IssueWindow[] = [];
-  if (github) {
-    const found = await guarded(ctx, errors, "reading maintenance issues", () => loadMaintenanceIssues(github));
-    for (const p of found?.problems ?? []) ctx.log.warn(p);
-    windows.push(...(found?.windows ?? []));
-  }
-  return activeMaintenance(ctx.config.maintenance, windows, ctx.runAt);
+export async function maintenanceStep(ctx: RunContext, github: IssuesApi | undefined, lastKnown?: KnownWindows): Promise<MaintenanceInForce> {
+  if (!github) return { maintenance: activeMaintenance(ctx.config.maintenance, [], ctx.runAt) };
+  const read = await readMaintenanceWithDeadline({ github, deadlineMs: MAINTENANCE_DEADLINE_MS, ...(lastKnown && { lastKnown }), now: ctx.runAt });
+  for (const p of read.problems) ctx.log.warn(p);
+  if (read.note) ctx.log.warn(read.note);
+  return {
+    maintenance: activeMaintenance(ctx.config.maintenance, read.windows, ctx.runAt),
+    ...(read.known && { known: read.known }),
+    ...(read.note && { note: read.note }),
+    ...(read.source === "last-known" && { githubDown: true }),
+  };
 }
 
 /** Ids of the services the evaluation records as `maintenance` this run. */

@@ -6,10 +6,18 @@ import type { ActiveMaintenance } from "../maintenance.ts";
 import type { ProbeResult } from "../probe/result.ts";
 import type { Transition } from "../evaluate/index.ts";
 import type { Latest } from "../store/latest-schema.ts";
+import { alertsStep, historyStep } from "./alerts.ts";
+import { githubFromEnv } from "./clients.ts";
+import { heartbeatFromConfig, gapSubject } from "../heartbeat/index.ts";
+import { gapStep, withGaps } from "./gap.ts";
 import { guarded, type RunContext } from "./context.ts";
-import type { IncidentStepResult } from "./incidents.ts";
+import { type IncidentStepResult, incidentsStep } from "./incidents.ts";
 import { evaluateStep, probeStep, type ProbeOptions } from "./observe.ts";
 import { checkRunner, maintenanceStep, offlineNote, servicesInMaintenance } from "./preflight.ts";
+import { rollupStep, storeStep } from "./record.ts";
+import { reportsStep } from "./reports.ts";
+import { buildSite } from "../../report/site/build.ts";
+import { loadState, MISSING, readState, saveState } from "./state.ts";
 
 /**
  * The pipeline, assembled once: preflight → probe → evaluate → store → roll-up → history and
@@ -30,6 +38,8 @@ export interface CycleOptions extends ProbeOptions, Clients {
   locations?: string[];
   /** How the connectivity pre-check reaches a URL (tests inject one). */
   reach?: Reach;
+  /** Also build the status site into this folder, from the run's own state and history view. */
+  site?: string;
 }
 
 export interface ProbeStepOutput {
@@ -47,29 +57,15 @@ export interface CycleOutput {
   reports?: ReportOutput;
   /** Lines saying what the later steps did, for the console and the job summary. */
   notes: string[];
-  /** Failures of later steps; what earlier steps stored was kept regardless. */
+  /** Failures of later steps; what earlier steps stored was kept regardless. They fail the run. */
   errors: string[];
+  /** What someone should look at but does not fail the run (a notification that was not delivered). */
+  warnings: string[];
 }
 
-/**
- * The clients, the incident step and the report step are imported when a composition needs them:
- * `ops probe` never loads Octokit or the report renderers (see `npm run bench:startup`).
- */
+/** Octokit loads only when a client is built (githubFromEnv imports it on first use). */
 async function clientFor(ctx: RunContext, clients: Clients): Promise<IssuesApi | string> {
-  if (clients.github) return clients.github;
-  const { githubFromEnv } = await import("./clients.ts");
-  return githubFromEnv(ctx.env, { dryRun: ctx.dryRun, log: (line) => ctx.log.info(ctx.redactor.scrub(line)) });
-}
-
-/**
- * The steps around the probe (state, store, roll-up, history, alerts): imported once, by the first
- * composition that needs them — in a run, while the fleet is being probed, so their loading costs
- * no wall time (`npm run bench:run`).
- */
-let stepsLoading: Promise<typeof import("./state.ts") & typeof import("./record.ts") & typeof import("./alerts.ts")> | undefined;
-function steps() {
-  stepsLoading ??= Promise.all([import("./state.ts"), import("./record.ts"), import("./alerts.ts")]).then(([state, record, alerts]) => ({ ...state, ...record, ...alerts }));
-  return stepsLoading;
+  return clients.github ?? (await githubFromEnv(ctx.env, { dryRun: ctx.dryRun, log: (line) => ctx.log.info(ctx.redactor.scrub(line)) }));
 }
 
 /** Preflight, probe and evaluate: the state of the fleet now, and the maintenance in force. */
@@ -77,15 +73,13 @@ async function observe(ctx: RunContext, o: CycleOptions & { client: IssuesApi | 
   const connectivity = await checkRunner(ctx, o.reach);
   const note = offlineNote(connectivity);
   if (note) notes.push(note);
-  // Open `maintenance` issues are read while the fleet is probed: neither waits for the other.
-  const reading = maintenanceStep(ctx, typeof o.client === "string" ? undefined : o.client, errors);
-  // The stored state is read while the fleet is probed (and the later steps' modules load): the
-  // probe waits on the network, so neither waits for the other.
-  const probing = probeStep(ctx, connectivity, o);
-  const { loadState, readState } = await steps();
   const previous = o.write ? await loadState(ctx) : (await readState(ctx)).latest;
-  const probed = await probing;
-  const maintenance = await reading;
+  // Open `maintenance` issues are read while the fleet is probed, with a deadline: neither waits
+  // for the other, and a GitHub that does not answer leaves the last known windows in force.
+  const reading = maintenanceStep(ctx, typeof o.client === "string" ? undefined : o.client, previous?.maintenanceKnown);
+  const probed = await probeStep(ctx, connectivity, o);
+  const { maintenance, known, note: maintenanceNote, githubDown } = await reading;
+  if (maintenanceNote) notes.push(maintenanceNote);
   const evaluated = evaluateStep(ctx, {
     previous,
     probed,
@@ -93,7 +87,9 @@ async function observe(ctx: RunContext, o: CycleOptions & { client: IssuesApi | 
     inMaintenance: servicesInMaintenance(ctx, maintenance),
     ...(o.locations && { locations: o.locations }),
   });
-  return { previous, probed, maintenance, ...evaluated };
+  const kept = known ?? previous?.maintenanceKnown;
+  const latest = kept ? { ...evaluated.latest, maintenanceKnown: kept } : evaluated.latest;
+  return { previous, probed, maintenance, latest, transitions: evaluated.transitions, githubDown: githubDown === true };
 }
 
 /** `ops probe` (write: false) and the probe action (write: true): probe → evaluate → store → roll-up. */
@@ -104,23 +100,42 @@ export async function probeRun(ctx: RunContext, o: CycleOptions & { write: boole
   const seen = await observe(ctx, { ...o, client: github }, notes, errors);
   let historyBytes = 0;
   if (o.write) {
-    const { storeStep, rollupStep, saveState } = await steps();
     historyBytes = await storeStep(ctx, seen.latest, seen.probed.results);
     await guarded(ctx, errors, "history roll-up", () => rollupStep(ctx));
     await saveState(ctx, seen.latest);
   }
-  return { probe: probeOutput(seen, historyBytes), notes, errors };
+  return { probe: probeOutput(seen, historyBytes), notes, errors, warnings: [] };
 }
 
-/** `ops run`, `ops merge` and the demo: the whole cycle. */
+/**
+ * `ops run`, `ops merge` and the demo: the whole cycle, between the heartbeat's start ping and
+ * its success or fail ping, so a monitor that stops running (or keeps failing) pages someone.
+ */
 export async function fullRun(ctx: RunContext, o: CycleOptions): Promise<CycleOutput> {
+  const heartbeat = heartbeatFromConfig(ctx.config.heartbeat, ctx.env, ctx.redactor, (line) => ctx.log.info(line));
+  const started = heartbeat.start();
+  let exitCode = 1;
+  try {
+    const out = await cycle(ctx, o);
+    exitCode = out.errors.length ? 1 : 0;
+    return out;
+  } finally {
+    await started;
+    await heartbeat.finish(exitCode);
+  }
+}
+
+async function cycle(ctx: RunContext, o: CycleOptions): Promise<CycleOutput> {
   const notes: string[] = [];
   const errors: string[] = [];
+  const warnings: string[] = [];
   // `--only` probes part of the fleet: the others' incidents must not be decided on stale state.
   const incidentsOn = ctx.config.incidents.enabled && !o.only;
   const github = incidentsOn ? await clientFor(ctx, o) : undefined;
   const seen = await observe(ctx, { ...o, client: github, write: true }, notes, errors);
-  const { storeStep, rollupStep, historyStep, alertsStep, saveState } = await steps();
+  const gap = gapStep(ctx, seen.previous);
+  if (gap.kind === "gap") notes.push(`monitoring gap: ${gap.gap.summary}`);
+  seen.latest = withGaps(seen.latest, seen.previous, gap);
   const historyBytes = await storeStep(ctx, seen.latest, seen.probed.results);
   await guarded(ctx, errors, "history roll-up", () => rollupStep(ctx));
   const view = await guarded(ctx, errors, "reading the history", () => historyStep(ctx));
@@ -130,21 +145,33 @@ export async function fullRun(ctx: RunContext, o: CycleOptions): Promise<CycleOu
   let incidents: IncidentStepResult | undefined;
   if (github === undefined) {
     if (ctx.config.incidents.enabled) notes.push("incidents: skipped (--only probes part of the fleet)");
+  } else if (seen.githubDown) {
+    // One bounded attempt per run: GitHub already failed or timed out reading maintenance issues.
+    errors.push("incidents: skipped, GitHub did not answer this run (see the maintenance note); the next run finishes the incident work");
   } else {
-    const { incidentsStep } = await import("./incidents.ts");
-    incidents = await guarded(ctx, errors, "incidents", () => incidentsStep(ctx, { latest, github, maintenance: seen.maintenance, alerts, ...(o.notifier && { notifier: o.notifier }) }));
+    const monitorSubjects = gap.kind === "gap" && gap.openIncident || latest.incidents["monitor:gap"]?.state === "open" ? [gapSubject(gap, ctx.runAt)] : [];
+    incidents = await guarded(ctx, errors, "incidents", () =>
+      incidentsStep(ctx, { latest, github, maintenance: seen.maintenance, alerts, monitorSubjects, ...(o.notifier && { notifier: o.notifier }) }),
+    );
     if (incidents) {
       latest = incidents.latest;
       notes.push(incidentNote(ctx, incidents));
       errors.push(...incidents.errors);
+      warnings.push(...incidents.warnings);
     }
   }
   await saveState(ctx, latest);
 
-  const { reportsStep } = await import("./reports.ts");
   const reports = view && alerts && (await guarded(ctx, errors, "reports", () => reportsStep(ctx, { latest, view, alerts })));
   if (reports) notes.push(reportNote(reports));
-  return { probe: probeOutput({ ...seen, latest }, historyBytes), ...(incidents && { incidents }), ...(reports && { reports }), notes, errors };
+  const outDir = o.site;
+  if (outDir && view) {
+    const site = await guarded(ctx, errors, "status site", () =>
+      buildSite({ config: ctx.config, dataDir: ctx.dataDir, outDir, now: ctx.runAt.getTime(), log: ctx.log, redactor: ctx.redactor, data: { latest, view, problems: [] } }),
+    );
+    if (site) notes.push(`site: ${site.files.length} file(s), ${Math.round(site.bytes / 1024)} KiB in ${outDir}`);
+  }
+  return { probe: probeOutput({ ...seen, latest }, historyBytes), ...(incidents && { incidents }), ...(reports && { reports }), notes, errors, warnings };
 }
 
 export type StoredRun<T> = { kind: "ok"; value: T } | { kind: "no-state"; problem: string };
@@ -154,15 +181,13 @@ export type StoredRun<T> = { kind: "ok"; value: T } | { kind: "no-state"; proble
  * maintenance and alerts a full run would hand it. Replaying it on the same state changes nothing.
  */
 export async function incidentsRun(ctx: RunContext, clients: Clients = {}): Promise<StoredRun<IncidentStepResult>> {
-  const { readState, historyStep, alertsStep, saveState } = await steps();
   const { latest, problem } = await readState(ctx);
   if (!latest) return { kind: "no-state", problem: problem ?? "unreadable" };
   const errors: string[] = [];
   const github = await clientFor(ctx, clients);
-  const maintenance: ActiveMaintenance = await maintenanceStep(ctx, typeof github === "string" ? undefined : github, errors);
+  const { maintenance } = await maintenanceStep(ctx, typeof github === "string" ? undefined : github, latest.maintenanceKnown);
   const view = await guarded(ctx, errors, "reading the history", () => historyStep(ctx));
   const alerts = view && alertsStep(ctx, view);
-  const { incidentsStep } = await import("./incidents.ts");
   const result = await incidentsStep(ctx, { latest, github, maintenance, alerts, ...(clients.notifier && { notifier: clients.notifier }) });
   if (!ctx.dryRun && !result.skipped) await saveState(ctx, result.latest);
   return { kind: "ok", value: { ...result, errors: [...errors, ...result.errors] } };
@@ -174,12 +199,10 @@ export async function incidentsRun(ctx: RunContext, clients: Clients = {}): Prom
  */
 export async function reportsRun(ctx: RunContext, o: { force?: boolean; write?: boolean } = {}): Promise<ReportOutput> {
   const write = o.write ?? true;
-  const { rollupStep, readState, MISSING, historyStep, alertsStep } = await steps();
   if (write) await rollupStep(ctx);
   const { latest, problem } = await readState(ctx);
   if (problem === MISSING) ctx.log.warn(`reports/latest.json does not exist yet; reports show history only (run "ops run" first)`);
   const view = await historyStep(ctx);
-  const { reportsStep } = await import("./reports.ts");
   return reportsStep(ctx, { latest, view, alerts: alertsStep(ctx, view), force: o.force ?? false, write });
 }
 

@@ -80,7 +80,11 @@ describe("evaluate", () => {
     expect(s.status).toBe("down");
     expect(s.ratings.successRate).toBe("red");
     expect(s.reason).toContain("unexpected status 503");
-    const y = run(cfg, T0, allUp(cfg, [result("chatwoot", { ok: 19, n: 20 })])).latest.services.chatwoot!;
+    // Yellow comes from the window across runs (issue 11): one run with one bad sample is noise,
+    // the second run failing too makes 38/40 = 95 %, yellow.
+    const once = run(cfg, min(0), allUp(cfg, [result("chatwoot", { ok: 19, n: 20 })])).latest;
+    expect(once.services.chatwoot).toMatchObject({ status: "up", ratings: { successRate: "green" } });
+    const y = run(cfg, min(5), allUp(cfg, [result("chatwoot", { ok: 19, n: 20 })]), once).latest.services.chatwoot!;
     expect(y).toMatchObject({ status: "degraded", ratings: { successRate: "yellow" } });
   });
 
@@ -147,5 +151,64 @@ describe("evaluate", () => {
     expect(second.services.m1).toMatchObject({ name: "m1", criticality: "medium" });
     expect(second.services.chatwoot!.status).toBe("down");
     expect(second.services.retired).toBeUndefined();
+  });
+});
+
+describe("success rate: in the run and over a window (issue 11)", () => {
+  const withAttempt = (r: ProbeResult, ok: number, n: number): ProbeResult => ({ ...r, lastAttempt: { okCount: ok, count: n } });
+
+  it("a run still below red after confirmation is down at once, and stays out of the window", () => {
+    const cfg = config();
+    const r = run(cfg, T0, allUp(cfg, [withAttempt(result("chatwoot", { ok: 0, n: 18 }), 0, 3)])).latest.services.chatwoot!;
+    expect(r).toMatchObject({ status: "down", ratings: { successRate: "red" }, window: [] });
+    expect(r.reason).toContain("success 0 % (0/3) after confirmation, 0/18 in the run < 90 %");
+  });
+
+  it("a run that recovered during confirmation joins the window with every sample; the window bands only with enough samples and failures in two runs", () => {
+    const cfg = config();
+    // 3 of 6: the first attempt failed, the re-probe passed. Alone it is one bad run: green.
+    const a = run(cfg, min(0), allUp(cfg, [withAttempt(result("chatwoot", { ok: 3, n: 6 }), 3, 3)])).latest;
+    expect(a.services.chatwoot).toMatchObject({ status: "up", ratings: { successRate: "green" }, window: [{ t: min(0).toISOString(), ok: 3, n: 6 }] });
+    // A clean run: 9/12, still one failing run.
+    const b = run(cfg, min(5), allUp(cfg), a).latest;
+    expect(b.services.chatwoot!.status).toBe("up");
+    // A second failing run: 11/15 = 73.3 % over 15 samples (minSamples) → red, down.
+    const c = run(cfg, min(10), allUp(cfg, [withAttempt(result("chatwoot", { ok: 5, n: 6 }), 3, 3)]), b).latest;
+    expect(c.services.chatwoot).toMatchObject({ status: "down", ratings: { successRate: "red" } });
+    expect(c.services.chatwoot!.reason).toContain("success 73.33 % over 30 min (11/15 in 3 runs) < 90 %");
+    // 30 min after the first bad run it has left the window: one failing run is left, green.
+    const d = run(cfg, min(30), allUp(cfg), c).latest;
+    expect(d.services.chatwoot!.window!.map((w) => w.t)).toEqual([min(5), min(10), min(30)].map((x) => x.toISOString()));
+    const e = run(cfg, min(40), allUp(cfg), d).latest;
+    expect(e.services.chatwoot).toMatchObject({ status: "up", ratings: { successRate: "green" } });
+  });
+
+  it("too few samples give no band; unknown and maintenance runs stay out of the window", () => {
+    const cfg = config();
+    const bad = () => withAttempt(result("chatwoot", { ok: 4, n: 6 }), 3, 3);
+    const a = run(cfg, min(0), allUp(cfg, [bad()])).latest;
+    const b = run(cfg, min(5), allUp(cfg, [bad()]), a).latest;
+    // 8/12 is 67 %, but 12 samples < minSamples 15: green.
+    expect(b.services.chatwoot).toMatchObject({ status: "up", ratings: { successRate: "green" } });
+    const c = run(cfg, min(10), allUp(cfg, [result("chatwoot", { n: 0, ok: 0, inconclusive: true })]), b).latest;
+    const d = run(cfg, min(15), allUp(cfg, [bad()]), c, new Set(["chatwoot"])).latest;
+    expect(d.services.chatwoot!.window).toHaveLength(2);
+  });
+});
+
+describe("a run is a run (issue 11)", () => {
+  it("the same run time again changes nothing: counters, since, window and transitions advance once per run", () => {
+    const cfg = config();
+    const r1 = run(cfg, min(0), allUp(cfg));
+    const bad = allUp(cfg, [result("chatwoot", { ok: 0 })]);
+    const r2 = run(cfg, min(5), bad, r1.latest);
+    expect(r2.latest.services.chatwoot).toMatchObject({ status: "down", consecutiveFailures: 1 });
+    const again = run(cfg, min(5), bad, r2.latest);
+    expect(again.latest).toEqual(r2.latest);
+    expect(again.transitions).toEqual([]);
+    // Even when the replay measured something else, the stored run stands.
+    const other = run(cfg, min(5), allUp(cfg), r2.latest);
+    expect(other.latest).toEqual(r2.latest);
+    expect(run(cfg, min(10), bad, again.latest).latest.services.chatwoot!.consecutiveFailures).toBe(2);
   });
 });

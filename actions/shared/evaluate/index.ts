@@ -47,12 +47,14 @@ export function evaluate(input: EvaluateInput): { latest: Latest; transitions: T
       if (before) services[svc.id] = { ...before, name: svc.name, environment: svc.environment, criticality: svc.criticality, type: svc.probe.type };
       continue;
     }
-    const state = evaluateService(svc, config.defaults, result, {
+    // A replayed run returns the stored state; names and classes still come from the config.
+    const evaluated = evaluateService(svc, config.defaults, result, {
       now,
       ...(before && { previous: before }),
       inMaintenance: input.maintenance?.has(svc.id) ?? false,
       ...(input.offline && { offline: input.offline }),
     });
+    const state = evaluated === before ? { ...before, name: svc.name, environment: svc.environment, criticality: svc.criticality, type: svc.probe.type } : evaluated;
     services[svc.id] = state;
     if (!before || before.status !== state.status) {
       transitions.push({ kind: "service", id: svc.id, from: before?.status ?? "new", to: state.status, at, reason: state.reason });
@@ -63,7 +65,7 @@ export function evaluate(input: EvaluateInput): { latest: Latest; transitions: T
   for (const g of config.groups) {
     const members = Object.fromEntries(g.members.map((id) => [id, services[id]?.status]));
     const before = previous?.groups[g.id];
-    const state = evaluateGroup(g, members, now, before);
+    const state = before && Date.parse(before.checkedAt) >= now.getTime() ? before : evaluateGroup(g, members, now, before);
     groups[g.id] = state;
     if (!before || before.status !== state.status) {
       transitions.push({ kind: "group", id: g.id, from: before?.status ?? "new", to: state.status, at, reason: state.reason });
@@ -71,17 +73,21 @@ export function evaluate(input: EvaluateInput): { latest: Latest; transitions: T
   }
 
   const { startedAt, finishedAt } = input.run;
+  // A run already stored (same run time, or an older one replayed) leaves the run record as it was.
+  const replay = previous !== undefined && Date.parse(previous.updatedAt) >= now.getTime();
   return {
     latest: {
       version: 1,
-      updatedAt: at,
-      run: {
-        startedAt: startedAt.toISOString(),
-        finishedAt: finishedAt.toISOString(),
-        durationMs: finishedAt.getTime() - startedAt.getTime(),
-        offline: !!input.offline,
-        locations: input.run.locations ?? [],
-      },
+      updatedAt: replay ? previous.updatedAt : at,
+      run: replay
+        ? previous.run
+        : {
+            startedAt: startedAt.toISOString(),
+            finishedAt: finishedAt.toISOString(),
+            durationMs: finishedAt.getTime() - startedAt.getTime(),
+            offline: !!input.offline,
+            locations: input.run.locations ?? [],
+          },
       services,
       groups,
       incidents: previous?.incidents ?? {},

@@ -18,7 +18,8 @@ export interface MetricRating {
 }
 
 /**
- * Rates every metric the service has thresholds for. The runbooks' tables read "green < 800 ms,
+ * Rates latency, certificate days and value against the service's thresholds (the success rate,
+ * which looks across runs, is rated by `rateSuccess` in success.ts). The runbooks' tables read "green < 800 ms,
  * yellow 800 ms–2 s, red > 2 s" and "green > 95 %, yellow 90–95 %, red < 90 %": the yellow and red
  * numbers are the boundaries, and a boundary value itself belongs to the worse band on the green
  * side (800 ms is yellow, 95 % is yellow) and to the better band on the red side (2 s is yellow).
@@ -26,18 +27,6 @@ export interface MetricRating {
 export function rateMetrics(service: ServiceConfig, defaults: DefaultsConfig, m: ProbeMetrics): MetricRating[] {
   const t = { ...defaults.thresholds, ...service.thresholds };
   const out: MetricRating[] = [];
-
-  if (t.successRate && m.count > 0) {
-    const { yellow, red } = t.successRate;
-    const rating: Rating = m.successRate > yellow ? "green" : m.successRate >= red ? "yellow" : "red";
-    out.push({
-      metric: "successRate",
-      rating,
-      text: `success ${round(m.successRate)} % (${m.okCount}/${m.count})${rating === "red" ? ` < ${red} %` : rating === "yellow" ? ` ≤ ${yellow} %` : ""}`,
-      sustainMs: t.successRate.for ?? 0,
-      redIsDown: true,
-    });
-  }
 
   if (t.latency && m.okCount > 0) {
     const v = m[t.latency.stat];

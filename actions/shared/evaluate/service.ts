@@ -3,6 +3,8 @@ import { describeFailure, type Failure, type ProbeResult } from "../probe/result
 import type { ServiceState } from "../store/latest-schema.ts";
 import type { Rating, Status } from "../status.ts";
 import { rateMetrics } from "./rate.ts";
+import { blindness } from "./blind.ts";
+import { rateSuccess } from "./success.ts";
 import { applySustain } from "./sustain.ts";
 import { sinceOf } from "./since.ts";
 
@@ -14,7 +16,12 @@ export interface ServiceContext {
   offline?: Failure;
 }
 
-/** Rates one service's probe result and folds it into its state from the previous run. */
+/**
+ * Rates one service's probe result and folds it into its state from the previous run.
+ * A run is identified by its run time: a state already checked at `now` (the same run replayed) or
+ * later (a replay of an older run) is returned as it is, so counters, `since`, breaches and the
+ * success-rate window advance once per distinct run, however often it is run.
+ */
 export function evaluateService(
   service: ServiceConfig,
   defaults: DefaultsConfig,
@@ -22,13 +29,27 @@ export function evaluateService(
   ctx: ServiceContext,
 ): ServiceState {
   const { now, previous } = ctx;
-  const rated = applySustain(rateMetrics(service, defaults, result.metrics), previous?.breaches ?? {}, now);
+  if (previous && Date.parse(previous.checkedAt) >= now.getTime()) return previous;
+  const inconclusive = ctx.offline ?? result.inconclusive;
+  const successThreshold = service.thresholds.successRate ?? defaults.thresholds.successRate;
+  const success = successThreshold
+    ? rateSuccess({
+        threshold: successThreshold,
+        run: result.metrics,
+        lastAttempt: result.lastAttempt ?? result.metrics,
+        previous: previous?.window ?? [],
+        now,
+        joins: !inconclusive && !ctx.inMaintenance,
+      })
+    : undefined;
+  const metricRatings = rateMetrics(service, defaults, result.metrics);
+  if (success?.rating) metricRatings.unshift(success.rating);
+  const rated = applySustain(metricRatings, previous?.breaches ?? {}, now);
   const ratings: Partial<Record<string, Rating>> = {};
   for (const r of rated.ratings) ratings[r.metric] = r.effective;
 
   let status: Status;
   let reason: string;
-  const inconclusive = ctx.offline ?? result.inconclusive;
   const reds = rated.ratings.filter((r) => r.effective === "red");
   const yellows = rated.ratings.filter((r) => r.effective === "yellow");
   const pending = rated.ratings.flatMap((r) => (r.pending ? [`pending: ${r.pending}`] : []));
@@ -83,6 +104,8 @@ export function evaluateService(
     ...counters(status, previous),
     ...lastSeen("lastUpAt", status === "up" ? iso : previous?.lastUpAt),
     ...lastSeen("lastDownAt", status === "down" ? iso : previous?.lastDownAt),
+    ...blindness(previous, status, now, !!ctx.offline),
+    ...(success && { window: success.window }),
   };
 }
 

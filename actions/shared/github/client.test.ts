@@ -18,7 +18,7 @@ afterEach(() => {
 });
 
 const client = (over: Partial<GitHubClientOptions> = {}) =>
-  createGitHubClient({ token: TOKEN, repository: "hotdash/ops", apiUrl: gh.url, retryUnitMs: 1, writeSpacingMs: 0, timeoutMs: 2_000, ...over });
+  createGitHubClient({ token: TOKEN, repository: "hotdash/ops", apiUrl: gh.url, retryUnitMs: 1, writeSpacingMs: 0, timeoutMs: 10_000, ...over });
 
 describe("GitHub client against the emulator", () => {
   it("creates, reads, updates and pages through issues and comments", async () => {

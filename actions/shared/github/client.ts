@@ -3,7 +3,8 @@ import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
 import Bottleneck from "bottleneck";
 import { explainGitHubError } from "./errors.ts";
-import { parseRepository, type Issue, type IssueComment, type IssuesApi } from "./types.ts";
+import { createBreaker, githubFetch, type Breaker } from "./transport.ts";
+import { parseRepository, type Issue, type IssueComment, type IssuesApi, type RepoRole } from "./types.ts";
 
 /**
  * The real client: @actions/github's Octokit with the throttling and retry plugins, an explicit
@@ -23,10 +24,23 @@ export interface GitHubClientOptions {
   retryUnitMs?: number;
   /** A secondary rate limit asking to wait longer than this (seconds) fails the call instead. */
   maxRetryAfter?: number;
-  /** GitHub asks integrations to space mutations by about a second (content creation: three). */
+  /**
+   * A fixed pause between writes (ms). Unset (the default): writes go one at a time, unspaced, within
+   * GitHub's secondary rate limits (see `WRITE_BUDGET`), so a mass outage is written in seconds.
+   */
   writeSpacingMs?: number;
+  /** Shared by every client of one run: once GitHub failed to answer, the others fail fast too. */
+  breaker?: Breaker;
   log?: (line: string) => void;
 }
+
+/**
+ * GitHub's secondary rate limits (docs: "About secondary rate limits"): at most 900 points a minute
+ * for REST, a write costing 5 (180 writes), and at most 80 content-creating requests (issues,
+ * comments) a minute and 500 an hour; requests one at a time. The budgets stay under those with room
+ * for the reads; a 403/429 that still comes is waited out or given up by the throttling plugin.
+ */
+export const WRITE_BUDGET = { writesPerMinute: 150, contentPerMinute: 70 };
 
 const PER_PAGE = 100;
 
@@ -39,20 +53,28 @@ export function createOctokit(options: GitHubClientOptions) {
   const timeoutMs = options.timeoutMs ?? 15_000;
   const maxRetryAfter = options.maxRetryAfter ?? 60;
   const unit = options.retryUnitMs ?? 1_000;
-  const spacing = options.writeSpacingMs ?? 1_000;
+  const spacing = options.writeSpacingMs;
+  const breaker = options.breaker ?? createBreaker();
+  const budget = (perMinute: number, minTime: number | undefined) =>
+    new Bottleneck.Group({
+      maxConcurrent: 1,
+      ...(minTime !== undefined
+        ? { minTime }
+        : { reservoir: perMinute, reservoirRefreshAmount: perMinute, reservoirRefreshInterval: 60_000 }),
+    });
   const Octokit = GitHub.plugin(throttling, retry);
   const octokit = new Octokit(
     getOctokitOptions(options.token, {
       baseUrl: apiBase(options),
-      request: { fetch: timedFetch(timeoutMs) },
+      request: { fetch: githubFetch({ timeoutMs, breaker }) },
       retry: { retries: options.retries ?? 3, retryAfterBaseValue: unit },
       log: { debug: () => {}, info: () => {}, warn: (m: string) => log(`github: ${m}`), error: (m: string) => log(`github: ${m}`) },
       throttle: {
         retryAfterBaseValue: unit,
-        // A private write limiter: the plugin's default is shared by every client in the process.
-        write: new Bottleneck.Group({ maxConcurrent: 1, minTime: spacing }),
-        // Creating issues and comments notifies people; the plugin spaces those three times wider.
-        notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: spacing * 3 }),
+        // Private limiters: the plugin's defaults are shared by every client in the process and
+        // space writes a fixed second (content creation three), which made a mass outage minutes.
+        write: budget(WRITE_BUDGET.writesPerMinute, spacing),
+        notifications: budget(WRITE_BUDGET.contentPerMinute, spacing === undefined ? undefined : spacing * 3),
         onRateLimit: (after: number, o: { method: string; url: string }, _k: unknown, count: number) =>
           wait("rate limit", after, o, count),
         onSecondaryRateLimit: (after: number, o: { method: string; url: string }, _k: unknown, count: number) =>
@@ -76,12 +98,18 @@ export function createGitHubClient(options: GitHubClientOptions): IssuesApi {
   }
   const repo = parseRepository(options.repository);
   const repoName = `${repo.owner}/${repo.repo}`;
-  const octokit = createOctokit(options);
+  const breaker = options.breaker ?? createBreaker();
+  const octokit = createOctokit({ ...options, breaker });
   async function call<T>(operation: string, fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } catch (error) {
-      throw explainGitHubError(error, operation, repoName, apiBase(options));
+      const explained = explainGitHubError(error, operation, repoName, apiBase(options));
+      // Still 503/504 after the retries: GitHub is unavailable; the rest of the run skips it. (A 500
+      // or 502 on one request is retried and reported, and the run goes on.)
+      const status = (error as { status?: unknown; response?: unknown }).response ? (error as { status?: number }).status : undefined;
+      if (status === 503 || status === 504) breaker.trip(explained);
+      throw explained;
     }
   }
 
@@ -145,18 +173,22 @@ export function createGitHubClient(options: GitHubClientOptions): IssuesApi {
       call(`assign #${number}`, async () => {
         await octokit.rest.issues.addAssignees({ ...repo, issue_number: number, assignees });
       }),
+    permissionOf: (login) =>
+      call(`read the permission of @${login}`, async () => {
+        try {
+          const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({ ...repo, username: login });
+          return toRole(data.role_name, data.permission);
+        } catch (error) {
+          // A user GitHub does not know (renamed, deleted) has no access.
+          if ((error as { status?: number }).status === 404) return "none";
+          throw error;
+        }
+      }),
   };
 }
 
 function apiBase(options: GitHubClientOptions): string {
   return (options.apiUrl ?? "https://api.github.com").replace(/\/+$/, "");
-}
-
-function timedFetch(timeoutMs: number): typeof fetch {
-  return (input, init) => {
-    const signals = [AbortSignal.timeout(timeoutMs), ...(init?.signal ? [init.signal] : [])];
-    return fetch(input, { ...init, signal: AbortSignal.any(signals) });
-  };
 }
 
 interface RawIssue {
@@ -187,6 +219,16 @@ function toIssue(raw: RawIssue): Issue {
   };
 }
 
-function toComment(raw: { id: number; body?: string; created_at: string }): IssueComment {
-  return { id: raw.id, body: raw.body ?? "", createdAt: raw.created_at };
+function toComment(raw: { id: number; body?: string; created_at: string; user?: { login: string } | null }): IssueComment {
+  return { id: raw.id, body: raw.body ?? "", createdAt: raw.created_at, ...(raw.user?.login && { author: raw.user.login }) };
+}
+
+const ROLES: readonly RepoRole[] = ["admin", "maintain", "write", "triage", "read", "none"];
+
+/** role_name is the fine-grained role; the legacy `permission` folds maintain into write. */
+function toRole(roleName: string | undefined, permission: string): RepoRole {
+  const role = (roleName ?? "").toLowerCase() as RepoRole;
+  if (ROLES.includes(role)) return role;
+  const legacy = permission.toLowerCase() as RepoRole;
+  return ROLES.includes(legacy) ? legacy : "none";
 }

@@ -46,5 +46,7 @@ export function createDryRunClient(options: { repo?: Repo; reader?: IssuesApi; p
     async addAssignees(number, assignees) {
       print(`assign #${number} to ${assignees.join(", ")}`);
     },
+    // A read: asked of GitHub when a token is available; otherwise nobody is known to have access.
+    permissionOf: async (login) => (options.reader ? options.reader.permissionOf(login) : "none"),
   };
 }

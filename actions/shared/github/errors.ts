@@ -1,4 +1,5 @@
 import { errorCode } from "../probe/net-error.ts";
+import { GitHubUnreachableError } from "./transport.ts";
 
 /**
  * Turns GitHub's 401/403/404/410/422 answers into messages that say what to change. A secondary
@@ -18,7 +19,10 @@ export function explainGitHubError(error: unknown, operation: string, repo: stri
   const where = `GitHub ${operation} on ${repo}`;
   const transport = e.response ? undefined : transportProblem(error);
   let message: string;
-  if (transport) {
+  const skipped = unreachable(error);
+  if (skipped?.code === "CIRCUIT_OPEN") {
+    message = `${where} ${skipped.message}; the next run retries it`;
+  } else if (transport) {
     message = `${where} failed: ${transport === "timeout" ? `the GitHub API at ${apiUrl} did not answer in time` : `cannot reach the GitHub API at ${apiUrl}: ${transport}`} — check GITHUB_API_URL and the runner's network; the next run retries it`;
   } else if (status === 401) {
     message = `${where} was refused (401 Bad credentials). Set GITHUB_TOKEN to a valid token; in a workflow pass \`\${{ github.token }}\` (or \`secrets.GITHUB_TOKEN\`) to the step's env`;
@@ -41,6 +45,8 @@ export function explainGitHubError(error: unknown, operation: string, repo: stri
 
 /** The socket's code (ECONNREFUSED, ENOTFOUND, …) or "timeout" when no answer came; undefined for an answer. */
 function transportProblem(error: unknown): string | undefined {
+  const u = unreachable(error);
+  if (u) return u.code === "TIMEOUT" ? "timeout" : transportProblem(u.cause) ?? u.code;
   for (let e: unknown = error, depth = 0; e && depth < 5; depth++) {
     const name = (e as { name?: unknown }).name;
     if (name === "TimeoutError" || name === "AbortError") return "timeout";
@@ -48,6 +54,14 @@ function transportProblem(error: unknown): string | undefined {
   }
   const code = errorCode(error);
   return code && SOCKET_CODE.test(code) ? code : undefined;
+}
+
+function unreachable(error: unknown): GitHubUnreachableError | undefined {
+  for (let e: unknown = error, depth = 0; e && depth < 5; depth++) {
+    if (e instanceof GitHubUnreachableError) return e;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
 }
 
 /** Socket and resolver codes (ECONNREFUSED, EAI_AGAIN, UND_ERR_SOCKET), not Node's ERR_* for a bug of ours. */

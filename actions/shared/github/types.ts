@@ -16,7 +16,12 @@ export interface IssueComment {
   id: number;
   body: string;
   createdAt: string;
+  /** The commenter's login, when GitHub says (ChatOps and public `/status` updates read who wrote it). */
+  author?: string;
 }
+
+/** A user's role in the repository (GitHub's role_name); "none" for no access. */
+export type RepoRole = "admin" | "maintain" | "write" | "triage" | "read" | "none";
 
 export interface NewIssue {
   title: string;
@@ -50,6 +55,8 @@ export interface IssuesApi {
   listComments(number: number): Promise<IssueComment[]>;
   createComment(number: number, body: string): Promise<IssueComment>;
   addAssignees(number: number, assignees: string[]): Promise<void>;
+  /** GET /repos/{owner}/{repo}/collaborators/{username}/permission; "none" for an unknown user. */
+  permissionOf(login: string): Promise<RepoRole>;
 }
 
 export function parseRepository(value: string | undefined): Repo {

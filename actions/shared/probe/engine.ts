@@ -56,7 +56,9 @@ export interface ProbeServiceInput {
 /**
  * One service: resolve its secrets, take `samples` spaced samples, and while the attempt looks
  * down (success rate below the red threshold) re-probe with doubling backoff inside
- * `confirmWindow`. Never throws for anything the service does; every text is redacted.
+ * `confirmWindow`. The result keeps the samples of every attempt (metrics over all of them) and
+ * the final attempt's counts (`lastAttempt`: still down after confirmation = hard down).
+ * Never throws for anything the service does; every text is redacted.
  */
 export async function probeService(input: ProbeServiceInput): Promise<ProbeResult> {
   const { service, defaults, clock, redactor } = input;
@@ -64,7 +66,7 @@ export async function probeService(input: ProbeServiceInput): Promise<ProbeResul
   const kind = input.kinds ? (input.kinds[service.probe.type] as ProbeKind | undefined) : await loadKind(service.probe.type);
   const started = clock.now();
   const base = { serviceId: service.id, type: service.probe.type, startedAt: started.toISOString() };
-  const finish = (attempts: number, samples: Sample[], inconclusive?: Failure): ProbeResult => {
+  const finish = (attempts: number, samples: Sample[], inconclusive?: Failure, last?: readonly Sample[]): ProbeResult => {
     const clean = samples.map((s) => scrubSample(s, redactor));
     const result: ProbeResult = {
       ...base,
@@ -73,6 +75,7 @@ export async function probeService(input: ProbeServiceInput): Promise<ProbeResul
       samples: clean,
       metrics: summarizeSamples(clean),
     };
+    if (last) result.lastAttempt = { okCount: last.filter((s) => s.ok).length, count: last.length };
     if (inconclusive) {
       result.inconclusive = scrubFailure(inconclusive, redactor);
       if (!samples.length) result.metrics.lastFailure = result.inconclusive;
@@ -86,18 +89,22 @@ export async function probeService(input: ProbeServiceInput): Promise<ProbeResul
   const resolved = resolveSecrets<ProbeConfig>(service.probe, input.env, redactor);
   if (!resolved.ok) return finish(0, [], { kind: "missing-secret", name: resolved.missing.join(", ") });
 
-  const opts = sampleOptions(service, resolved.value, defaults, input.signal);
+  const opts = { ...sampleOptions(service, resolved.value, defaults, input.signal), redact: (text: string) => redactor.scrub(text) };
   const count = service.samples ?? defaults.samples;
   const red = (service.thresholds.successRate ?? defaults.thresholds.successRate)?.red;
   const startMs = started.getTime();
   let delay = defaults.retryDelay;
+  // Every sample of every attempt is kept: a service failing one request in five must show 80 %,
+  // not the 100 % of the attempt that happened to pass.
+  const all: Sample[] = [];
   for (let attempts = 1; ; attempts++) {
     const samples = await takeSamples(kind, resolved.value, opts, count, defaults.sampleSpacing, input);
+    all.push(...samples);
     const inconclusive = inconclusiveOf(samples);
     const left = defaults.confirmWindow - (clock.now().getTime() - startMs);
     const more = input.confirm !== false && left > 0 && attempts < MAX_ATTEMPTS && !input.signal?.aborted;
     if (inconclusive || !looksDown(samples, red) || !more) {
-      return finish(attempts, samples, inconclusive);
+      return finish(attempts, all, inconclusive, samples);
     }
     // The last wait is cut to the window's end, so the final attempt confirms the whole window.
     await clock.sleep(Math.min(delay, left), input.signal);
@@ -116,7 +123,10 @@ async function takeSamples(kind: ProbeKind, probe: ProbeConfig, opts: SampleOpti
   const samples: Sample[] = [];
   for (let i = 0; i < count; i++) {
     if (i > 0) await input.clock.sleep(spacing, input.signal);
-    samples.push(await limit.run(() => safeSample(kind, probe, opts, input.clock)));
+    const sample = await limit.run(() => safeSample(kind, probe, opts, input.clock));
+    samples.push(sample);
+    // A throttled service asked us to slow down: no more requests to it in this run.
+    if (sample.throttled) break;
   }
   return samples;
 }

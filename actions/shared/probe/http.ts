@@ -3,7 +3,10 @@ import type { Readable } from "node:stream";
 import type { HttpProbeConfig } from "../config/schema/index.ts";
 import type { ProbeKind, SampleOptions, ProbeDeps } from "./kind.ts";
 import type { Failure, Sample, Timings } from "./result.ts";
-import { checkBody, checkStatus, needsBodyText } from "./http/assertions.ts";
+import { checkBody, checkStatus, needsBodyText, statusMatches } from "./http/assertions.ts";
+import { checkHeaders, readHeaderValue, type ResponseHeaders } from "./http/headers.ts";
+import { lookupJsonPath, parseJsonPath } from "./json-path.ts";
+import { retryAfterMs, throttledSample } from "./throttle.ts";
 import { classifyError } from "./http/classify-error.ts";
 import { createConnector } from "./http/connector.ts";
 import { exchange } from "./http/request.ts";
@@ -56,6 +59,8 @@ async function sampleHttp(probe: HttpProbeConfig, opts: SampleOptions, deps: Pro
     connectTimeoutMs: opts.connectTimeoutMs,
     verifyTls: probe.verifyTls,
     signal: controller.signal,
+    // h2 first, as browsers do: an h2-only endpoint works, and an h1 one still answers in h1.
+    alpn: ["h2", "http/1.1"],
     ...(options.ca ? { ca: options.ca } : {}),
   });
   // A Client per origin rather than an Agent: no pool layer to build and tear down per sample.
@@ -64,7 +69,7 @@ async function sampleHttp(probe: HttpProbeConfig, opts: SampleOptions, deps: Pro
     let client = clients.get(origin);
     if (!client) {
       // Our own timer bounds the whole sample; undici's per-phase timers would race it.
-      client = new Client(origin, { connect, headersTimeout: 0, bodyTimeout: 0, pipelining: 1 });
+      client = new Client(origin, { connect, headersTimeout: 0, bodyTimeout: 0, pipelining: 1, allowH2: true });
       clients.set(origin, client);
     }
     return client;
@@ -73,15 +78,25 @@ async function sampleHttp(probe: HttpProbeConfig, opts: SampleOptions, deps: Pro
   let statusCode: number | undefined;
   let failure: Failure | undefined;
   let measured: Timings | undefined;
+  let headers: ResponseHeaders | undefined;
+  let read: Reading = {};
+  let throttled: Pick<Sample, "ok" | "throttled" | "warning"> | undefined;
   try {
     const { response } = await exchange(clientFor, probe, requestHeaders(probe, options), tracker, controller.signal);
     statusCode = response.statusCode;
-    failure = checkResponseStatus(probe, response.statusCode);
-    if (failure) {
+    headers = response.headers;
+    if (isThrottled(probe, response.statusCode)) {
       discard(response.body);
-    } else if (probe.method !== "HEAD") {
-      tracker.phase = "body";
-      failure = await readAndCheckBody(response.body, response.headers["content-length"], probe, opts.maxBodyBytes);
+      throttled = throttledSample(response.statusCode, retryAfterMs(response.headers, deps.clock.now()));
+    } else {
+      failure = checkResponseStatus(probe, response.statusCode) ?? checkHeaders(response.headers, probe.expect.headers);
+      if (failure) {
+        discard(response.body);
+      } else if (probe.method !== "HEAD") {
+        tracker.phase = "body";
+        read = await readAndCheckBody(response.body, response.headers["content-length"], probe, opts.maxBodyBytes);
+        failure = read.failure;
+      }
     }
   } catch (error) {
     failure = classifyError(error, tracker);
@@ -93,9 +108,15 @@ async function sampleHttp(probe: HttpProbeConfig, opts: SampleOptions, deps: Pro
     await Promise.all([...clients.values()].map((c) => c.destroy(SAMPLE_DONE)));
   }
 
-  const sample: Sample = { at, ok: !failure, timings: measured };
+  const sample: Sample = { at, ok: !failure, timings: measured, ...throttled };
   if (statusCode !== undefined) sample.statusCode = statusCode;
   if (failure) sample.failure = failure;
+  if (statusCode !== undefined) sample.protocol = tracker.alpn === "h2" ? "h2" : "http/1.1";
+  if (!failure && probe.value && headers) {
+    const got = "header" in probe.value ? readHeaderValue(headers, probe.value) : jsonValue(read.text, probe.value.json);
+    if ("value" in got) sample.value = got.value;
+    else if (!throttled) sample.warning = got.problem;
+  }
   const days = certDaysLeft(tracker.cert, deps.clock.now());
   if (days !== undefined) sample.certDaysLeft = days;
   return sample;
@@ -105,7 +126,19 @@ function requestHeaders(probe: HttpProbeConfig, options: HttpProbeOptions): Reco
   const headers: Record<string, string> = { "user-agent": options.userAgent ?? "hotdash-ops-probe", ...probe.headers };
   const has = (name: string) => Object.keys(headers).some((k) => k.toLowerCase() === name);
   if (probe.body !== undefined && !has("content-type") && looksLikeJson(probe.body)) headers["content-type"] = "application/json";
+  // Credentials written in the URL (https://user:pass@host/) go as basic auth, as curl sends them:
+  // the request line carries only the path, so they would otherwise be dropped. They follow the
+  // Authorization rule across redirects (first origin only).
+  const url = new URL(probe.url);
+  if ((url.username || url.password) && !has("authorization")) {
+    headers.authorization = `Basic ${Buffer.from(`${safeDecode(url.username)}:${safeDecode(url.password)}`).toString("base64")}`;
+  }
   return headers;
+}
+
+/** A 429 the config did not ask for, on a probe that treats throttling as its own outcome. */
+function isThrottled(probe: HttpProbeConfig, status: number): boolean {
+  return status === 429 && probe.throttle && !statusMatches(status, probe.expect.status);
 }
 
 function checkResponseStatus(probe: HttpProbeConfig, status: number): Failure | undefined {
@@ -123,24 +156,53 @@ function checkResponseStatus(probe: HttpProbeConfig, status: number): Failure | 
  * Reads at most `limit` bytes and keeps them only when an assertion needs the text. Past the limit
  * the stream is destroyed at once (the connection closes): a huge body costs one chunk of memory.
  */
-async function readAndCheckBody(body: Readable, contentLength: string | string[] | undefined, probe: HttpProbeConfig, limit: number): Promise<Failure | undefined> {
+interface Reading {
+  failure?: Failure;
+  /** The body, when an assertion or a JSON value needed it. */
+  text?: string;
+}
+
+async function readAndCheckBody(body: Readable, contentLength: string | string[] | undefined, probe: HttpProbeConfig, limit: number): Promise<Reading> {
   const tooLarge: Failure = { kind: "body-too-large", limitBytes: limit };
   if (typeof contentLength === "string" && Number(contentLength) > limit) {
     discard(body);
-    return tooLarge;
+    return { failure: tooLarge };
   }
-  const keep = needsBodyText(probe.expect);
+  const keep = needsBodyText(probe.expect) || (probe.value !== undefined && "json" in probe.value);
   const chunks: Buffer[] = [];
   let bytes = 0;
   for await (const chunk of body as AsyncIterable<Buffer>) {
     bytes += chunk.length;
     if (bytes > limit) {
       discard(body);
-      return tooLarge;
+      return { failure: tooLarge };
     }
     if (keep) chunks.push(chunk);
   }
-  return keep ? checkBody(Buffer.concat(chunks).toString("utf8"), probe.expect) : undefined;
+  if (!keep) return {};
+  const text = Buffer.concat(chunks).toString("utf8");
+  const failure = checkBody(text, probe.expect);
+  return failure ? { failure, text } : { text };
+}
+
+/** `value: { json: path }`: a finite number at that path of the body. */
+export function jsonValue(text: string | undefined, path: string): { value: number } | { problem: string } {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text ?? "");
+  } catch {
+    return { problem: `value: the body is not JSON, so ${path} cannot be read` };
+  }
+  let got;
+  try {
+    got = lookupJsonPath(doc, parseJsonPath(path));
+  } catch (error) {
+    return { problem: `value: ${(error as Error).message}` };
+  }
+  if (!got.found) return { problem: `value: ${path} is missing from the body` };
+  const v = typeof got.value === "string" && got.value.trim() !== "" ? Number(got.value) : got.value;
+  if (typeof v !== "number" || !Number.isFinite(v)) return { problem: `value: ${path} is ${JSON.stringify(got.value)}, not a number` };
+  return { value: v };
 }
 
 /**
@@ -159,4 +221,13 @@ function timings(t: Tracker): Timings {
 function looksLikeJson(text: string): boolean {
   const c = text.trimStart()[0];
   return c === "{" || c === "[";
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    // Not percent-encoding after all ("%zz"): sent as written.
+    return text;
+  }
 }

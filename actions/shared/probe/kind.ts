@@ -10,6 +10,11 @@ export interface SampleOptions {
   maxBodyBytes: number;
   /** Aborted when the run is cancelled; a probe returns a failure sample, never throws. */
   signal?: AbortSignal;
+  /**
+   * Hides secrets (the run's redactor): a kind that shortens a service's text for a failure
+   * (an excerpt of an answer) scrubs it first, so the cut never leaves part of a secret.
+   */
+  redact?: (text: string) => string;
 }
 
 export interface ProbeDeps {

@@ -13,6 +13,12 @@ const LOADERS: Loaders = {
   prometheus: async () => (await import("./prometheus.ts")).prometheusKind,
   mcp: async () => (await import("./mcp.ts")).mcpKind,
   fly: async () => (await import("./fly.ts")).flyKind,
+  tcp: async () => (await import("./tcp.ts")).tcpKind,
+  dns: async () => (await import("./dns.ts")).dnsKind,
+  domain: async () => (await import("./domain.ts")).domainKind,
+  websocket: async () => (await import("./websocket.ts")).websocketKind,
+  steps: async () => (await import("./steps.ts")).stepsKind,
+  "google-analytics": async () => (await import("./google-analytics.ts")).googleAnalyticsKind,
 };
 
 const loaded = new Map<string, Promise<ProbeKind | undefined>>();

@@ -47,6 +47,21 @@ export const mcpKind: ProbeKind<McpProbeConfig> = async (probe, opts, deps) => {
     const ack = await rpc.notify("notifications/initialized");
     if (!ack.ok) return fail(ack);
 
+    // tools/list is only offered by a server that declared the tools capability.
+    const capabilities = init.value.capabilities;
+    const hasTools = !!capabilities && typeof capabilities === "object" && "tools" in capabilities;
+    if (!hasTools) {
+      if (!probe.tools.length) return sample({ ok: true });
+      return fail({
+        failure: {
+          kind: "assertion",
+          assertion: "initialize declares the tools capability",
+          expected: `tools (to list ${probe.tools.join(", ")})`,
+          found: `capabilities: ${Object.keys(capabilities && typeof capabilities === "object" ? capabilities : {}).join(", ") || "none"}`,
+        },
+      });
+    }
+
     const names: string[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
@@ -68,7 +83,7 @@ export const mcpKind: ProbeKind<McpProbeConfig> = async (probe, opts, deps) => {
         },
       });
     }
-    const warning = probe.health ? await healthWarning(session, probe.health, probe.headers) : undefined;
+    const warning = probe.health ? await healthWarning(session, probe.health, healthHeaders(probe), opts.redact) : undefined;
     return sample({ ok: true, ...(warning && { warning }) });
   } finally {
     await rpc.end();
@@ -137,14 +152,33 @@ function rpcClient(session: ApiSession, probe: McpProbeConfig) {
   });
 }
 
-async function healthWarning(session: ApiSession, health: NonNullable<McpProbeConfig["health"]>, headers: Record<string, string>): Promise<string | undefined> {
+/** The probe's headers carry its credentials: they go to the health URL only on the same origin, unless configured. */
+function healthHeaders(probe: McpProbeConfig): Record<string, string> {
+  if (!probe.health || probe.health.sendHeaders) return probe.headers;
+  return sameOrigin(probe.url, probe.health.url) ? probe.headers : {};
+}
+
+function sameOrigin(a: string, b: string): boolean {
+  try {
+    return new URL(a).origin === new URL(b).origin;
+  } catch {
+    return false;
+  }
+}
+
+async function healthWarning(
+  session: ApiSession,
+  health: NonNullable<McpProbeConfig["health"]>,
+  headers: Record<string, string>,
+  redact?: (text: string) => string,
+): Promise<string | undefined> {
   const out = await session.request({ url: health.url, headers: mergeHeaders(headers, { accept: "application/json" }) });
   if (!out.ok) return `health endpoint: ${describeFailure(out.failure)}`;
   const res = out.response;
   const auth = authFailure(res, "health endpoint");
   if (auth) return describeFailure(auth);
   if (res.status < 200 || res.status > 299) return `health endpoint answered ${res.status}`;
-  const json = parseJson(res.text, "health endpoint");
+  const json = parseJson(res.text, "health endpoint", redact);
   if ("failure" in json) return describeFailure(json.failure);
   const reading = readHealth(json.value, health.maxErrorRate);
   if ("invalid" in reading) return reading.invalid;

@@ -82,3 +82,13 @@ export function errorCode(error: unknown): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * The HTTP parser rejected the answer: a header block over undici's limit, bad chunking, something
+ * that is not HTTP. undici reports these as HTTPParserError (llhttp's HPE_* in the message or the
+ * code) or UND_ERR_HEADERS_OVERFLOW; they are `protocol` failures, not network ones.
+ */
+export function isParserError(error: unknown, code = errorCode(error)): boolean {
+  const name = error instanceof Error ? error.name : undefined;
+  return name === "HTTPParserError" || (code !== undefined && (code.startsWith("HPE_") || code === "UND_ERR_HEADERS_OVERFLOW" || code === "UND_ERR_INFO"));
+}

@@ -4,9 +4,11 @@
  * their reason; the password never appears in any of them.
  */
 import { performance } from "node:perf_hooks";
+import type { ConnectionOptions as TlsOptions } from "node:tls";
 import { Client, type ClientConfig, type QueryArrayConfig } from "pg";
 import type { PostgresProbeConfig } from "../config/schema/index.ts";
 import type { ProbeKind } from "./kind.ts";
+import { cancelQuery, type CancelOutcome } from "./postgres/cancel.ts";
 import { postgresFailure, scrubber } from "./postgres/errors.ts";
 import type { Failure, Phase, Sample, Timings } from "./result.ts";
 
@@ -32,7 +34,7 @@ export const postgresKind: ProbeKind<PostgresProbeConfig> = async (probe, opts, 
       timings.connect = elapsed();
       phase = "query";
       await client.query("BEGIN READ ONLY");
-      await client.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.round(probe.statementTimeout))}`);
+      await client.query(`SET LOCAL statement_timeout = ${statementTimeoutMs(probe.statementTimeout)}`);
       const q0 = performance.now();
       // Extended protocol: one statement only, so "…; COMMIT; DELETE …" cannot escape READ ONLY.
       const query: QueryArrayConfig & { queryMode: "extended" } = { text: probe.query, rowMode: "array", queryMode: "extended" };
@@ -40,7 +42,7 @@ export const postgresKind: ProbeKind<PostgresProbeConfig> = async (probe, opts, 
       timings.query = Math.round(performance.now() - q0);
       await client.query("ROLLBACK");
       timings.total = elapsed();
-      const read = readNumber(result.rows, result.fields[0]?.name);
+      const read = readNumber(result.rows, result.fields[0]?.name, opts.redact);
       return "failure" in read
         ? { at, ok: false, timings, failure: read.failure }
         : { at, ok: true, timings, value: read.value };
@@ -65,12 +67,29 @@ export const postgresKind: ProbeKind<PostgresProbeConfig> = async (probe, opts, 
     return await Promise.race([work(), deadline]);
   } finally {
     clearTimeout(timer);
+    // The query we stopped waiting for would run on to its end (or its statement_timeout) on the
+    // server: ask the server to cancel it, as psql's Ctrl-C does, before dropping the connection.
+    if (gaveUp && (phase as Phase) === "query") await cancelRunning(client, config, opts.connectTimeoutMs);
     // A server that stopped answering would never acknowledge a polite goodbye: cut the socket.
     if (gaveUp) client.connection.stream.destroy();
     // The sample is already decided; a failing goodbye on a broken connection changes nothing.
     await client.end().catch(alreadyReported);
   }
 };
+
+/** How long the cancel request may take: it runs after the sample's own time is up. */
+const CANCEL_TIMEOUT_MS = 1_000;
+
+/**
+ * Best effort, and not part of the sample (already decided as a timeout): a cancel that cannot be
+ * delivered leaves the server's statement_timeout to end the query.
+ */
+export async function cancelRunning(client: Client, config: ClientConfig, connectTimeoutMs: number): Promise<CancelOutcome> {
+  const { processID, secretKey } = client as unknown as { processID: number | null; secretKey: number | null };
+  if (processID === null || secretKey === null) return { sent: false, reason: "the server sent no cancel key" };
+  const ssl = config.ssl === undefined || config.ssl === false ? false : config.ssl === true ? {} : (config.ssl as TlsOptions);
+  return cancelQuery({ host: String(config.host), port: Number(config.port), processID, secretKey, ssl }, Math.min(CANCEL_TIMEOUT_MS, Math.max(1, connectTimeoutMs)));
+}
 
 type Parsed = { config: ClientConfig & { password: string }; address: string } | { failure: Failure };
 
@@ -108,8 +127,10 @@ export function connectionConfig(probe: PostgresProbeConfig): Parsed {
 }
 
 /** The first column of the first row, as a finite number. Counts arrive as strings (bigint). */
-export function readNumber(rows: unknown[][], column = "?"): { value: number } | { failure: Failure } {
-  const cell = rows[0]?.[0];
+export function readNumber(rows: unknown[][], column = "?", redact: (text: string) => string = (t) => t): { value: number } | { failure: Failure } {
+  const raw = rows[0]?.[0];
+  // The value is quoted (cut to 40 characters) in the failure: scrubbed before the cut.
+  const cell = typeof raw === "string" && !NUMERIC.test(raw.trim()) ? redact(raw) : raw;
   if (rows.length === 0) return { failure: { kind: "no-data", detail: "the query returned no rows; expected one row with one number" } };
   if (cell === null || cell === undefined) return { failure: { kind: "no-data", detail: `the query returned NULL in column "${column}"` } };
   const value = typeof cell === "number" ? cell : typeof cell === "string" && NUMERIC.test(cell.trim()) ? Number(cell) : NaN;
@@ -122,3 +143,12 @@ const NUMERIC = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
 
 /** For errors whose information is already in the sample (see the call sites). */
 function alreadyReported(_error: unknown): void {}
+
+/**
+ * PostgreSQL's `statement_timeout` in whole milliseconds. 0 is PostgreSQL's "no limit" and is kept
+ * (the sample's own `timeout` still ends a query that runs on); anything above 0 is at least 1 ms,
+ * never rounded down to 0, which would lift the limit.
+ */
+export function statementTimeoutMs(ms: number): number {
+  return ms === 0 ? 0 : Math.max(1, Math.ceil(ms));
+}

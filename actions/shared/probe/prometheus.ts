@@ -37,7 +37,7 @@ export const prometheusKind: ProbeKind<PrometheusProbeConfig> = async (probe, op
     if (auth) return done({ ...base, ok: false, failure: auth }, res.firstByteMs);
 
     // Prometheus answers query errors (400, 422, 503) with a JSON body saying what went wrong.
-    const json = parseJson(res.text, "Prometheus answer");
+    const json = parseJson(res.text, "Prometheus answer", opts.redact);
     if ("failure" in json) {
       const failure = res.status >= 300 ? { kind: "status" as const, expected: "2xx", found: res.status } : json.failure;
       return done({ ...base, ok: false, failure }, res.firstByteMs);

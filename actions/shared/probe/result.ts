@@ -18,7 +18,12 @@ export interface Timings {
 
 export type TlsProblem = "expired" | "not-yet-valid" | "self-signed" | "untrusted" | "hostname" | "handshake";
 
-export type Failure =
+export type Failure = FailureOf & {
+  /** The step of a multi-step check (`steps` probe) where it happened: `send test message`. */
+  step?: string;
+};
+
+type FailureOf =
   | { kind: "timeout"; phase: Phase; afterMs: number }
   | { kind: "dns"; code: string; host: string }
   | { kind: "refused"; address: string }
@@ -36,6 +41,8 @@ export type Failure =
   | { kind: "no-data"; detail: string }
   | { kind: "protocol"; detail: string }
   | { kind: "offline"; detail: string }
+  /** The API kept answering 429 after we waited as it asked: it says nothing of the service. */
+  | { kind: "throttled"; status: number; retryAfterMs?: number; detail: string }
   | { kind: "network"; code: string; detail: string };
 
 export type FailureKind = Failure["kind"];
@@ -44,7 +51,7 @@ export type FailureKind = Failure["kind"];
  * Failures that say nothing about the service's health (our secret is missing, our token was
  * rotated, the runner is offline, a metrics query matched no series). They make the status `unknown`, never `down`.
  */
-export const INCONCLUSIVE: ReadonlySet<FailureKind> = new Set(["missing-secret", "auth", "offline", "no-data"]);
+export const INCONCLUSIVE: ReadonlySet<FailureKind> = new Set(["missing-secret", "auth", "offline", "no-data", "throttled"]);
 
 /** One request / query / check, as measured. */
 export interface Sample {
@@ -63,9 +70,17 @@ export interface Sample {
   certDaysLeft?: number;
   /** The sample succeeded but the service reports a partial problem (some machines failing, a tool erroring). */
   warning?: string;
+  /** The HTTP version the answer came in ("h2" when ALPN chose it); http only. */
+  protocol?: "h2" | "http/1.1";
+  /** The service answered 429: it is up and asks us to slow down (see probe/throttle.ts). */
+  throttled?: { status: number; retryAfterMs?: number };
 }
 
 export function describeFailure(f: Failure): string {
+  return f.step === undefined ? describeOne(f) : `step "${f.step}": ${describeOne(f)}`;
+}
+
+function describeOne(f: Failure): string {
   switch (f.kind) {
     case "timeout":
       return `timeout in ${f.phase} after ${Math.round(f.afterMs)} ms`;
@@ -99,6 +114,8 @@ export function describeFailure(f: Failure): string {
       return `protocol error: ${f.detail}`;
     case "offline":
       return `runner offline: ${f.detail}`;
+    case "throttled":
+      return `throttled (${f.status}): ${f.detail}`;
     case "network":
       return `network error ${f.code}: ${f.detail}`;
   }
@@ -118,7 +135,7 @@ export interface ProbeMetrics {
   value?: number;
   series?: Array<{ labels: Record<string, string>; value: number }>;
   statusCodes: number[];
-  /** The last failure seen in the final attempt (what the reason line shows). */
+  /** The last failure seen in the run, over every attempt (what the reason line shows). */
   lastFailure?: Failure;
   warning?: string;
 }
@@ -132,9 +149,14 @@ export interface ProbeResult {
   durationMs: number;
   /** 1 + the confirmation re-probes made within the run. */
   attempts: number;
-  /** Samples of the final attempt. */
+  /** Every sample of every attempt, in order; `metrics` summarise them all (ok / total per run). */
   samples: Sample[];
   metrics: ProbeMetrics;
+  /**
+   * The final attempt's counts. Below the red success rate here means the service still looked
+   * down when confirmation ended: hard down. Absent (results built elsewhere): `metrics` stand for it.
+   */
+  lastAttempt?: { okCount: number; count: number };
   /** Set when the outcome says nothing about the service (missing secret, auth, runner offline). */
   inconclusive?: Failure;
 }

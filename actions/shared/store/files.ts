@@ -8,6 +8,8 @@ export const paths = {
   historyFile: (dataDir: string, day: string) => join(dataDir, "reports", "history", `${day}.jsonl`),
   incidentsDir: (dataDir: string) => join(dataDir, "incidents"),
   reportsDir: (dataDir: string) => join(dataDir, "reports"),
+  /** Files kept aside for a human, never committed (`.ops/` is git-ignored). */
+  asideDir: (dataDir: string) => join(dataDir, ".ops", "corrupt"),
 };
 
 /** Writes via a temporary file and rename, so a crash never leaves a half-written file behind. */

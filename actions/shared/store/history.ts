@@ -43,22 +43,54 @@ export function toHistoryRecord(state: ServiceState, result: ProbeResult | undef
   };
 }
 
-/** Appends records to their day files. Returns the bytes written. */
+/**
+ * Appends records to their day files. Returns the bytes written. A run is identified by its run
+ * time: a record whose run time and service are already in its day file (the same `--now` run
+ * again) is not appended a second time.
+ */
 export async function appendHistory(dataDir: string, records: HistoryRecord[]): Promise<number> {
-  const byDay = new Map<string, string[]>();
+  const byDay = new Map<string, HistoryRecord[]>();
   for (const r of records) {
     const day = utcDay(r.t);
-    byDay.set(day, [...(byDay.get(day) ?? []), JSON.stringify(r)]);
+    byDay.set(day, [...(byDay.get(day) ?? []), r]);
   }
   await mkdir(paths.historyDir(dataDir), { recursive: true });
   let bytes = 0;
-  for (const [day, lines] of byDay) {
+  for (const [day, dayRecords] of byDay) {
     const file = paths.historyFile(dataDir, day);
+    const stored = await storedRuns(file, new Set(dayRecords.map((r) => r.t)));
+    const lines = dayRecords.filter((r) => !stored.has(runKey(r))).map((r) => JSON.stringify(r));
+    if (!lines.length) continue;
     const text = (await endsTorn(file) ? "\n" : "") + lines.join("\n") + "\n";
     await appendFile(file, text);
     bytes += Buffer.byteLength(text);
   }
   return bytes;
+}
+
+const runKey = (r: { t: string; id: string }) => `${r.t} ${r.id}`;
+
+/** "<t> <id>" of the records in `file` at the given run times (the file is only parsed when one of them occurs in it). */
+async function storedRuns(file: string, times: ReadonlySet<string>): Promise<Set<string>> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return new Set();
+    throw new Error(`cannot read history file ${file}`, { cause: e });
+  }
+  const out = new Set<string>();
+  if (![...times].some((t) => text.includes(`"t":"${t}"`))) return out;
+  for (const line of text.split("\n")) {
+    if (!line.trim()) continue;
+    try {
+      const r = JSON.parse(line) as { t?: unknown; id?: unknown };
+      if (typeof r.t === "string" && typeof r.id === "string" && times.has(r.t)) out.add(runKey({ t: r.t, id: r.id }));
+    } catch {
+      // A torn or foreign line: readers skip it with a warning (parseHistory); it names no run.
+    }
+  }
+  return out;
 }
 
 /** True when the file exists, is non-empty and does not end with a newline (a crashed writer). */

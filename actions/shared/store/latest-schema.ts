@@ -25,6 +25,9 @@ export const ServiceMetrics = z.object({
   attempts: z.number().int().default(1),
 });
 
+/** One run's samples in the success-rate window: run time, successes, samples. */
+export const WindowRun = z.object({ t: Iso, ok: z.number().int().nonnegative(), n: z.number().int().positive() });
+
 export const ServiceState = z.object({
   id: z.string(),
   name: z.string(),
@@ -45,6 +48,15 @@ export const ServiceState = z.object({
   consecutiveSuccesses: z.number().int().nonnegative().default(0),
   lastUpAt: Iso.optional(),
   lastDownAt: Iso.optional(),
+  /** First online run that saw the service `unknown`, while it still is. */
+  blindSince: Iso.optional(),
+  /** Time unknown on online runs since `blindSince` (offline runs add nothing), ms. */
+  blindMs: z.number().nonnegative().optional(),
+  /**
+   * The success-rate window: ok / total of each recent run, oldest first, pruned to the service's
+   * `successRate.window`. Runs confirmed hard down, unknown or in maintenance are not in it.
+   */
+  window: z.array(WindowRun).optional(),
 });
 
 export const GroupState = z.object({
@@ -63,9 +75,9 @@ export const GroupState = z.object({
 
 /** One incident the automation tracks (owned by actions/incident; kept here so the store can validate it). */
 export const IncidentState = z.object({
-  /** "service:<id>", "group:<id>" or "budget:<id>". */
+  /** "service:<id>", "group:<id>", "budget:<id>" or "blind:<id>". */
   key: z.string(),
-  kind: z.enum(["service", "group", "budget"]),
+  kind: z.enum(["service", "group", "budget", "blind", "monitor"]),
   subject: z.string(),
   number: z.number().int().optional(),
   url: z.string().optional(),
@@ -75,19 +87,42 @@ export const IncidentState = z.object({
   openedAt: Iso,
   /** When the failure began (the failing status's `since`); durations are measured from here. */
   startedAt: Iso.optional(),
-  /** First good run of the current recovery; the incident closes after `closeAfter` of them. */
+  /** First good run of the current recovery; the incident closes after `closeAfter` of them and `closeAfterTime`. */
   recoveredAt: Iso.optional(),
+  /** Failure episodes (a reopened incident has several): down time is their sum, not wall time. */
+  episodes: z.array(z.object({ start: Iso, end: Iso.optional() })).optional(),
+  /** The run time this incident was last decided at: the same run seen again changes nothing. */
+  lastRunAt: Iso.optional(),
   closedAt: Iso.optional(),
   closedBy: z.enum(["automation", "human"]).optional(),
   /** Closed by a human while still failing: not reopened until the service has recovered once. */
   awaitingRecovery: z.boolean().optional(),
   record: z.string().optional(),
+  /** What it opened on (the record is named from it, whenever it is first written). */
+  opening: z.object({ status: Status, reason: z.string() }).optional(),
+  /** A human closed the issue and the record was finalised from it. */
+  recordFinal: z.boolean().optional(),
   escalationLevel: z.number().int().default(1),
   lastReminderAt: Iso.optional(),
   goodRuns: z.number().int().default(0),
   notified: z.array(z.string()).default([]),
   timeline: z.array(z.object({ at: Iso, text: z.string() })).default([]),
   evidence: z.record(z.string(), z.unknown()).default({}),
+  /**
+   * Public updates: `/status <phase>: text` comments on the issue by people with write access
+   * (actions/incident/public-updates.ts). Absent until the first one; the status site shows them.
+   */
+  updates: z
+    .array(
+      z.object({
+        at: Iso,
+        phase: z.enum(["investigating", "identified", "monitoring", "resolved"]),
+        author: z.string(),
+        text: z.string(),
+        commentId: z.number().int(),
+      }),
+    )
+    .optional(),
 });
 
 export const Latest = z.object({
@@ -108,9 +143,21 @@ export const Latest = z.object({
    * with `incidents`, the reports' incident history (they never parse the records back).
    */
   archive: z.array(IncidentState).optional(),
+  /**
+   * The maintenance windows of open `maintenance` issues as last read from GitHub: they stand in
+   * when GitHub does not answer in time, so a dead GitHub never takes a window away.
+   */
+  maintenanceKnown: z
+    .object({ at: Iso, windows: z.array(z.object({ services: z.array(z.string()), start: z.string(), end: z.string(), reason: z.string() })) })
+    .optional(),
+  /** Gaps between monitoring runs longer than the threshold (heartbeat.gapThreshold), newest first. */
+  gaps: z
+    .array(z.object({ from: Iso, to: Iso, gapMs: z.number(), thresholdMs: z.number(), summary: z.string() }))
+    .optional(),
 });
 
 export type ServiceMetrics = z.output<typeof ServiceMetrics>;
+export type WindowRun = z.output<typeof WindowRun>;
 export type ServiceState = z.output<typeof ServiceState>;
 export type GroupState = z.output<typeof GroupState>;
 export type IncidentState = z.output<typeof IncidentState>;

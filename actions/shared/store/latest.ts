@@ -1,4 +1,5 @@
-import { readFile, rename } from "node:fs/promises";
+import { mkdir, readFile, rename } from "node:fs/promises";
+import { basename, join } from "node:path";
 import { Latest } from "./latest-schema.ts";
 import { paths, writeFileAtomic } from "./files.ts";
 import { type Log } from "../log.ts";
@@ -13,10 +14,11 @@ export type LatestRead =
 
 /**
  * The one reader of reports/latest.json, through its schema. A corrupt file never crashes the run:
- * the step that owns the state (probe → store) keeps it beside (latest.json.corrupt-<time>) so
- * nothing is lost, a warning says why, and the caller rebuilds state (counters restart; open
- * incidents are found again from GitHub by their markers). Steps that only read it (reports) pass
- * `keepAside: false` and leave the file where it is.
+ * the step that owns the state (probe → store) keeps it aside, out of the committed tree
+ * (`.ops/corrupt/latest.json.corrupt-<time>`, git-ignored: it may hold anything, and the run's
+ * commit must not publish it), a warning says why, and the caller rebuilds state (counters
+ * restart; open incidents are found again from GitHub by their markers). Steps that only read it
+ * (reports) pass `keepAside: false` and leave the file where it is.
  */
 export async function readLatest(dataDir: string, now: Date, log: Log, options: { keepAside?: boolean } = {}): Promise<LatestRead> {
   const file = paths.latest(dataDir);
@@ -35,7 +37,8 @@ export async function readLatest(dataDir: string, now: Date, log: Log, options: 
     log.warn(`${file} ${what}; reports show history only until the next probe run keeps it aside and rebuilds the state`);
     return { kind: "invalid", problem };
   }
-  const keptAs = `${file}.corrupt-${now.toISOString().replace(/[:.]/g, "")}`;
+  const keptAs = join(paths.asideDir(dataDir), `${basename(file)}.corrupt-${now.toISOString().replace(/[:.]/g, "")}`);
+  await mkdir(paths.asideDir(dataDir), { recursive: true });
   await rename(file, keptAs);
   log.warn(`${file} is corrupt (${problem}); kept it as ${keptAs} and rebuilt the state from this run`);
   return { kind: "corrupt", problem, keptAs };

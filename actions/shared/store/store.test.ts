@@ -1,5 +1,7 @@
 import { mkdtemp, readFile, readdir, writeFile, appendFile, mkdir } from "node:fs/promises";
+import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
+import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { appendHistory, readHistory, toHistoryRecord, type HistoryRecord } from "./history.ts";
@@ -90,6 +92,11 @@ describe("latest.json", () => {
     if (got.kind !== "corrupt") return;
     expect(got.problem).toMatch(/not JSON/);
     expect(await readFile(got.keptAs, "utf8")).toBe('{"version":1,"services":');
+    // Out of the committed tree: not under reports/, and in the git-ignored .ops/.
+    expect(got.keptAs).toBe(join(dir, ".ops/corrupt/latest.json.corrupt-2026-11-22T100000000Z"));
+    expect(await readdir(join(dir, "reports"))).toEqual([]);
+    const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
+    expect(() => execFileSync("git", ["check-ignore", "-q", ".ops/corrupt/latest.json.corrupt-2026-11-22T100000000Z"], { cwd: repoRoot })).not.toThrow();
     expect(warnings[0]).toMatch(/latest\.json is corrupt/);
 
     await writeFile(join(dir, "reports/latest.json"), JSON.stringify({ ...latest, version: 7 }));
@@ -127,5 +134,18 @@ describe("history records", () => {
     const sample = (ok: boolean, total: number) => ({ at: "2026-11-22T10:00:00.000Z", ok, timings: { total } });
     const result = { serviceId: "api", type: "http", startedAt: "", durationMs: 0, attempts: 1, samples: [sample(false, 1.2), sample(true, 240.4), sample(false, 10000)], metrics: { successRate: 33.3, okCount: 1, count: 3, statusCodes: [] } };
     expect(toHistoryRecord(state, result, "2026-11-22T10:00:00.000Z")).toEqual({ t: "2026-11-22T10:00:00.000Z", id: "api", s: "down", l: [240], ok: 1, n: 3, r: "connection refused" });
+  });
+});
+
+describe("a run is a run (issue 11)", () => {
+  it("appendHistory writes a run's record once: the same run time and service again is not appended", async () => {
+    const dir = await tmp();
+    const first = await appendHistory(dir, [rec("2026-11-22T10:00:00.000Z"), rec("2026-11-22T10:00:00.000Z", "agent")]);
+    expect(first).toBeGreaterThan(0);
+    expect(await appendHistory(dir, [rec("2026-11-22T10:00:00.000Z"), rec("2026-11-22T10:00:00.000Z", "agent")])).toBe(0);
+    // A service first probed in the replay (--only) and the next run are new.
+    await appendHistory(dir, [rec("2026-11-22T10:00:00.000Z", "shop"), rec("2026-11-22T10:05:00.000Z")]);
+    const all = await readHistory(dir, { from: new Date("2026-11-22T00:00:00Z"), to: new Date("2026-11-23T00:00:00Z") }, collect().log);
+    expect(all.map((r) => `${r.t.slice(11, 16)} ${r.id}`)).toEqual(["10:00 chatwoot", "10:00 agent", "10:00 shop", "10:05 chatwoot"]);
   });
 });

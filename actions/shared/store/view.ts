@@ -16,8 +16,11 @@ import { STATUSES } from "../status.ts";
  * What cannot be answered is said: missing days, skipped lines, records dated in the future.
  */
 export interface HistoryView {
-  /** Stats of one service over [from, to). Time no data covers is unknown. */
-  window(id: string, from: number, to: number): WindowStats;
+  /**
+   * Stats of one service over [from, to). Time no data covers is unknown. `latency: false` leaves
+   * the rolled-up days' histograms out (durations only), which is most of the cost of a long window.
+   */
+  window(id: string, from: number, to: number, options?: { latency?: boolean }): WindowStats;
   /** Raw records of one service (sorted), for the days loaded raw (today, and yesterday's tail). */
   records(id: string): readonly TimedRecord[];
   /** Service ids seen anywhere in the loaded history. */
@@ -53,10 +56,11 @@ const RAW_RECENT_DAYS = 8;
 
 /**
  * The history one run reads, once: a year back, exact on the rolling windows' edges (24 h, 7 d,
- * 30 d, a year). The burn-rate alerts and every report are answered from this one view.
+ * 30 d, 90 d, a year). The burn-rate alerts, every report and the status site are answered from
+ * this one view.
  */
 export function loadRunView(dataDir: string, config: { retention: { gapLimit: number } }, now: number, options: { writeCache?: boolean } = {}): Promise<HistoryView> {
-  const edges = [1, 7, 30, 365].map((days) => now - days * DAY_MS);
+  const edges = [1, 7, 30, 90, 365].map((days) => now - days * DAY_MS);
   return loadHistoryView({ dataDir, now, gapLimit: config.retention.gapLimit, spanDays: 365, rawRecentDays: RAW_RECENT_DAYS, edges, ...options });
 }
 
@@ -172,7 +176,8 @@ export async function loadHistoryView(o: ViewOptions): Promise<HistoryView> {
     }
   }
 
-  function window(id: string, wFrom: number, wTo: number): WindowStats {
+  function window(id: string, wFrom: number, wTo: number, options: { latency?: boolean } = {}): WindowStats {
+    const latency = options.latency ?? true;
     const out = emptyStats();
     const records = byId.get(id) ?? [];
     for (const day of daysBetween(wFrom, wTo)) {
@@ -182,7 +187,7 @@ export async function loadHistoryView(o: ViewOptions): Promise<HistoryView> {
       const rolled = rollups.days.get(day);
       const whole = segFrom === dFrom && segTo === dFrom + DAY_MS;
       if (rolled && (whole || !rawLoaded.has(day))) {
-        addRollup(out, rolled.get(id), whole ? 1 : (segTo - segFrom) / DAY_MS, segTo - segFrom);
+        addRollup(out, rolled.get(id), whole ? 1 : (segTo - segFrom) / DAY_MS, segTo - segFrom, latency);
       } else if (rawLoaded.has(day)) {
         const hours = summaries.get(day);
         if (hours) addHours(out, id, hours.get(id), dFrom, segFrom, segTo);
@@ -224,7 +229,7 @@ function addStats(out: WindowStats, s: WindowStats): void {
  * Adds a rollup line; for part of a day whose raw records are gone, its durations are prorated
  * (latencies are then left out rather than guessed).
  */
-function addRollup(out: WindowStats, line: RollupLine | undefined, share: number, length: number): void {
+function addRollup(out: WindowStats, line: RollupLine | undefined, share: number, length: number, latency: boolean): void {
   if (!line) {
     out.ms.unknown += length;
     return;
@@ -234,7 +239,7 @@ function addRollup(out: WindowStats, line: RollupLine | undefined, share: number
   out.runs += line.runs;
   out.ok += line.ok;
   out.n += line.n;
-  mergeInto(out.hist, line.hist);
+  if (latency) mergeInto(out.hist, line.hist);
 }
 
 async function listRaw(dataDir: string): Promise<string[]> {

@@ -6,11 +6,11 @@
 import { performance } from "node:perf_hooks";
 import { Agent, request } from "undici";
 import type { SampleOptions } from "../kind.ts";
-import { errorCode, errorMessage, tlsProblemOf, transportFailure, unclassified } from "../net-error.ts";
+import { errorCode, errorMessage, isParserError, tlsProblemOf, transportFailure, unclassified } from "../net-error.ts";
 import type { Failure, Phase } from "../result.ts";
 
 export interface ApiRequest {
-  method?: "GET" | "POST" | "DELETE";
+  method?: "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE";
   url: string;
   headers?: Record<string, string>;
   body?: string;
@@ -107,7 +107,7 @@ export function networkFailure(error: unknown, phase: Phase, address: string, af
   if (transport) return transport;
   const tls = tlsProblemOf(code);
   if (tls) return { kind: "tls", problem: tls, detail: `${code}: ${errorMessage(error)}` };
-  if (code?.startsWith("HPE_")) return { kind: "protocol", detail: `${code}: ${errorMessage(error)}` };
+  if (isParserError(error, code)) return { kind: "protocol", detail: `${code ?? "HTTPParserError"}: ${errorMessage(error)}` };
   return unclassified(error, code);
 }
 
@@ -123,12 +123,16 @@ export function header(res: ApiResponse, name: string): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
-/** Parses a JSON body; `what` names the answer in the failure ("Prometheus answer"). */
-export function parseJson(text: string, what: string): { value: unknown } | { failure: Failure } {
+/**
+ * Parses a JSON body; `what` names the answer in the failure ("Prometheus answer"). The failure
+ * quotes the start of the answer, scrubbed of secrets (`redact`) before it is cut to 80 characters.
+ */
+export function parseJson(text: string, what: string, redact: (text: string) => string = (t) => t): { value: unknown } | { failure: Failure } {
   try {
     return { value: JSON.parse(text) as unknown };
   } catch (error) {
-    const snippet = text.length > 80 ? `${text.slice(0, 80)}…` : text;
+    const head = redact(text.slice(0, 4_096));
+    const snippet = head.length > 80 ? `${head.slice(0, 80)}…` : head;
     return { failure: { kind: "invalid-json", detail: `${what}: ${(error as Error).message} in ${JSON.stringify(snippet)}` } };
   }
 }

@@ -1,4 +1,4 @@
-import { errorCode, errorMessage, transportFailure, unclassified } from "../net-error.ts";
+import { errorCode, errorMessage, isParserError, transportFailure, unclassified } from "../net-error.ts";
 import type { Failure } from "../result.ts";
 import { isTlsErrorCode, tlsProblem } from "./tls.ts";
 import { elapsed, isProbeError, type Tracker } from "./tracker.ts";
@@ -21,6 +21,6 @@ export function classifyError(error: unknown, tracker: Tracker): Failure {
   if (phase === "tls" || isTlsErrorCode(code)) {
     return { kind: "tls", problem: tlsProblem(code), detail: `${code ?? "error"}: ${message}` };
   }
-  if (code?.startsWith("HPE_") || code === "UND_ERR_INFO") return { kind: "protocol", detail: `${code}: ${message}` };
+  if (isParserError(error, code)) return { kind: "protocol", detail: `${code ?? "HTTPParserError"}: ${message}` };
   return unclassified(error, code);
 }

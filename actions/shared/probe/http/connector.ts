@@ -16,6 +16,8 @@ export interface ConnectorOptions {
   /** Trusted CA certificates instead of Node's bundled roots (tests; private CAs). */
   ca?: string | Buffer | Array<string | Buffer>;
   signal: AbortSignal;
+  /** ALPN protocols offered in the TLS handshake; default ["http/1.1"]. Empty offers none (a raw TLS port). */
+  alpn?: string[];
 }
 
 /**
@@ -106,7 +108,7 @@ export function createConnector(o: ConnectorOptions): Connector {
           ...(servername ? { servername } : {}),
           rejectUnauthorized: false,
           ...(o.ca ? { ca: o.ca } : {}),
-          ALPNProtocols: ["http/1.1"],
+          ...((o.alpn ?? ["http/1.1"]).length ? { ALPNProtocols: o.alpn ?? ["http/1.1"] } : {}),
         });
         socket = secure;
         secure.once("error", finish);
@@ -114,7 +116,10 @@ export function createConnector(o: ConnectorOptions): Connector {
         secure.once("secureConnect", () => {
           mark("tls");
           const cert = secure.getPeerCertificate();
-          if (first) tracker.cert = cert;
+          if (first) {
+            tracker.cert = cert;
+            tracker.alpn = secure.alpnProtocol || undefined;
+          }
           if (o.verifyTls && !secure.authorized) {
             const code = String(secure.authorizationError ?? "UNKNOWN");
             return finish(probeError({ kind: "tls", problem: tlsProblem(code), detail: `${code} (${describeCert(cert)})` }));

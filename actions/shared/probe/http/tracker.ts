@@ -14,6 +14,8 @@ export interface Tracker {
   connections: number;
   marks: { dns?: number; connect?: number; tls?: number; firstByte?: number };
   cert?: PeerCertificate;
+  /** The protocol ALPN settled on for the first connection ("h2", "http/1.1"); absent without TLS or ALPN. */
+  alpn?: string;
   /** `host:port` of the connection being opened, for "connection refused by …". */
   address?: string;
   host?: string;

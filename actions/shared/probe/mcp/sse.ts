@@ -46,7 +46,9 @@ export function findResponse(text: string, contentType: string, id: number, meth
   if (contentType.includes("text/event-stream")) {
     messages = [];
     for (const e of parseSse(text)) {
-      if (e.event !== "message") continue;
+      // An event with empty data carries no message: servers send one first to prime a client of
+      // protocol 2025-11-25 and later for reconnection (an id, no data).
+      if (e.event !== "message" || e.data.trim() === "") continue;
       try {
         messages.push(JSON.parse(e.data));
       } catch (error) {

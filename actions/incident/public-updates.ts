@@ -1,0 +1,77 @@
+import type { IssuesApi, RepoRole } from "../shared/github/types.ts";
+
+/**
+ * An incident's public updates: comments on its issue that start with
+ * `/status <investigating|identified|monitoring|resolved>: text`, written by someone with write,
+ * maintain or admin permission on the repository (asked of GitHub, never taken from the comment's
+ * `author_association`). Nothing else from the issue is published: other comments, the body, and
+ * `/status` comments from anyone else are left out. The text stays untrusted: every renderer
+ * escapes it (the site's HTML and feeds, the Markdown record).
+ */
+export const PHASES = ["investigating", "identified", "monitoring", "resolved"] as const;
+export type Phase = (typeof PHASES)[number];
+
+export interface PublicUpdate {
+  /** When the comment was posted (ISO). */
+  at: string;
+  phase: Phase;
+  /** GitHub login of the commenter. */
+  author: string;
+  text: string;
+  commentId: number;
+}
+
+/** Roles whose `/status` comments are published. */
+const PUBLISHERS: ReadonlySet<RepoRole> = new Set(["admin", "maintain", "write"]);
+/** Longer texts are cut: an update is a few sentences, not a post-mortem. */
+export const MAX_TEXT = 2_000;
+const COMMAND = /^\s*\/status\s+([a-z]+)\s*:\s*([\s\S]*)$/i;
+
+/** The phase and text of a `/status` comment, or undefined for any other comment. */
+export function parseStatusCommand(body: string): { phase: Phase; text: string } | undefined {
+  const m = COMMAND.exec(body);
+  if (!m) return undefined;
+  const phase = m[1]!.toLowerCase() as Phase;
+  if (!PHASES.includes(phase)) return undefined;
+  // Hidden HTML comments (templates, bots) are not part of what the author meant to publish.
+  const text = m[2]!.replace(/<!--[\s\S]*?-->/g, "").replace(/\r\n?/g, "\n").trim();
+  if (!text) return undefined;
+  return { phase, text: text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 1)}…` : text };
+}
+
+export interface ReadUpdatesInput {
+  github: Pick<IssuesApi, "listComments" | "permissionOf">;
+  issue: number;
+  /** The updates stored from earlier runs: their authors were checked then and are not asked again. */
+  known?: readonly PublicUpdate[];
+  /** Roles already looked up in this run (shared across incidents, so each login is asked once). */
+  roles?: Map<string, RepoRole>;
+}
+
+/**
+ * Reads the issue's comments (all pages) and returns its public updates, oldest first. A comment
+ * edited since keeps its phase and text as now written; a deleted comment drops out.
+ */
+export async function readPublicUpdates({ github, issue, known = [], roles = new Map() }: ReadUpdatesInput): Promise<PublicUpdate[]> {
+  const approved = new Set(known.map((u) => `${u.commentId}:${u.author}`));
+  const out: PublicUpdate[] = [];
+  for (const comment of await github.listComments(issue)) {
+    const command = parseStatusCommand(comment.body);
+    if (!command || !comment.author) continue;
+    if (!approved.has(`${comment.id}:${comment.author}`)) {
+      let role = roles.get(comment.author);
+      if (role === undefined) {
+        role = await github.permissionOf(comment.author);
+        roles.set(comment.author, role);
+      }
+      if (!PUBLISHERS.has(role)) continue;
+    }
+    out.push({ at: comment.createdAt, ...command, author: comment.author, commentId: comment.id });
+  }
+  return out.sort((a, b) => a.at.localeCompare(b.at) || a.commentId - b.commentId);
+}
+
+/** Whether two lists hold the same updates (to leave the state untouched when nothing changed). */
+export function sameUpdates(a: readonly PublicUpdate[] | undefined, b: readonly PublicUpdate[]): boolean {
+  return JSON.stringify(a ?? []) === JSON.stringify(b);
+}
