@@ -107,7 +107,9 @@ export function subjectsOf(latest: Latest, maintenance: ActiveMaintenance): Subj
     });
   }
   for (const g of Object.values(latest.groups)) {
-    const down = Object.entries(g.members).filter(([, st]) => st === "down").map(([id]) => id);
+    const down = Object.entries(g.members)
+      .filter(([, st]) => st === "down")
+      .map(([id]) => id);
     out.push({
       key: `group:${g.id}`,
       kind: "group",
@@ -147,7 +149,9 @@ export function blindSubjects(latest: Latest, blindAfter: number): Subject[] {
       status: blind ? "down" : "up",
       reason: blind ? svc.reason : "data returned",
       since: blind ? (svc.blindSince ?? svc.since) : svc.since,
-      evidence: blind ? `unknown for ${Math.round((svc.blindMs ?? 0) / 60_000)} min on online runs: ${svc.reason}` : `status ${svc.status} again`,
+      evidence: blind
+        ? `unknown for ${Math.round((svc.blindMs ?? 0) / 60_000)} min on online runs: ${svc.reason}`
+        : `status ${svc.status} again`,
       ...(blind && { severity: "P3" as const }),
     });
   }

@@ -18,7 +18,10 @@ export interface IncidentFact {
 }
 
 /** `names` maps service and group ids to display names. */
-export function incidentFacts(latest: Latest | undefined, names: ReadonlyMap<string, string> = new Map()): IncidentFact[] {
+export function incidentFacts(
+  latest: Latest | undefined,
+  names: ReadonlyMap<string, string> = new Map(),
+): IncidentFact[] {
   const all = [...(latest?.archive ?? []), ...Object.values(latest?.incidents ?? {})];
   const facts = all.map((i) => factOf(i, names));
   return facts.sort((a, b) => (a.openedAt ?? 0) - (b.openedAt ?? 0) || a.id.localeCompare(b.id));

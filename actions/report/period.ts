@@ -28,7 +28,13 @@ export function periodOf(config: OpsConfig, view: HistoryView, from: number, to:
     addDurations(fleet.ms, stats.ms);
     fleet.runs += stats.runs;
     mergeInto(fleet.hist, stats.hist);
-    return { id: svc.id, name: svc.name, stats, uptime: availability(stats.ms), objective: objectiveOf(svc, config).availability };
+    return {
+      id: svc.id,
+      name: svc.name,
+      stats,
+      uptime: availability(stats.ms),
+      objective: objectiveOf(svc, config).availability,
+    };
   });
   return { rows, fleet, fleetUptime: availability(fleet.ms) };
 }
@@ -57,15 +63,27 @@ export function incidentFigures(facts: IncidentFact[], from: number, to: number)
   const opened = facts.filter((f) => f.openedAt !== undefined && f.openedAt >= from && f.openedAt < to);
   const bySeverity = { P0: 0, P1: 0, P2: 0, P3: 0 } as Record<"P0" | "P1" | "P2" | "P3", number>;
   for (const f of opened) if (f.severity) bySeverity[f.severity]++;
-  const resolved = facts.filter((f) => f.closedAt !== undefined && f.openedAt !== undefined && f.closedAt >= from && f.closedAt < to && f.closedAt >= f.openedAt);
-  const mttr = resolved.length ? resolved.reduce((s, f) => s + (f.closedAt! - f.openedAt!), 0) / resolved.length : undefined;
+  const resolved = facts.filter(
+    (f) =>
+      f.closedAt !== undefined &&
+      f.openedAt !== undefined &&
+      f.closedAt >= from &&
+      f.closedAt < to &&
+      f.closedAt >= f.openedAt,
+  );
+  const mttr = resolved.length
+    ? resolved.reduce((s, f) => s + (f.closedAt! - f.openedAt!), 0) / resolved.length
+    : undefined;
   return { opened, bySeverity, resolved, mttr };
 }
 
 export function incidentLines(facts: IncidentFact[]): string[] {
   return facts.map((f) => {
     const ref = f.number ? (f.url ? `[#${f.number}](${f.url})` : `#${f.number}`) : cell(f.id);
-    const span = f.closedAt !== undefined && f.openedAt !== undefined ? `resolved after ${duration(f.closedAt - f.openedAt)}` : "still open";
+    const span =
+      f.closedAt !== undefined && f.openedAt !== undefined
+        ? `resolved after ${duration(f.closedAt - f.openedAt)}`
+        : "still open";
     return `- ${ref} ${f.severity ?? "P?"} ${cell(f.subject)}${f.kind === "budget" ? " (error budget)" : ""}: ${span}`;
   });
 }

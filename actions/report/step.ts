@@ -4,7 +4,7 @@ import type { Clock } from "../shared/clock.ts";
 import type { OpsConfig } from "../shared/config/schema/index.ts";
 import type { Redactor } from "../shared/config/secrets.ts";
 import { writeFileAtomic, writeFilesAtomic } from "../shared/store/files.ts";
-import { type Log } from "../shared/log.ts";
+import type { Log } from "../shared/log.ts";
 import type { Latest } from "../shared/store/latest-schema.ts";
 import { badgesFor } from "./badges.ts";
 import { statusCharts } from "./charts.ts";
@@ -81,8 +81,13 @@ export async function runReports(input: ReportInput): Promise<ReportOutput> {
   await write("reports/STATUS.md", status);
   parts.push({ title: "STATUS.md", markdown: status });
 
-  const badges = [...badgesFor(config, model)].map(([name, badge]) => [`reports/badges/${name}`, JSON.stringify(badge) + "\n"] as const);
-  if (doWrite) await writeFilesAtomic(badges.map(([file, text]) => [join(dataDir, file), redactor ? redactor.scrub(text) : text] as const));
+  const badges = [...badgesFor(config, model)].map(
+    ([name, badge]) => [`reports/badges/${name}`, JSON.stringify(badge) + "\n"] as const,
+  );
+  if (doWrite)
+    await writeFilesAtomic(
+      badges.map(([file, text]) => [join(dataDir, file), redactor ? redactor.scrub(text) : text] as const),
+    );
   written.push(...badges.map(([file]) => file));
 
   const readmeFile = join(dataDir, "README.md");
@@ -91,7 +96,10 @@ export async function runReports(input: ReportInput): Promise<ReportOutput> {
     if (hasReadmeMarkers(readme)) {
       const updated = updateReadmeSection(readme, `${overallLine(model, nextCheck)}\n\n${statusTables(model)}`);
       if (updated !== readme) await write("README.md", updated);
-    } else log.warn(`${readmeFile} has no <!-- status:start --> / <!-- status:end --> markers; its status section was not updated`);
+    } else
+      log.warn(
+        `${readmeFile} has no <!-- status:start --> / <!-- status:end --> markers; its status section was not updated`,
+      );
   }
 
   const updateSlot = latestDailySlot(config.schedule.updates, now);
@@ -99,7 +107,14 @@ export async function runReports(input: ReportInput): Promise<ReportOutput> {
     const file = `reports/updates/${slotName(updateSlot)}.md`;
     if (force || !(await exists(join(dataDir, file)))) {
       const next = nextDailySlot(config.schedule.updates, now);
-      const text = renderUpdate({ config, latest, model, alerts, slot: updateSlot, ...(next !== undefined && { nextCheck: next }) });
+      const text = renderUpdate({
+        config,
+        latest,
+        model,
+        alerts,
+        slot: updateSlot,
+        ...(next !== undefined && { nextCheck: next }),
+      });
       await write(file, text);
       parts.push({ title: file, markdown: text });
     }

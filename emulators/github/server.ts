@@ -149,7 +149,14 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
     if (params.owner !== undefined && (params.owner !== server.state.owner || params.repo !== server.state.repo)) {
       return finish({ status: 404, body: { message: "Not Found", documentation_url: "https://docs.github.com/rest" } });
     }
-    const answer = match.route.handle({ params, query: url.searchParams, body, state: server.state, base: server.url, url });
+    const answer = match.route.handle({
+      params,
+      query: url.searchParams,
+      body,
+      state: server.state,
+      base: server.url,
+      url,
+    });
     if (fault && fault.answer) {
       // The operation happened but its answer is lost: what a client sees on a 502 after the write.
       record.fault = fault.kind;
@@ -182,7 +189,13 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
   return server;
 }
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}, record?: RecordedRequest) {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+  record?: RecordedRequest,
+) {
   if (record) record.status = status;
   const text = body === undefined ? "" : JSON.stringify(body);
   res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });

@@ -18,13 +18,22 @@ import { loadConfig } from "../../actions/shared/config/load.ts";
 import { fastParse } from "../../actions/shared/config/fast-yaml.ts";
 
 const REPO = resolve(import.meta.dirname, "../..");
-const { values } = parseArgs({ options: { services: { type: "string", default: "5000" }, rounds: { type: "string", default: "5" }, node: { type: "string" } } });
+const { values } = parseArgs({
+  options: {
+    services: { type: "string", default: "5000" },
+    rounds: { type: "string", default: "5" },
+    node: { type: "string" },
+  },
+});
 const COUNT = Number(values.services);
 const ROUNDS = Number(values.rounds);
 
 /** The default config with `count` services: its own, then copies with new ids (no rollback, no placeholders). */
 export function largeConfig(count: number): string {
-  const base = parse(readFileSync(join(REPO, "ops.config.yml"), "utf8"), { merge: true }) as { services: Array<Record<string, unknown>>; [k: string]: unknown };
+  const base = parse(readFileSync(join(REPO, "ops.config.yml"), "utf8"), { merge: true }) as {
+    services: Array<Record<string, unknown>>;
+    [k: string]: unknown;
+  };
   const templates = base.services;
   const line = (s: unknown) => `  - ${stringify(s, { collectionStyle: "flow", lineWidth: 0 }).trim()}`;
   const services = Array.from({ length: count }, (_, i) => {
@@ -36,7 +45,12 @@ export function largeConfig(count: number): string {
     }
     return line(s);
   });
-  const rest = { ...base, services: undefined, incidents: { ...(base.incidents as object), escalation: [] }, environments: {} };
+  const rest = {
+    ...base,
+    services: undefined,
+    incidents: { ...(base.incidents as object), escalation: [] },
+    environments: {},
+  };
   delete rest.services;
   return `${stringify(rest, { lineWidth: 0 })}services:\n${services.join("\n")}\n`;
 }
@@ -51,14 +65,21 @@ const CPU_PRELOAD = `data:text/javascript,${encodeURIComponent('import{writeSync
 function validate(node: string, args: string[]): Promise<{ wall: number; cpu: number; out: string }> {
   return new Promise((done, fail) => {
     const t0 = performance.now();
-    const child = spawn(node, ["--import", CPU_PRELOAD, ...args], { cwd: REPO, stdio: ["ignore", "pipe", "pipe", "pipe"] });
+    const child = spawn(node, ["--import", CPU_PRELOAD, ...args], {
+      cwd: REPO,
+      stdio: ["ignore", "pipe", "pipe", "pipe"],
+    });
     let out = "";
     let cpu = "";
     child.stdout!.on("data", (d: Buffer) => (out += d));
     child.stderr!.on("data", (d: Buffer) => (out += d));
     child.stdio[3]!.on("data", (d: Buffer) => (cpu += d));
     child.on("error", fail);
-    child.on("close", (code) => (code === 0 ? done({ wall: performance.now() - t0, cpu: Number(cpu) / 1000, out }) : fail(new Error(`ops validate exited ${code}: ${out.slice(-1500)}`))));
+    child.on("close", (code) =>
+      code === 0
+        ? done({ wall: performance.now() - t0, cpu: Number(cpu) / 1000, out })
+        : fail(new Error(`ops validate exited ${code}: ${out.slice(-1500)}`)),
+    );
   });
 }
 
@@ -78,7 +99,10 @@ try {
   t = cpuMs();
   const loaded = loadConfig(file);
   const loadMs = cpuMs() - t;
-  if (!loaded.ok || viaFast === undefined) throw new Error(`the generated config does not load: ${JSON.stringify(loaded.ok ? "fast path refused it" : loaded.errors.slice(0, 3))}`);
+  if (!loaded.ok || viaFast === undefined)
+    throw new Error(
+      `the generated config does not load: ${JSON.stringify(loaded.ok ? "fast path refused it" : loaded.errors.slice(0, 3))}`,
+    );
 
   const node = values.node ?? process.execPath;
   const args = [...(values.node ? [] : ["--import", "tsx"]), "scripts/ops.ts", "validate", "--config", file];
@@ -90,9 +114,15 @@ try {
   const version = execFileSync(node, ["--version"], { encoding: "utf8" }).trim();
   const load = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
   const wall = median(runs.map((r) => r.wall));
-  console.log(`bench:config — ${COUNT.toLocaleString("en")} services, ${(text.length / 1024).toFixed(0)} KiB of YAML; load average ${load}`);
-  console.log(`  in one process (CPU): yaml Document parse ${Math.round(documentMs)} ms; fast parse ${Math.round(fastMs)} ms; loadConfig (parse + zod + checks) ${Math.round(loadMs)} ms`);
-  console.log(`  ops validate, whole process, ${values.node ? `node ${version} (type stripping)` : `tsx on ${version}`}: wall ${(wall / 1000).toFixed(2)} s, cpu ${(median(runs.map((r) => r.cpu)) / 1000).toFixed(2)} s (median of ${ROUNDS}; walls ${runs.map((r) => (r.wall / 1000).toFixed(2)).join(", ")})`);
+  console.log(
+    `bench:config — ${COUNT.toLocaleString("en")} services, ${(text.length / 1024).toFixed(0)} KiB of YAML; load average ${load}`,
+  );
+  console.log(
+    `  in one process (CPU): yaml Document parse ${Math.round(documentMs)} ms; fast parse ${Math.round(fastMs)} ms; loadConfig (parse + zod + checks) ${Math.round(loadMs)} ms`,
+  );
+  console.log(
+    `  ops validate, whole process, ${values.node ? `node ${version} (type stripping)` : `tsx on ${version}`}: wall ${(wall / 1000).toFixed(2)} s, cpu ${(median(runs.map((r) => r.cpu)) / 1000).toFixed(2)} s (median of ${ROUNDS}; walls ${runs.map((r) => (r.wall / 1000).toFixed(2)).join(", ")})`,
+  );
   console.log(`  target ≤ 1 s: ${wall <= 1000 ? "✅" : "❌ (on a busy machine compare the cpu figure)"}`);
 } finally {
   rmSync(scratch, { recursive: true, force: true });

@@ -32,9 +32,19 @@ if (process.argv[2] === "--measure") await measure(Number(process.argv[3]), proc
 else await main();
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { services: { type: "string", default: "30,100,300" }, rounds: { type: "string", default: "3" }, store: { type: "string" } } });
-  const sizes = values.services.split(",").map(Number).sort((a, b) => a - b);
-  if (sizes.some((n) => !Number.isInteger(n) || n < 1 || n > 1000)) throw new Error(`--services: expected sizes from 1 to 1000, found "${values.services}"`);
+  const { values } = parseArgs({
+    options: {
+      services: { type: "string", default: "30,100,300" },
+      rounds: { type: "string", default: "3" },
+      store: { type: "string" },
+    },
+  });
+  const sizes = values.services
+    .split(",")
+    .map(Number)
+    .sort((a, b) => a - b);
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1 || n > 1000))
+    throw new Error(`--services: expected sizes from 1 to 1000, found "${values.services}"`);
   const rounds = Number(values.rounds);
   const largest = sizes.at(-1)!;
   const scratch = await mkdtemp(join(tmpdir(), "bench-report-"));
@@ -50,7 +60,11 @@ async function main(): Promise<void> {
       await rm(join(dir, ".ops-cache"), { recursive: true, force: true });
       let cold: { ms: number; cpu: number; peak: number } | undefined;
       for (let r = 0; r <= rounds; r++) {
-        const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "--measure", String(n), dir], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+        const child = spawnSync(
+          process.execPath,
+          [...process.execArgv, fileURLToPath(import.meta.url), "--measure", String(n), dir],
+          { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] },
+        );
         if (child.status !== 0) throw new Error(`the measuring child failed (exit ${child.status})`);
         const measured = JSON.parse(child.stdout) as { ms: number; cpu: number; peak: number; line: string };
         if (r === 0) cold = measured;
@@ -67,7 +81,9 @@ async function main(): Promise<void> {
       if (n !== largest) await rm(dir, { recursive: true, force: true });
     }
     const load = (await readFile("/proc/loadavg", "utf8").catch(() => "? ? ?")).split(" ").slice(0, 3).join(" ");
-    console.log(`node ${process.version}; median of ${rounds} child processes per size (after one that builds the cache); load average ${load}`);
+    console.log(
+      `node ${process.version}; median of ${rounds} child processes per size (after one that builds the cache); load average ${load}`,
+    );
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
@@ -83,13 +99,26 @@ async function generate(dir: string, count: number): Promise<void> {
   const to = Date.parse(NOW);
   const from = to - 365 * DAY;
   const started = performance.now();
-  const records = await writeHistory(dir, syntheticRuns(config, { from, to, cadenceMs: 300_000, jitterMs: 90_000, seed: 42 }), async (day) => {
-    // As `ops run` would: the first run after a day's end (never past the bench's "now").
-    await compactHistory({ dataDir: dir, config, now: new Date(Math.min(Date.parse(day) + DAY + 30 * 60_000, to)), log: silent });
-  });
+  const records = await writeHistory(
+    dir,
+    syntheticRuns(config, { from, to, cadenceMs: 300_000, jitterMs: 90_000, seed: 42 }),
+    async (day) => {
+      // As `ops run` would: the first run after a day's end (never past the bench's "now").
+      await compactHistory({
+        dataDir: dir,
+        config,
+        now: new Date(Math.min(Date.parse(day) + DAY + 30 * 60_000, to)),
+        log: silent,
+      });
+    },
+  );
   const raw = await readdir(join(dir, "reports", "history"));
-  console.log(`generated ${records.toLocaleString("en")} records for ${count} services over 365 days in ${((performance.now() - started) / 1000).toFixed(1)} s (through compactHistory)`);
-  console.log(`store after compaction: ${raw.length} raw day files (${mb(await sizeOf(join(dir, "reports", "history")))}), rollups ${mb(await sizeOf(join(dir, "reports", "rollups")))}`);
+  console.log(
+    `generated ${records.toLocaleString("en")} records for ${count} services over 365 days in ${((performance.now() - started) / 1000).toFixed(1)} s (through compactHistory)`,
+  );
+  console.log(
+    `store after compaction: ${raw.length} raw day files (${mb(await sizeOf(join(dir, "reports", "history")))}), rollups ${mb(await sizeOf(join(dir, "reports", "rollups")))}`,
+  );
   await writeFile(marker, "");
 }
 

@@ -33,13 +33,21 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 function runOps(args: string[], env: NodeJS.ProcessEnv): Promise<{ wall: number; stdout: string }> {
   return new Promise((done, fail) => {
     const t0 = performance.now();
-    const child = spawn(node, [...nodeArgs, "scripts/ops.ts", ...args], { cwd: REPO, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(node, [...nodeArgs, "scripts/ops.ts", ...args], {
+      cwd: REPO,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d));
     child.stderr.on("data", (d: Buffer) => (stderr += d));
     child.on("error", fail);
-    child.on("close", (code) => (code === 0 ? done({ wall: performance.now() - t0, stdout }) : fail(new Error(`ops ${args.join(" ")} exited ${code}: ${stderr.slice(-2000)}`))));
+    child.on("close", (code) =>
+      code === 0
+        ? done({ wall: performance.now() - t0, stdout })
+        : fail(new Error(`ops ${args.join(" ")} exited ${code}: ${stderr.slice(-2000)}`)),
+    );
   });
 }
 
@@ -66,10 +74,17 @@ try {
     if (round >= 0) rows.push({ wall, slowest: slow.durationMs, id: slow.serviceId, run: latest.run.durationMs });
   }
   const load = (await readFile("/proc/loadavg", "utf8").catch(() => "? ? ?")).split(" ").slice(0, 3).join(" ");
-  console.log(`bench:run — ops run of the demo config (${config.services.length} services) against the loopback fleet, ${values.node ? `node ${values.node}` : `tsx on ${process.version}`}; load average ${load}`);
-  for (const [i, r] of rows.entries()) console.log(`  round ${i + 1}: whole process ${(r.wall / 1000).toFixed(2)} s; latest.json's run.durationMs ${(r.run / 1000).toFixed(2)} s; slowest service ${r.id} ${(r.slowest / 1000).toFixed(2)} s; ratio ${(r.wall / r.slowest).toFixed(2)}`);
+  console.log(
+    `bench:run — ops run of the demo config (${config.services.length} services) against the loopback fleet, ${values.node ? `node ${values.node}` : `tsx on ${process.version}`}; load average ${load}`,
+  );
+  for (const [i, r] of rows.entries())
+    console.log(
+      `  round ${i + 1}: whole process ${(r.wall / 1000).toFixed(2)} s; latest.json's run.durationMs ${(r.run / 1000).toFixed(2)} s; slowest service ${r.id} ${(r.slowest / 1000).toFixed(2)} s; ratio ${(r.wall / r.slowest).toFixed(2)}`,
+    );
   const ratio = median(rows.map((r) => r.wall / r.slowest));
-  console.log(`  median: whole process ${(median(rows.map((r) => r.wall)) / 1000).toFixed(2)} s, slowest service ${(median(rows.map((r) => r.slowest)) / 1000).toFixed(2)} s, ratio ${ratio.toFixed(2)} (target ≤ 1.25) ${ratio <= 1.25 ? "✅" : "❌"}`);
+  console.log(
+    `  median: whole process ${(median(rows.map((r) => r.wall)) / 1000).toFixed(2)} s, slowest service ${(median(rows.map((r) => r.slowest)) / 1000).toFixed(2)} s, ratio ${ratio.toFixed(2)} (target ≤ 1.25) ${ratio <= 1.25 ? "✅" : "❌"}`,
+  );
 } finally {
   await protocols.close();
   await fleet.close();

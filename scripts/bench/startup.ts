@@ -46,10 +46,18 @@ interface Row {
   cpu: number[];
 }
 
-function run(node: string, args: string[], env: Record<string, string> = {}): Promise<{ wall: number; cpu: number; code: number | null }> {
+function run(
+  node: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ wall: number; cpu: number; code: number | null }> {
   return new Promise((done, fail) => {
     const t0 = performance.now();
-    const child = spawn(node, ["--import", CPU_PRELOAD, ...args], { cwd: REPO, env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "pipe", "pipe"] });
+    const child = spawn(node, ["--import", CPU_PRELOAD, ...args], {
+      cwd: REPO,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "ignore", "pipe", "pipe"],
+    });
     let cpu = "";
     let err = "";
     child.stdio[3]!.on("data", (d: Buffer) => (cpu += d));
@@ -67,7 +75,15 @@ function nodeWithStripping(): string | undefined {
   const candidates = [process.env.NODE24, process.execPath].filter((p): p is string => !!p && existsSync(p));
   for (const node of candidates) {
     try {
-      const ok = execFileSync(node, ["--input-type=module", "-e", `await import(${JSON.stringify(join(REPO, "actions/shared/clock.ts"))}); console.log("ok")`], { encoding: "utf8" });
+      const ok = execFileSync(
+        node,
+        [
+          "--input-type=module",
+          "-e",
+          `await import(${JSON.stringify(join(REPO, "actions/shared/clock.ts"))}); console.log("ok")`,
+        ],
+        { encoding: "utf8" },
+      );
       if (ok.trim() === "ok") return node;
     } catch {
       // This Node cannot load .ts by itself.
@@ -79,11 +95,22 @@ function nodeWithStripping(): string | undefined {
 function bundle(dir: string): string | undefined {
   const esbuild = join(REPO, "node_modules/.bin/esbuild");
   if (!existsSync(esbuild)) return undefined;
-  execFileSync(esbuild, [
-    "scripts/ops.ts", "--bundle", "--splitting", "--platform=node", "--format=esm", "--target=node20", `--outdir=${dir}`, "--log-level=error",
-    // Some dependencies are CommonJS and call require(); an ESM bundle needs one.
-    "--banner:js=import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);",
-  ], { cwd: REPO });
+  execFileSync(
+    esbuild,
+    [
+      "scripts/ops.ts",
+      "--bundle",
+      "--splitting",
+      "--platform=node",
+      "--format=esm",
+      "--target=node20",
+      `--outdir=${dir}`,
+      "--log-level=error",
+      // Some dependencies are CommonJS and call require(); an ESM bundle needs one.
+      "--banner:js=import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);",
+    ],
+    { cwd: REPO },
+  );
   return join(dir, "ops.js");
 }
 
@@ -95,7 +122,10 @@ const scratch = mkdtempSync(join(tmpdir(), "bench-startup-"));
 try {
   const port = (server.address() as AddressInfo).port;
   const probeConfig = join(scratch, "probe.yml");
-  writeFileSync(probeConfig, `defaults: { samples: 1 }\nservices:\n  - id: local\n    name: Local\n    probe: { type: http, url: "http://127.0.0.1:${port}/health" }\n`);
+  writeFileSync(
+    probeConfig,
+    `defaults: { samples: 1 }\nservices:\n  - id: local\n    name: Local\n    probe: { type: http, url: "http://127.0.0.1:${port}/health" }\n`,
+  );
   const data = join(scratch, "data");
 
   const stripping = nodeWithStripping();
@@ -106,11 +136,28 @@ try {
   const variants: Variant[] = [];
   const cache = join(scratch, "compile-cache");
   if (stripping) {
-    variants.push({ label: "node (type stripping), compile cache warm", node: stripping, args: ["scripts/ops.ts"], env: { NODE_COMPILE_CACHE: cache } });
-    variants.push({ label: "node (type stripping), no compile cache", node: stripping, args: ["scripts/ops.ts"], env: { NODE_DISABLE_COMPILE_CACHE: "1" } });
+    variants.push({
+      label: "node (type stripping), compile cache warm",
+      node: stripping,
+      args: ["scripts/ops.ts"],
+      env: { NODE_COMPILE_CACHE: cache },
+    });
+    variants.push({
+      label: "node (type stripping), no compile cache",
+      node: stripping,
+      args: ["scripts/ops.ts"],
+      env: { NODE_DISABLE_COMPILE_CACHE: "1" },
+    });
   }
-  if (existsSync(tsx)) variants.push({ label: "node --import tsx", node: process.execPath, args: ["--import", "tsx", "scripts/ops.ts"] });
-  if (bundled) variants.push({ label: "esbuild bundle (node, no compile cache)", node: stripping ?? process.execPath, args: [bundled], env: { NODE_DISABLE_COMPILE_CACHE: "1" } });
+  if (existsSync(tsx))
+    variants.push({ label: "node --import tsx", node: process.execPath, args: ["--import", "tsx", "scripts/ops.ts"] });
+  if (bundled)
+    variants.push({
+      label: "esbuild bundle (node, no compile cache)",
+      node: stripping ?? process.execPath,
+      args: [bundled],
+      env: { NODE_DISABLE_COMPILE_CACHE: "1" },
+    });
 
   const commands: Array<{ label: string; argv: string[] }> = [
     { label: "ops --help", argv: ["--help"] },
@@ -118,12 +165,22 @@ try {
     { label: "ops validate (default config)", argv: ["validate"] },
     { label: "ops plan", argv: ["plan"] },
     { label: "ops run --help", argv: ["run", "--help"] },
-    { label: "ops probe --only local (1 loopback service)", argv: ["probe", "--config", probeConfig, "--data", data, "--only", "local"] },
+    {
+      label: "ops probe --only local (1 loopback service)",
+      argv: ["probe", "--config", probeConfig, "--data", data, "--only", "local"],
+    },
   ];
   const floorNode = stripping ?? process.execPath;
-  const floor: Row = { label: "node -e 0", argv: [], variant: { label: "floor", node: floorNode, args: ["-e", "0"] }, wall: [], cpu: [] };
+  const floor: Row = {
+    label: "node -e 0",
+    argv: [],
+    variant: { label: "floor", node: floorNode, args: ["-e", "0"] },
+    wall: [],
+    cpu: [],
+  };
   const rows: Row[] = [floor];
-  for (const variant of variants) for (const c of commands) rows.push({ label: c.label, argv: c.argv, variant, wall: [], cpu: [] });
+  for (const variant of variants)
+    for (const c of commands) rows.push({ label: c.label, argv: c.argv, variant, wall: [], cpu: [] });
 
   // One unmeasured round first: it fills the compile cache and the file system cache.
   for (let round = -1; round < ROUNDS; round++) {
@@ -138,7 +195,9 @@ try {
   const version = (node: string) => execFileSync(node, ["--version"], { encoding: "utf8" }).trim();
   const load = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
   console.log(`bench:startup — median of ${ROUNDS} rounds, whole process (spawn to exit); load average ${load}`);
-  console.log(`node ${version(floorNode)}${stripping ? "" : " (no type stripping here: set NODE24 for those rows)"}; tsx rows on ${process.version}\n`);
+  console.log(
+    `node ${version(floorNode)}${stripping ? "" : " (no type stripping here: set NODE24 for those rows)"}; tsx rows on ${process.version}\n`,
+  );
   const f = { wall: median(floor.wall), cpu: median(floor.cpu) };
   const fmt = (ms: number) => `${(ms / 1000).toFixed(3)} s`;
   console.log(`${"node -e 0".padEnd(46)} wall ${fmt(f.wall)}  cpu ${fmt(f.cpu)}`);
@@ -147,13 +206,17 @@ try {
     for (const row of rows.filter((r) => r.variant === variant)) {
       const w = median(row.wall);
       const c = median(row.cpu);
-      console.log(`  ${row.label.padEnd(44)} wall ${fmt(w)} (${(w / f.wall).toFixed(1)}× node -e 0)  cpu ${fmt(c)} (${(c / f.cpu).toFixed(1)}×)`);
+      console.log(
+        `  ${row.label.padEnd(44)} wall ${fmt(w)} (${(w / f.wall).toFixed(1)}× node -e 0)  cpu ${fmt(c)} (${(c / f.cpu).toFixed(1)}×)`,
+      );
     }
   }
   const target = rows.find((r) => r.variant === variants[0] && r.argv[0] === "validate");
   if (target && stripping) {
     const w = median(target.wall);
-    console.log(`\ntarget: ops validate ≤ 0.4 s wall on Node 24 type stripping: ${fmt(w)} wall, ${fmt(median(target.cpu))} cpu ${w <= 400 ? "✅" : "❌ (on a busy machine compare the cpu column)"}`);
+    console.log(
+      `\ntarget: ops validate ≤ 0.4 s wall on Node 24 type stripping: ${fmt(w)} wall, ${fmt(median(target.cpu))} cpu ${w <= 400 ? "✅" : "❌ (on a busy machine compare the cpu column)"}`,
+    );
   }
 } finally {
   server.close();

@@ -34,11 +34,23 @@ export const usage = (message: string) => new ExitError(2, `${message}\n${USAGE_
 /** Options every command understands. */
 export const COMMON = {
   config: { type: "string", default: "ops.config.yml", arg: "FILE", help: "the config file" },
-  data: { type: "string", arg: "DIR", help: "where reports/ and incidents/ are read and written (default: the current directory)" },
-  now: { type: "string", arg: "ISO", help: "run as if the clock read ISO; the run's time is exactly this, so replays are deterministic" },
+  data: {
+    type: "string",
+    arg: "DIR",
+    help: "where reports/ and incidents/ are read and written (default: the current directory)",
+  },
+  now: {
+    type: "string",
+    arg: "ISO",
+    help: "run as if the clock read ISO; the run's time is exactly this, so replays are deterministic",
+  },
   only: { type: "string", arg: "ID,…", help: "only these service ids" },
   json: { type: "boolean", default: false, help: "print JSON" },
-  "dry-run": { type: "boolean", default: false, help: "print every GitHub and notification operation instead of making it" },
+  "dry-run": {
+    type: "boolean",
+    default: false,
+    help: "print every GitHub and notification operation instead of making it",
+  },
   help: { type: "boolean", short: "h", default: false, help: "print this command's options" },
 } as const satisfies OptionTable;
 
@@ -75,7 +87,8 @@ export function common(values: Record<string, unknown>, deps: CliDeps): Common {
   let runAt = clock.now();
   if (now !== undefined) {
     runAt = new Date(now);
-    if (Number.isNaN(runAt.getTime())) throw usage(`--now: expected an ISO date such as 2026-11-22T10:00:00Z, found "${now}"`);
+    if (Number.isNaN(runAt.getTime()))
+      throw usage(`--now: expected an ISO date such as 2026-11-22T10:00:00Z, found "${now}"`);
     clock = offsetClock(runAt, clock);
   }
   const only = values.only as string | undefined;
@@ -85,7 +98,12 @@ export function common(values: Record<string, unknown>, deps: CliDeps): Common {
     clock,
     runAt,
     replay: now !== undefined,
-    ...(only !== undefined && { only: only.split(",").map((s) => s.trim()).filter(Boolean) }),
+    ...(only !== undefined && {
+      only: only
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+    }),
     json: values.json === true,
     dryRun: values["dry-run"] === true,
   };
@@ -98,5 +116,15 @@ export function cliLog(io: Io): Log {
 
 /** What the pipeline's steps receive, from the command's options. */
 export function runContext(opts: Common, config: OpsConfig, deps: CliDeps, redactor: Redactor): RunContext {
-  return { config, dataDir: opts.dataDir, runAt: opts.runAt, replay: opts.replay, clock: opts.clock, env: deps.env, log: cliLog(deps.io), redactor, dryRun: opts.dryRun };
+  return {
+    config,
+    dataDir: opts.dataDir,
+    runAt: opts.runAt,
+    replay: opts.replay,
+    clock: opts.clock,
+    env: deps.env,
+    log: cliLog(deps.io),
+    redactor,
+    dryRun: opts.dryRun,
+  };
 }

@@ -12,20 +12,63 @@ type Command = (argv: string[], deps: CliDeps) => Promise<number>;
 type Entry = { help: string; args?: string } & ({ run: Command } | { load: () => Promise<Command> });
 
 const COMMANDS: Record<string, Entry> = {
-  run: { load: async () => (await import("../commands/run.ts")).runCommand, help: "probe, evaluate and store; then incidents and reports" },
-  probe: { load: async () => (await import("../commands/probe.ts")).probeCommand, help: "probe and print; write nothing (--shard i/N: one matrix shard, as JSON)" },
-  incidents: { load: async () => (await import("../commands/incidents.ts")).incidentsCommand, help: "the incident step alone, on the stored latest.json" },
-  report: { load: async () => (await import("../commands/report.ts")).reportCommand, help: "regenerate every report from the stored data (--force, --dry-run)" },
-  commit: { load: async () => (await import("../commands/commit.ts")).commitCommand, help: "commit what the run wrote and push with fetch + rebase + retry" },
-  plan: { load: async () => (await import("../commands/plan.ts")).planCommand, help: "print the monitor workflow's fan-out plan (shards × locations) for $GITHUB_OUTPUT" },
-  merge: { load: async () => (await import("../commands/merge.ts")).mergeCommand, help: "fan-in: merge shard/location results (--from DIR) and run the rest of the cycle" },
-  rollback: { load: async () => (await import("../commands/rollback.ts")).rollbackCommand, help: "roll a service back (see docs/rollback.md); --dry-run prints the plan", args: "<service>" },
-  command: { load: async () => (await import("../commands/command.ts")).commandCommand, help: "answer a ChatOps comment on an incident issue (--event FILE, default $GITHUB_EVENT_PATH)" },
-  validate: { load: async () => (await import("../commands/validate.ts")).validateCommand, help: "check the config (exit 2 when invalid)" },
-  site: { load: async () => (await import("../commands/site.ts")).siteCommand, help: "build the static status site from the stored data (--out DIR, default _site)" },
-  init: { load: async () => (await import("../commands/init.ts")).initCommand, help: "write a starter config for your own services (--service id=URL …) and regenerate the workflows for it" },
-  workflows: { load: async () => (await import("../commands/workflows.ts")).workflowsCommand, help: "check (or --write) the workflows' secrets, rollback choices and smoke test against the config" },
-  demo: { load: async () => (await import("../commands/demo.ts")).demoCommand, help: "start a simulated HotDash fleet on loopback and run the full cycle against it" },
+  run: {
+    load: async () => (await import("../commands/run.ts")).runCommand,
+    help: "probe, evaluate and store; then incidents and reports",
+  },
+  probe: {
+    load: async () => (await import("../commands/probe.ts")).probeCommand,
+    help: "probe and print; write nothing (--shard i/N: one matrix shard, as JSON)",
+  },
+  incidents: {
+    load: async () => (await import("../commands/incidents.ts")).incidentsCommand,
+    help: "the incident step alone, on the stored latest.json",
+  },
+  report: {
+    load: async () => (await import("../commands/report.ts")).reportCommand,
+    help: "regenerate every report from the stored data (--force, --dry-run)",
+  },
+  commit: {
+    load: async () => (await import("../commands/commit.ts")).commitCommand,
+    help: "commit what the run wrote and push with fetch + rebase + retry",
+  },
+  plan: {
+    load: async () => (await import("../commands/plan.ts")).planCommand,
+    help: "print the monitor workflow's fan-out plan (shards × locations) for $GITHUB_OUTPUT",
+  },
+  merge: {
+    load: async () => (await import("../commands/merge.ts")).mergeCommand,
+    help: "fan-in: merge shard/location results (--from DIR) and run the rest of the cycle",
+  },
+  rollback: {
+    load: async () => (await import("../commands/rollback.ts")).rollbackCommand,
+    help: "roll a service back (see docs/rollback.md); --dry-run prints the plan",
+    args: "<service>",
+  },
+  command: {
+    load: async () => (await import("../commands/command.ts")).commandCommand,
+    help: "answer a ChatOps comment on an incident issue (--event FILE, default $GITHUB_EVENT_PATH)",
+  },
+  validate: {
+    load: async () => (await import("../commands/validate.ts")).validateCommand,
+    help: "check the config (exit 2 when invalid)",
+  },
+  site: {
+    load: async () => (await import("../commands/site.ts")).siteCommand,
+    help: "build the static status site from the stored data (--out DIR, default _site)",
+  },
+  init: {
+    load: async () => (await import("../commands/init.ts")).initCommand,
+    help: "write a starter config for your own services (--service id=URL …) and regenerate the workflows for it",
+  },
+  workflows: {
+    load: async () => (await import("../commands/workflows.ts")).workflowsCommand,
+    help: "check (or --write) the workflows' secrets, rollback choices and smoke test against the config",
+  },
+  demo: {
+    load: async () => (await import("../commands/demo.ts")).demoCommand,
+    help: "start a simulated HotDash fleet on loopback and run the full cycle against it",
+  },
 };
 
 const HELP = `ops — HotDash operations as CI
@@ -60,7 +103,10 @@ function commandHelp(name: string, entry: Entry, options: OptionTable): string {
 }
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { name: string; version: string };
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+    name: string;
+    version: string;
+  };
   return `${pkg.name} ${pkg.version}\n`;
 }
 

@@ -43,7 +43,9 @@ export function parseOptions<O extends OptionTable>(argv: string[], options: O) 
 /** Node's parseArgs texts ("Unknown option '--form'. To specify a positional …") in our words. */
 function explain(e: Error & { code?: string }, options: OptionTable): string {
   const named = /'(-{1,2}[^' ]+)/.exec(e.message)?.[1];
-  const valid = `valid options: ${Object.keys(options).map((k) => `--${k}`).join(", ")}`;
+  const valid = `valid options: ${Object.keys(options)
+    .map((k) => `--${k}`)
+    .join(", ")}`;
   if (e.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && named) {
     const name = named.replace(/^-+/, "").split("=")[0]!;
     const guess = nearest(name, Object.keys(options));
@@ -60,7 +62,9 @@ function explain(e: Error & { code?: string }, options: OptionTable): string {
 
 /** The option lines of a help text, aligned. */
 export function optionLines(options: OptionTable): string[] {
-  const left = Object.entries(options).map(([name, o]) => `${o.short ? `-${o.short}, ` : ""}--${name}${o.type === "string" ? ` ${o.arg ?? "VALUE"}` : ""}`);
+  const left = Object.entries(options).map(
+    ([name, o]) => `${o.short ? `-${o.short}, ` : ""}--${name}${o.type === "string" ? ` ${o.arg ?? "VALUE"}` : ""}`,
+  );
   const width = Math.max(...left.map((l) => l.length));
   return Object.values(options).map((o, i) => {
     const shown = typeof o.default === "string" && o.default !== "" ? ` (default ${o.default})` : "";

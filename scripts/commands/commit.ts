@@ -27,25 +27,45 @@ export interface CommitDeps extends CliDeps {
 export async function commitCommand(argv: string[], deps: CommitDeps): Promise<number> {
   const { values } = parse(argv, {
     // README.md: the report step writes its status section (see .gitattributes: ops-merge=upstream).
-    paths: { type: "string", default: "reports,incidents,README.md", arg: "A,B,…", help: "what to commit, comma-separated" },
+    paths: {
+      type: "string",
+      default: "reports,incidents,README.md",
+      arg: "A,B,…",
+      help: "what to commit, comma-separated",
+    },
     message: { type: "string", arg: "TEXT", help: "the commit message (default: one that says what changed)" },
     "no-push": { type: "boolean", default: false, help: "commit locally and stop (no fetch, rebase or push)" },
     attempts: { type: "string", default: "6", arg: "N", help: "push attempts, each after a fetch + rebase, 1–20" },
     remote: { type: "string", default: "origin", arg: "NAME", help: "the remote to push to" },
     branch: { type: "string", arg: "NAME", help: "the branch to push to (default: the checked-out branch)" },
-    restore: { type: "boolean", default: false, help: "re-apply the parked ops/pending commit to the work tree, then stop" },
-    "flush-every": { type: "string", default: "0", arg: "DURATION", help: "park runs on ops/pending and push to the branch at most this often (60m); 0 = every run" },
+    restore: {
+      type: "boolean",
+      default: false,
+      help: "re-apply the parked ops/pending commit to the work tree, then stop",
+    },
+    "flush-every": {
+      type: "string",
+      default: "0",
+      arg: "DURATION",
+      help: "park runs on ops/pending and push to the branch at most this often (60m); 0 = every run",
+    },
   });
   const opts = common(values, deps);
   const attempts = Number(values.attempts);
-  if (!Number.isInteger(attempts) || attempts < 1 || attempts > 20) throw usage(`--attempts: expected a whole number 1–20, found "${values.attempts}"`);
+  if (!Number.isInteger(attempts) || attempts < 1 || attempts > 20)
+    throw usage(`--attempts: expected a whole number 1–20, found "${values.attempts}"`);
   let flushEveryMs: number;
   try {
     flushEveryMs = parseDuration(String(values["flush-every"]));
   } catch {
-    throw usage(`--flush-every: expected a duration such as 60m or 1h (0 = every run), found "${values["flush-every"]}"`);
+    throw usage(
+      `--flush-every: expected a duration such as 60m or 1h (0 = every run), found "${values["flush-every"]}"`,
+    );
   }
-  const paths = String(values.paths).split(",").map((p) => p.trim()).filter(Boolean);
+  const paths = String(values.paths)
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean);
   if (paths.length === 0) throw usage("--paths: expected comma-separated paths such as reports,incidents");
 
   const log = cliLog(deps.io);
@@ -80,7 +100,9 @@ export async function commitCommand(argv: string[], deps: CommitDeps): Promise<n
     });
     switch (outcome.kind) {
       case "dry-run":
-        deps.io.out(`would commit as github-actions[bot]${outcome.pending ? ` (to ${PENDING_BRANCH})` : ""}: ${outcome.message}\n${outcome.status || "(nothing changed)\n"}`);
+        deps.io.out(
+          `would commit as github-actions[bot]${outcome.pending ? ` (to ${PENDING_BRANCH})` : ""}: ${outcome.message}\n${outcome.status || "(nothing changed)\n"}`,
+        );
         break;
       case "parked":
         deps.io.out(`parked ${outcome.sha} on ${PENDING_BRANCH}: ${outcome.message}\n`);
@@ -89,7 +111,9 @@ export async function commitCommand(argv: string[], deps: CommitDeps): Promise<n
         deps.io.out("nothing to commit\n");
         break;
       default:
-        deps.io.out(`${outcome.kind} ${outcome.sha}: ${outcome.message}${outcome.kind === "pushed" ? ` (attempts ${outcome.attempts}, rebases ${outcome.rebases})` : ""}\n`);
+        deps.io.out(
+          `${outcome.kind} ${outcome.sha}: ${outcome.message}${outcome.kind === "pushed" ? ` (attempts ${outcome.attempts}, rebases ${outcome.rebases})` : ""}\n`,
+        );
     }
     return 0;
   } catch (error) {
@@ -104,12 +128,23 @@ function regenerateReports(opts: Common, deps: CliDeps) {
   return async ({ dataDir }: { dataDir: string }) => {
     const loaded = loadConfig(opts.configFile);
     if (!loaded.ok) {
-      log.warn(`cannot regenerate the reports after the rebase (${formatConfigErrors(loaded.errors)}); they keep this run's version until the next run`);
+      log.warn(
+        `cannot regenerate the reports after the rebase (${formatConfigErrors(loaded.errors)}); they keep this run's version until the next run`,
+      );
       return;
     }
     const redactor = createRedactor();
     resolveSecrets(loaded.config, deps.env, redactor); // only so that no report can echo a secret
-    await reportsRun({ config: loaded.config, dataDir, runAt: opts.clock.now(), clock: opts.clock, env: deps.env, log, redactor, dryRun: false });
+    await reportsRun({
+      config: loaded.config,
+      dataDir,
+      runAt: opts.clock.now(),
+      clock: opts.clock,
+      env: deps.env,
+      log,
+      redactor,
+      dryRun: false,
+    });
   };
 }
 

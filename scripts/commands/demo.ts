@@ -19,13 +19,12 @@ const RUN_EVERY_MS = 5 * 60_000;
 /** The emulator's token: local, fake, never a real credential. */
 const DEMO_GITHUB_TOKEN = "ghs_demo_loopback_only";
 
-
 /** The demo replays several runs; each distinct log line is worth reading once. */
 function onceLog(log: Log): Log {
   const seen = new Set<string>();
   const once = (write: (m: string) => void) => (m: string) => {
     const key = m.replace(/\d+ file\(s\)/, "");
-    if (!seen.has(key)) (seen.add(key), write(m));
+    if (!seen.has(key)) seen.add(key), write(m);
   };
   return { info: once(log.info), warn: once(log.warn) };
 }
@@ -45,7 +44,8 @@ export async function demoCommand(argv: string[], deps: CliDeps): Promise<number
   });
   const opts = common(values, deps);
   const runs = Number(values.runs);
-  if (!Number.isInteger(runs) || runs < 1 || runs > 50) throw usage(`--runs: expected a whole number from 1 to 50, found "${String(values.runs)}"`);
+  if (!Number.isInteger(runs) || runs < 1 || runs > 50)
+    throw usage(`--runs: expected a whole number from 1 to 50, found "${String(values.runs)}"`);
   const dataDir = values.data ? opts.dataDir : resolve(deps.cwd, ".demo");
   await rm(dataDir, { recursive: true, force: true });
   const log = onceLog(cliLog(deps.io));
@@ -58,14 +58,29 @@ export async function demoCommand(argv: string[], deps: CliDeps): Promise<number
     closers.push(() => protocols.close());
     const gh = await startGitHubServer({ owner: "hotdash", repo: "ops", token: DEMO_GITHUB_TOKEN });
     closers.push(() => gh.close());
-    if (!gh.validated) deps.io.out("Demo: GitHub's OpenAPI description is not installed (a production install), so the GitHub emulator does not check requests against it\n");
+    if (!gh.validated)
+      deps.io.out(
+        "Demo: GitHub's OpenAPI description is not installed (a production install), so the GitHub emulator does not check requests against it\n",
+      );
     const checked = validateConfig(demoConfig(fleet, protocols));
-    if (!checked.ok) throw new ExitError(1, `the embedded demo config is invalid (a bug): ${JSON.stringify(checked.problems.slice(0, 3))}`);
+    if (!checked.ok)
+      throw new ExitError(
+        1,
+        `the embedded demo config is invalid (a bug): ${JSON.stringify(checked.problems.slice(0, 3))}`,
+      );
     const config = checked.config;
     const count = fleet.services.size + protocols.mcp.size + 3;
-    deps.io.out(`Demo: ${count} simulated services on 127.0.0.1, ${runs} runs ${RUN_EVERY_MS / 60_000} min apart; data in ${dataDir}\n`);
+    deps.io.out(
+      `Demo: ${count} simulated services on 127.0.0.1, ${runs} runs ${RUN_EVERY_MS / 60_000} min apart; data in ${dataDir}\n`,
+    );
 
-    const github = createGitHubClient({ token: DEMO_GITHUB_TOKEN, repository: "hotdash/ops", apiUrl: gh.url, writeSpacingMs: 0, retryUnitMs: 1 });
+    const github = createGitHubClient({
+      token: DEMO_GITHUB_TOKEN,
+      repository: "hotdash/ops",
+      apiUrl: gh.url,
+      writeSpacingMs: 0,
+      retryUnitMs: 1,
+    });
     // The emulator checks every request against GitHub's OpenAPI description, loaded on its first
     // request. The pipeline reads maintenance issues while it probes; in this one process, that
     // load would stall the first run's probes, so it happens before the timeline starts.
@@ -79,12 +94,24 @@ export async function demoCommand(argv: string[], deps: CliDeps): Promise<number
       if (runs >= 4 && i === runs - 2) fleet.set("hotdash-staging", "healthy");
       const runAt = new Date(end - (runs - 1 - i) * RUN_EVERY_MS);
       deps.io.out(`\n── run ${i + 1}/${runs} at ${runAt.toISOString()}\n`);
-      const ctx = { config, dataDir, runAt, clock: opts.clock, env: demoEnv(fleet, protocols), log, redactor: createRedactor(), dryRun: false };
+      const ctx = {
+        config,
+        dataDir,
+        runAt,
+        clock: opts.clock,
+        env: demoEnv(fleet, protocols),
+        log,
+        redactor: createRedactor(),
+        dryRun: false,
+      };
       // The last run also builds the status site from its own state into <data>/site.
       out = await fullRun(ctx, { github, notifier, ...(i === runs - 1 && { site: join(dataDir, "site") }) });
       const changes = out.probe.transitions.filter((t) => t.from !== "new" || t.to !== "up");
-      deps.io.out(`   status changes: ${changes.length ? changes.map((t) => `${t.id} ${t.from} → ${t.to}`).join(", ") : "none"}\n`);
-      for (const o of out.incidents?.operations ?? []) if (o.op !== "record") deps.io.out(`   GitHub: ${o.op} issue #${o.issue ?? "?"} (${o.key}) ${o.detail}\n`);
+      deps.io.out(
+        `   status changes: ${changes.length ? changes.map((t) => `${t.id} ${t.from} → ${t.to}`).join(", ") : "none"}\n`,
+      );
+      for (const o of out.incidents?.operations ?? [])
+        if (o.op !== "record") deps.io.out(`   GitHub: ${o.op} issue #${o.issue ?? "?"} (${o.key}) ${o.detail}\n`);
     }
     if (!out) return 0;
     deps.io.out(`\n${fleetTable(out.probe.latest)}\n\n`);
@@ -96,9 +123,13 @@ export async function demoCommand(argv: string[], deps: CliDeps): Promise<number
       const comments = gh.state.comments.filter((c) => c.issue === issue.number).length;
       deps.io.out(`  #${issue.number} [${issue.state}] ${issue.title} (${labels}; ${comments} comment(s))\n`);
     }
-    deps.io.out(`\nOpen ${dataDir}/reports/STATUS.md for the status page, ${dataDir}/incidents/ for the incident records; reports/latest.json holds the state.\n`);
+    deps.io.out(
+      `\nOpen ${dataDir}/reports/STATUS.md for the status page, ${dataDir}/incidents/ for the incident records; reports/latest.json holds the state.\n`,
+    );
     const site = join(dataDir, "site");
-    deps.io.out(`The status site: ${site}/index.html (${values.serve ? "served below" : "or run npm start -- --serve"}).\n`);
+    deps.io.out(
+      `The status site: ${site}/index.html (${values.serve ? "served below" : "or run npm start -- --serve"}).\n`,
+    );
     if (values.serve) {
       // Left running: the process ends when the reader stops it (Ctrl-C).
       const served = await serveFolder(site);
@@ -106,6 +137,7 @@ export async function demoCommand(argv: string[], deps: CliDeps): Promise<number
     }
     return 0;
   } finally {
-    for (const close of closers.reverse()) await close().catch((e: unknown) => deps.io.err(`ops demo: closing a demo server failed: ${String(e)}\n`));
+    for (const close of closers.reverse())
+      await close().catch((e: unknown) => deps.io.err(`ops demo: closing a demo server failed: ${String(e)}\n`));
   }
 }

@@ -13,9 +13,22 @@ import { type CliDeps, common, parse, runContext, usage } from "../cli/context.t
  */
 export async function probeCommand(argv: string[], deps: CliDeps): Promise<number> {
   const { values } = parse(argv, {
-    shard: { type: "string", arg: "i/N", help: "probe only shard i of N and print the shard file (JSON) the fan-in merges" },
-    location: { type: "string", default: "github", arg: "LABEL", help: "the runner location recorded in the shard file" },
-    write: { type: "boolean", default: false, help: "store the run (history, roll-up, latest.json), as the probe action does" },
+    shard: {
+      type: "string",
+      arg: "i/N",
+      help: "probe only shard i of N and print the shard file (JSON) the fan-in merges",
+    },
+    location: {
+      type: "string",
+      default: "github",
+      arg: "LABEL",
+      help: "the runner location recorded in the shard file",
+    },
+    write: {
+      type: "boolean",
+      default: false,
+      help: "store the run (history, roll-up, latest.json), as the probe action does",
+    },
   });
   const opts = common(values, deps);
   const config = await loadConfigOrExit(opts.configFile, deps.io);
@@ -40,7 +53,10 @@ export async function probeCommand(argv: string[], deps: CliDeps): Promise<numbe
     deps.io.out(redactor.scrub(JSON.stringify(file)) + "\n");
     return 0;
   }
-  const out = await probeRun(runContext(opts, config, deps, redactor), { write: values.write === true, ...(opts.only && { only: opts.only }) });
+  const out = await probeRun(runContext(opts, config, deps, redactor), {
+    write: values.write === true,
+    ...(opts.only && { only: opts.only }),
+  });
   for (const e of out.errors) deps.io.err(`error: ${e}\n`);
   const { latest, results } = out.probe;
   deps.io.out(opts.json ? JSON.stringify({ results, latest }, null, 2) + "\n" : fleetTable(latest) + "\n");

@@ -10,12 +10,21 @@ import { type CliDeps, common, parse, runContext } from "../cli/context.ts";
  * writes nothing and prints the summary.
  */
 export async function reportCommand(argv: string[], deps: CliDeps): Promise<number> {
-  const { values } = parse(argv, { force: { type: "boolean", default: false, help: "rewrite the latest update, daily and weekly reports even if they exist" } });
+  const { values } = parse(argv, {
+    force: {
+      type: "boolean",
+      default: false,
+      help: "rewrite the latest update, daily and weekly reports even if they exist",
+    },
+  });
   const opts = common(values, deps);
   const config = await loadConfigOrExit(opts.configFile);
   const redactor = createRedactor();
   resolveSecrets(config, deps.env, redactor);
-  const out = await reportsRun(runContext(opts, config, deps, redactor), { force: values.force === true, write: !opts.dryRun });
+  const out = await reportsRun(runContext(opts, config, deps, redactor), {
+    force: values.force === true,
+    write: !opts.dryRun,
+  });
   if (opts.json) deps.io.out(JSON.stringify({ written: out.written, alerts: out.alerts }, null, 2) + "\n");
   else if (opts.dryRun) deps.io.out(out.summary);
   else {

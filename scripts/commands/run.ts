@@ -10,12 +10,17 @@ import { finishCycle } from "../cli/outcome.ts";
  * (after everything was stored).
  */
 export async function runCommand(argv: string[], deps: CliDeps): Promise<number> {
-  const { values } = parse(argv, { site: { type: "string", arg: "DIR", help: "also build the status site into DIR from this run's state" } });
+  const { values } = parse(argv, {
+    site: { type: "string", arg: "DIR", help: "also build the status site into DIR from this run's state" },
+  });
   const opts = common(values, deps);
   const config = await loadConfigOrExit(opts.configFile, deps.io);
   checkOnly(config, opts.only);
   const redactor = createRedactor();
   const site = typeof values.site === "string" ? resolve(deps.cwd, values.site) : undefined;
-  const out = await fullRun(runContext(opts, config, deps, redactor), { ...(opts.only && { only: opts.only }), ...(site && { site }) });
+  const out = await fullRun(runContext(opts, config, deps, redactor), {
+    ...(opts.only && { only: opts.only }),
+    ...(site && { site }),
+  });
   return finishCycle(out, deps, redactor, opts.json);
 }

@@ -9,7 +9,14 @@ import { type CliDeps, cliLog, common, parse } from "../cli/context.ts";
  * from the committed data into a folder (default `_site`), as the Pages workflow does.
  */
 export async function siteCommand(argv: string[], deps: CliDeps): Promise<number> {
-  const { values } = parse(argv, { out: { type: "string", default: "_site", arg: "DIR", help: "where the site is built (replaced whole; only a folder it built before)" } });
+  const { values } = parse(argv, {
+    out: {
+      type: "string",
+      default: "_site",
+      arg: "DIR",
+      help: "where the site is built (replaced whole; only a folder it built before)",
+    },
+  });
   const opts = common(values, deps);
   const config = await loadConfigOrExit(opts.configFile, deps.io);
   const redactor = createRedactor();
@@ -23,6 +30,9 @@ export async function siteCommand(argv: string[], deps: CliDeps): Promise<number
     redactor,
   });
   if (opts.json) deps.io.out(`${JSON.stringify(out, null, 2)}\n`);
-  else deps.io.out(`wrote ${out.files.length} files (${(out.bytes / 1024).toFixed(0)} KiB; index.html ${(out.homeBytes / 1024).toFixed(0)} KiB) to ${values.out}\n`);
+  else
+    deps.io.out(
+      `wrote ${out.files.length} files (${(out.bytes / 1024).toFixed(0)} KiB; index.html ${(out.homeBytes / 1024).toFixed(0)} KiB) to ${values.out}\n`,
+    );
   return 0;
 }

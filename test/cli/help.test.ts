@@ -61,7 +61,10 @@ describe("ops <command> --help", () => {
 
 describe("ops --version", () => {
   it("prints the package's name and version", async () => {
-    const pkg = JSON.parse(await readFile(new URL("../../package.json", import.meta.url), "utf8")) as { name: string; version: string };
+    const pkg = JSON.parse(await readFile(new URL("../../package.json", import.meta.url), "utf8")) as {
+      name: string;
+      version: string;
+    };
     const r = await ops("--version");
     expect(r.code).toBe(0);
     expect(r.out).toBe(`${pkg.name} ${pkg.version}\n`);
@@ -73,7 +76,9 @@ describe("bad options", () => {
     const r = await ops("run", "--bogus");
     expect(r.code).toBe(2);
     expect(r.out).toBe("");
-    expect(r.err).toContain("ops run: unknown option --bogus; valid options: --config, --data, --now, --only, --json, --dry-run, --help");
+    expect(r.err).toContain(
+      "ops run: unknown option --bogus; valid options: --config, --data, --now, --only, --json, --dry-run, --help",
+    );
     expect(r.err).toContain('Run "ops run --help" for its options.');
     expect(r.err).not.toMatch(/Unknown option|To specify a positional/);
   });
@@ -88,7 +93,9 @@ describe("bad options", () => {
   it("a string option without its value, and a switch given a value, say which and what is expected", async () => {
     const missing = await ops("merge", "--from");
     expect(missing.code).toBe(2);
-    expect(missing.err).toContain("ops merge: --from needs a value (DIR): the folder the shard artifacts were downloaded to");
+    expect(missing.err).toContain(
+      "ops merge: --from needs a value (DIR): the folder the shard artifacts were downloaded to",
+    );
     const valued = await ops("validate", "--json=yes");
     expect(valued.code).toBe(2);
     expect(valued.err).toContain("--json is a switch and takes no value");

@@ -44,7 +44,12 @@ export interface World {
   /** What the evaluation records each run: `since` of a new status, the counters. */
   evaluate(): void;
   /** One monitoring run: evaluate, then the incident step. */
-  run(options?: { github?: IssuesApi; latest?: Latest; budgetAlerts?: BurnAlert[]; notifier?: Notifier }): Promise<IncidentRunResult>;
+  run(options?: {
+    github?: IssuesApi;
+    latest?: Latest;
+    budgetAlerts?: BurnAlert[];
+    notifier?: Notifier;
+  }): Promise<IncidentRunResult>;
   openIssues(): Array<{ number: number; title: string; body: string | null; labels: string[]; state: string }>;
   commentsOf(n: number): string[];
   close(): Promise<void>;
@@ -70,8 +75,20 @@ export async function createWorld(
   };
   const config = OpsConfig.parse({
     services: [
-      { id: "chatwoot", name: "Chatwoot", environment: "production", criticality: "critical", probe: { type: "http", url: "https://chatwoot.example.test/api" } },
-      { id: "agent-sdk", name: "Agent SDK", environment: "shared", criticality: "medium", probe: { type: "http", url: "https://agent.example.test/health" } },
+      {
+        id: "chatwoot",
+        name: "Chatwoot",
+        environment: "production",
+        criticality: "critical",
+        probe: { type: "http", url: "https://chatwoot.example.test/api" },
+      },
+      {
+        id: "agent-sdk",
+        name: "Agent SDK",
+        environment: "shared",
+        criticality: "medium",
+        probe: { type: "http", url: "https://agent.example.test/health" },
+      },
     ],
     notifications: {
       slack: { emergency: "${SLACK_EMERGENCY}", alerts: "${SLACK_ALERTS}" },
@@ -83,7 +100,15 @@ export async function createWorld(
   if (!resolved.ok) throw new Error(`test setup: missing ${resolved.missing.join(", ")}`);
   const notifier = createNotifier({ config: resolved.value, redactor });
   // One client per run, as in production: its circuit breaker lasts one run.
-  const newClient = () => createGitHubClient({ token: "ghs_world_token_abcdef", repository: "hotdash/ops", apiUrl: gh.url, retryUnitMs: 1, writeSpacingMs: 0, timeoutMs });
+  const newClient = () =>
+    createGitHubClient({
+      token: "ghs_world_token_abcdef",
+      repository: "hotdash/ops",
+      apiUrl: gh.url,
+      retryUnitMs: 1,
+      writeSpacingMs: 0,
+      timeoutMs,
+    });
   const github = newClient();
   const template = await loadTemplate();
   const logs: string[] = [];
@@ -93,17 +118,43 @@ export async function createWorld(
     const c = config.services.find((s) => s.id === id)!;
     const at = clock.now().toISOString();
     return {
-      id, name: c.name, environment: c.environment, criticality: c.criticality, type: "http", status: "up", reason: "",
-      since: at, checkedAt: at, ratings: {}, breaches: {}, consecutiveFailures: 0, consecutiveSuccesses: 1,
+      id,
+      name: c.name,
+      environment: c.environment,
+      criticality: c.criticality,
+      type: "http",
+      status: "up",
+      reason: "",
+      since: at,
+      checkedAt: at,
+      ratings: {},
+      breaches: {},
+      consecutiveFailures: 0,
+      consecutiveSuccesses: 1,
       metrics: { successRate: 100, okCount: 3, count: 3, p95: 120, statusCodes: [200], attempts: 1 },
     };
   };
   const world: World = {
-    gh, github, clock, slack, pagerduty, dataDir, redactor, config, template, logs,
+    gh,
+    github,
+    clock,
+    slack,
+    pagerduty,
+    dataDir,
+    redactor,
+    config,
+    template,
+    logs,
     latest: {
       version: 1,
       updatedAt: clock.now().toISOString(),
-      run: { startedAt: clock.now().toISOString(), finishedAt: clock.now().toISOString(), durationMs: 1, offline: false, locations: [] },
+      run: {
+        startedAt: clock.now().toISOString(),
+        finishedAt: clock.now().toISOString(),
+        durationMs: 1,
+        offline: false,
+        locations: [],
+      },
       services: Object.fromEntries(config.services.map((s) => [s.id, service(s.id)])),
       groups: {},
       incidents: {},
@@ -117,7 +168,15 @@ export async function createWorld(
       const bad = status === "down";
       s.metrics = bad
         ? { successRate: 0, okCount: 0, count: 3, statusCodes: [503, 503, 503], attempts: 3, ...extra }
-        : { successRate: 100, okCount: 3, count: 3, p95: status === "degraded" ? 2600 : 120, statusCodes: [200], attempts: 1, ...extra };
+        : {
+            successRate: 100,
+            okCount: 3,
+            count: 3,
+            p95: status === "degraded" ? 2600 : 120,
+            statusCodes: [200],
+            attempts: 1,
+            ...extra,
+          };
       s.consecutiveFailures = 0;
       s.consecutiveSuccesses = 0;
     },
@@ -142,8 +201,17 @@ export async function createWorld(
       const client = options.github ?? newClient();
       const { maintenance } = await maintenanceStep(ctx, client);
       const result = await runIncidents({
-        config, latest: options.latest ?? world.latest, github: client, clock, dataDir, notifier: options.notifier ?? notifier, redactor,
-        log, template, maintenance, budgetAlerts: options.budgetAlerts ?? [],
+        config,
+        latest: options.latest ?? world.latest,
+        github: client,
+        clock,
+        dataDir,
+        notifier: options.notifier ?? notifier,
+        redactor,
+        log,
+        template,
+        maintenance,
+        budgetAlerts: options.budgetAlerts ?? [],
       });
       world.latest = { ...world.latest, incidents: result.latest.incidents };
       return result;

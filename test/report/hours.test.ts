@@ -18,7 +18,10 @@ let dir: string;
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), "hours-"));
-  await writeHistory(dir, syntheticRuns(config, { from: START, to: NOW, cadenceMs: 300_000, jitterMs: 240_000, seed: 7 }));
+  await writeHistory(
+    dir,
+    syntheticRuns(config, { from: START, to: NOW, cadenceMs: 300_000, jitterMs: 240_000, seed: 7 }),
+  );
 });
 afterEach(() => rm(dir, { recursive: true, force: true }));
 
@@ -55,7 +58,10 @@ async function expectExact(label: string) {
     for (const [from, to] of windows()) {
       const got = v.window(id, from, to);
       const want = t(id, from, to);
-      expect({ ms: got.ms, runs: got.runs, ok: got.ok, n: got.n, hist: got.hist }, `${label} ${id} ${new Date(from).toISOString()} → ${new Date(to).toISOString()}`).toEqual(want);
+      expect(
+        { ms: got.ms, runs: got.runs, ok: got.ok, n: got.n, hist: got.hist },
+        `${label} ${id} ${new Date(from).toISOString()} → ${new Date(to).toISOString()}`,
+      ).toEqual(want);
     }
   }
 }
@@ -79,14 +85,25 @@ describe("hourly summaries of past days (a cache, never a source of truth)", () 
   it("are rebuilt when the day's raw file, or the day before it, changed", async () => {
     await view();
     // A late record (another shard) lands in a past day, and one at the end of the day before.
-    const line = (t: number, s: string) => JSON.stringify({ t: new Date(t).toISOString(), id: "svc-01", s, l: [], ok: 0, n: 3, r: "late" });
-    await appendFile(join(dir, "reports", "history", "2026-11-03.jsonl"), line(START + 2 * DAY + 10 * HOUR + 1_000, "down") + "\n");
+    const line = (t: number, s: string) =>
+      JSON.stringify({ t: new Date(t).toISOString(), id: "svc-01", s, l: [], ok: 0, n: 3, r: "late" });
+    await appendFile(
+      join(dir, "reports", "history", "2026-11-03.jsonl"),
+      line(START + 2 * DAY + 10 * HOUR + 1_000, "down") + "\n",
+    );
     await appendFile(join(dir, "reports", "history", "2026-11-01.jsonl"), line(START + DAY - 60_000, "down") + "\n");
     await expectExact("changed");
   });
 
   it("are not written in a dry run", async () => {
-    await loadHistoryView({ dataDir: dir, now: NOW, gapLimit: GAP, spanDays: 10, rawRecentDays: 10, writeCache: false });
+    await loadHistoryView({
+      dataDir: dir,
+      now: NOW,
+      gapLimit: GAP,
+      spanDays: 10,
+      rawRecentDays: 10,
+      writeCache: false,
+    });
     await expect(readdir(join(dir, ".ops-cache"))).rejects.toThrow();
   });
 });

@@ -27,6 +27,12 @@ export function pagerDutyEvent(routingKey: string, e: IncidentEvent) {
   };
 }
 
-export function sendPagerDuty(url: string, routingKey: string, e: IncidentEvent, timeoutMs: number, scrub?: (text: string) => string): Promise<void> {
+export function sendPagerDuty(
+  url: string,
+  routingKey: string,
+  e: IncidentEvent,
+  timeoutMs: number,
+  scrub?: (text: string) => string,
+): Promise<void> {
   return postJson(url, pagerDutyEvent(routingKey, e), timeoutMs, "PagerDuty", { scrub });
 }

@@ -13,13 +13,31 @@ export function slackMessage(e: IncidentEvent): { text: string; unfurl_links: fa
   const safe = (url: string | undefined) => (url && /^https?:\/\/[^\s<>|]+$/.test(url) ? url : undefined);
   const link = safe(e.url) ? ` <${e.url}|issue>` : "";
   // The evidence the notifier adds (notify/facts.ts `withEvidence`): where, runbook, rollback.
-  const evidence = e.details.evidence && !e.summary.includes(e.details.evidence) ? `evidence: ${slackText(e.details.evidence, { max: 500 })}` : "";
+  const evidence =
+    e.details.evidence && !e.summary.includes(e.details.evidence)
+      ? `evidence: ${slackText(e.details.evidence, { max: 500 })}`
+      : "";
   const runbook = safe(e.details.runbook);
   const rollback = safe(e.details.rollback);
-  const more = [evidence, e.details.location && `location: ${slackText(e.details.location, { max: 200 })}`, runbook && `<${runbook}|runbook>`, rollback && `<${rollback}|roll back>`].filter(Boolean);
-  return { text: `${icon} *${e.severity} ${what}* — ${slackText(e.summary, { max: 1_000 })}${link}${more.length ? `\n${more.join(" · ")}` : ""}`, unfurl_links: false, unfurl_media: false };
+  const more = [
+    evidence,
+    e.details.location && `location: ${slackText(e.details.location, { max: 200 })}`,
+    runbook && `<${runbook}|runbook>`,
+    rollback && `<${rollback}|roll back>`,
+  ].filter(Boolean);
+  return {
+    text: `${icon} *${e.severity} ${what}* — ${slackText(e.summary, { max: 1_000 })}${link}${more.length ? `\n${more.join(" · ")}` : ""}`,
+    unfurl_links: false,
+    unfurl_media: false,
+  };
 }
 
-export function sendSlack(webhookUrl: string, e: IncidentEvent, timeoutMs: number, route: string, scrub?: (text: string) => string): Promise<void> {
+export function sendSlack(
+  webhookUrl: string,
+  e: IncidentEvent,
+  timeoutMs: number,
+  route: string,
+  scrub?: (text: string) => string,
+): Promise<void> {
   return postJson(webhookUrl, slackMessage(e), timeoutMs, `Slack (${route})`, { ...(scrub && { scrub }) });
 }

@@ -23,10 +23,48 @@ function agrees(text: string): void {
 
 describe("fastParse reads what yaml reads", () => {
   const scalars = [
-    "0o17", "0x1F", "1_000", "012", "09", ".inf", "-.Inf", ".NaN", "1e3", "1e+3", "+12", "-0", "0.5e-3", ".5", "5.",
-    "2026-01-01", "12:30:00", "1:30", "~", "null", "Null", "", "TRUE", "True", "yes", "on", "off", "0b101",
-    "'quoted'", '"\\u00e9 \\t"', "a #not a comment", "800ms", "${SECRET}", "https://x.test/a?b=c#d",
-    "a: b", "[a, b]: c", "@x", "`x", "- a", "? a", "it's", "'it''s'",
+    "0o17",
+    "0x1F",
+    "1_000",
+    "012",
+    "09",
+    ".inf",
+    "-.Inf",
+    ".NaN",
+    "1e3",
+    "1e+3",
+    "+12",
+    "-0",
+    "0.5e-3",
+    ".5",
+    "5.",
+    "2026-01-01",
+    "12:30:00",
+    "1:30",
+    "~",
+    "null",
+    "Null",
+    "",
+    "TRUE",
+    "True",
+    "yes",
+    "on",
+    "off",
+    "0b101",
+    "'quoted'",
+    '"\\u00e9 \\t"',
+    "a #not a comment",
+    "800ms",
+    "${SECRET}",
+    "https://x.test/a?b=c#d",
+    "a: b",
+    "[a, b]: c",
+    "@x",
+    "`x",
+    "- a",
+    "? a",
+    "it's",
+    "'it''s'",
   ];
   for (const scalar of scalars) {
     it(`the scalar ${JSON.stringify(scalar)}`, () => {
@@ -87,7 +125,11 @@ describe("loadConfig gives the same answer through the fast path", () => {
   }
 
   it("a large fleet takes the fast path by default, with the same config", () => {
-    const services = Array.from({ length: 800 }, (_, i) => `  - { id: s${i}, name: "Service ${i}", probe: { type: http, url: "http://127.0.0.1:9/${i}", expect: { status: [200] } }, thresholds: { latency: { yellow: 500ms, red: 2s } } }`);
+    const services = Array.from(
+      { length: 800 },
+      (_, i) =>
+        `  - { id: s${i}, name: "Service ${i}", probe: { type: http, url: "http://127.0.0.1:9/${i}", expect: { status: [200] } }, thresholds: { latency: { yellow: 500ms, red: 2s } } }`,
+    );
     const text = `services:\n${services.join("\n")}\n`;
     expect(text.length).toBeGreaterThan(64 * 1024);
     const fast = loadConfig("ops.config.yml", text);

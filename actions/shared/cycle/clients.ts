@@ -19,7 +19,8 @@ export interface GitHubOptions {
  */
 export async function githubFromEnv(env: Env, options: GitHubOptions): Promise<IssuesApi | string> {
   const token = env.GITHUB_TOKEN;
-  if (!token && !options.dryRun) return "GITHUB_TOKEN is not set: incident issues were skipped (set it, or use --dry-run to see what would happen)";
+  if (!token && !options.dryRun)
+    return "GITHUB_TOKEN is not set: incident issues were skipped (set it, or use --dry-run to see what would happen)";
   const real = token
     ? (await import("../github/client.ts")).createGitHubClient({
         token,

@@ -30,7 +30,9 @@ const loaded = new Map<string, Promise<ProbeKind | undefined>>();
 export function loadKind(type: string): Promise<ProbeKind | undefined> {
   let kind = loaded.get(type);
   if (!kind) {
-    const load = Object.hasOwn(LOADERS, type) ? (LOADERS[type as keyof Loaders] as () => Promise<ProbeKind>) : undefined;
+    const load = Object.hasOwn(LOADERS, type)
+      ? (LOADERS[type as keyof Loaders] as () => Promise<ProbeKind>)
+      : undefined;
     kind = load ? load() : Promise.resolve(undefined);
     loaded.set(type, kind);
   }

@@ -17,7 +17,10 @@ export const paths = {
  * Many files at once (a badge per service and window: 1,200 for 300 services): each folder made
  * once, and a bounded number of writes in flight, instead of one round trip after another.
  */
-export async function writeFilesAtomic(files: ReadonlyArray<readonly [file: string, text: string]>, concurrency = 16): Promise<void> {
+export async function writeFilesAtomic(
+  files: ReadonlyArray<readonly [file: string, text: string]>,
+  concurrency = 16,
+): Promise<void> {
   for (const dir of new Set(files.map(([file]) => dirname(file)))) await mkdir(dir, { recursive: true });
   let next = 0;
   const worker = async () => {

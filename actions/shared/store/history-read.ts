@@ -127,7 +127,11 @@ export function readHistoryRange(dataDir: string, day: string, from: number, to:
     const lineStart = start;
     start = end + 1;
     // {"t":"2026-11-22T16:20:00.000Z", … : the time sits at a fixed place, in a form that sorts.
-    if (text.startsWith('{"t":"', lineStart) && text.charCodeAt(lineStart + 29) === 90 /* Z */ && text.charCodeAt(lineStart + 30) === 34 /* " */) {
+    if (
+      text.startsWith('{"t":"', lineStart) &&
+      text.charCodeAt(lineStart + 29) === 90 /* Z */ &&
+      text.charCodeAt(lineStart + 30) === 34 /* " */
+    ) {
       const iso = text.slice(lineStart + 6, lineStart + 30);
       if (iso < lo || iso >= hi) continue;
     }

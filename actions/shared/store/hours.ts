@@ -63,14 +63,22 @@ export function readDayHours(dataDir: string, day: string, key: string): DayHour
   } catch {
     return undefined;
   }
-  if (parsed?.v !== VERSION || parsed.key !== key || !Array.isArray(parsed.problems) || !Array.isArray(parsed.seen) || typeof parsed.maxT !== "number") return undefined;
+  if (
+    parsed?.v !== VERSION ||
+    parsed.key !== key ||
+    !Array.isArray(parsed.problems) ||
+    !Array.isArray(parsed.seen) ||
+    typeof parsed.maxT !== "number"
+  )
+    return undefined;
   if (typeof parsed.ids !== "object" || parsed.ids === null) return undefined;
   const byId = new Map<string, Array<WindowStats | undefined>>();
   for (const [id, hours] of Object.entries(parsed.ids)) {
     if (!Array.isArray(hours)) return undefined;
     const list: Array<WindowStats | undefined> = new Array(24).fill(undefined);
     for (const entry of hours) {
-      if (!Array.isArray(entry) || typeof entry[0] !== "number" || entry[0] < 0 || entry[0] > 23 || !isStats(entry[1])) return undefined;
+      if (!Array.isArray(entry) || typeof entry[0] !== "number" || entry[0] < 0 || entry[0] > 23 || !isStats(entry[1]))
+        return undefined;
       list[entry[0]] = entry[1];
     }
     byId.set(id, list);
@@ -82,7 +90,16 @@ function isStats(s: unknown): s is WindowStats {
   if (typeof s !== "object" || s === null) return false;
   const o = s as Record<string, unknown>;
   const ms = o.ms as Record<string, unknown> | null;
-  return typeof ms === "object" && ms !== null && STATUSES.every((k) => typeof ms[k] === "number") && typeof o.runs === "number" && typeof o.ok === "number" && typeof o.n === "number" && typeof o.hist === "object" && o.hist !== null;
+  return (
+    typeof ms === "object" &&
+    ms !== null &&
+    STATUSES.every((k) => typeof ms[k] === "number") &&
+    typeof o.runs === "number" &&
+    typeof o.ok === "number" &&
+    typeof o.n === "number" &&
+    typeof o.hist === "object" &&
+    o.hist !== null
+  );
 }
 
 /** Best effort: a cache that cannot be written is rebuilt next time. */
@@ -92,9 +109,22 @@ export function writeDayHours(dataDir: string, day: string, key: string, hours: 
   const file = cacheFile(dataDir, day);
   try {
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(join(cacheDir(dataDir), ".gitignore"), "# A cache of summaries derived from reports/history; rebuilt when missing.\n*\n");
+    writeFileSync(
+      join(cacheDir(dataDir), ".gitignore"),
+      "# A cache of summaries derived from reports/history; rebuilt when missing.\n*\n",
+    );
     const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ v: VERSION, key, problems: hours.problems, seen: hours.seen, maxT: hours.maxT, ids } satisfies CacheFile));
+    writeFileSync(
+      tmp,
+      JSON.stringify({
+        v: VERSION,
+        key,
+        problems: hours.problems,
+        seen: hours.seen,
+        maxT: hours.maxT,
+        ids,
+      } satisfies CacheFile),
+    );
     renameSync(tmp, file);
   } catch {
     // A read-only checkout: the summaries are computed again on the next run.
@@ -105,7 +135,11 @@ export function writeDayHours(dataDir: string, day: string, key: string, hours: 
  * The hours of `day` for every service, from that service's records (sorted by time) covering the
  * day and the tail of the day before.
  */
-export function summarizeDay(day: string, byId: ReadonlyMap<string, readonly TimedRecord[]>, gapLimit: number): Map<string, Array<WindowStats | undefined>> {
+export function summarizeDay(
+  day: string,
+  byId: ReadonlyMap<string, readonly TimedRecord[]>,
+  gapLimit: number,
+): Map<string, Array<WindowStats | undefined>> {
   const from = dayStart(day);
   const out = new Map<string, Array<WindowStats | undefined>>();
   for (const [id, records] of byId) {

@@ -2,7 +2,16 @@ import { readdir } from "node:fs/promises";
 import { accumulate, emptyStats, type WindowStats } from "./durations.ts";
 import { paths } from "./files.ts";
 import { mergeInto } from "./histogram.ts";
-import { DAY_MS, dayOf, dayStart, daysBetween, readHistoryDay, readHistoryRange, type DayRead, type TimedRecord } from "./history-read.ts";
+import {
+  DAY_MS,
+  dayOf,
+  dayStart,
+  daysBetween,
+  readHistoryDay,
+  readHistoryRange,
+  type DayRead,
+  type TimedRecord,
+} from "./history-read.ts";
 import { HOUR_MS, readDayHours, sourceKey, summarizeDay, writeDayHours } from "./hours.ts";
 import { groupByService, readRollups, type RollupLine } from "./rollup.ts";
 import { STATUSES } from "../status.ts";
@@ -59,9 +68,22 @@ const RAW_RECENT_DAYS = 8;
  * 30 d, 90 d, a year). The burn-rate alerts, every report and the status site are answered from
  * this one view.
  */
-export function loadRunView(dataDir: string, config: { retention: { gapLimit: number } }, now: number, options: { writeCache?: boolean } = {}): Promise<HistoryView> {
+export function loadRunView(
+  dataDir: string,
+  config: { retention: { gapLimit: number } },
+  now: number,
+  options: { writeCache?: boolean } = {},
+): Promise<HistoryView> {
   const edges = [1, 7, 30, 90, 365].map((days) => now - days * DAY_MS);
-  return loadHistoryView({ dataDir, now, gapLimit: config.retention.gapLimit, spanDays: 365, rawRecentDays: RAW_RECENT_DAYS, edges, ...options });
+  return loadHistoryView({
+    dataDir,
+    now,
+    gapLimit: config.retention.gapLimit,
+    spanDays: 365,
+    rawRecentDays: RAW_RECENT_DAYS,
+    edges,
+    ...options,
+  });
 }
 
 export async function loadHistoryView(o: ViewOptions): Promise<HistoryView> {
@@ -127,13 +149,23 @@ export async function loadHistoryView(o: ViewOptions): Promise<HistoryView> {
     }
     const prev = dayOf(dayStart(day) - DAY_MS);
     const tailFrom = dayStart(day) - o.gapLimit;
-    const tail = (build.includes(prev) ? (await read(prev)).records : readHistoryRange(o.dataDir, prev, tailFrom, dayStart(day))).filter((r) => r.t >= tailFrom && r.t <= o.now);
-    const grouped = groupByService([{ day: prev, exists: true, records: tail, problems: [] }, { day, exists: true, records: kept, problems: [] }]);
+    const tail = (
+      build.includes(prev) ? (await read(prev)).records : readHistoryRange(o.dataDir, prev, tailFrom, dayStart(day))
+    ).filter((r) => r.t >= tailFrom && r.t <= o.now);
+    const grouped = groupByService([
+      { day: prev, exists: true, records: tail, problems: [] },
+      { day, exists: true, records: kept, problems: [] },
+    ]);
     const hours = summarizeDay(day, grouped, o.gapLimit);
     summaries.set(day, hours);
     const maxT = kept.reduce((m, r) => Math.max(m, r.t), 0);
     if (o.writeCache !== false && kept.length === own.records.length) {
-      writeDayHours(o.dataDir, day, keys.get(day)!, { byId: hours, problems: own.problems, seen: [...new Set(kept.map((r) => r.id))], maxT });
+      writeDayHours(o.dataDir, day, keys.get(day)!, {
+        byId: hours,
+        problems: own.problems,
+        seen: [...new Set(kept.map((r) => r.id))],
+        maxT,
+      });
     }
   }
   for (const day of days) problems.push(...(dayProblems.get(day) ?? []));
@@ -155,7 +187,9 @@ export async function loadHistoryView(o: ViewOptions): Promise<HistoryView> {
     const k = `${from}:${to}`;
     let grouped = ranges.get(k);
     if (!grouped) {
-      const records = daysBetween(from, to).flatMap((d) => readHistoryRange(o.dataDir, d, from, to)).filter((r) => r.t <= o.now);
+      const records = daysBetween(from, to)
+        .flatMap((d) => readHistoryRange(o.dataDir, d, from, to))
+        .filter((r) => r.t <= o.now);
       grouped = groupByService([{ day: "", exists: true, records, problems: [] }]);
       ranges.set(k, grouped);
     }
@@ -163,7 +197,14 @@ export async function loadHistoryView(o: ViewOptions): Promise<HistoryView> {
   }
 
   /** [segFrom, segTo) inside a summarised day: whole hours from the summary, parts of hours from raw records. */
-  function addHours(out: WindowStats, id: string, hours: Array<WindowStats | undefined> | undefined, dFrom: number, segFrom: number, segTo: number): void {
+  function addHours(
+    out: WindowStats,
+    id: string,
+    hours: Array<WindowStats | undefined> | undefined,
+    dFrom: number,
+    segFrom: number,
+    segTo: number,
+  ): void {
     for (let h = Math.floor((segFrom - dFrom) / HOUR_MS); h * HOUR_MS + dFrom < segTo; h++) {
       const hFrom = dFrom + h * HOUR_MS;
       const a = Math.max(segFrom, hFrom);
@@ -203,8 +244,7 @@ export async function loadHistoryView(o: ViewOptions): Promise<HistoryView> {
     window,
     records: (id) => byId.get(id) ?? [],
     ids: () => [...allIds].sort(),
-    missingDays: (mFrom, mTo) =>
-      daysBetween(mFrom, mTo).filter((d) => !rollups.days.has(d) && !rawLoaded.has(d)),
+    missingDays: (mFrom, mTo) => daysBetween(mFrom, mTo).filter((d) => !rollups.days.has(d) && !rawLoaded.has(d)),
     problems,
     future,
     ...(firstDay !== undefined && { firstDay }),
@@ -229,7 +269,13 @@ function addStats(out: WindowStats, s: WindowStats): void {
  * Adds a rollup line; for part of a day whose raw records are gone, its durations are prorated
  * (latencies are then left out rather than guessed).
  */
-function addRollup(out: WindowStats, line: RollupLine | undefined, share: number, length: number, latency: boolean): void {
+function addRollup(
+  out: WindowStats,
+  line: RollupLine | undefined,
+  share: number,
+  length: number,
+  latency: boolean,
+): void {
   if (!line) {
     out.ms.unknown += length;
     return;
@@ -244,7 +290,9 @@ function addRollup(out: WindowStats, line: RollupLine | undefined, share: number
 
 async function listRaw(dataDir: string): Promise<string[]> {
   try {
-    return (await readdir(paths.historyDir(dataDir))).filter((n) => /^\d{4}-\d{2}-\d{2}\.jsonl$/.test(n)).map((n) => n.slice(0, 10));
+    return (await readdir(paths.historyDir(dataDir)))
+      .filter((n) => /^\d{4}-\d{2}-\d{2}\.jsonl$/.test(n))
+      .map((n) => n.slice(0, 10));
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return [];
     throw new Error(`cannot list ${paths.historyDir(dataDir)}`, { cause: e });

@@ -10,7 +10,9 @@ export function tlsProblem(code: string | undefined): TlsProblem {
 /** Error codes that mean "the TLS layer failed", as opposed to the TCP connection under it. */
 export function isTlsErrorCode(code: string | undefined): boolean {
   if (!code) return false;
-  return tlsProblemOf(code) !== undefined || code.startsWith("ERR_SSL_") || code.startsWith("ERR_TLS_") || code === "EPROTO";
+  return (
+    tlsProblemOf(code) !== undefined || code.startsWith("ERR_SSL_") || code.startsWith("ERR_TLS_") || code === "EPROTO"
+  );
 }
 
 /**
