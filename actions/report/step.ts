@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { Clock } from "../shared/clock.ts";
 import type { OpsConfig } from "../shared/config/schema/index.ts";
 import type { Redactor } from "../shared/config/secrets.ts";
-import { writeFileAtomic } from "../shared/store/files.ts";
+import { writeFileAtomic, writeFilesAtomic } from "../shared/store/files.ts";
 import type { Log } from "../shared/log.ts";
 import type { Latest } from "../shared/store/latest-schema.ts";
 import { badgesFor } from "./badges.ts";
@@ -57,7 +57,7 @@ export interface ReportOutput {
 export async function runReports(input: ReportInput): Promise<ReportOutput> {
   const { config, latest, dataDir, clock, log, force = false, redactor, write: doWrite = true } = input;
   const now = clock.now().getTime();
-  const view = input.view ?? (await loadRunView(dataDir, config, now));
+  const view = input.view ?? (await loadRunView(dataDir, config, now, { writeCache: doWrite }));
   const model = buildModel(config, latest, view, now);
   const alerts = input.alerts ?? alertsFromView(config, view, now);
   let nextCheck: Date | undefined;
@@ -81,8 +81,14 @@ export async function runReports(input: ReportInput): Promise<ReportOutput> {
   await write("reports/STATUS.md", status);
   parts.push({ title: "STATUS.md", markdown: status });
 
-  for (const [name, badge] of badgesFor(config, model))
-    await write(`reports/badges/${name}`, JSON.stringify(badge) + "\n");
+  const badges = [...badgesFor(config, model)].map(
+    ([name, badge]) => [`reports/badges/${name}`, JSON.stringify(badge) + "\n"] as const,
+  );
+  if (doWrite)
+    await writeFilesAtomic(
+      badges.map(([file, text]) => [join(dataDir, file), redactor ? redactor.scrub(text) : text] as const),
+    );
+  written.push(...badges.map(([file]) => file));
 
   const readmeFile = join(dataDir, "README.md");
   const readme = await readIfExists(readmeFile);

@@ -1,10 +1,10 @@
 import { resolve } from "node:path";
-import { parseArgs, type ParseArgsConfig } from "node:util";
 import { type Clock, offsetClock, systemClock } from "../../actions/shared/clock.ts";
 import type { RunContext } from "../../actions/shared/cycle/context.ts";
 import type { OpsConfig } from "../../actions/shared/config/schema/index.ts";
 import type { Env, Redactor } from "../../actions/shared/config/secrets.ts";
 import type { Log } from "../../actions/shared/log.ts";
+import { type OptionTable, parseOptions, UsageError } from "./options.ts";
 
 export interface Io {
   out(text: string): void;
@@ -28,18 +28,31 @@ export interface CliDeps {
 export { ActionableError as ExitError } from "../../actions/shared/errors.ts";
 import { ActionableError as ExitError } from "../../actions/shared/errors.ts";
 
-export const usage = (message: string) => new ExitError(2, `${message}\nRun "ops help" for usage.`);
+export const USAGE_HINT = 'Run "ops help" for usage.';
+export const usage = (message: string) => new ExitError(2, `${message}\n${USAGE_HINT}`);
 
 /** Options every command understands. */
 export const COMMON = {
-  config: { type: "string", default: "ops.config.yml" },
-  data: { type: "string" },
-  now: { type: "string" },
-  only: { type: "string" },
-  json: { type: "boolean", default: false },
-  "dry-run": { type: "boolean", default: false },
-  help: { type: "boolean", short: "h", default: false },
-} as const satisfies ParseArgsConfig["options"];
+  config: { type: "string", default: "ops.config.yml", arg: "FILE", help: "the config file" },
+  data: {
+    type: "string",
+    arg: "DIR",
+    help: "where reports/ and incidents/ are read and written (default: the current directory)",
+  },
+  now: {
+    type: "string",
+    arg: "ISO",
+    help: "run as if the clock read ISO; the run's time is exactly this, so replays are deterministic",
+  },
+  only: { type: "string", arg: "ID,…", help: "only these service ids" },
+  json: { type: "boolean", default: false, help: "print JSON" },
+  "dry-run": {
+    type: "boolean",
+    default: false,
+    help: "print every GitHub and notification operation instead of making it",
+  },
+  help: { type: "boolean", short: "h", default: false, help: "print this command's options" },
+} as const satisfies OptionTable;
 
 export interface Common {
   configFile: string;
@@ -54,11 +67,17 @@ export interface Common {
   dryRun: boolean;
 }
 
-export function parse<O extends NonNullable<ParseArgsConfig["options"]>>(argv: string[], options: O) {
+/**
+ * Parses a command's arguments against its options and the common ones. `--help` ends the command
+ * with its help (main prints it); an unknown option or a missing value ends it with exit 2 and a
+ * message naming the option and the valid ones.
+ */
+export function parse<O extends OptionTable>(argv: string[], options: O) {
   try {
-    return parseArgs({ args: argv, options: { ...COMMON, ...options }, allowPositionals: true, strict: true });
+    return parseOptions(argv, { ...COMMON, ...options });
   } catch (e) {
-    throw usage((e as Error).message);
+    if (e instanceof UsageError) throw usage(e.message);
+    throw e;
   }
 }
 

@@ -19,7 +19,9 @@ export async function commandCommand(
   deps: CliDeps,
   extra: { writeSpacingMs?: number; retryUnitMs?: number } = {},
 ): Promise<number> {
-  const { values } = parse(argv, { event: { type: "string" } });
+  const { values } = parse(argv, {
+    event: { type: "string", arg: "FILE", help: "the issue_comment event (default $GITHUB_EVENT_PATH)" },
+  });
   const opts = common(values, deps);
   const file = (values.event as string | undefined) ?? deps.env.GITHUB_EVENT_PATH;
   if (!file) throw usage("command: --event FILE is required (in a workflow, GITHUB_EVENT_PATH is used)");

@@ -27,14 +27,28 @@ export interface CommitDeps extends CliDeps {
 export async function commitCommand(argv: string[], deps: CommitDeps): Promise<number> {
   const { values } = parse(argv, {
     // README.md: the report step writes its status section (see .gitattributes: ops-merge=upstream).
-    paths: { type: "string", default: "reports,incidents,README.md" },
-    message: { type: "string" },
-    "no-push": { type: "boolean", default: false },
-    attempts: { type: "string", default: "6" },
-    remote: { type: "string", default: "origin" },
-    branch: { type: "string" },
-    restore: { type: "boolean", default: false },
-    "flush-every": { type: "string", default: "0" },
+    paths: {
+      type: "string",
+      default: "reports,incidents,README.md",
+      arg: "A,B,…",
+      help: "what to commit, comma-separated",
+    },
+    message: { type: "string", arg: "TEXT", help: "the commit message (default: one that says what changed)" },
+    "no-push": { type: "boolean", default: false, help: "commit locally and stop (no fetch, rebase or push)" },
+    attempts: { type: "string", default: "6", arg: "N", help: "push attempts, each after a fetch + rebase, 1–20" },
+    remote: { type: "string", default: "origin", arg: "NAME", help: "the remote to push to" },
+    branch: { type: "string", arg: "NAME", help: "the branch to push to (default: the checked-out branch)" },
+    restore: {
+      type: "boolean",
+      default: false,
+      help: "re-apply the parked ops/pending commit to the work tree, then stop",
+    },
+    "flush-every": {
+      type: "string",
+      default: "0",
+      arg: "DURATION",
+      help: "park runs on ops/pending and push to the branch at most this often (60m); 0 = every run",
+    },
   });
   const opts = common(values, deps);
   const attempts = Number(values.attempts);

@@ -38,8 +38,8 @@ function onceLog(log: Log): Log {
  */
 export async function demoCommand(argv: string[], deps: CliDeps): Promise<number> {
   const { values } = parse(argv, {
-    runs: { type: "string", default: "6" },
-    serve: { type: "boolean", default: false },
+    runs: { type: "string", default: "6", arg: "N", help: "scheduled runs to replay, five minutes apart, 1–50" },
+    serve: { type: "boolean", default: false, help: "keep serving the status site it builds on loopback until Ctrl-C" },
   });
   const opts = common(values, deps);
   const runs = Number(values.runs);

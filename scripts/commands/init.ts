@@ -71,10 +71,15 @@ function parseService(text: string): StarterService {
  */
 export async function initCommand(argv: string[], deps: CliDeps): Promise<number> {
   const { values } = parse(argv, {
-    service: { type: "string", multiple: true },
-    title: { type: "string", default: "Service status" },
-    force: { type: "boolean", default: false },
-    "no-workflows": { type: "boolean", default: false },
+    service: {
+      type: "string",
+      multiple: true,
+      arg: "ID=URL",
+      help: "a service to watch, repeatable: --service api=https://api.example.com/health",
+    },
+    title: { type: "string", default: "Service status", arg: "TEXT", help: "the status page's title" },
+    force: { type: "boolean", default: false, help: "overwrite an existing config" },
+    "no-workflows": { type: "boolean", default: false, help: "write the config only, not the workflows" },
   });
   const services = ((values.service as string[] | undefined) ?? []).map(parseService);
   const chosen = services.length ? services : DEFAULT_SERVICES;

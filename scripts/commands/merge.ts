@@ -14,7 +14,10 @@ import { finishCycle } from "../cli/outcome.ts";
  * `--out FILE` writes only the merged results (as one shard file) and stops.
  */
 export async function mergeCommand(argv: string[], deps: CliDeps): Promise<number> {
-  const { values } = parse(argv, { from: { type: "string" }, out: { type: "string" } });
+  const { values } = parse(argv, {
+    from: { type: "string", arg: "DIR", help: "the folder the shard artifacts were downloaded to (required)" },
+    out: { type: "string", arg: "FILE", help: "write only the merged results, as one shard file, and stop" },
+  });
   const opts = common(values, deps);
   if (typeof values.from !== "string")
     throw usage("merge: --from DIR is required (the folder the shard artifacts were downloaded to)");

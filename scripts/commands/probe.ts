@@ -13,9 +13,22 @@ import { type CliDeps, common, parse, runContext, usage } from "../cli/context.t
  */
 export async function probeCommand(argv: string[], deps: CliDeps): Promise<number> {
   const { values } = parse(argv, {
-    shard: { type: "string" },
-    location: { type: "string", default: "github" },
-    write: { type: "boolean", default: false },
+    shard: {
+      type: "string",
+      arg: "i/N",
+      help: "probe only shard i of N and print the shard file (JSON) the fan-in merges",
+    },
+    location: {
+      type: "string",
+      default: "github",
+      arg: "LABEL",
+      help: "the runner location recorded in the shard file",
+    },
+    write: {
+      type: "boolean",
+      default: false,
+      help: "store the run (history, roll-up, latest.json), as the probe action does",
+    },
   });
   const opts = common(values, deps);
   const config = await loadConfigOrExit(opts.configFile, deps.io);

@@ -10,7 +10,13 @@ import { type CliDeps, common, parse, runContext } from "../cli/context.ts";
  * writes nothing and prints the summary.
  */
 export async function reportCommand(argv: string[], deps: CliDeps): Promise<number> {
-  const { values } = parse(argv, { force: { type: "boolean", default: false } });
+  const { values } = parse(argv, {
+    force: {
+      type: "boolean",
+      default: false,
+      help: "rewrite the latest update, daily and weekly reports even if they exist",
+    },
+  });
   const opts = common(values, deps);
   const config = await loadConfigOrExit(opts.configFile);
   const redactor = createRedactor();

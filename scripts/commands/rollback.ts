@@ -29,11 +29,20 @@ export async function rollbackCommand(
   extra: Partial<RollbackDeps> = {},
 ): Promise<number> {
   const { values, positionals } = parse(argv, {
-    target: { type: "string" },
-    reason: { type: "string" },
-    incident: { type: "string" },
-    commit: { type: "boolean", default: false },
-    "verify-timeout": { type: "string", default: "5m" },
+    target: {
+      type: "string",
+      arg: "VERSION|IMAGE",
+      help: "the release to roll back to, v42 or an image (default: the previous image)",
+    },
+    reason: { type: "string", arg: "TEXT", help: "why, for the audit record and the incident comment (required)" },
+    incident: { type: "string", arg: "N", help: "the incident issue to comment on" },
+    commit: { type: "boolean", default: false, help: "commit and push the audit record (reports/rollbacks/)" },
+    "verify-timeout": {
+      type: "string",
+      default: "5m",
+      arg: "DURATION",
+      help: "how long the rolled-back service may take to pass its probe",
+    },
   });
   const opts = common(values, deps);
   if (positionals.length !== 1)

@@ -10,7 +10,9 @@ import { finishCycle } from "../cli/outcome.ts";
  * (after everything was stored).
  */
 export async function runCommand(argv: string[], deps: CliDeps): Promise<number> {
-  const { values } = parse(argv, { site: { type: "string" } });
+  const { values } = parse(argv, {
+    site: { type: "string", arg: "DIR", help: "also build the status site into DIR from this run's state" },
+  });
   const opts = common(values, deps);
   const config = await loadConfigOrExit(opts.configFile, deps.io);
   checkOnly(config, opts.only);

@@ -9,7 +9,14 @@ import { type CliDeps, cliLog, common, parse } from "../cli/context.ts";
  * from the committed data into a folder (default `_site`), as the Pages workflow does.
  */
 export async function siteCommand(argv: string[], deps: CliDeps): Promise<number> {
-  const { values } = parse(argv, { out: { type: "string", default: "_site" } });
+  const { values } = parse(argv, {
+    out: {
+      type: "string",
+      default: "_site",
+      arg: "DIR",
+      help: "where the site is built (replaced whole; only a folder it built before)",
+    },
+  });
   const opts = common(values, deps);
   const config = await loadConfigOrExit(opts.configFile, deps.io);
   const redactor = createRedactor();

@@ -44,9 +44,9 @@ export async function checkWorkflows(dir: string, config: Parameters<typeof rege
  */
 export async function workflowsCommand(argv: string[], deps: CliDeps): Promise<number> {
   const { values } = parse(argv, {
-    write: { type: "boolean", default: false },
-    check: { type: "boolean", default: false },
-    dir: { type: "string" },
+    write: { type: "boolean", default: false, help: "regenerate the workflows' generated lists from the config" },
+    check: { type: "boolean", default: false, help: "exit 1 when the workflows' lists are stale (the default)" },
+    dir: { type: "string", arg: "DIR", help: "the .github/workflows folder (default: beside the config)" },
   });
   if (values.write && values.check) throw usage("--write and --check: give one");
   const opts = common(values, deps);

@@ -23,10 +23,25 @@ function isResolved(path: readonly PathSegment[]): boolean {
   return path[0] === "services" && RESOLVED_ROOTS.includes(String(path[2]));
 }
 
-function walk(value: unknown, path: PathSegment[], visit: (text: string, path: PathSegment[]) => void): void {
+/**
+ * Visits every string with its path. The path is one array pushed and popped as the walk goes (a
+ * large fleet has tens of thousands of strings): a visitor that keeps it must copy it.
+ */
+function walk(value: unknown, path: PathSegment[], visit: (text: string, path: readonly PathSegment[]) => void): void {
   if (typeof value === "string") visit(value, path);
-  else if (Array.isArray(value)) value.forEach((v, i) => walk(v, [...path, i], visit));
-  else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) walk(v, [...path, k], visit);
+  else if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      path.push(i);
+      walk(value[i], path, visit);
+      path.pop();
+    }
+  } else if (value && typeof value === "object") {
+    for (const [k, v] of Object.entries(value)) {
+      path.push(k);
+      walk(v, path, visit);
+      path.pop();
+    }
+  }
 }
 
 export function checkSecretRefs(config: OpsConfig, out: Out): void {
@@ -36,7 +51,8 @@ export function checkSecretRefs(config: OpsConfig, out: Out): void {
 
 /** The `${NAME}` checks on every string under `value`, which sits at `at` in the config. */
 export function checkRefsIn(value: unknown, at: PathSegment[], out: Out): void {
-  walk(value, at, (text, path) => {
+  walk(value, [...at], (text, live) => {
+    const path = () => [...live];
     let hasRef = false;
     for (let i = text.indexOf(OPEN); i >= 0; i = text.indexOf(OPEN, i + OPEN.length)) {
       const close = text.indexOf("}", i);
@@ -45,15 +61,20 @@ export function checkRefsIn(value: unknown, at: PathSegment[], out: Out): void {
       if (close < 0 || !NAME.test(name)) {
         const expected = "a secret reference ${NAME}: letters, digits and underscores, not starting with a digit";
         out.errors.push(
-          problem(path, expected, JSON.stringify(ref), close < 0 ? "the reference is not closed with }" : undefined),
+          problem(path(), expected, JSON.stringify(ref), close < 0 ? "the reference is not closed with }" : undefined),
         );
       } else hasRef = true;
     }
-    const resolved = isResolved(path);
+    const resolved = isResolved(live);
     if (hasRef && !resolved) {
-      const hint = `${formatPath(path)} is shown as written; only probe, rollback, notifications and heartbeat are resolved`;
+      const hint = `${formatPath(live)} is shown as written; only probe, rollback, notifications and heartbeat are resolved`;
       out.warnings.push(
-        problem(path, "no ${NAME} reference outside probe, rollback, notifications and heartbeat", "a reference", hint),
+        problem(
+          path(),
+          "no ${NAME} reference outside probe, rollback, notifications and heartbeat",
+          "a reference",
+          hint,
+        ),
       );
     }
     if (resolved) {
@@ -61,15 +82,15 @@ export function checkRefsIn(value: unknown, at: PathSegment[], out: Out): void {
       if (bare)
         out.warnings.push(
           problem(
-            path,
+            path(),
             `\${${bare[1]}} (with braces) to read the environment`,
             `$${bare[1]}`,
             "without braces it is sent literally",
           ),
         );
-      if (!hasRef && looksLikeCredential(path, text)) {
+      if (!hasRef && looksLikeCredential(live, text)) {
         const hint = "put the value in a repository secret and write ${NAME} here";
-        out.warnings.push(problem(path, "a ${NAME} secret reference", "a literal value (hidden)", hint));
+        out.warnings.push(problem(path(), "a ${NAME} secret reference", "a literal value (hidden)", hint));
       }
     }
   });
@@ -78,7 +99,11 @@ export function checkRefsIn(value: unknown, at: PathSegment[], out: Out): void {
 /** Placeholders (REPLACE_WITH_…) and typos in GitHub logins: one warning per distinct value. */
 function checkLogins(config: OpsConfig, out: Out): void {
   const places = new Map<string, PathSegment[][]>();
-  const add = (login: string, path: PathSegment[]) => places.set(login, [...(places.get(login) ?? []), path]);
+  const add = (login: string, path: PathSegment[]) => {
+    const list = places.get(login);
+    if (list) list.push(path);
+    else places.set(login, [path]);
+  };
   config.services.forEach((s, i) => s.owners.forEach((m, j) => add(m, ["services", i, "owners", j])));
   config.incidents.escalation.forEach((l, i) => {
     l.mention.forEach((m, j) => add(m, ["incidents", "escalation", i, "mention", j]));

@@ -6,6 +6,7 @@ import { checkIdsAndReferences } from "./checks-ids.ts";
 import { checkValidParts } from "./checks-partial.ts";
 import { ConfigLoadError, formatPath, type ConfigError, type Problem } from "./errors.ts";
 import { issuesToProblems } from "./issues.ts";
+import { fastParse } from "./fast-yaml.ts";
 import { locate } from "./locate.ts";
 
 /**
@@ -25,7 +26,7 @@ export type ConfigResult =
  * Loads and validates a config file. `text` skips the read (tests, the embedded demo config);
  * `file` is then only the name shown in messages. Never throws for bad input.
  */
-export function loadConfig(file: string, text?: string): ConfigResult {
+export function loadConfig(file: string, text?: string, options: LoadOptions = {}): ConfigResult {
   let source: string;
   try {
     source = text ?? readSource(file);
@@ -56,6 +57,32 @@ export function loadConfig(file: string, text?: string): ConfigResult {
     };
   }
 
+  // A large fleet is read by the fast parser (fast-yaml.ts), which answers only for a document it
+  // reads exactly as \`yaml\` would. Everything else, and the placing of any problem at its
+  // line:column, goes through \`yaml\`'s Document, which keeps every node's position.
+  if (source.length >= (options.fastYamlMinBytes ?? FAST_YAML_MIN_BYTES)) {
+    const data = fastParse(source);
+    if (data !== undefined) {
+      const result = validateConfig(data);
+      if (result.ok && result.warnings.length === 0)
+        return { ok: true, config: result.config, warnings: [], disabled: result.disabled };
+    }
+  }
+  return loadWithDocument(file, source);
+}
+
+/**
+ * Below this size \`yaml\` alone is as quick: a small file with a problem to place would be parsed
+ * twice for nothing. \`npm run bench:config\` measures both parsers.
+ */
+export const FAST_YAML_MIN_BYTES = 64 * 1024;
+
+export interface LoadOptions {
+  /** Sources at least this long try the fast parser first; default FAST_YAML_MIN_BYTES. */
+  fastYamlMinBytes?: number;
+}
+
+function loadWithDocument(file: string, source: string): ConfigResult {
   const lineCounter = new LineCounter();
   // Merge keys (`<<: *anchor`) let a long fleet share probe settings, as most YAML tools allow.
   const doc = parseDocument(source, { lineCounter, prettyErrors: true, uniqueKeys: true, merge: true });

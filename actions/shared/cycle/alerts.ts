@@ -14,7 +14,8 @@ export interface Observed {
 }
 
 export async function historyStep(ctx: RunContext): Promise<HistoryView> {
-  const view = await loadRunView(ctx.dataDir, ctx.config, ctx.runAt.getTime());
+  // A dry run writes nothing, the history's hourly summaries (a cache) included.
+  const view = await loadRunView(ctx.dataDir, ctx.config, ctx.runAt.getTime(), { writeCache: !ctx.dryRun });
   for (const p of view.problems) ctx.log.warn(p);
   return view;
 }

@@ -1,6 +1,4 @@
 import type { Env } from "../config/secrets.ts";
-import { createGitHubClient } from "../github/client.ts";
-import { createDryRunClient } from "../github/dry-run.ts";
 import type { IssuesApi } from "../github/types.ts";
 
 /**
@@ -14,11 +12,17 @@ export interface GitHubOptions {
   timeoutMs?: number;
 }
 
-/** A client, or the one line saying why there is none (no token and no --dry-run). */
-export function githubFromEnv(env: Env, options: GitHubOptions): IssuesApi | string {
+/**
+ * A client, or the one line saying why there is none (no token and no --dry-run). Octokit is
+ * imported only when a client is built, so a run without a token (`ops probe` on a laptop) never
+ * loads it.
+ */
+export async function githubFromEnv(env: Env, options: GitHubOptions): Promise<IssuesApi | string> {
   const token = env.GITHUB_TOKEN;
+  if (!token && !options.dryRun)
+    return "GITHUB_TOKEN is not set: incident issues were skipped (set it, or use --dry-run to see what would happen)";
   const real = token
-    ? createGitHubClient({
+    ? (await import("../github/client.ts")).createGitHubClient({
         token,
         repository: env.GITHUB_REPOSITORY ?? "",
         ...(env.GITHUB_API_URL ? { apiUrl: env.GITHUB_API_URL } : {}),
@@ -26,11 +30,8 @@ export function githubFromEnv(env: Env, options: GitHubOptions): IssuesApi | str
         log: options.log,
       })
     : undefined;
-  if (options.dryRun) {
-    const [owner = "owner", repo = "repo"] = (env.GITHUB_REPOSITORY ?? "").split("/");
-    return createDryRunClient({ reader: real, repo: { owner, repo }, print: options.log });
-  }
-  return (
-    real ?? "GITHUB_TOKEN is not set: incident issues were skipped (set it, or use --dry-run to see what would happen)"
-  );
+  if (!options.dryRun && real) return real;
+  const [owner = "owner", repo = "repo"] = (env.GITHUB_REPOSITORY ?? "").split("/");
+  const { createDryRunClient } = await import("../github/dry-run.ts");
+  return createDryRunClient({ reader: real, repo: { owner, repo }, print: options.log });
 }

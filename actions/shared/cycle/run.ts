@@ -62,10 +62,11 @@ export interface CycleOutput {
   warnings: string[];
 }
 
-function clientFor(ctx: RunContext, clients: Clients): IssuesApi | string {
+/** Octokit loads only when a client is built (githubFromEnv imports it on first use). */
+async function clientFor(ctx: RunContext, clients: Clients): Promise<IssuesApi | string> {
   return (
     clients.github ??
-    githubFromEnv(ctx.env, { dryRun: ctx.dryRun, log: (line) => ctx.log.info(ctx.redactor.scrub(line)) })
+    (await githubFromEnv(ctx.env, { dryRun: ctx.dryRun, log: (line) => ctx.log.info(ctx.redactor.scrub(line)) }))
   );
 }
 
@@ -102,7 +103,7 @@ async function observe(
 export async function probeRun(ctx: RunContext, o: CycleOptions & { write: boolean }): Promise<CycleOutput> {
   const notes: string[] = [];
   const errors: string[] = [];
-  const github = ctx.config.incidents.enabled ? clientFor(ctx, o) : undefined;
+  const github = ctx.config.incidents.enabled ? await clientFor(ctx, o) : undefined;
   const seen = await observe(ctx, { ...o, client: github }, notes, errors);
   let historyBytes = 0;
   if (o.write) {
@@ -137,7 +138,7 @@ async function cycle(ctx: RunContext, o: CycleOptions): Promise<CycleOutput> {
   const warnings: string[] = [];
   // `--only` probes part of the fleet: the others' incidents must not be decided on stale state.
   const incidentsOn = ctx.config.incidents.enabled && !o.only;
-  const github = incidentsOn ? clientFor(ctx, o) : undefined;
+  const github = incidentsOn ? await clientFor(ctx, o) : undefined;
   const seen = await observe(ctx, { ...o, client: github, write: true }, notes, errors);
   const gap = gapStep(ctx, seen.previous);
   if (gap.kind === "gap") notes.push(`monitoring gap: ${gap.gap.summary}`);
@@ -218,7 +219,7 @@ export async function incidentsRun(ctx: RunContext, clients: Clients = {}): Prom
   const { latest, problem } = await readState(ctx);
   if (!latest) return { kind: "no-state", problem: problem ?? "unreadable" };
   const errors: string[] = [];
-  const github = clientFor(ctx, clients);
+  const github = await clientFor(ctx, clients);
   const { maintenance } = await maintenanceStep(
     ctx,
     typeof github === "string" ? undefined : github,

@@ -2,7 +2,7 @@ import type { Clock } from "../clock.ts";
 import type { DefaultsConfig, OpsConfig, ProbeConfig, ServiceConfig } from "../config/schema/index.ts";
 import { resolveSecrets, type Env, type Redactor } from "../config/secrets.ts";
 import type { ProbeKind, ProbeKinds, SampleOptions } from "./kind.ts";
-import { defaultKinds } from "./kinds.ts";
+import { loadKind } from "./kinds.ts";
 import { createLimiter, unlimited, type Limiter } from "./limit.ts";
 import { INCONCLUSIVE, type Failure, type ProbeResult, type Sample } from "./result.ts";
 import { scrubFailure, scrubSample } from "./redact.ts";
@@ -12,7 +12,7 @@ export interface ProbeFleetInput {
   config: OpsConfig;
   /** The services to probe; default all of `config.services`. */
   services?: readonly ServiceConfig[];
-  /** Probe kinds by type; default `defaultKinds`. */
+  /** Probe kinds by type; default every kind in kinds.ts, each loaded on first use. */
   kinds?: ProbeKinds;
   clock: Clock;
   env: Env;
@@ -62,6 +62,10 @@ export interface ProbeServiceInput {
  */
 export async function probeService(input: ProbeServiceInput): Promise<ProbeResult> {
   const { service, defaults, clock, redactor } = input;
+  // Before the clock starts: loading a kind's module on first use is not the service's time.
+  const kind = input.kinds
+    ? (input.kinds[service.probe.type] as ProbeKind | undefined)
+    : await loadKind(service.probe.type);
   const started = clock.now();
   const base = { serviceId: service.id, type: service.probe.type, startedAt: started.toISOString() };
   const finish = (
@@ -86,7 +90,6 @@ export async function probeService(input: ProbeServiceInput): Promise<ProbeResul
     return result;
   };
 
-  const kind = (input.kinds ?? defaultKinds)[service.probe.type] as ProbeKind | undefined;
   if (!kind) {
     return finish(0, [], {
       kind: "protocol",

@@ -19,14 +19,28 @@ export function bucketValue(index: number): number {
   return index === 0 ? 1 : (2 * GAMMA ** index) / (GAMMA + 1);
 }
 
+/** Bucket keys of whole milliseconds below 60 s (what history stores), computed once each. */
+const KEYS: string[] = [];
+const KEYED_BELOW = 60_000;
+
+function keyOf(ms: number): string {
+  if (!Number.isInteger(ms) || ms >= KEYED_BELOW) return String(bucketOf(ms));
+  let key = KEYS[ms];
+  if (key === undefined) {
+    key = String(bucketOf(ms));
+    KEYS[ms] = key;
+  }
+  return key;
+}
+
 export function addSample(h: Histogram, ms: number): void {
   if (!Number.isFinite(ms) || ms < 0) return;
-  const k = String(bucketOf(ms));
+  const k = keyOf(ms);
   h[k] = (h[k] ?? 0) + 1;
 }
 
 export function mergeInto(target: Histogram, source: Histogram): void {
-  for (const [k, n] of Object.entries(source)) target[k] = (target[k] ?? 0) + n;
+  for (const k in source) target[k] = (target[k] ?? 0) + source[k]!;
 }
 
 export function countOf(h: Histogram): number {

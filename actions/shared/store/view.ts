@@ -2,13 +2,25 @@ import { readdir } from "node:fs/promises";
 import { accumulate, emptyStats, type WindowStats } from "./durations.ts";
 import { paths } from "./files.ts";
 import { mergeInto } from "./histogram.ts";
-import { DAY_MS, dayOf, dayStart, daysBetween, readHistoryDay, type TimedRecord } from "./history-read.ts";
-import { readRollups, type RollupLine } from "./rollup.ts";
+import {
+  DAY_MS,
+  dayOf,
+  dayStart,
+  daysBetween,
+  readHistoryDay,
+  readHistoryRange,
+  type DayRead,
+  type TimedRecord,
+} from "./history-read.ts";
+import { HOUR_MS, readDayHours, sourceKey, summarizeDay, writeDayHours } from "./hours.ts";
+import { groupByService, readRollups, type RollupLine } from "./rollup.ts";
 import { STATUSES } from "../status.ts";
 
 /**
- * Windows of history for the reports, answered from daily rollups for whole days and from raw
- * records for partial days (today, the edge of a rolling window) and for days not yet rolled up.
+ * Windows of history for the reports, answered from daily rollups for whole days, from hourly
+ * summaries (hours.ts) for the hours of past days the rollups cannot answer (charts, the edges of
+ * rolling windows), and from raw records for today and for the part of an hour a window starts
+ * or ends inside.
  * Uptime comes from durations between records (store/durations.ts), never from counting runs.
  * What cannot be answered is said: missing days, skipped lines, records dated in the future.
  */
@@ -18,7 +30,7 @@ export interface HistoryView {
    * the rolled-up days' histograms out (durations only), which is most of the cost of a long window.
    */
   window(id: string, from: number, to: number, options?: { latency?: boolean }): WindowStats;
-  /** Raw records of one service (sorted), for the days loaded raw. */
+  /** Raw records of one service (sorted), for the days loaded raw (today, and yesterday's tail). */
   records(id: string): readonly TimedRecord[];
   /** Service ids seen anywhere in the loaded history. */
   ids(): string[];
@@ -44,6 +56,8 @@ export interface ViewOptions {
    * so the window is exact. Default: now − spanDays.
    */
   edges?: number[];
+  /** Keep the hourly summaries it builds in the data directory's cache (default true; false in a dry run). */
+  writeCache?: boolean;
 }
 
 /** Days of raw history always read (7-day charts, the 3-day burn window), the rest from rollups. */
@@ -58,6 +72,7 @@ export function loadRunView(
   dataDir: string,
   config: { retention: { gapLimit: number } },
   now: number,
+  options: { writeCache?: boolean } = {},
 ): Promise<HistoryView> {
   const edges = [1, 7, 30, 90, 365].map((days) => now - days * DAY_MS);
   return loadHistoryView({
@@ -67,6 +82,7 @@ export function loadRunView(
     spanDays: 365,
     rawRecentDays: RAW_RECENT_DAYS,
     edges,
+    ...options,
   });
 }
 
@@ -91,24 +107,115 @@ export async function loadHistoryView(o: ViewOptions): Promise<HistoryView> {
   const problems = [...rollups.problems];
   const byId = new Map<string, TimedRecord[]>();
   let future = 0;
-  const reads = await Promise.all([...wanted].sort().map((d) => readHistoryDay(o.dataDir, d)));
-  for (const read of reads) {
-    problems.push(...read.problems);
-    for (const r of read.records) {
-      if (r.t > o.now) {
-        future++;
-        continue;
-      }
-      const list = byId.get(r.id);
-      if (list) list.push(r);
-      else byId.set(r.id, [r]);
+  const today = dayOf(o.now);
+  const days = [...wanted].sort();
+  const rawLoaded = new Set(days);
+  const allIds = new Set<string>();
+
+  // Past days come from their hourly summaries: cached, or built now from the day and the tail of
+  // the day before. Today, and any day a summary cannot stand for, is read raw.
+  const summaries = new Map<string, Map<string, Array<WindowStats | undefined>>>();
+  const dayProblems = new Map<string, string[]>();
+  const build: string[] = [];
+  const keys = new Map<string, string>();
+  for (const day of days) {
+    const key = day < today ? sourceKey(o.dataDir, day) : undefined;
+    const cached = key === undefined ? undefined : readDayHours(o.dataDir, day, key);
+    if (key !== undefined) keys.set(day, key);
+    if (cached && cached.maxT <= o.now) {
+      summaries.set(day, cached.byId);
+      dayProblems.set(day, cached.problems);
+      for (const id of cached.seen) allIds.add(id);
+    } else build.push(day);
+  }
+  const reads = new Map<string, Promise<DayRead>>();
+  const read = (day: string) => {
+    let p = reads.get(day);
+    if (!p) {
+      p = readHistoryDay(o.dataDir, day);
+      reads.set(day, p);
+    }
+    return p;
+  };
+  for (const day of build) {
+    const own = await read(day);
+    dayProblems.set(day, own.problems);
+    const kept = own.records.filter((r) => r.t <= o.now);
+    future += own.records.length - kept.length;
+    for (const r of kept) allIds.add(r.id);
+    if (day >= today || !keys.has(day)) {
+      for (const r of kept) push(byId, r);
+      continue;
+    }
+    const prev = dayOf(dayStart(day) - DAY_MS);
+    const tailFrom = dayStart(day) - o.gapLimit;
+    const tail = (
+      build.includes(prev) ? (await read(prev)).records : readHistoryRange(o.dataDir, prev, tailFrom, dayStart(day))
+    ).filter((r) => r.t >= tailFrom && r.t <= o.now);
+    const grouped = groupByService([
+      { day: prev, exists: true, records: tail, problems: [] },
+      { day, exists: true, records: kept, problems: [] },
+    ]);
+    const hours = summarizeDay(day, grouped, o.gapLimit);
+    summaries.set(day, hours);
+    const maxT = kept.reduce((m, r) => Math.max(m, r.t), 0);
+    if (o.writeCache !== false && kept.length === own.records.length) {
+      writeDayHours(o.dataDir, day, keys.get(day)!, {
+        byId: hours,
+        problems: own.problems,
+        seen: [...new Set(kept.map((r) => r.id))],
+        maxT,
+      });
+    }
+  }
+  for (const day of days) problems.push(...(dayProblems.get(day) ?? []));
+  // The raw days' first records continue the day before: its tail, read on its own if summarised.
+  for (const day of days) {
+    if (!summaries.has(day) && summaries.has(dayOf(dayStart(day) - DAY_MS))) {
+      const from = dayStart(day) - o.gapLimit;
+      for (const r of readHistoryRange(o.dataDir, dayOf(from), from, dayStart(day))) if (r.t <= o.now) push(byId, r);
     }
   }
   for (const list of byId.values()) list.sort((a, b) => a.t - b.t);
-  const rawLoaded = new Set(reads.filter((r) => r.exists).map((r) => r.day));
+  for (const id of byId.keys()) allIds.add(id);
   const firstDay = span.find((d) => rollups.days.has(d) || rawOnDisk.has(d));
-  const allIds = new Set(byId.keys());
   for (const lines of rollups.days.values()) for (const id of lines.keys()) allIds.add(id);
+
+  /** Raw records of [from, to) by service, read when a window starts or ends inside a summarised hour. */
+  const ranges = new Map<string, Map<string, TimedRecord[]>>();
+  function rangeRecords(id: string, from: number, to: number): readonly TimedRecord[] {
+    const k = `${from}:${to}`;
+    let grouped = ranges.get(k);
+    if (!grouped) {
+      const records = daysBetween(from, to)
+        .flatMap((d) => readHistoryRange(o.dataDir, d, from, to))
+        .filter((r) => r.t <= o.now);
+      grouped = groupByService([{ day: "", exists: true, records, problems: [] }]);
+      ranges.set(k, grouped);
+    }
+    return grouped.get(id) ?? [];
+  }
+
+  /** [segFrom, segTo) inside a summarised day: whole hours from the summary, parts of hours from raw records. */
+  function addHours(
+    out: WindowStats,
+    id: string,
+    hours: Array<WindowStats | undefined> | undefined,
+    dFrom: number,
+    segFrom: number,
+    segTo: number,
+  ): void {
+    for (let h = Math.floor((segFrom - dFrom) / HOUR_MS); h * HOUR_MS + dFrom < segTo; h++) {
+      const hFrom = dFrom + h * HOUR_MS;
+      const a = Math.max(segFrom, hFrom);
+      const b = Math.min(segTo, hFrom + HOUR_MS);
+      if (a === hFrom && b === hFrom + HOUR_MS) {
+        const stats = hours?.[h];
+        if (stats) addStats(out, stats);
+        else out.ms.unknown += HOUR_MS;
+      } else accumulate(rangeRecords(id, a - o.gapLimit, b), a, b, o.gapLimit, out);
+    }
+  }
 
   function window(id: string, wFrom: number, wTo: number, options: { latency?: boolean } = {}): WindowStats {
     const latency = options.latency ?? true;
@@ -123,7 +230,9 @@ export async function loadHistoryView(o: ViewOptions): Promise<HistoryView> {
       if (rolled && (whole || !rawLoaded.has(day))) {
         addRollup(out, rolled.get(id), whole ? 1 : (segTo - segFrom) / DAY_MS, segTo - segFrom, latency);
       } else if (rawLoaded.has(day)) {
-        accumulate(records, segFrom, segTo, o.gapLimit, out);
+        const hours = summaries.get(day);
+        if (hours) addHours(out, id, hours.get(id), dFrom, segFrom, segTo);
+        else accumulate(records, segFrom, segTo, o.gapLimit, out);
       } else {
         out.ms.unknown += segTo - segFrom;
       }
@@ -140,6 +249,20 @@ export async function loadHistoryView(o: ViewOptions): Promise<HistoryView> {
     future,
     ...(firstDay !== undefined && { firstDay }),
   };
+}
+
+function push(byId: Map<string, TimedRecord[]>, r: TimedRecord): void {
+  const list = byId.get(r.id);
+  if (list) list.push(r);
+  else byId.set(r.id, [r]);
+}
+
+function addStats(out: WindowStats, s: WindowStats): void {
+  for (const k of STATUSES) out.ms[k] += s.ms[k];
+  out.runs += s.runs;
+  out.ok += s.ok;
+  out.n += s.n;
+  mergeInto(out.hist, s.hist);
 }
 
 /**
