@@ -19,8 +19,8 @@ const OWN: Record<string, string[]> = {
   probe: ["--shard", "--location", "--write"],
   report: ["--force"],
   rollback: ["--target", "--reason", "--incident", "--commit", "--verify-timeout"],
-  demo: ["--runs"],
-  run: [],
+  demo: ["--runs", "--serve"],
+  run: ["--site"],
   validate: [],
 };
 const COMMON = ["--config", "--data", "--now", "--only", "--json", "--dry-run", "--help"];
