@@ -21,7 +21,16 @@ export type Step =
   | { do: "close" }
   | { do: "record" }
   /** `id` is remembered in the incident's `notified`, so each event is sent once. */
-  | { do: "notify"; event: "open" | "escalation" | "resolve"; id: string };
+  | { do: "notify"; event: "open" | "escalation" | "reminder" | "resolve"; id: string };
+
+/**
+ * What people said on an open incident's issue, read by the step before deciding: an
+ * acknowledgement (the first writer's `/ack`, at its time, or a human assignee, at the run that saw
+ * it). Keyed by incident key.
+ */
+export interface Signal {
+  ack?: { by: string; at: string; via: "comment" | "assignment" };
+}
 
 export interface Plan {
   key: string;
@@ -36,10 +45,17 @@ export interface Plan {
  * run time gets only the steps an earlier attempt left unfinished: no counter
  * moves, no comment, no notification, no close. Time rules (escalation, reminders, closing) read `now`.
  */
-export function decide(subjects: Subject[], incidents: Record<string, IncidentState>, config: IncidentsConfig, now: Date, runAt: Date = now): Plan[] {
+export function decide(
+  subjects: Subject[],
+  incidents: Record<string, IncidentState>,
+  config: IncidentsConfig,
+  now: Date,
+  runAt: Date = now,
+  signals: Readonly<Record<string, Signal>> = {},
+): Plan[] {
   const plans: Plan[] = [];
   for (const subject of subjects) {
-    const plan = decideOne(subject, incidents[subject.key], config, now, runAt);
+    const plan = decideOne(subject, incidents[subject.key], config, now, runAt, signals[subject.key]);
     if (plan) plans.push(plan);
   }
   return plans;
@@ -54,8 +70,8 @@ export function isFailing(s: Subject, config: IncidentsConfig, now: Date): boole
   return false;
 }
 
-function decideOne(s: Subject, prev: IncidentState | undefined, config: IncidentsConfig, now: Date, runAt: Date): Plan | undefined {
-  const p = decideSteps(s, prev, config, now, runAt);
+function decideOne(s: Subject, prev: IncidentState | undefined, config: IncidentsConfig, now: Date, runAt: Date, signal: Signal | undefined): Plan | undefined {
+  const p = decideSteps(s, prev, config, now, runAt, signal);
   if (prev?.state === "closed" && prev.closedBy === "human" && prev.number !== undefined && !prev.recordFinal && !(p?.next.state === "open")) {
     // A human closed the issue: the record is finalised from it (duration, resolution, their sections), once.
     const base = p ?? { key: s.key, subject: s, next: { ...prev, lastRunAt: runAt.toISOString() }, steps: [] };
@@ -69,7 +85,7 @@ function decideOne(s: Subject, prev: IncidentState | undefined, config: Incident
   return p;
 }
 
-function decideSteps(s: Subject, prev: IncidentState | undefined, config: IncidentsConfig, now: Date, runAt: Date): Plan | undefined {
+function decideSteps(s: Subject, prev: IncidentState | undefined, config: IncidentsConfig, now: Date, runAt: Date, signal: Signal | undefined): Plan | undefined {
   const at = now.toISOString();
   const run = runAt.toISOString();
   const failing = isFailing(s, config, now);
@@ -102,6 +118,11 @@ function decideSteps(s: Subject, prev: IncidentState | undefined, config: Incide
       next.closedBy = undefined;
       next.recoveredAt = undefined;
       next.recordFinal = undefined;
+      // A reopened incident is a new page: it must be acknowledged (and may escalate) again.
+      next.ackedAt = undefined;
+      next.ackedBy = undefined;
+      next.responseEscalated = undefined;
+      next.lastRemindedAt = undefined;
       const id = `t${next.timeline.length - 1}`;
       return plan(next, [{ do: "reopen" }, { do: "comment", id, text: `🔁 ${md(text)}` }, { do: "sync-issue" }, { do: "record" }, { do: "notify", event: "open", id: `reopen-${id}` }]);
     }
@@ -136,6 +157,12 @@ function decideSteps(s: Subject, prev: IncidentState | undefined, config: Incide
   if (!prev.notified.includes(openId)) {
     steps.push({ do: "notify", event: "open", id: openId });
   }
+  const ack = acknowledgement(prev, signal);
+  if (ack) {
+    const text = `Acknowledged by @${ack.by.replace(/^@/, "")} (${ack.via === "comment" ? "/ack" : "assigned"}), ${formatDuration(Math.max(0, Date.parse(ack.at) - Date.parse(prev.openedAt)))} after it opened.`;
+    prev = addTimeline({ ...prev, ackedAt: ack.at, ackedBy: ack.by }, at, text);
+    steps.push({ do: "sync-issue" }, { do: "record" });
+  }
 
   if (s.status === "up") {
     const goodRuns = prev.goodRuns + 1;
@@ -145,11 +172,13 @@ function decideSteps(s: Subject, prev: IncidentState | undefined, config: Incide
     if (goodRuns < config.closeAfter || now.getTime() - Date.parse(recoveredAt) < config.closeAfterTime) {
       return plan({ ...prev, goodRuns, recoveredAt, episodes, evidence: { ...prev.evidence, latest: s.evidence } }, steps);
     }
+    // The closing steps sync the issue and write the record anyway (an acknowledgement included).
+    const first = steps.filter((x) => x.do !== "sync-issue" && x.do !== "record");
     const down = describeDownTime(episodes, recoveredAt);
     const text = `${episodes.length > 1 ? `Resolved: ${down};` : `Resolved after ${down}:`} ${goodRuns} consecutive good runs since ${stamp(recoveredAt)}.`;
     const next = addTimeline({ ...prev, goodRuns, recoveredAt, episodes, status: "up", state: "closed", closedAt: at, closedBy: "automation" }, recoveredAt, `Recovered (${s.evidence})`);
     next.timeline.push({ at, text });
-    return plan(next, [...steps, { do: "comment", id: `resolved-${prev.timeline.length}`, text: `✅ ${md(text)}` }, { do: "sync-issue" }, { do: "close" }, { do: "record" }, { do: "notify", event: "resolve", id: `resolve-${prev.openedAt}-${prev.timeline.length}` }]);
+    return plan(next, [...first, { do: "comment", id: `resolved-${prev.timeline.length}`, text: `✅ ${md(text)}` }, { do: "sync-issue" }, { do: "close" }, { do: "record" }, { do: "notify", event: "resolve", id: `resolve-${prev.openedAt}-${prev.timeline.length}` }]);
   }
 
   // Still failing (down or degraded): a change, an escalation, or a reminder.
@@ -182,12 +211,24 @@ function decideSteps(s: Subject, prev: IncidentState | undefined, config: Incide
   }
 
   const elapsed = now.getTime() - Date.parse(prev.startedAt ?? prev.openedAt);
-  const level = [...config.escalation]
-    .filter((l) => l.severities.includes(next.severity) && elapsed >= l.after && l.level > next.escalationLevel)
-    .sort((a, b) => b.level - a.level)[0];
+  const acked = next.ackedAt !== undefined;
+  const sla = config.sla[next.severity];
+  // Acknowledged: someone is on it. No escalation and no reminder (comment or notification).
+  const byDuration = acked
+    ? undefined
+    : [...config.escalation]
+        .filter((l) => l.severities.includes(next.severity) && elapsed >= l.after && l.level > next.escalationLevel)
+        .sort((a, b) => b.level - a.level)[0];
+  // Past the response SLA and still unacknowledged: the next level at once, not at its duration.
+  const sinceOpen = now.getTime() - Date.parse(prev.openedAt);
+  const slaDue = !acked && !next.responseEscalated && sinceOpen >= sla.respond;
+  const bySla = slaDue ? nextLevel(config, next.escalationLevel, next.severity) : undefined;
+  if (slaDue) next.responseEscalated = true;
+  const level = byDuration && (!bySla || byDuration.level >= bySla.level) ? byDuration : bySla;
   if (level) {
     const who = level.mention.map((m) => `@${m.replace(/^@/, "")}`).join(" ");
-    const text = `Escalated to Level ${level.level} (${level.name}): ${next.severity} unresolved for ${formatDuration(elapsed)}.`;
+    const why = level === byDuration ? `${next.severity} unresolved for ${formatDuration(elapsed)}` : `${next.severity} not acknowledged within its response SLA (${formatDuration(sla.respond)})`;
+    const text = `Escalated to Level ${level.level} (${level.name}): ${why}.`;
     next = addTimeline({ ...next, escalationLevel: level.level }, at, text);
     // The issue body's Timeline gains the escalation when it happens, not at the next change.
     steps.push({ do: "comment", id: `escalation-${level.level}`, text: `🚨 ${md(text)}${who ? ` ${who}` : ""}\n\n${md(s.evidence)}` });
@@ -195,18 +236,53 @@ function decideSteps(s: Subject, prev: IncidentState | undefined, config: Incide
     if (level.assign.length) steps.push({ do: "assign", logins: level.assign });
     steps.push({ do: "record" }, { do: "notify", event: "escalation", id: `escalation-${level.level}-${prev.openedAt}` });
     commented = true;
+  } else if (slaDue) {
+    // No level above to reach: the missed response is still on the record.
+    const text = `Not acknowledged within the ${next.severity} response SLA (${formatDuration(sla.respond)}).`;
+    next = addTimeline(next, at, text);
+    steps.push({ do: "comment", id: "sla-response", text: `⏱️ ${md(text)}` });
+    if (!steps.some((x) => x.do === "sync-issue")) steps.push({ do: "sync-issue" });
+    steps.push({ do: "record" });
+    commented = true;
   }
 
   const lastReminder = Date.parse(prev.lastReminderAt ?? prev.openedAt);
-  if (now.getTime() - lastReminder >= config.reminderEvery) {
+  if (!acked && now.getTime() - lastReminder >= config.reminderEvery) {
     const n = Math.floor((now.getTime() - Date.parse(prev.openedAt)) / config.reminderEvery);
     next.lastReminderAt = at;
     if (!commented) {
       steps.push({ do: "comment", id: `reminder-${n}`, text: `⏰ ${md(`Still ${s.status} after ${formatDuration(elapsed)} (${next.severity}). ${s.evidence}`)}` });
     }
   }
+  // Reminders notify, at the severity's cadence, while nobody has acknowledged. An escalation sent
+  // this run is the reminder. Only the latest reminder id is kept in `notified`.
+  const lastRemind = Date.parse(prev.lastRemindedAt ?? prev.openedAt);
+  if (!acked && sla.remindEvery && now.getTime() - lastRemind >= sla.remindEvery) {
+    next.lastRemindedAt = at;
+    if (!steps.some((x) => x.do === "notify" && x.event === "escalation")) {
+      next.notified = next.notified.filter((id) => !id.startsWith("remind-"));
+      steps.push({ do: "notify", event: "reminder", id: `remind-${prev.openedAt}-${Math.floor(sinceOpen / sla.remindEvery)}` });
+    }
+  }
   if (changes.length && !steps.some((x) => x.do === "record")) steps.push({ do: "record" });
   return plan(next, steps);
+}
+
+/** A new acknowledgement for this incident, if the signal has one it has not recorded yet. */
+function acknowledgement(prev: IncidentState, signal: Signal | undefined): Signal["ack"] {
+  const ack = signal?.ack;
+  if (!ack || prev.ackedAt !== undefined) return undefined;
+  // An /ack from an earlier episode (before a reopen) does not acknowledge this one.
+  const from = Date.parse(episodesOf(prev).at(-1)?.start ?? prev.openedAt);
+  if (ack.via === "comment" && Date.parse(ack.at) < Math.min(from, Date.parse(prev.openedAt))) return undefined;
+  return ack;
+}
+
+/** The lowest escalation level above `current`, preferring those configured for `severity`. */
+function nextLevel(config: IncidentsConfig, current: number, severity: IncidentState["severity"]) {
+  const above = config.escalation.filter((l) => l.level > current).sort((a, b) => a.level - b.level);
+  const own = above.filter((l) => l.severities.includes(severity));
+  return own.find((l) => l.level === above[0]?.level) ?? above[0];
 }
 
 /**

@@ -10,7 +10,8 @@ import type { Delivery, IncidentEvent, Notifier } from "./notify/index.ts";
 import { missingNumbers, openByKey, reconcile, type Fetched } from "./reconcile.ts";
 import { writeRecord } from "./records.ts";
 import { readPublicUpdates, sameUpdates } from "./public-updates.ts";
-import type { RepoRole } from "../shared/github/types.ts";
+import type { IssueComment, RepoRole } from "../shared/github/types.ts";
+import { readSignals } from "./signals.ts";
 import { blindSubjects, budgetSubjects, subjectsOf, type BurnAlert, type Subject } from "./subjects.ts";
 import { loadTemplate, type IncidentTemplate } from "./template.ts";
 import { carryOut, closeDuplicate, type Operation, type TrackerContext } from "./tracker.ts";
@@ -143,7 +144,13 @@ export async function runIncidents(deps: IncidentDeps): Promise<IncidentRunResul
     }
   }
 
-  for (const plan of decide(subjects, incidents, config.incidents, now, deps.runAt ?? new Date(latest.updatedAt))) {
+  // The open incidents' issues, read once: acknowledgements (and silences) before deciding, the
+  // same comments for the public updates after.
+  const read = await readSignals({ github, incidents, open, config: config.incidents, now });
+  read.errors.forEach((e) => warn(e));
+  ctx.comments = read.comments;
+
+  for (const plan of decide(subjects, incidents, config.incidents, now, deps.runAt ?? new Date(latest.updatedAt), read.signals)) {
     const carried = await carryOut(plan, ctx);
     if (carried.error) {
       fail(`${plan.key}: ${messageOf(carried.error)}`);
@@ -161,7 +168,7 @@ export async function runIncidents(deps: IncidentDeps): Promise<IncidentRunResul
       for (const d of deliveries.filter((x) => !x.ok && !x.skipped)) warn(`${plan.key}: notification ${d.route} failed: ${d.error ?? "unknown"}`);
     }
   }
-  await refreshPublicUpdates({ incidents, subjects, ctx, github, now, log, dryRun: deps.dryRun === true });
+  await refreshPublicUpdates({ incidents, subjects, ctx, github, now, log, dryRun: deps.dryRun === true, comments: read.comments, roles: read.roles });
   return result(incidents);
 }
 
@@ -178,13 +185,16 @@ async function refreshPublicUpdates(o: {
   now: Date;
   log: Log;
   dryRun: boolean;
+  /** Comments already listed this run (readSignals), by issue number: not listed again. */
+  comments: ReadonlyMap<number, IssueComment[]>;
+  roles: Map<string, RepoRole>;
 }): Promise<void> {
-  const roles = new Map<string, RepoRole>();
+  const roles = o.roles;
   for (const [key, state] of Object.entries(o.incidents)) {
     if (!state.number || state.number <= 0) continue;
     if (state.state !== "open" && state.closedAt !== o.now.toISOString()) continue;
     try {
-      const updates = await readPublicUpdates({ github: o.github, issue: state.number, known: state.updates ?? [], roles });
+      const updates = await readPublicUpdates({ github: o.github, issue: state.number, known: state.updates ?? [], roles, comments: o.comments.get(state.number) });
       if (sameUpdates(state.updates, updates)) continue;
       o.incidents[key] = { ...state, updates };
       const subject = o.subjects.find((s) => s.key === key);

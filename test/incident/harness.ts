@@ -28,6 +28,18 @@ export const SECRETS = {
   PD_ROUTING_KEY: "R0UT1NGK3Y-very-secret-0123456789",
 };
 
+/**
+ * SLAs that never fire within a scenario: the scenarios written before the response SLA and the
+ * reminder cadence existed test the duration levels alone. Scenarios of the on-call loop pass
+ * `incidents.sla` (or `slaDefaults: true`) to get the support plan's.
+ */
+export const NO_SLA = {
+  P0: { respond: "30d", resolve: "30d" },
+  P1: { respond: "30d", resolve: "30d" },
+  P2: { respond: "30d", resolve: "30d" },
+  P3: { respond: "30d", resolve: "30d" },
+};
+
 export interface World {
   gh: GitHubServer;
   github: IssuesApi;
@@ -54,7 +66,7 @@ export async function createWorld(
   configOverrides: Partial<OpsConfigInput> = {},
   // A timeout now opens the run's circuit breaker (no retries), so the default leaves room for the
   // emulator's first answer (it compiles GitHub's OpenAPI schemas; over a second on a busy machine).
-  { start = "2026-11-22T16:00:00Z", timeoutMs = 10_000 }: { start?: string; timeoutMs?: number } = {},
+  { start = "2026-11-22T16:00:00Z", timeoutMs = 10_000, slaDefaults = false }: { start?: string; timeoutMs?: number; slaDefaults?: boolean } = {},
 ): Promise<World> {
   const gh = await startGitHubServer({ token: "ghs_world_token_abcdef" });
   const clock = manualClock(start);
@@ -78,6 +90,7 @@ export async function createWorld(
       pagerduty: { routingKey: "${PD_KEY}", url: `${pagerduty.url}/v2/enqueue` },
     },
     ...configOverrides,
+    incidents: { ...(slaDefaults ? {} : { sla: NO_SLA }), ...configOverrides.incidents },
   });
   const resolved = resolveSecrets(config.notifications, env, redactor);
   if (!resolved.ok) throw new Error(`test setup: missing ${resolved.missing.join(", ")}`);

@@ -104,6 +104,17 @@ export const IncidentState = z.object({
   recordFinal: z.boolean().optional(),
   escalationLevel: z.number().int().default(1),
   lastReminderAt: Iso.optional(),
+  /**
+   * Acknowledged: when and by whom (a writer's `/ack` comment, at its time; or a human assigned to
+   * the issue, at the run that saw it). Escalation and reminders stop; the reports measure the
+   * time to acknowledge from `openedAt`. A reopened incident must be acknowledged again.
+   */
+  ackedAt: Iso.optional(),
+  ackedBy: z.string().optional(),
+  /** The response SLA passed unacknowledged and the incident was escalated for it (once). */
+  responseEscalated: z.boolean().optional(),
+  /** The last reminder notification (incidents.sla.<severity>.remindEvery). */
+  lastRemindedAt: Iso.optional(),
   goodRuns: z.number().int().default(0),
   notified: z.array(z.string()).default([]),
   timeline: z.array(z.object({ at: Iso, text: z.string() })).default([]),

@@ -20,6 +20,35 @@ export const DEFAULT_ESCALATION: Array<z.input<typeof EscalationLevel>> = [
   { after: "1h", level: 3, name: "Manager", severities: ["P0"] },
 ];
 
+const SlaTarget = (respond: string, resolve: string, remindEvery?: string) => {
+  const target = z
+    .strictObject({
+      respond: Duration.describe(
+        "Response SLA: the incident must be acknowledged (a human assigned, or a writer's `/ack`) within this long after it opened; an unacknowledged incident past it escalates to the next level at once.",
+      ),
+      resolve: Duration.describe("Resolution SLA: the incident must be resolved within this long after the failure began; the weekly and monthly reports count breaches."),
+      remindEvery: Duration.optional().describe(
+        "While unacknowledged, notify the severity's route again at this interval (the support plan's update cadence). Unset: no reminder notifications.",
+      ),
+    })
+    .describe("Service-level targets for this severity.");
+  return target.default(target.parse({ respond, resolve, ...(remindEvery && { remindEvery }) }));
+};
+
+/** The post-launch support plan (seeds/003): response and resolution targets and the update cadence per severity. */
+const SLA_FIELDS = {
+  P0: SlaTarget("5m", "1h", "15m"),
+  P1: SlaTarget("15m", "4h", "30m"),
+  P2: SlaTarget("1h", "24h"),
+  P3: SlaTarget("4h", "7d"),
+};
+export const Sla = z
+  .strictObject(SLA_FIELDS)
+  .describe(
+    "Response and resolution SLAs per severity (defaults: the support plan's P0 5 min / 1 h, P1 15 min / 4 h, P2 1 h / 24 h, P3 4 h / 1 week) and the reminder cadence (P0 every 15 min, P1 every 30 min).",
+  );
+const DEFAULT_SLA = Sla.parse({});
+
 export const Incidents = z.strictObject({
   enabled: z.boolean().default(true),
   /** A degraded service opens an incident once degraded this long (runbook: Level 1 → 2 after 15 min). */
@@ -42,6 +71,7 @@ export const Incidents = z.strictObject({
    */
   blindAfter: Duration.default(3_600_000),
   escalation: z.array(EscalationLevel).default(DEFAULT_ESCALATION.map((l) => EscalationLevel.parse(l))),
+  sla: Sla.default(DEFAULT_SLA),
 });
 
 const Weekday = z.enum(["mon", "tue", "wed", "thu", "fri", "sat", "sun"]);
@@ -100,5 +130,6 @@ export const Notifications = z.strictObject({
 });
 
 export type IncidentsConfig = z.output<typeof Incidents>;
+export type SlaConfig = z.output<typeof Sla>;
 export type MaintenanceWindowConfig = z.output<typeof MaintenanceWindow>;
 export type NotificationsConfig = z.output<typeof Notifications>;
