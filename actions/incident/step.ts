@@ -12,6 +12,7 @@ import { writeRecord } from "./records.ts";
 import { readPublicUpdates, sameUpdates } from "./public-updates.ts";
 import type { IssueComment, RepoRole } from "../shared/github/types.ts";
 import { readSignals } from "./signals.ts";
+import { silenceFor } from "./silences.ts";
 import { blindSubjects, budgetSubjects, subjectsOf, type BurnAlert, type Subject } from "./subjects.ts";
 import { loadTemplate, type IncidentTemplate } from "./template.ts";
 import { carryOut, closeDuplicate, type Operation, type TrackerContext } from "./tracker.ts";
@@ -55,6 +56,8 @@ export interface NotificationResult {
   key: string;
   event: IncidentEvent["event"];
   deliveries: Delivery[];
+  /** Not sent: a silence was in force (why, by whom, until when). */
+  silenced?: string;
 }
 
 export interface IncidentRunResult {
@@ -161,12 +164,26 @@ export async function runIncidents(deps: IncidentDeps): Promise<IncidentRunResul
       continue;
     }
     incidents[plan.key] = carried.state;
+    const silence = silenceFor(plan.subject.id, read.commands[plan.key]?.silenced, config.silences, now);
     for (const step of carried.notify) {
+      if (silence && step.event !== "resolve") {
+        // Held, not queued: the event counts as sent, so the silence's end does not replay it.
+        notifications.push({ key: plan.key, event: step.event, deliveries: [], silenced: `${silence.reason} (by ${silence.by}, until ${silence.until})` });
+        log.info(redactor.scrub(`incidents: ${plan.key}: ${step.event} not notified, silenced until ${silence.until}: ${silence.reason}`));
+        continue;
+      }
       const event = scrubEvent(eventFor(step.event, carried.state, plan.subject.name, plan.subject.id, plan.subject.environment, plan.subject.evidence), redactor);
       const deliveries = await deps.notifier.send(event);
       notifications.push({ key: plan.key, event: step.event, deliveries });
       for (const d of deliveries.filter((x) => !x.ok && !x.skipped)) warn(`${plan.key}: notification ${d.route} failed: ${d.error ?? "unknown"}`);
     }
+  }
+  // The issue's /silence as last seen, for STATUS.md; gone once it ends.
+  for (const [key, cs] of Object.entries(read.commands)) {
+    const state = incidents[key];
+    if (!state) continue;
+    const silence = cs.silenced ? { until: cs.silenced.until, by: cs.silenced.by, reason: cs.silenced.reason } : undefined;
+    if (JSON.stringify(silence) !== JSON.stringify(state.silence)) incidents[key] = { ...state, silence };
   }
   await refreshPublicUpdates({ incidents, subjects, ctx, github, now, log, dryRun: deps.dryRun === true, comments: read.comments, roles: read.roles });
   return result(incidents);

@@ -2,7 +2,7 @@ import { problem, type PathSegment, type Problem } from "./errors.ts";
 import { nearest } from "./nearest.ts";
 
 /**
- * Cross-references by id: unique service and group ids, group members and maintenance services
+ * Cross-references by id: unique service and group ids, group members, maintenance and silence services
  * that exist. Works on the raw parsed YAML as well as on a validated config, so these errors are
  * reported together with schema errors elsewhere in the file, not in a second round.
  */
@@ -61,6 +61,13 @@ export function checkIdsAndReferences(data: unknown): Problem[] {
       if (serviceAt.has(id) || groupAt.has(id)) continue;
       const near = nearest(id, ids);
       out.push(problem(["maintenance", wi, "services", j], "the id of a service or group", `"${id}"`, near ? `did you mean "${near}"?` : undefined));
+    }
+  }
+  for (const [w, wi] of items(data, "silences")) {
+    for (const [id, j] of strings(w.services)) {
+      if (serviceAt.has(id) || groupAt.has(id)) continue;
+      const near = nearest(id, ids);
+      out.push(problem(["silences", wi, "services", j], "the id of a service or group", `"${id}"`, near ? `did you mean "${near}"?` : undefined));
     }
   }
   const site = data && typeof data === "object" ? (data as Raw).site : undefined;

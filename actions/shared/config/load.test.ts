@@ -252,6 +252,14 @@ describe("loadConfig: semantic errors", () => {
     expect(errorAt(errors, "maintenance[1].timezone")).toMatchObject({ ...pos(text, "America/Chicgo"), expected: "an IANA time zone", found: '"America/Chicgo"' });
   });
 
+  it("silences: unknown service, no expiry", () => {
+    const text = base('silences:\n  - { services: [wbe], until: "2025-10-20T03:00:00Z", reason: deploy }\n  - { services: [web], reason: forever }\n');
+    const errors = errorsOf(text);
+    expect(errorAt(errors, "silences[0].services[0]")).toMatchObject({ ...pos(text, "wbe"), expected: "the id of a service or group", found: '"wbe"' });
+    expect(errorAt(errors, "silences[0].services[0]").message).toContain('did you mean "web"?');
+    expect(errorAt(errors, "silences[1].until")).toBeDefined();
+  });
+
   it("escalation levels out of order", () => {
     const text = base("incidents:\n  escalation:\n    - { level: 2, after: 1h, name: Lead }\n    - { level: 3, after: 30m, name: Manager }\n");
     const e = errorAt(errorsOf(text), "incidents.escalation[1].after");

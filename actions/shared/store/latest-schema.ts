@@ -113,6 +113,8 @@ export const IncidentState = z.object({
   ackedBy: z.string().optional(),
   /** The response SLA passed unacknowledged and the incident was escalated for it (once). */
   responseEscalated: z.boolean().optional(),
+  /** A `/silence` on the issue in force at the last run (notifications stop until `until`). */
+  silence: z.object({ until: Iso, by: z.string(), reason: z.string() }).optional(),
   /** The last reminder notification (incidents.sla.<severity>.remindEvery). */
   lastRemindedAt: Iso.optional(),
   goodRuns: z.number().int().default(0),

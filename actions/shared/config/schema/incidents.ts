@@ -96,6 +96,17 @@ export const MaintenanceWindow = z.union([
   }),
 ]);
 
+export const Silence = z
+  .strictObject({
+    services: z.array(Id).min(1).describe("Ids of the services or groups whose incidents send no notification while the silence lasts."),
+    from: z.string().datetime({ offset: true }).optional().describe("When the silence starts (ISO 8601); default: already in force."),
+    until: z.string().datetime({ offset: true }).describe("When the silence ends by itself (ISO 8601). Nothing to remove afterwards."),
+    reason: z.string().min(1).describe("Why, shown in STATUS.md and the run's log."),
+  })
+  .describe(
+    "A silence: incidents of these services and groups are still opened, recorded and updated on GitHub, but send no notification (open, escalation, reminder) until it ends. Resolves are always sent.",
+  );
+
 export const Notifications = z.strictObject({
   slack: z
     .strictObject({
@@ -131,5 +142,6 @@ export const Notifications = z.strictObject({
 
 export type IncidentsConfig = z.output<typeof Incidents>;
 export type SlaConfig = z.output<typeof Sla>;
+export type SilenceConfig = z.output<typeof Silence>;
 export type MaintenanceWindowConfig = z.output<typeof MaintenanceWindow>;
 export type NotificationsConfig = z.output<typeof Notifications>;

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { Duration, Percent, PositiveDuration } from "./units.ts";
 import { Group, Service, Thresholds } from "./service.ts";
-import { Incidents, MaintenanceWindow, Notifications } from "./incidents.ts";
+import { Incidents, MaintenanceWindow, Notifications, Silence } from "./incidents.ts";
 import { Retention, Schedule, SloDefaults } from "./reports.ts";
 import { Heartbeat } from "./heartbeat.ts";
 import { Site } from "./site.ts";
@@ -59,6 +59,7 @@ export const OpsConfig = z.strictObject({
   notifications: Notifications.prefault({}),
   schedule: Schedule.prefault({}),
   maintenance: z.array(MaintenanceWindow).default([]),
+  silences: z.array(Silence).default([]).describe("Silences: notifications stop for these services until a time; issues and records go on (docs/incidents.md \"Silences\")."),
   heartbeat: Heartbeat.prefault({}).describe("Dead-man pings for the monitor itself and the gap between runs (docs/incidents.md \"Heartbeat\")."),
   retention: Retention.prefault({}),
   slo: SloDefaults.optional(),
