@@ -63,6 +63,9 @@ export function decide(
 
 export function isFailing(s: Subject, config: IncidentsConfig, now: Date): boolean {
   if (s.maintenance) return false;
+  // Attributed to a down dependency or group: that one's incident is the page. An incident already
+  // open goes on as usual (and resolves as usual: a resolve is never held back).
+  if (s.causedBy) return false;
   // A burn-rate alert already looked across hours of history: it needs no further confirmation.
   if (s.kind === "budget" || s.kind === "blind" || s.kind === "monitor") return s.status === "down";
   if (s.status === "down") return (s.consecutiveFailures ?? config.openAfter) >= config.openAfter;
@@ -144,7 +147,13 @@ function decideSteps(s: Subject, prev: IncidentState | undefined, config: Incide
         { at: s.since, text: `${s.name} ${s.status}: ${s.evidence}` },
         { at, text: `Incident opened (${severity})` },
       ],
-      evidence: { latest: s.evidence, failing: s.evidence, worst: s.status, ...(s.operational !== undefined ? { lowestOperational: s.operational } : {}) },
+      evidence: {
+        latest: s.evidence,
+        failing: s.evidence,
+        worst: s.status,
+        ...(s.operational !== undefined ? { lowestOperational: s.operational } : {}),
+        ...(s.affected?.length ? { affected: s.affected } : {}),
+      },
     };
     return plan(next, [{ do: "ensure-issue" }, { do: "record" }, { do: "notify", event: "open", id: `open-${at}` }]);
   }
@@ -200,6 +209,13 @@ function decideSteps(s: Subject, prev: IncidentState | undefined, config: Incide
   if (s.operational !== undefined && (lowest === undefined || s.operational < lowest)) {
     if (lowest !== undefined) changes.push(`quorum fell to ${s.operational} operational`);
     next.evidence = { ...next.evidence, lowestOperational: s.operational };
+  }
+  // More fail behind it: the issue lists them (a timeline comment names the new ones).
+  const known = Array.isArray(prev.evidence.affected) ? (prev.evidence.affected as string[]) : [];
+  const added = (s.affected ?? []).filter((x) => !known.includes(x));
+  if (added.length) {
+    changes.push(`also affecting ${added.join(", ")}`);
+    next.evidence = { ...next.evidence, affected: [...known, ...added].sort() };
   }
   next.status = s.status;
   let commented = false;

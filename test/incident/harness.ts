@@ -11,6 +11,8 @@ import type { Status } from "../../actions/shared/status.ts";
 import { createNotifier, type Notifier } from "../../actions/incident/notify/index.ts";
 import { runIncidents, type IncidentRunResult } from "../../actions/incident/step.ts";
 import { maintenanceStep } from "../../actions/shared/cycle/preflight.ts";
+import { attributeCauses } from "../../actions/shared/evaluate/dependencies.ts";
+import { evaluateGroup } from "../../actions/shared/evaluate/group.ts";
 import { loadTemplate, type IncidentTemplate } from "../../actions/incident/template.ts";
 import { startGitHubServer, type GitHubServer } from "../../emulators/github/server.ts";
 import { startReceiver, type Receiver } from "./receivers.ts";
@@ -144,6 +146,11 @@ export async function createWorld(
         if (s.status === "down") s.consecutiveFailures++;
         if (s.status === "up") s.consecutiveSuccesses++;
       }
+      // Groups and the attribution of failures behind a down dependency, as the pipeline's evaluate step does.
+      const statuses = Object.fromEntries(Object.values(world.latest.services).map((s) => [s.id, s.status]));
+      // (Scenarios that set `latest.groups` by hand have no groups in the config.)
+      const groups = config.groups.length ? Object.fromEntries(config.groups.map((g) => [g.id, evaluateGroup(g, statuses, clock.now(), world.latest.groups[g.id])])) : world.latest.groups;
+      world.latest = attributeCauses({ ...world.latest, groups }, config);
     },
     async run(options = {}) {
       world.evaluate();

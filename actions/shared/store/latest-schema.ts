@@ -57,6 +57,11 @@ export const ServiceState = z.object({
    * `successRate.window`. Runs confirmed hard down, unknown or in maintenance are not in it.
    */
   window: z.array(WindowRun).optional(),
+  /**
+   * A dependency (`dependsOn`) or the group it belongs to is down, and this one's failure is put
+   * down to it: the root cause's id. The status stays as probed; the reason says so.
+   */
+  causedBy: z.string().optional(),
 });
 
 export const GroupState = z.object({
@@ -71,6 +76,8 @@ export const GroupState = z.object({
   operational: z.number().int(),
   total: z.number().int(),
   members: z.record(z.string(), Status),
+  /** A dependency of the group is down and the group's failure is put down to it: the root cause's id. */
+  causedBy: z.string().optional(),
 });
 
 /** One incident the automation tracks (owned by actions/incident; kept here so the store can validate it). */

@@ -102,6 +102,12 @@ export const Service = z.strictObject({
   thresholds: Thresholds.default({}),
   slo: Slo.optional(),
   rollback: Rollback.optional(),
+  dependsOn: z
+    .array(Id)
+    .default([])
+    .describe(
+      "Ids of services or groups this one depends on. While one of them is down, this one's failures are attributed to it (\"down (caused by supabase)\"): the status is still recorded, but no incident or page of its own; the dependency's issue lists it.",
+    ),
   tags: z.array(z.string()).default([]),
   owners: z.array(z.string()).default([]),
   enabled: z
@@ -118,6 +124,12 @@ export const Group = z.strictObject({
   environment: Environment.default("shared"),
   criticality: Criticality.default("medium"),
   members: z.array(Id).min(1),
+  dependsOn: z
+    .array(Id)
+    .default([])
+    .describe(
+      "Ids of services or groups this one depends on. While one of them is down, this one's failures are attributed to it (\"down (caused by supabase)\"): the status is still recorded, but no incident or page of its own; the dependency's issue lists it.",
+    ),
   /** Members operational (up or degraded) needed for green and for yellow; below yellow is red (down). */
   quorum: z.strictObject({ green: z.number().int().positive(), yellow: z.number().int().positive() }),
 });
