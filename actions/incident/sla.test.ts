@@ -29,3 +29,20 @@ describe("slaView", () => {
     expect(slaView(base, sla, at("16:59")).resolutionBreached).toBe(true);
   });
 });
+
+describe("the reports' SLA lines", () => {
+  it("average the time to acknowledge and name the breaches", async () => {
+    const { incidentFacts } = await import("../report/incident-facts.ts");
+    const { incidentFigures, slaLines } = await import("../report/period.ts");
+    const latest = {
+      incidents: {
+        a: { ...base, key: "a", number: 1, ackedAt: "2026-11-22T16:04:00.000Z", state: "closed" as const, closedAt: "2026-11-22T16:30:00.000Z" },
+        b: { ...base, key: "b", number: 2, severity: "P2" as const, ackedAt: "2026-11-22T16:10:00.000Z" },
+        c: { ...base, key: "c", number: 3 },
+      },
+    } as never;
+    const facts = incidentFacts(latest, new Map(), { config: sla, now: Date.parse("2026-11-22T17:30:00Z") });
+    const lines = slaLines(incidentFigures(facts, Date.parse("2026-11-22T00:00:00Z"), Date.parse("2026-11-23T00:00:00Z")));
+    expect(lines).toEqual(["- Time to Acknowledge: 7 min on average, 2 of 3 acknowledged", "- SLA breaches: response 1 (#3), resolution 1 (#3)"]);
+  });
+});
