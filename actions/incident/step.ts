@@ -228,7 +228,11 @@ async function refreshPublicUpdates(o: {
 function eventFor(kind: IncidentEvent["event"], s: IncidentState, name: string, id: string, env: string, evidence: string): IncidentEvent {
   const last = s.timeline[s.timeline.length - 1]?.text ?? "";
   const summary =
-    kind === "open" ? `${name} (${env}) ${s.status}: ${evidence}` : kind === "resolve" ? `${name} (${env}): ${last}` : `${name} (${env}): ${last}`;
+    kind === "open"
+      ? `${name} (${env}) ${s.status}: ${evidence}`
+      : kind === "reminder"
+        ? `${name} (${env}) still ${s.status}, not acknowledged since it opened at ${s.openedAt}: ${evidence}`
+        : `${name} (${env}): ${last}`;
   return {
     event: kind,
     key: s.key,

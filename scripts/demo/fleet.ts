@@ -45,6 +45,7 @@ export async function startFleet(opts: FleetOptions = {}): Promise<Fleet> {
 
   const handlers: Record<string, Handler> = {
     "agent-service": health("agent-service"),
+    supabase: health("supabase"),
     "llamaindex-mcp": (req, res) =>
       json(res, 200, {
         status: "ok",
