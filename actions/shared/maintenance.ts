@@ -1,3 +1,4 @@
+import { Temporal } from "temporal-polyfill";
 import type { MaintenanceWindowConfig } from "./config/schema/incidents.ts";
 
 /**
@@ -54,73 +55,38 @@ export function activeMaintenance(config: MaintenanceWindowConfig[], fromIssues:
   };
 }
 
-/** The occurrence of a weekly window that contains `now`, if any (checks today's and earlier starts). */
+/**
+ * The occurrence of a weekly window that contains `now`, if any (checks today's and earlier starts).
+ * Local times are resolved as Temporal's "compatible" rule (RFC 5545's too) says, the same in every
+ * zone: a start that does not exist on the spring-forward day (02:30 when clocks jump from 02:00 to
+ * 03:00) moves forward by the gap, to 03:30; a start that happens twice on the fall-back day takes
+ * the first. The duration is elapsed time, so a 2 h window across a change still lasts 2 h.
+ */
 export function weeklyWindowAt(
   weekly: { days: string[]; start: string; duration: number },
   timezone: string,
   now: Date,
 ): { start: Date; end: Date } | undefined {
-  const [hh, mm] = weekly.start.split(":").map(Number) as [number, number];
+  const [hour, minute] = weekly.start.split(":").map(Number) as [number, number];
+  const today = zonedNow(now, timezone).toPlainDate();
   // A window may have started up to `duration` ago, possibly on an earlier local day.
   const daysBack = Math.ceil(weekly.duration / 86_400_000) + 1;
   for (let back = 0; back <= daysBack; back++) {
-    const local = localParts(new Date(now.getTime() - back * 86_400_000), timezone);
-    if (!weekly.days.includes(DAYS[local.weekday]!)) continue;
-    const start = zonedTime(local.year, local.month, local.day, hh, mm, timezone);
+    const day = today.subtract({ days: back });
+    if (!weekly.days.includes(DAYS[day.dayOfWeek % 7]!)) continue; // Temporal: Monday 1 … Sunday 7
+    const start = new Date(day.toPlainDateTime({ hour, minute }).toZonedDateTime(timezone, { disambiguation: "compatible" }).epochMilliseconds);
     const end = new Date(start.getTime() + weekly.duration);
     if (now >= start && now < end) return { start, end };
   }
   return undefined;
 }
 
-/** Formatters are costly to build (about a millisecond each); one per time zone is kept. */
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function localParts(at: Date, timezone: string) {
-  let fmt = formatters.get(timezone);
-  if (!fmt) fmt = newFormatter(timezone);
-  const p = Object.fromEntries(fmt.formatToParts(at).map((x) => [x.type, x.value]));
-  return {
-    year: Number(p.year),
-    month: Number(p.month),
-    day: Number(p.day),
-    hour: Number(p.hour),
-    minute: Number(p.minute),
-    weekday: DAYS.indexOf(String(p.weekday).toLowerCase().slice(0, 3) as (typeof DAYS)[number]),
-  };
-}
-
-function newFormatter(timezone: string): Intl.DateTimeFormat {
-  let fmt: Intl.DateTimeFormat;
+function zonedNow(now: Date, timezone: string): Temporal.ZonedDateTime {
   try {
-    fmt = new Intl.DateTimeFormat("en-US", {
-      timeZone: timezone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "numeric",
-      day: "numeric",
-      hour: "numeric",
-      minute: "numeric",
-      weekday: "short",
-    });
+    return Temporal.Instant.fromEpochMilliseconds(now.getTime()).toZonedDateTimeISO(timezone);
   } catch (error) {
     throw new Error(`maintenance timezone "${timezone}" is not an IANA time zone (e.g. "Europe/Berlin")`, { cause: error });
   }
-  formatters.set(timezone, fmt);
-  return fmt;
-}
-
-/** The instant when the wall clock in `timezone` reads the given local time. */
-function zonedTime(y: number, mo: number, d: number, h: number, mi: number, timezone: string): Date {
-  const guess = Date.UTC(y, mo - 1, d, h, mi);
-  // Two passes settle the offset, also across a daylight-saving change.
-  let t = guess;
-  for (let i = 0; i < 2; i++) {
-    const p = localParts(new Date(t), timezone);
-    const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute);
-    t = guess - (asUtc - t);
-  }
-  return new Date(t);
 }
 
 /**
@@ -128,10 +94,11 @@ function zonedTime(y: number, mo: number, d: number, h: number, mi: number, time
  *   services: chatwoot, hotdash-production
  *   start: 2026-11-22T22:00:00Z
  *   end: 2026-11-22T23:30:00Z
- * Returns the window, or an error that says what is wrong with it.
+ * or as the issue form (.github/ISSUE_TEMPLATE/maintenance.yml) renders it: a `### services`
+ * heading, a blank line, the value. Returns the window, or an error that says what is wrong with it.
  */
 export function parseMaintenanceIssue(issue: { number: number; title: string; body: string }): IssueWindow | { error: string } {
-  const get = (key: string) => new RegExp(`^\\s*[-*]?\\s*\\**${key}\\**\\s*:\\s*(.+?)\\s*$`, "im").exec(issue.body)?.[1];
+  const get = (key: string) => keyLine(issue.body, key) ?? formSection(issue.body, key);
   const services = (get("services") ?? "").split(/[,\s]+/).map((s) => s.replace(/`/g, "").trim()).filter(Boolean);
   const start = get("start")?.replace(/`/g, "");
   const end = get("end")?.replace(/`/g, "");
@@ -141,4 +108,15 @@ export function parseMaintenanceIssue(issue: { number: number; title: string; bo
   if (!end || Number.isNaN(Date.parse(end))) return { error: `${where}: add a line "end: <ISO date-time with zone>", found "${end ?? ""}"` };
   if (Date.parse(end) <= Date.parse(start)) return { error: `${where}: end (${end}) must be after start (${start})` };
   return { services, start: new Date(start).toISOString(), end: new Date(end).toISOString(), reason: `${issue.title} (#${issue.number})` };
+}
+
+/** `key: value` on a line of its own (Markdown bullets and bold allowed). */
+function keyLine(body: string, key: string): string | undefined {
+  return new RegExp(`^\\s*[-*]?\\s*\\**${key}\\**\\s*:\\s*(.+?)\\s*$`, "im").exec(body)?.[1];
+}
+
+/** An issue form's section: `### key` (the field's label), then the first non-blank line. */
+function formSection(body: string, key: string): string | undefined {
+  const value = new RegExp(`^###\\s+${key}\\s*$\\n(?:\\s*\\n)*\\s*(.+?)\\s*$`, "im").exec(body)?.[1];
+  return value === "_No response_" ? undefined : value;
 }

@@ -1,5 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { OPERATIONS } from "./operations.ts";
+import { deploymentRoutes } from "./routes/deployments.ts";
+import { environmentRoutes } from "./routes/environments.ts";
+import { issueRoutes } from "./routes/issues.ts";
 import { startGitHubServer, type GitHubServer } from "./server.ts";
+import { githubSpec, uncheckedSpec } from "./spec.ts";
 import { issueJson } from "./state.ts";
 
 /** The emulator's own checks can fail: drift from GitHub's OpenAPI description is caught. */
@@ -12,6 +17,8 @@ const call = (path: string, init: RequestInit = {}) =>
 describe("GitHub emulator", () => {
   it("answers from the route table and checks requests and answers against the OpenAPI description", async () => {
     gh = await startGitHubServer();
+    // The dev dependencies are installed for tests: checking is on, never silently off.
+    expect(gh.validated).toBe(true);
     const created = await call("/repos/hotdash/ops/issues", { method: "POST", body: JSON.stringify({ title: "x", labels: ["incident"] }) });
     expect(created.status).toBe(201);
     expect(gh.violations).toEqual([]);
@@ -72,5 +79,20 @@ describe("GitHub emulator", () => {
     expect((await call("/repos/hotdash/ops/issues", { method: "POST", headers: auth, body: JSON.stringify({ title: "lost" }) })).status).toBe(500);
     expect([...gh.state.issues.values()].map((i) => i.title)).toContain("lost");
     expect(gh.violations).toEqual([]);
+  });
+
+  it("routes from its own table on a production install (no OpenAPI description, no Ajv); the table matches the description", async () => {
+    const spec = await githubSpec();
+    const served = [...issueRoutes, ...deploymentRoutes, ...environmentRoutes].map((r) => r.operationId);
+    expect(Object.keys(OPERATIONS).sort()).toEqual([...new Set(served)].sort());
+    for (const [id, { method, path }] of Object.entries(OPERATIONS)) expect(spec.operation(id)).toMatchObject({ id, method, path });
+
+    gh = await startGitHubServer({ spec: uncheckedSpec() });
+    expect(gh.validated).toBe(false);
+    expect((await call("/repos/hotdash/ops/issues", { method: "POST", body: JSON.stringify({ title: "x" }) })).status).toBe(201);
+    const listed = await call("/repos/hotdash/ops/issues?state=open");
+    expect(((await listed.json()) as Array<{ title: string }>).map((i) => i.title)).toEqual(["x"]);
+    expect(gh.violations).toEqual([]);
+    expect(() => gh.addRoutes([{ operationId: "issues/list-milestones", handle: () => ({ status: 200 }) }])).toThrow(/not in emulators\/github\/operations\.ts.*npm install the dev dependencies/);
   });
 });

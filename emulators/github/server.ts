@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { githubSpec, type Operation } from "./spec.ts";
+import { githubSpec, type Operation, type SpecChecker } from "./spec.ts";
 import { createRepoState, type RepoState } from "./state.ts";
 import { createFaults, type Faults } from "./faults.ts";
 import { issueRoutes } from "./routes/issues.ts";
@@ -45,6 +45,8 @@ export interface RecordedRequest {
 
 export interface GitHubServer {
   url: string;
+  /** Whether requests and answers are checked against GitHub's OpenAPI description (dev dependencies installed). */
+  validated: boolean;
   state: RepoState;
   faults: Faults;
   requests: RecordedRequest[];
@@ -62,6 +64,8 @@ export interface GitHubServerOptions {
   repo?: string;
   token?: string;
   routes?: Route[];
+  /** Default: GitHub's OpenAPI description when installed, else routing only (spec.ts). */
+  spec?: SpecChecker;
 }
 
 interface Compiled {
@@ -72,7 +76,7 @@ interface Compiled {
 }
 
 export async function startGitHubServer(options: GitHubServerOptions = {}): Promise<GitHubServer> {
-  const spec = githubSpec();
+  const spec = options.spec ?? (await githubSpec());
   const compiled: Compiled[] = [];
   const addRoutes = (routes: Route[]) => {
     for (const route of routes) {
@@ -91,6 +95,7 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
 
   const server: GitHubServer = {
     url: "",
+    validated: spec.validated,
     state: createRepoState(options.owner, options.repo),
     faults: createFaults(),
     requests: [],

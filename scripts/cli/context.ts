@@ -20,14 +20,13 @@ export interface CliDeps {
   clock?: Clock;
 }
 
-/** An error that ends the command with a chosen exit code (2: bad usage or config). */
-export class ExitError extends Error {
-  readonly code: number;
-  constructor(code: number, message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.code = code;
-  }
-}
+/**
+ * An error that ends the command with a chosen exit code (2: bad usage or config), printed as its
+ * message alone. The same class as the shared modules' ActionableError, so an error they raise for
+ * something the user can fix (e.g. not a git work tree) reads as clearly as the CLI's own.
+ */
+export { ActionableError as ExitError } from "../../actions/shared/errors.ts";
+import { ActionableError as ExitError } from "../../actions/shared/errors.ts";
 
 export const usage = (message: string) => new ExitError(2, `${message}\nRun "ops help" for usage.`);
 

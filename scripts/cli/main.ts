@@ -24,6 +24,8 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   command: { run: commandCommand, help: "answer a ChatOps comment on an incident issue (--event FILE, default $GITHUB_EVENT_PATH)" },
   validate: { run: validateCommand, help: "check the config (exit 2 when invalid)" },
   site: { run: async (argv, deps) => (await import("../commands/site.ts")).siteCommand(argv, deps), help: "build the static status site from the stored data (--out DIR, default _site)" },
+  init: { run: async (argv, deps) => (await import("../commands/init.ts")).initCommand(argv, deps), help: "write a starter config for your own services (--service id=URL …) and regenerate the workflows for it" },
+  workflows: { run: async (argv, deps) => (await import("../commands/workflows.ts")).workflowsCommand(argv, deps), help: "check (or --write) the workflows' secrets, rollback choices and smoke test against the config" },
   // Loaded on demand: the demo's simulated GitHub needs dev dependencies a production install lacks.
   demo: { run: async (argv, deps) => (await import("../commands/demo.ts")).demoCommand(argv, deps), help: "start a simulated HotDash fleet on loopback and run the full cycle against it" },
 };

@@ -55,10 +55,16 @@ export async function demoCommand(argv: string[], deps: CliDeps): Promise<number
   const dataDir = values.data ? opts.dataDir : resolve(deps.cwd, ".demo");
   await rm(dataDir, { recursive: true, force: true });
   const log = onceLog(cliLog(deps.io));
-  const fleet = await startFleet({ slowMs: 900, initial: { "hotdash-staging": "healthy" } });
-  const protocols = await startProtocols();
-  const gh = await startGitHubServer({ owner: "hotdash", repo: "ops", token: DEMO_GITHUB_TOKEN });
+  // Whatever fails, every server already started is closed, so the process never hangs on them.
+  const closers: Array<() => Promise<void>> = [];
   try {
+    const fleet = await startFleet({ slowMs: 900, initial: { "hotdash-staging": "healthy" } });
+    closers.push(() => fleet.close());
+    const protocols = await startProtocols();
+    closers.push(() => protocols.close());
+    const gh = await startGitHubServer({ owner: "hotdash", repo: "ops", token: DEMO_GITHUB_TOKEN });
+    closers.push(() => gh.close());
+    if (!gh.validated) deps.io.out("Demo: GitHub's OpenAPI description is not installed (a production install), so the GitHub emulator does not check requests against it\n");
     const checked = validateConfig(demoConfig(fleet, protocols));
     if (!checked.ok) throw new ExitError(1, `the embedded demo config is invalid (a bug): ${JSON.stringify(checked.problems.slice(0, 3))}`);
     const config = checked.config;
@@ -117,8 +123,6 @@ export async function demoCommand(argv: string[], deps: CliDeps): Promise<number
     }
     return 0;
   } finally {
-    await gh.close();
-    await protocols.close();
-    await fleet.close();
+    for (const close of closers.reverse()) await close().catch((e: unknown) => deps.io.err(`ops demo: closing a demo server failed: ${String(e)}\n`));
   }
 }

@@ -3,13 +3,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { manualClock } from "../../actions/shared/clock.ts";
 import { createHttpProbe, httpProbe } from "../../actions/shared/probe/http.ts";
 import { makeTestCertificates, type TestCertificates } from "../servers/tls.ts";
+import { ensureOpenssl, skipWithout } from "../servers/provision.ts";
 import { startHttp, startHttps, type TestServer } from "./server.ts";
 import { deps, httpConfig, opts } from "./helpers.ts";
+
+const skip = skipWithout(await ensureOpenssl(), "test/probe/http-tls.test.ts");
 
 let certs: TestCertificates;
 const servers: Record<string, TestServer> = {};
 
 beforeAll(async () => {
+  if (skip) return;
   certs = await makeTestCertificates();
   const ok = (_req: unknown, res: { end(s: string): void }) => res.end("secure");
   [servers.valid, servers.expired, servers.wrongHost, servers.selfSigned, servers.plain] = await Promise.all([
@@ -26,7 +30,7 @@ afterAll(async () => {
 
 const trusting = () => createHttpProbe({ ca: certs.ca.cert });
 
-describe("http probe: TLS", () => {
+describe.skipIf(skip)("http probe: TLS", () => {
   it("times the handshake and counts whole days until the certificate expires, by the injected clock", async () => {
     const notAfter = new Date(new X509Certificate(certs.valid.cert).validTo);
     const clock = manualClock(new Date(notAfter.getTime() - 10.5 * 86_400_000));

@@ -5,18 +5,21 @@ import { dnsKind } from "../../actions/shared/probe/dns.ts";
 import { describeFailure } from "../../actions/shared/probe/result.ts";
 import { deps, opts } from "../probe/helpers.ts";
 import { closedPort } from "../probe/server.ts";
-import { DNSMASQ_MISSING, findDnsmasq, startDnsmasq, type TestDns } from "../servers/dnsmasq.ts";
+import { startDnsmasq, type TestDns } from "../servers/dnsmasq.ts";
+import { ensureDnsmasq, skipWithout } from "../servers/provision.ts";
 
-// Without dnsmasq the suite says so once, loudly, and skips; under CI it fails (startDnsmasq throws).
-const available = findDnsmasq() !== undefined || process.env.CI === "true";
-if (!available) console.warn(`\n!!! SKIPPED test/probes/dns.test.ts — ${DNSMASQ_MISSING}\n`);
+// dnsmasq from Debian's packages when missing (as root); otherwise one loud line and a skip, and
+// under CI a failure.
+const found = await ensureDnsmasq();
+const available = !skipWithout(found, "test/probes/dns.test.ts");
 
 let dns: TestDns;
 const probe = (input: Record<string, unknown>) => DnsProbe.parse({ type: "dns", resolver: dns.address, ...input });
 
 describe.runIf(available)("dns probe against a real dnsmasq on loopback", () => {
   beforeAll(async () => {
-    dns = await startDnsmasq();
+    if (!found.ok) throw new Error(found.reason);
+    dns = await startDnsmasq(found.path);
   });
   afterAll(async () => {
     await dns?.close();

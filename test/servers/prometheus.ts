@@ -1,23 +1,17 @@
 /**
- * A real Prometheus (Debian's `prometheus` package) for tests: temp config and storage, a free
+ * A real Prometheus (Debian's `prometheus` package, installed by provision.ts when missing) for tests: temp config and storage, a free
  * loopback port, scraping a test exporter every half second. Prometheus itself only knows basic auth,
  * so `url` is a small proxy in front of it that demands a bearer token, as Fly's managed
  * Prometheus does; `directUrl` skips the proxy.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { close, listen } from "../../emulators/metrics.ts";
-import { freePort, onPath } from "./postgres.ts";
-
-const DEBIAN_PROMETHEUS = "/usr/bin/prometheus";
-
-/** Debian's path first, then PATH (other distributions, Homebrew, a downloaded release). */
-export function findPrometheusBin(): string | undefined {
-  return existsSync(DEBIAN_PROMETHEUS) ? DEBIAN_PROMETHEUS : onPath("prometheus");
-}
+import { freePort } from "./postgres.ts";
+import { ensurePrometheus } from "./provision.ts";
 
 export interface TestPrometheus {
   /** Base URL through the bearer-token proxy. */
@@ -32,13 +26,9 @@ export interface TestPrometheus {
 }
 
 export async function startPrometheus(options: { targets: string[]; token?: string }): Promise<TestPrometheus> {
-  const bin = findPrometheusBin();
-  if (!bin) {
-    throw new Error(
-      `Prometheus not found: neither ${DEBIAN_PROMETHEUS} nor prometheus on PATH. ` +
-        "On Debian/Ubuntu: apt-get install prometheus (.ci/run does); elsewhere put the prometheus binary on PATH",
-    );
-  }
+  const found = await ensurePrometheus();
+  if (!found.ok) throw new Error(found.reason);
+  const bin = found.path;
   const dir = mkdtempSync(join(tmpdir(), "ops-prom-"));
   const token = options.token ?? `prom-token-${Math.random().toString(36).slice(2)}`;
   writeFileSync(

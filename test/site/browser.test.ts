@@ -1,9 +1,9 @@
-import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { CHROMIUM as CHROMIUM_TOOL, provisionDebian, skipWithout } from "../servers/provision.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildSite } from "../../actions/report/site/build.ts";
 import { buildSiteFixture, type SiteFixture } from "../../scripts/bench/site-fixture.ts";
@@ -15,14 +15,12 @@ import { serveFolder, type Served } from "../../scripts/demo/serve.ts";
  * stale banner (by moving the reader's clock), dark mode, a mobile width, and axe-core with no
  * serious or critical violation. Screenshots go to test-artifacts/site/ (gitignored).
  */
-const CHROMIUM = "/usr/bin/chromium";
 const ARTIFACTS = resolve(import.meta.dirname, "../../test-artifacts/site");
-const present = existsSync(CHROMIUM);
-if (!present) {
-  const line = `!!! ${CHROMIUM} is missing: the browser test of the status site is SKIPPED. Install it with: apt-get update && apt-get install -y chromium`;
-  console.error(line);
-  if (process.env.CI === "true") throw new Error(`${line} (CI=true: failing instead of skipping)`);
-}
+// Debian's chromium, installed once when missing (as root); otherwise one loud line and a skip,
+// and under CI a failure.
+const found = await provisionDebian(CHROMIUM_TOOL);
+const present = !skipWithout(found, "test/site/browser.test.ts");
+const CHROMIUM = found.ok ? found.path : "";
 
 let fx: SiteFixture;
 let served: Served;

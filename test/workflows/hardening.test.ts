@@ -60,20 +60,23 @@ describe("the monitor workflow matches the config", () => {
     if (!r.ok) throw new Error(`ops.config.yml is invalid:\n${formatConfigErrors(r.errors)}`);
     return r.config;
   };
-  /** Every ${NAME} a probing step needs: the services as written (rollback targets aside) and the probes' defaults. */
+  /**
+   * Every ${NAME} a probing step needs: the services as written (rollback targets aside; services
+   * with `enabled: false` are not probed) and the probes' defaults.
+   */
   const probeSecrets = () => {
-    const written = config.services.map(({ rollback: _, ...rest }: Record<string, unknown>) => rest);
+    const written = config.services.filter((s: Record<string, unknown>) => s.enabled !== false).map(({ rollback: _, ...rest }: Record<string, unknown>) => rest);
     const refs = new Set<string>();
     JSON.stringify([written, loaded().services.map((s) => s.probe)]).replace(/\$\{([A-Z0-9_]+)\}/g, (_, n: string) => (refs.add(n), ""));
     return refs;
   };
 
   it("passes every secret the services' probes use to both probe steps, by name", () => {
+    // Whatever the config (test/cli/init-workflows.test.ts covers one with other secrets).
     const refs = probeSecrets();
-    expect(refs.size).toBeGreaterThan(0);
     const probeSteps = [
-      monitor.jobs.monitor.steps.find((s: { run?: string }) => s.run?.includes("ops -- run")),
-      monitor.jobs.probe.steps.find((s: { run?: string }) => s.run?.includes("ops -- probe")),
+      monitor.jobs.monitor.steps.find((s: { run?: string }) => s.run?.includes("scripts/ops.ts run")),
+      monitor.jobs.probe.steps.find((s: { run?: string }) => s.run?.includes("scripts/ops.ts probe")),
     ];
     expect(probeSteps.every(Boolean)).toBe(true);
     for (const step of probeSteps) {
@@ -85,11 +88,11 @@ describe("the monitor workflow matches the config", () => {
     // FLY_API_TOKEN is an environment secret of `production` (docs/rollback.md): were monitoring to
     // need it, it would have to become a repository secret and every scheduled run could deploy.
     const refs = probeSecrets();
-    expect(refs).toContain("FLY_READ_TOKEN");
+    // HotDash's config probes Fly and rolls back on Fly; another team's may do neither.
+    if (loaded().services.some((s) => s.probe.type === "fly")) expect(refs).toContain("FLY_READ_TOKEN");
     expect(refs).not.toContain("FLY_API_TOKEN");
     expect(JSON.stringify(monitor)).not.toContain("FLY_API_TOKEN");
     const rollbacks = loaded().services.flatMap((s) => (s.rollback?.provider === "fly" ? [s.rollback.token] : []));
-    expect(rollbacks.length).toBeGreaterThan(0);
     for (const token of rollbacks) expect(token).toBe("${FLY_API_TOKEN}");
   });
 
@@ -100,7 +103,7 @@ describe("the monitor workflow matches the config", () => {
       const restore = steps.findIndex((s) => s.run?.includes("commit --restore"));
       expect(restore).toBeGreaterThan(-1);
       const after = steps.slice(restore + 1);
-      expect(after.some((s) => /ops -- (run|merge)/.test(s.run ?? ""))).toBe(true);
+      expect(after.some((s) => /scripts\/ops\.ts (run|merge)/.test(s.run ?? ""))).toBe(true);
       expect(after.at(-1)?.run).toContain("commit --flush-every");
       for (const s of after) expect(s.if, s.run ?? s.uses).toContain("!cancelled()");
     }

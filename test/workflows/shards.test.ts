@@ -175,8 +175,12 @@ describe("merged shards give the same results as one run over the same fleet", (
 
     const clock = manualClock("2026-11-22T16:00:00Z");
     const run = { startedAt: clock.now(), finishedAt: clock.now() };
-    const a = evaluate({ config, results: whole, now: clock.now(), run }).latest;
-    const b = evaluate({ config, results: merged.results, now: clock.now(), run }).latest;
+    // Statuses without latency ratings: two live runs on a loaded machine can land either side of
+    // a 500 ms threshold, which says nothing about merging; up, down and unknown come from what the
+    // probes found, and the fleet still has more than one of them (checked below).
+    const timingFree = { ...config, services: config.services.map((s) => ({ ...s, thresholds: { ...s.thresholds, latency: undefined } })) };
+    const a = evaluate({ config: timingFree, results: whole, now: clock.now(), run }).latest;
+    const b = evaluate({ config: timingFree, results: merged.results, now: clock.now(), run }).latest;
     const statuses = (l: typeof a) => [
       Object.values(l.services).map((s) => [s.id, s.status]),
       Object.values(l.groups).map((g) => [g.id, g.status, g.operational]),

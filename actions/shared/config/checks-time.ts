@@ -1,3 +1,4 @@
+import { Temporal } from "temporal-polyfill";
 import type { IncidentsConfig, MaintenanceWindowConfig, ScheduleConfig } from "./schema/index.ts";
 import { formatDuration } from "./schema/units.ts";
 import { problem, type PathSegment, type Problem } from "./errors.ts";
@@ -13,10 +14,10 @@ interface Out {
 
 const WEEK_MS = 7 * 86_400_000;
 
-/** Intl throws a RangeError for a zone the runtime's time-zone database does not know. */
+/** Whether `zone` is one the maintenance windows can be resolved in (the same Temporal they use). */
 export function isTimeZone(zone: string): boolean {
   try {
-    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    Temporal.Instant.fromEpochMilliseconds(0).toZonedDateTimeISO(zone);
     return true;
   } catch (e) {
     if (e instanceof RangeError) return false;

@@ -11,7 +11,16 @@ export const JSON_SCHEMA_ID = "urn:hotdash-ops:ops.config.schema.json";
 
 /** The file's exact text: deterministic, two-space indented, trailing newline. */
 export function generateJsonSchema(): string {
-  const generated = z.toJSONSchema(OpsConfig, { io: "input", target: "draft-2020-12" }) as Record<string, unknown>;
+  const generated = z.toJSONSchema(OpsConfig, {
+    io: "input",
+    target: "draft-2020-12",
+    // zod drops `examples` from transforming schemas (durations) on the input side, taking them for
+    // output values; ours are written as input ("15m"), so they are put back.
+    override: ({ zodSchema, jsonSchema }) => {
+      const examples = z.globalRegistry.get(zodSchema)?.examples;
+      if (Array.isArray(examples) && jsonSchema.examples === undefined) jsonSchema.examples = examples;
+    },
+  }) as Record<string, unknown>;
   const { $schema, properties, ...rest } = generated;
   const schema = {
     $schema,

@@ -344,4 +344,35 @@ describe("formatting and helpers", () => {
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.problems[0]).toMatchObject({ path: ["services", 0, "probe", "app"], expected: "a Fly app name", found: '"Bad_App"' });
   });
+
+  it("rejects a probe URL without a scheme at validation, not at run time, and says what to write", () => {
+    const text = `services:
+  - id: web
+    name: Web
+    probe:
+      type: http
+      url: 127.0.0.1:18081/
+  - id: db
+    name: DB
+    probe: { type: postgres, url: "db.example.com:5432/app" }
+  - id: mcp
+    name: MCP
+    probe: { type: mcp, url: "\${MCP_URL}", health: { url: "localhost/health" } }
+`;
+    const r = loadConfig("ops.config.yml", text);
+    expect(r.ok).toBe(false);
+    const errors = r.ok ? [] : r.errors;
+    const web = errorAt(errors, "services[0].probe.url");
+    // A literal URL may hold a credential, so its value stays hidden in messages (as elsewhere).
+    expect(web).toMatchObject({ line: 6, column: 12, found: "a literal string of 16 characters (hidden: it may be a secret)" });
+    expect(web.message).toMatch(/^expected a URL starting with http:\/\/ or https:\/\/, such as "https:\/\/example\.com\/health" \(or a \$\{SECRET\} holding one\), found a literal/);
+    expect(errorAt(errors, "services[1].probe.url").expected).toMatch(/^a URL starting with postgres:\/\/ or postgresql:\/\//);
+    expect(errorAt(errors, "services[2].probe.health.url").expected).toMatch(/^a URL starting with http:\/\//);
+    // A URL that is a secret, or starts with one, is checked when the secret is read.
+    expect(errors.map((e) => e.path)).not.toContain("services[2].probe.url");
+    for (const url of ["http://127.0.0.1:18081/", "HTTPS://example.com", "${BASE}/health", "https://${HOST}/x"]) {
+      const one = loadConfig("x.yml", `services:\n  - id: web\n    name: Web\n    probe: { type: http, url: "${url}" }\n`);
+      expect(one.ok ? [] : one.errors, url).toEqual([]);
+    }
+  });
 });

@@ -120,8 +120,9 @@ export function allowedKeys(root: Schema, path: readonly PathSegment[], data: un
 }
 
 /** True when the schema at this place is `target` (e.g. Duration), under any wrappers. */
+/** Whether `s` is `target`, or a copy of it made by `.describe()` / `.meta()` (which share its def). */
 export function isSchema(s: Schema | undefined, target: Schema): boolean {
-  return s !== undefined && unwrap(s) === unwrap(target);
+  return s !== undefined && def(unwrap(s)) === def(unwrap(target));
 }
 
 export function valueAt(data: unknown, path: readonly PathSegment[]): unknown {

@@ -27,6 +27,8 @@ export interface MaintenanceInForce {
   known?: KnownWindows;
   /** Said once when GitHub was not read and the last known windows stood in. */
   note?: string;
+  /** GitHub failed or did not answer in time: later GitHub work in this run would only wait again. */
+  githubDown?: boolean;
 }
 
 /**
@@ -43,6 +45,7 @@ export async function maintenanceStep(ctx: RunContext, github: IssuesApi | undef
     maintenance: activeMaintenance(ctx.config.maintenance, read.windows, ctx.runAt),
     ...(read.known && { known: read.known }),
     ...(read.note && { note: read.note }),
+    ...(read.source === "last-known" && { githubDown: true }),
   };
 }
 

@@ -77,7 +77,7 @@ async function observe(ctx: RunContext, o: CycleOptions & { client: IssuesApi | 
   // for the other, and a GitHub that does not answer leaves the last known windows in force.
   const reading = maintenanceStep(ctx, typeof o.client === "string" ? undefined : o.client, previous?.maintenanceKnown);
   const probed = await probeStep(ctx, connectivity, o);
-  const { maintenance, known, note: maintenanceNote } = await reading;
+  const { maintenance, known, note: maintenanceNote, githubDown } = await reading;
   if (maintenanceNote) notes.push(maintenanceNote);
   const evaluated = evaluateStep(ctx, {
     previous,
@@ -88,7 +88,7 @@ async function observe(ctx: RunContext, o: CycleOptions & { client: IssuesApi | 
   });
   const kept = known ?? previous?.maintenanceKnown;
   const latest = kept ? { ...evaluated.latest, maintenanceKnown: kept } : evaluated.latest;
-  return { previous, probed, maintenance, latest, transitions: evaluated.transitions };
+  return { previous, probed, maintenance, latest, transitions: evaluated.transitions, githubDown: githubDown === true };
 }
 
 /** `ops probe` (write: false) and the probe action (write: true): probe → evaluate → store → roll-up. */
@@ -144,6 +144,9 @@ async function cycle(ctx: RunContext, o: CycleOptions): Promise<CycleOutput> {
   let incidents: IncidentStepResult | undefined;
   if (github === undefined) {
     if (ctx.config.incidents.enabled) notes.push("incidents: skipped (--only probes part of the fleet)");
+  } else if (seen.githubDown) {
+    // One bounded attempt per run: GitHub already failed or timed out reading maintenance issues.
+    errors.push("incidents: skipped, GitHub did not answer this run (see the maintenance note); the next run finishes the incident work");
   } else {
     const monitorSubjects = gap.kind === "gap" && gap.openIncident || latest.incidents["monitor:gap"]?.state === "open" ? [gapSubject(gap, ctx.runAt)] : [];
     incidents = await guarded(ctx, errors, "incidents", () =>

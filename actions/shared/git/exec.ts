@@ -1,4 +1,6 @@
 import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { ActionableError } from "../errors.ts";
 
 /** What one git invocation printed. `code` is 0 on success. */
 export interface GitOutput {
@@ -61,6 +63,9 @@ export function createGit(options: CreateGitOptions): Git {
         (error, stdout, stderr) => {
           const code = error ? exitCode(error) : 0;
           const output = { code, stdout: redact(stdout), stderr: redact(stderr) };
+          // Never an expected failure, even where failures are data: the setup is wrong.
+          const setup = error ? setupProblem(cwd, output.stderr, error) : undefined;
+          if (setup) return reject(setup);
           if (!error || (opts.allowFailure && !isSpawnFailure(error))) return resolve(output);
           const why = error.killed ? `timed out after ${opts.timeoutMs ?? timeoutMs} ms` : `exited with ${code}`;
           const detail = output.stderr.trim() || output.stdout.trim() || redact(error.message);
@@ -68,6 +73,28 @@ export function createGit(options: CreateGitOptions): Git {
         },
       );
     });
+}
+
+/**
+ * The failures that mean git cannot work here at all, as errors that say what to do: no git on
+ * PATH, a directory outside any work tree, a repository git refuses for its owner.
+ */
+export function setupProblem(cwd: string, stderr: string, error: Error & { code?: unknown }): ActionableError | undefined {
+  if (error.code === "ENOENT" && !stderr) {
+    if (!existsSync(cwd)) return new ActionableError(2, `${cwd} does not exist; pass --data DIR pointing into a clone of the ops repository`, { cause: error });
+    return new ActionableError(2, `git is not installed or not on PATH; install git (Debian/Ubuntu: apt-get install git) and run again`, { cause: error });
+  }
+  if (/not a git repository/i.test(stderr)) {
+    return new ActionableError(
+      2,
+      `${cwd} is not inside a git work tree, so there is nothing to commit to: run this in a clone of the ops repository (the monitor workflow's checkout), or pass --data DIR pointing into one`,
+      { cause: error },
+    );
+  }
+  if (/detected dubious ownership/i.test(stderr)) {
+    return new ActionableError(2, `git refuses the repository at ${cwd} because another user owns it; trust it with: git config --global --add safe.directory ${cwd}`, { cause: error });
+  }
+  return undefined;
 }
 
 function exitCode(error: Error & { code?: unknown }): number {

@@ -58,16 +58,13 @@ export const HttpValue = z.union([
 });
 
 export const HttpExpect = z.strictObject({
-  /** Accepted status codes; "2xx"-style classes allowed. */
   status: z
     .array(z.union([z.number().int().min(100).max(599), z.string().regex(/^[1-5]xx$/)]))
     .min(1)
     .default(["2xx"])
     .describe('Accepted status codes (200) or classes ("2xx").'),
   json: z.array(JsonAssertion).default([]).describe("Assertions on the JSON body, in order; the first that fails is the reason."),
-  /** Substrings that must appear in the body. */
   contains: z.array(z.string()).default([]).describe("Substrings that must appear in the body."),
-  /** Substrings that must not appear in the body. */
   notContains: z.array(z.string()).default([]).describe("Substrings that must not appear in the body."),
   headers: z.array(HeaderAssertion).default([]).describe("Assertions on response headers, checked before the body."),
 });

@@ -6,75 +6,144 @@ import { Retention, Schedule, SloDefaults } from "./reports.ts";
 import { Heartbeat } from "./heartbeat.ts";
 import { Site } from "./site.ts";
 
-/** Engine settings every service inherits unless it overrides them. */
-export const Defaults = z.strictObject({
-  /** Total time one sample may take. */
-  timeout: PositiveDuration.default(10_000),
-  connectTimeout: PositiveDuration.default(5_000),
-  /** Requests per service per run; they give the success rate and p50/p95 within the run. */
-  samples: z.number().int().min(1).max(20).default(3),
-  /** Pause between two samples of one service. */
-  sampleSpacing: Duration.default(500),
-  /** Services probed at once across the fleet. */
-  concurrency: z.number().int().min(1).max(256).default(16),
-  maxBodyBytes: z.number().int().positive().default(1_048_576),
-  /**
-   * Confirmation: a service that looks down is re-probed within the same run, with backoff starting
-   * at `retryDelay` and doubling, for at most `confirmWindow` (runbook: "fails for > 2 minutes").
-   */
-  confirmWindow: Duration.default(120_000),
-  retryDelay: Duration.default(5_000),
-  thresholds: Thresholds.prefault({ successRate: { yellow: 95, red: 90 } }),
-});
+export const Defaults = z
+  .strictObject({
+    timeout: PositiveDuration.default(10_000).meta({
+      description: "Total time one sample may take; more than 0 (0 would fail every sample).",
+      examples: ["10s"],
+    }),
+    connectTimeout: PositiveDuration.default(5_000).meta({
+      description: "TCP + TLS connect limit; more than 0.",
+      examples: ["5s"],
+    }),
+    samples: z
+      .number()
+      .int()
+      .min(1)
+      .max(20)
+      .default(3)
+      .describe("Requests per service per run; they give the success rate and p50/p95 within the run."),
+    sampleSpacing: Duration.default(500).meta({
+      description: "Pause between two samples of one service.",
+      examples: ["500ms"],
+    }),
+    concurrency: z.number().int().min(1).max(256).default(16).describe("Services probed at once across the fleet."),
+    maxBodyBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(1_048_576)
+      .describe('Response body bytes read at most; a larger body is the failure "body too large".'),
+    // Confirmation: a service that looks down is re-probed within the same run, with backoff
+    // starting at `retryDelay` and doubling, for at most `confirmWindow`.
+    confirmWindow: Duration.default(120_000).meta({
+      description:
+        "A service that looks down is re-probed within the run for up to this long before it is declared down " +
+        '(launch runbooks: alert when a service "fails for > 2 minutes").',
+      examples: ["2m"],
+    }),
+    retryDelay: Duration.default(5_000).meta({
+      description: "First pause between confirmation attempts; doubles each time.",
+      examples: ["5s"],
+    }),
+    thresholds: Thresholds.prefault({ successRate: { yellow: 95, red: 90 } }).describe(
+      "Thresholds every service inherits, metric by metric; default successRate yellow 95, red 90 (on-call runbook).",
+    ),
+  })
+  .describe("Engine settings every service inherits unless it overrides them.");
 
-export const Environments = z.record(
-  z.string(),
-  z.strictObject({
-    /** GitHub logins (users) who may approve deployments to this environment. */
-    reviewers: z.array(z.string()).default([]),
-    /** GitHub team slugs who may approve. */
-    teams: z.array(z.string()).default([]),
-    preventSelfReview: z.boolean().default(true),
-    waitTimer: z.number().int().min(0).max(43_200).default(0),
-    branches: z.array(z.string()).default(["main"]),
-  }),
-);
+export const Environments = z
+  .record(
+    z.string(),
+    z.strictObject({
+      reviewers: z
+        .array(z.string())
+        .default([])
+        .describe("GitHub logins (users) who may approve a rollback in this environment."),
+      teams: z.array(z.string()).default([]).describe("GitHub team slugs who may approve."),
+      preventSelfReview: z.boolean().default(true).describe("Whoever dispatched the rollback may not approve it."),
+      waitTimer: z
+        .number()
+        .int()
+        .min(0)
+        .max(43_200)
+        .default(0)
+        .describe("GitHub wait timer: minutes a rollback job waits before it may proceed."),
+      branches: z
+        .array(z.string())
+        .default(["main"])
+        .describe("Branches allowed to deploy (roll back) to this environment."),
+    }),
+  )
+  .describe("GitHub deployment environments, by name (a service's `environment`), that gate approved rollbacks.");
 
-export const Connectivity = z.strictObject({
-  /** URLs the runner itself must reach before any service is blamed; none reachable = offline. */
-  urls: z.array(z.string().url()).default([]),
-  timeout: PositiveDuration.default(5_000),
-});
+export const Connectivity = z
+  .strictObject({
+    urls: z
+      .array(z.string().url())
+      .default([])
+      .meta({
+        description:
+          "URLs the runner must reach before any service is blamed; if none answers, the run is offline and services are unknown.",
+        examples: [["https://www.google.com", "https://api.github.com"]],
+      }),
+    timeout: PositiveDuration.default(5_000).meta({
+      description: "How long each connectivity URL has to answer.",
+      examples: ["5s"],
+    }),
+  })
+  .describe("The runner's self-check before blaming services.");
 
 export const OpsConfig = z.strictObject({
-  version: z.literal(1).default(1),
-  /** Shown in report headings. */
-  title: z.string().default("Status"),
+  version: z.literal(1).default(1).describe("Format version; only 1 exists."),
+  title: z
+    .string()
+    .default("Status")
+    .meta({ description: "Heading of the reports.", examples: ["HotDash status"] }),
   // Each block's defaults are written once, on its fields; `prefault({})` parses an absent block
   // through them, so a config without the block and one with an empty block resolve alike.
   defaults: Defaults.prefault({}),
-  services: z.array(Service).min(1),
-  groups: z.array(Group).default([]),
-  incidents: Incidents.prefault({}),
-  notifications: Notifications.prefault({}),
-  schedule: Schedule.prefault({}),
-  maintenance: z.array(MaintenanceWindow).default([]),
-  silences: z.array(Silence).default([]).describe("Silences: notifications stop for these services until a time; issues and records go on (docs/incidents.md \"Silences\")."),
-  heartbeat: Heartbeat.prefault({}).describe("Dead-man pings for the monitor itself and the gap between runs (docs/incidents.md \"Heartbeat\")."),
-  retention: Retention.prefault({}),
-  slo: SloDefaults.optional(),
+  services: z.array(Service).min(1).describe("The things probed; at least one."),
+  groups: z.array(Group).default([]).describe("Services judged together by quorum (e.g. the MCP fleet)."),
+  incidents: Incidents.prefault({}).describe("When GitHub incident issues open, remind, escalate and close."),
+  notifications: Notifications.prefault({}).describe(
+    "Slack, PagerDuty, webhooks, Teams, Discord and email, routed by severity.",
+  ),
+  schedule: Schedule.prefault({}).describe("The monitor cron and the report times (UTC)."),
+  maintenance: z
+    .array(MaintenanceWindow)
+    .default([])
+    .describe("Windows when probes still run and are recorded but open no incident."),
+  silences: z
+    .array(Silence)
+    .default([])
+    .describe('Silences: notifications stop for these services until a time; issues and records go on (docs/incidents.md "Silences").'),
+  heartbeat: Heartbeat.prefault({}).describe(
+    'Dead-man pings for the monitor itself and the gap between runs (docs/incidents.md "Heartbeat").',
+  ),
+  retention: Retention.prefault({}).describe("How long raw per-run history is kept before only daily rollups remain."),
+  slo: SloDefaults.optional().describe("Fleet-wide availability objective and burn-rate alerts."),
   environments: Environments.default({}),
   connectivity: Connectivity.prefault({}),
-  /** Split the probes over this many matrix jobs (see monitor.yml); 1 = one job. */
-  shards: z.number().int().min(1).max(64).default(1),
-  /** Multi-location consensus: a service is down only if at least this share of locations see it down. */
+  shards: z
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .default(1)
+    .describe("Split the probes over this many matrix jobs (see monitor.yml); 1 = one job."),
   consensus: z
     .strictObject({
-      downQuorum: Percent.default(50),
-      /** Runner labels the monitor workflow probes from (self-hosted runners in other regions); empty = GitHub-hosted only. */
-      locations: z.array(z.string().min(1)).default([]),
+      downQuorum: Percent.default(50).describe("Percent of locations that must see a service down for it to be down."),
+      locations: z
+        .array(z.string().min(1))
+        .default([])
+        .describe(
+          "Runner labels the monitor workflow probes from (self-hosted runners in other regions); empty = GitHub-hosted only.",
+        ),
     })
-    .prefault({}),
+    .prefault({})
+    .describe("Multi-location consensus: a service is down only if enough locations see it down."),
   site: Site.prefault({}),
 });
 

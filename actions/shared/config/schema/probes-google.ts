@@ -12,7 +12,11 @@ export const GA_QUOTAS = [
 ] as const;
 
 export const GoogleAnalyticsProbe = z.strictObject({
-  type: z.literal("google-analytics"),
+  type: z
+    .literal("google-analytics")
+    .describe(
+      "Google Analytics 4: a Data API report for the property, and optionally a quota read as `value` (on-call runbook: GA query success).",
+    ),
   property: SecretString.describe("The GA4 property id (digits), e.g. ${GA_PROPERTY_ID}.").meta({ examples: ["${GA_PROPERTY_ID}", "123456789"] }),
   serviceAccount: SecretString.describe(
     "The service account's JSON key, whole, from a secret: ${GA_SERVICE_ACCOUNT_JSON}. Exchanged for an access token (OAuth 2 JWT bearer, RFC 7523) once per run and cached until shortly before it expires.",

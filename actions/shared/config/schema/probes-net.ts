@@ -11,7 +11,11 @@ const HostName = z
   });
 
 export const TcpProbe = z.strictObject({
-  type: z.literal("tcp"),
+  type: z
+    .literal("tcp")
+    .describe(
+      "TCP connect (optionally TLS, a message sent and a substring expected): databases, Redis, SMTP.",
+    ),
   host: SecretString.describe("Host name or IP address to connect to; may be a ${SECRET}.").meta({ examples: ["db.hotdash.internal", "127.0.0.1"] }),
   port: z.number().int().min(1).max(65_535).describe("TCP port.").meta({ examples: [5432, 6379, 25] }),
   tls: z.boolean().default(false).describe("Do a TLS handshake after connecting and report the certificate's days left (thresholds.certDays)."),
@@ -28,7 +32,7 @@ export const TcpProbe = z.strictObject({
 export const DnsRecordType = z.enum(["A", "AAAA", "CNAME", "TXT"]);
 
 export const DnsProbe = z.strictObject({
-  type: z.literal("dns"),
+  type: z.literal("dns").describe("DNS: resolve a name and check the answer."),
   name: HostName.describe("The name to resolve.").meta({ examples: ["hotdash-chatwoot.fly.dev"] }),
   record: DnsRecordType.default("A").describe("Record type to ask for."),
   resolver: z
@@ -44,7 +48,11 @@ export const DnsProbe = z.strictObject({
 });
 
 export const DomainProbe = z.strictObject({
-  type: z.literal("domain"),
+  type: z
+    .literal("domain")
+    .describe(
+      "Domain registration: days until it expires (RDAP), read as `value`; rate it with thresholds.value direction below.",
+    ),
   domain: HostName.describe("The registered domain whose expiry is checked (the one you pay a registrar for).").meta({ examples: ["hotdash.app"] }),
   rdapUrl: z
     .string()
@@ -54,7 +62,11 @@ export const DomainProbe = z.strictObject({
 });
 
 export const WebSocketProbe = z.strictObject({
-  type: z.literal("websocket"),
+  type: z
+    .literal("websocket")
+    .describe(
+      "WebSocket: open the connection, optionally send a message and expect an answer.",
+    ),
   url: SecretString.describe("ws:// or wss:// URL; may contain ${SECRET} references.").meta({ examples: ["wss://hotdash-chatwoot.fly.dev/cable"] }),
   headers: Headers.default({}).describe("Headers sent with the opening handshake (Origin, Authorization…); values may contain ${SECRET}."),
   send: SecretString.optional().describe("A text message sent once the connection is open."),

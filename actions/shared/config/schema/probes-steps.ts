@@ -37,7 +37,11 @@ export const Step = z.strictObject({
 });
 
 export const StepsProbe = z.strictObject({
-  type: z.literal("steps"),
+  type: z
+    .literal("steps")
+    .describe(
+      "A multi-step check: requests in order, values extracted from one used in the next (launch-day flows).",
+    ),
   steps: z.array(Step).min(1).max(20).describe("Requests made in order; the first that fails ends the check and is its reason."),
   cleanup: z
     .array(Step)

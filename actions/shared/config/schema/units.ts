@@ -46,3 +46,15 @@ export const Id = z
 export const SecretString = z.string().meta({
   description: "May contain ${ENV_NAME} references; they are read from the environment at run time and never written anywhere.",
 });
+
+/**
+ * A URL with one of `schemes`, or a string that starts with a `${SECRET}` holding it (checked at
+ * run time). Without it, "127.0.0.1:18081/" passed `ops validate` and failed only when probed.
+ */
+export function SecretUrl(schemes: string[], example: string) {
+  const pattern = new RegExp(`^(\\$\\{[A-Za-z_][A-Za-z0-9_]*\\}|(${schemes.join("|")})://[^\\s/?#]+)`, "i");
+  const names = schemes.map((s) => `${s}://`).join(" or ");
+  return z.string().regex(pattern, { message: `a URL starting with ${names}, such as "${example}" (or a \${SECRET} holding one)` }).meta({
+    description: `A ${names} URL. May contain \${ENV_NAME} references; they are read from the environment at run time and never written anywhere.`,
+  });
+}
