@@ -41,7 +41,9 @@ export interface GoogleEmulator {
 
 export async function startGoogleEmulator(options: GoogleEmulatorOptions): Promise<GoogleEmulator> {
   const now = options.now ?? (() => new Date());
-  const keys = new Map<string, KeyObject>(Object.entries(options.accounts).map(([email, a]) => [email, createPublicKey(a.publicKey)]));
+  const keys = new Map<string, KeyObject>(
+    Object.entries(options.accounts).map(([email, a]) => [email, createPublicKey(a.publicKey)]),
+  );
   const tokens = new Map<string, { email: string; expiresAt: number }>();
   const quotas = new Map<string, Record<string, { consumed: number; remaining: number }>>();
   const claims: Array<Record<string, unknown>> = [];
@@ -58,9 +60,11 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions): Promi
   function token(req: IncomingMessage, res: ServerResponse, body: string): void {
     const deny = (description: string) => json(res, 400, { error: "invalid_grant", error_description: description });
     if (req.method !== "POST") return json(res, 405, { error: "invalid_request", error_description: "POST required" });
-    if (!String(req.headers["content-type"]).startsWith("application/x-www-form-urlencoded")) return json(res, 400, { error: "invalid_request", error_description: "form-encoded body required" });
+    if (!String(req.headers["content-type"]).startsWith("application/x-www-form-urlencoded"))
+      return json(res, 400, { error: "invalid_request", error_description: "form-encoded body required" });
     const form = new URLSearchParams(body);
-    if (form.get("grant_type") !== "urn:ietf:params:oauth:grant-type:jwt-bearer") return json(res, 400, { error: "unsupported_grant_type", error_description: "Invalid grant_type" });
+    if (form.get("grant_type") !== "urn:ietf:params:oauth:grant-type:jwt-bearer")
+      return json(res, 400, { error: "unsupported_grant_type", error_description: "Invalid grant_type" });
     const parts = (form.get("assertion") ?? "").split(".");
     if (parts.length !== 3) return deny("Invalid JWT: Token must be a short-lived token and in a reasonable timeframe");
     const [h, c, sig] = parts as [string, string, string];
@@ -75,12 +79,16 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions): Promi
     if (header.alg !== "RS256") return deny(`Invalid JWT: alg ${String(header.alg)} is not RS256`);
     const key = keys.get(String(claim.iss));
     if (!key) return json(res, 401, { error: "invalid_client", error_description: "The OAuth client was not found." });
-    if (!createVerify("RSA-SHA256").update(`${h}.${c}`).verify(key, Buffer.from(sig, "base64url"))) return deny("Invalid JWT Signature.");
+    if (!createVerify("RSA-SHA256").update(`${h}.${c}`).verify(key, Buffer.from(sig, "base64url")))
+      return deny("Invalid JWT Signature.");
     if (claim.aud !== `${base}/token`) return deny(`Invalid JWT: aud must be ${base}/token`);
     const t = Math.floor(now().getTime() / 1000);
     const iat = Number(claim.iat);
     const exp = Number(claim.exp);
-    if (!(iat <= t + 60 && exp > t && exp - iat <= 3600)) return deny("Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe. Check your iat and exp values");
+    if (!(iat <= t + 60 && exp > t && exp - iat <= 3600))
+      return deny(
+        "Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe. Check your iat and exp values",
+      );
     if (typeof claim.scope !== "string" || !claim.scope) return deny("Invalid JWT: no scope");
     claims.push(claim);
     const access = `ya29.emu-${randomBytes(12).toString("hex")}`;
@@ -90,14 +98,17 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions): Promi
   }
 
   function api(req: IncomingMessage, res: ServerResponse, body: string): void {
-    const err = (code: number, status: string, message: string) => json(res, code, { error: { code, message, status } });
+    const err = (code: number, status: string, message: string) =>
+      json(res, code, { error: { code, message, status } });
     const m = /^\/v1beta\/properties\/(\d+):runReport$/.exec(new URL(req.url ?? "/", "http://x").pathname);
     if (!m || req.method !== "POST") return err(404, "NOT_FOUND", "Requested entity was not found.");
     const bearer = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ""))?.[1];
     const held = bearer ? tokens.get(bearer) : undefined;
-    if (!held || held.expiresAt <= now().getTime()) return err(401, "UNAUTHENTICATED", "Request had invalid authentication credentials.");
+    if (!held || held.expiresAt <= now().getTime())
+      return err(401, "UNAUTHENTICATED", "Request had invalid authentication credentials.");
     const property = m[1]!;
-    if (!options.accounts[held.email]!.properties.includes(property)) return err(403, "PERMISSION_DENIED", "User does not have sufficient permissions for this property.");
+    if (!options.accounts[held.email]!.properties.includes(property))
+      return err(403, "PERMISSION_DENIED", "User does not have sufficient permissions for this property.");
     if (exhausted > 0) {
       exhausted--;
       return err(429, "RESOURCE_EXHAUSTED", "Exhausted property tokens per hour for this property.");
@@ -110,7 +121,7 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions): Promi
     }
     const metric = request.metrics?.[0]?.name ?? "activeUsers";
     const quota = quotas.get(property) ?? {};
-    for (const q of Object.values(quota)) if (q.remaining > 0) (q.consumed++, q.remaining--);
+    for (const q of Object.values(quota)) if (q.remaining > 0) q.consumed++, q.remaining--;
     json(res, 200, {
       dimensionHeaders: [],
       metricHeaders: [{ name: metric, type: "TYPE_INTEGER" }],

@@ -77,13 +77,24 @@ export async function startMcpServer(options: McpServerOptions = {}): Promise<Mc
           return [t, { ...s, errorRate: `${s.calls ? Math.round((1000 * s.errors) / s.calls) / 10 : 0}%` }];
         }),
       );
-      return json(res, 200, { status: healthStatus, service: name, version: "1.0.0", timestamp: new Date().toISOString(), uptime: `${Math.round((Date.now() - started) / 1000)}s`, tools, metrics });
+      return json(res, 200, {
+        status: healthStatus,
+        service: name,
+        version: "1.0.0",
+        timestamp: new Date().toISOString(),
+        uptime: `${Math.round((Date.now() - started) / 1000)}s`,
+        tools,
+        metrics,
+      });
     }
     if (path !== "/mcp") return json(res, 404, { error: "not found" });
     const body = await readBody(req);
-    const message = safeParse(body) as { jsonrpc?: string; id?: number | string; method?: string; params?: Record<string, unknown> } | undefined;
+    const message = safeParse(body) as
+      | { jsonrpc?: string; id?: number | string; method?: string; params?: Record<string, unknown> }
+      | undefined;
     seen.push({ method: req.method ?? "?", headers: req.headers, ...(message?.method && { rpc: message.method }) });
-    if (token && req.headers.authorization !== `Bearer ${token}`) return json(res, 401, { error: "invalid_token" }, { "www-authenticate": 'Bearer error="invalid_token"' });
+    if (token && req.headers.authorization !== `Bearer ${token}`)
+      return json(res, 401, { error: "invalid_token" }, { "www-authenticate": 'Bearer error="invalid_token"' });
 
     const sid = req.headers["mcp-session-id"];
     if (req.method === "DELETE") {
@@ -95,9 +106,11 @@ export async function startMcpServer(options: McpServerOptions = {}): Promise<Mc
     if (!accept.includes("application/json") || !accept.includes("text/event-stream")) {
       return json(res, 406, rpcError(null, -32000, "Accept must list application/json and text/event-stream"));
     }
-    if (!message || message.jsonrpc !== "2.0" || typeof message.method !== "string") return json(res, 400, rpcError(null, -32700, "Parse error"));
+    if (message?.jsonrpc !== "2.0" || typeof message.method !== "string")
+      return json(res, 400, rpcError(null, -32700, "Parse error"));
     if (message.method !== "initialize") {
-      if (typeof sid !== "string") return json(res, 400, rpcError(message.id ?? null, -32000, "Mcp-Session-Id header required"));
+      if (typeof sid !== "string")
+        return json(res, 400, rpcError(message.id ?? null, -32000, "Mcp-Session-Id header required"));
       if (!sessions.has(sid)) return json(res, 404, rpcError(message.id ?? null, -32001, "Session not found"));
     }
     if (message.id === undefined) return void res.writeHead(202).end(); // a notification
@@ -110,7 +123,11 @@ export async function startMcpServer(options: McpServerOptions = {}): Promise<Mc
         sessions.add(id);
         headers["mcp-session-id"] = id;
         const asked = message.params?.protocolVersion;
-        result = { protocolVersion: typeof asked === "string" ? asked : "2025-06-18", capabilities: options.capabilities ?? { tools: { listChanged: false } }, serverInfo: { name, version: "1.0.0" } };
+        result = {
+          protocolVersion: typeof asked === "string" ? asked : "2025-06-18",
+          capabilities: options.capabilities ?? { tools: { listChanged: false } },
+          serverInfo: { name, version: "1.0.0" },
+        };
         break;
       }
       case "tools/list": {
@@ -119,13 +136,23 @@ export async function startMcpServer(options: McpServerOptions = {}): Promise<Mc
         const page = tools.slice(from, from + Math.max(1, size));
         const next = from + page.length;
         result = {
-          tools: page.map((t) => ({ name: t, description: `${t} (test)`, inputSchema: { type: "object", properties: {} } })),
+          tools: page.map((t) => ({
+            name: t,
+            description: `${t} (test)`,
+            inputSchema: { type: "object", properties: {} },
+          })),
           ...(next < tools.length && { nextCursor: String(next) }),
         };
         break;
       }
       default:
-        return answer(res, options, message.id, { error: { code: -32601, message: `Method not found: ${message.method}` } }, headers);
+        return answer(
+          res,
+          options,
+          message.id,
+          { error: { code: -32601, message: `Method not found: ${message.method}` } },
+          headers,
+        );
     }
     return answer(res, options, message.id, { result }, headers);
   });
@@ -144,14 +171,23 @@ export async function startMcpServer(options: McpServerOptions = {}): Promise<Mc
   };
 }
 
-function answer(res: ServerResponse, options: McpServerOptions, id: number | string, payload: Record<string, unknown>, headers: Record<string, string>) {
+function answer(
+  res: ServerResponse,
+  options: McpServerOptions,
+  id: number | string,
+  payload: Record<string, unknown>,
+  headers: Record<string, string>,
+) {
   const message = JSON.stringify({ jsonrpc: "2.0", id, ...payload });
-  if (options.answer !== "sse") return void res.writeHead(200, { "content-type": "application/json", ...headers }).end(message);
+  if (options.answer !== "sse")
+    return void res.writeHead(200, { "content-type": "application/json", ...headers }).end(message);
   res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", ...headers });
   // A comment, a notification, then the response split over two data lines, CRLF-framed: all legal SSE.
   res.write(": stream open\r\n\r\n");
   if (options.primingEvent) res.write(`id: prime-${id}\ndata:\n\n`);
-  res.write(`event: message\r\ndata: ${JSON.stringify({ jsonrpc: "2.0", method: "notifications/message", params: { level: "info", data: "working" } })}\r\n\r\n`);
+  res.write(
+    `event: message\r\ndata: ${JSON.stringify({ jsonrpc: "2.0", method: "notifications/message", params: { level: "info", data: "working" } })}\r\n\r\n`,
+  );
   const cut = message.indexOf(",") + 1;
   res.write(`id: ${id}\ndata: ${message.slice(0, cut)}\ndata: ${message.slice(cut)}\n\n`);
   if (!options.keepStreamOpen) res.end();

@@ -34,7 +34,10 @@ export async function startExporter(): Promise<Exporter> {
     for (const c of counters.values()) c.value += c.step;
     const lines: string[] = [];
     const typed = new Set<string>();
-    for (const [kind, series] of [["gauge", [...gauges.values()]], ["counter", [...counters.values()]]] as const) {
+    for (const [kind, series] of [
+      ["gauge", [...gauges.values()]],
+      ["counter", [...counters.values()]],
+    ] as const) {
       for (const s of series) {
         if (!typed.has(s.name)) lines.push(`# TYPE ${s.name} ${kind}`);
         typed.add(s.name);
@@ -92,11 +95,20 @@ export async function startMetricsApi(options: MetricsApiOptions): Promise<Metri
   };
 }
 
-function handleQuery(req: IncomingMessage, res: ServerResponse, token: string | undefined, answers: Map<string, CannedAnswer>, seen: string[]) {
+function handleQuery(
+  req: IncomingMessage,
+  res: ServerResponse,
+  token: string | undefined,
+  answers: Map<string, CannedAnswer>,
+  seen: string[],
+) {
   const url = new URL(req.url ?? "/", "http://localhost");
-  const json = (status: number, body: unknown) => res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
-  if (url.pathname !== "/api/v1/query") return json(404, { status: "error", errorType: "not_found", error: "only /api/v1/query is simulated" });
-  if (token && req.headers.authorization !== `Bearer ${token}`) return res.writeHead(401, { "content-type": "text/plain" }).end("Unauthorized\n");
+  const json = (status: number, body: unknown) =>
+    res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+  if (url.pathname !== "/api/v1/query")
+    return json(404, { status: "error", errorType: "not_found", error: "only /api/v1/query is simulated" });
+  if (token && req.headers.authorization !== `Bearer ${token}`)
+    return res.writeHead(401, { "content-type": "text/plain" }).end("Unauthorized\n");
   const query = url.searchParams.get("query") ?? "";
   seen.push(query);
   const at = Date.now() / 1000;
@@ -105,7 +117,8 @@ function handleQuery(req: IncomingMessage, res: ServerResponse, token: string | 
     const { status = 400, errorType, error } = answer.error;
     return json(status, { status: "error", errorType, error });
   }
-  if ("scalar" in answer) return json(200, { status: "success", data: { resultType: "scalar", result: [at, String(answer.scalar)] } });
+  if ("scalar" in answer)
+    return json(200, { status: "success", data: { resultType: "scalar", result: [at, String(answer.scalar)] } });
   const result = answer.series.map((s) => ({ metric: s.labels, value: [at, String(s.value)] }));
   return json(200, { status: "success", data: { resultType: "vector", result } });
 }

@@ -41,7 +41,8 @@ export async function startRdapServer(domains: Record<string, RdapDomain> = {}):
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://x");
     requests.push({ path: url.pathname, accept: req.headers.accept });
-    if (req.method !== "GET" && req.method !== "HEAD") return error(res, 405, "Method Not Allowed", ["RDAP queries are GET or HEAD (RFC 7480 §4)"]);
+    if (req.method !== "GET" && req.method !== "HEAD")
+      return error(res, 405, "Method Not Allowed", ["RDAP queries are GET or HEAD (RFC 7480 §4)"]);
     const boot = /^\/domain\/([^/]+)$/.exec(url.pathname);
     if (boot) {
       // The redirector: 302 with a Location on the registry, as rdap.org does (RFC 7480 §5.2).
@@ -49,13 +50,17 @@ export async function startRdapServer(domains: Record<string, RdapDomain> = {}):
       return;
     }
     const m = /^\/registry\/domain\/([^/]+)$/.exec(url.pathname);
-    if (!m) return error(res, 400, "Bad Request", ["unsupported query; this registry answers /domain/{name} (RFC 9082 §3.1.3)"]);
+    if (!m)
+      return error(res, 400, "Bad Request", [
+        "unsupported query; this registry answers /domain/{name} (RFC 9082 §3.1.3)",
+      ]);
     if (throttled > 0) {
       throttled--;
       return error(res, 429, "Too Many Requests", ["query rate exceeded"], { "retry-after": String(retryAfter) });
     }
     const name = decodeURIComponent(m[1]!).toLowerCase().replace(/\.$/, "");
-    if (!/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(name)) return error(res, 400, "Bad Request", ["the domain name is malformed"]);
+    if (!/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(name))
+      return error(res, 400, "Bad Request", ["the domain name is malformed"]);
     const d = known.get(name);
     if (!d) return error(res, 404, "Not Found", [`${name} is not registered here`]);
     const events = [
@@ -70,8 +75,28 @@ export async function startRdapServer(domains: Record<string, RdapDomain> = {}):
       ldhName: name,
       status: d.status ?? ["client transfer prohibited"],
       events,
-      entities: [{ objectClassName: "entity", handle: "9999", roles: ["registrar"], vcardArray: ["vcard", [["version", {}, "text", "4.0"], ["fn", {}, "text", "Emulated Registrar"]]] }],
-      links: [{ value: `${base}/registry/domain/${name}`, rel: "self", href: `${base}/registry/domain/${name}`, type: RDAP_JSON }],
+      entities: [
+        {
+          objectClassName: "entity",
+          handle: "9999",
+          roles: ["registrar"],
+          vcardArray: [
+            "vcard",
+            [
+              ["version", {}, "text", "4.0"],
+              ["fn", {}, "text", "Emulated Registrar"],
+            ],
+          ],
+        },
+      ],
+      links: [
+        {
+          value: `${base}/registry/domain/${name}`,
+          rel: "self",
+          href: `${base}/registry/domain/${name}`,
+          type: RDAP_JSON,
+        },
+      ],
       notices: [{ title: "Terms of Use", description: ["A loopback emulator for tests."] }],
     });
   });
@@ -95,7 +120,13 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
 }
 
 /** An RFC 9083 §6 error response object. */
-function error(res: ServerResponse, code: number, title: string, description: string[], headers: Record<string, string> = {}): void {
+function error(
+  res: ServerResponse,
+  code: number,
+  title: string,
+  description: string[],
+  headers: Record<string, string> = {},
+): void {
   send(res, code, { errorCode: code, title, description, rdapConformance: ["rdap_level_0"] }, headers);
 }
 
@@ -103,4 +134,3 @@ function close(server: Server): Promise<void> {
   server.closeAllConnections();
   return new Promise((resolve) => server.close(() => resolve()));
 }
-

@@ -47,15 +47,25 @@ const PLACEHOLDER = /REPLACE|CHANGE[_-]?ME|TODO|EXAMPLE/i;
 export async function setupEnvironment(opts: SetupOptions): Promise<SetupResult> {
   const { repo, environment, print } = opts;
   const env = opts.config.environments[environment];
-  if (!env) throw new Error(`ops.config.yml has no environments.${environment}; add it with \`reviewers: [<login>]\` (who approves rollbacks)`);
+  if (!env)
+    throw new Error(
+      `ops.config.yml has no environments.${environment}; add it with \`reviewers: [<login>]\` (who approves rollbacks)`,
+    );
   const where = `environments.${environment}`;
   const problems: string[] = [];
   for (const login of env.reviewers) {
-    if (PLACEHOLDER.test(login)) problems.push(`${where}.reviewers: "${login}" is a placeholder; put the approver's GitHub login there (support plan: the Manager approves rollbacks for P1+)`);
+    if (PLACEHOLDER.test(login))
+      problems.push(
+        `${where}.reviewers: "${login}" is a placeholder; put the approver's GitHub login there (support plan: the Manager approves rollbacks for P1+)`,
+      );
     else if (!LOGIN.test(login)) problems.push(`${where}.reviewers: "${login}" is not a GitHub login`);
   }
-  if (env.reviewers.length + env.teams.length === 0) problems.push(`${where}: no reviewers or teams; an environment without required reviewers approves nothing`);
-  if (env.reviewers.length + env.teams.length > 6) problems.push(`${where}: GitHub allows at most 6 reviewers (users + teams), found ${env.reviewers.length + env.teams.length}`);
+  if (env.reviewers.length + env.teams.length === 0)
+    problems.push(`${where}: no reviewers or teams; an environment without required reviewers approves nothing`);
+  if (env.reviewers.length + env.teams.length > 6)
+    problems.push(
+      `${where}: GitHub allows at most 6 reviewers (users + teams), found ${env.reviewers.length + env.teams.length}`,
+    );
   if (problems.length) throw new Error(problems.join("\n"));
 
   const call = async (route: string, params: Record<string, unknown> = {}, opt: { missingOk?: boolean } = {}) => {
@@ -81,7 +91,9 @@ export async function setupEnvironment(opts: SetupOptions): Promise<SetupResult>
   }
   for (const team of env.teams) {
     const [org, slug] = team.includes("/") ? team.split("/", 2) : [repo.owner, team];
-    const found = (await call("GET /orgs/{org}/teams/{team_slug}", { org, team_slug: slug })) as { id: number } | undefined;
+    const found = (await call("GET /orgs/{org}/teams/{team_slug}", { org, team_slug: slug })) as
+      | { id: number }
+      | undefined;
     reviewers.push({ type: "Team", id: found?.id ?? `<id of team ${org}/${slug}>` });
   }
 
@@ -94,20 +106,29 @@ export async function setupEnvironment(opts: SetupOptions): Promise<SetupResult>
   await call("PUT /repos/{owner}/{repo}/environments/{environment_name}", { environment_name: environment, ...body });
 
   // Only the configured branches may deploy: add the missing policies, remove the others.
-  const listed = (await call("GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies", { environment_name: environment, per_page: 100 }, { missingOk: opts.dryRun })) as
-    | { branch_policies: Array<{ id: number; name: string; type?: string }> }
-    | undefined;
+  const listed = (await call(
+    "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies",
+    { environment_name: environment, per_page: 100 },
+    { missingOk: opts.dryRun },
+  )) as { branch_policies: Array<{ id: number; name: string; type?: string }> } | undefined;
   const existing = listed?.branch_policies ?? [];
   const policies = { created: [] as string[], deleted: [] as string[], kept: [] as string[] };
   for (const branch of env.branches) {
     if (existing.some((p) => p.name === branch && (p.type ?? "branch") === "branch")) policies.kept.push(branch);
     else {
-      await call("POST /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies", { environment_name: environment, name: branch, type: "branch" });
+      await call("POST /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies", {
+        environment_name: environment,
+        name: branch,
+        type: "branch",
+      });
       policies.created.push(branch);
     }
   }
   for (const p of existing.filter((p) => !env.branches.includes(p.name) || (p.type ?? "branch") !== "branch")) {
-    await call("DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}", { environment_name: environment, branch_policy_id: p.id });
+    await call(
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}",
+      { environment_name: environment, branch_policy_id: p.id },
+    );
     policies.deleted.push(p.name);
   }
 
@@ -115,7 +136,9 @@ export async function setupEnvironment(opts: SetupOptions): Promise<SetupResult>
     `${opts.dryRun ? "Would set" : "Set"} ${repo.owner}/${repo.repo} environment "${environment}": ${reviewers.length} required reviewer(s), prevent self-review ${env.preventSelfReview ? "on" : "off"}, wait ${env.waitTimer} min, deployments only from ${env.branches.join(", ")}` +
       ` (policies created: ${policies.created.join(", ") || "none"}; removed: ${policies.deleted.join(", ") || "none"}).`,
   );
-  print("Reminder: required reviewers apply to public repositories on Free/Pro/Team plans; private repositories need GitHub Enterprise.");
+  print(
+    "Reminder: required reviewers apply to public repositories on Free/Pro/Team plans; private repositories need GitHub Enterprise.",
+  );
   return { body, policies };
 }
 
@@ -135,9 +158,14 @@ function explain(error: unknown, route: string, repo: Repo): Error {
   if (status === 401) hint = "the token was refused; export GITHUB_ADMIN_TOKEN with a valid token";
   else if (status === 403 || (status === 404 && route.includes("/environments/")))
     hint = `this needs an admin token on ${repo.owner}/${repo.repo} (GITHUB_TOKEN cannot manage environments): a fine-grained token with "Administration: write", or a classic token with \`repo\` scope from an admin`;
-  else if (status === 404 && route.startsWith("GET /users/")) hint = "no such GitHub user; check environments.*.reviewers in ops.config.yml";
-  else if (status === 404 && route.startsWith("GET /orgs/")) hint = "no such team (or the token cannot see it); check environments.*.teams (\"org/slug\" or a slug of the repository owner)";
-  else if (status === 422) hint = "GitHub rejected it; required reviewers on a private repository need GitHub Enterprise (public repositories: any plan)";
+  else if (status === 404 && route.startsWith("GET /users/"))
+    hint = "no such GitHub user; check environments.*.reviewers in ops.config.yml";
+  else if (status === 404 && route.startsWith("GET /orgs/"))
+    hint =
+      'no such team (or the token cannot see it); check environments.*.teams ("org/slug" or a slug of the repository owner)';
+  else if (status === 422)
+    hint =
+      "GitHub rejected it; required reviewers on a private repository need GitHub Enterprise (public repositories: any plan)";
   return new Error(`${route}: ${status ?? "no answer"} ${message}${hint ? ` — ${hint}` : ""}`, { cause: error });
 }
 
@@ -156,7 +184,9 @@ async function cli(argv: string[]): Promise<number> {
   const token = process.env.GITHUB_ADMIN_TOKEN || process.env.GH_TOKEN || "";
   const dryRun = values["dry-run"] === true;
   if (!token && !dryRun) {
-    throw new Error("no admin token: export GITHUB_ADMIN_TOKEN (GITHUB_TOKEN cannot manage environments), or pass --dry-run to print the requests");
+    throw new Error(
+      "no admin token: export GITHUB_ADMIN_TOKEN (GITHUB_TOKEN cannot manage environments), or pass --dry-run to print the requests",
+    );
   }
   const { config } = loadConfigOrThrow(resolve(values.config));
   await setupEnvironment({
@@ -165,7 +195,15 @@ async function cli(argv: string[]): Promise<number> {
     environment: values.environment,
     dryRun,
     print: (l) => console.log(l),
-    ...(token ? { request: createOctokit({ token, repository: `${repo.owner}/${repo.repo}`, ...(process.env.GITHUB_API_URL ? { apiUrl: process.env.GITHUB_API_URL } : {}) }).request as unknown as OctokitRequest } : {}),
+    ...(token
+      ? {
+          request: createOctokit({
+            token,
+            repository: `${repo.owner}/${repo.repo}`,
+            ...(process.env.GITHUB_API_URL ? { apiUrl: process.env.GITHUB_API_URL } : {}),
+          }).request as unknown as OctokitRequest,
+        }
+      : {}),
   });
   return 0;
 }

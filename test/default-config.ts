@@ -12,6 +12,9 @@ export const DEFAULT_CONFIG = resolve(import.meta.dirname, "../ops.config.yml");
 export function isHotDashConfig(file = DEFAULT_CONFIG): boolean {
   const title = (parse(readFileSync(file, "utf8")) as { title?: unknown } | null)?.title;
   const hotdash = typeof title === "string" && /^HotDash\b/.test(title);
-  if (!hotdash) process.stderr.write(`tests of HotDash's default config skipped: ${file} is another team's config (title ${JSON.stringify(title)})\n`);
+  if (!hotdash)
+    process.stderr.write(
+      `tests of HotDash's default config skipped: ${file} is another team's config (title ${JSON.stringify(title)})\n`,
+    );
   return hotdash;
 }

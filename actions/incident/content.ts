@@ -24,17 +24,29 @@ export interface Rendered {
   labels: string[];
 }
 
-export function renderIncident(t: IncidentTemplate, state: IncidentState, subject: Subject, currentBody?: string): Rendered {
+export function renderIncident(
+  t: IncidentTemplate,
+  state: IncidentState,
+  subject: Subject,
+  currentBody?: string,
+): Rendered {
   const current = currentBody ? readSections(currentBody) : {};
   const start = state.startedAt ?? state.openedAt;
   const end = state.state === "closed" ? (state.recoveredAt ?? state.closedAt) : undefined;
   // A reopened incident reports the time it was down ("down 20 min in 2 episodes over 45 min").
   const episodes = episodesOf(state);
-  const took = episodes.length > 1 && end ? describeDownTime(episodes, end) : end ? formatDuration(Date.parse(end) - Date.parse(start)) : "";
+  const took =
+    episodes.length > 1 && end
+      ? describeDownTime(episodes, end)
+      : end
+        ? formatDuration(Date.parse(end) - Date.parse(start))
+        : "";
   const duration = end ? `${stamp(start)} to ${stamp(end)} (${took})` : `${stamp(start)} to ongoing`;
   const kind = subject.kind === "group" ? "group" : "service";
   const latest = inlineMarkdown(String(state.evidence.latest ?? subject.evidence), { max: EVIDENCE_MAX });
-  const failing = inlineMarkdown(String(state.evidence.failing ?? state.evidence.latest ?? subject.evidence), { max: EVIDENCE_MAX });
+  const failing = inlineMarkdown(String(state.evidence.failing ?? state.evidence.latest ?? subject.evidence), {
+    max: EVIDENCE_MAX,
+  });
   const worst = String(state.evidence.worst ?? state.status);
   const resolution =
     state.state === "closed" && state.closedBy === "automation"
@@ -44,9 +56,14 @@ export function renderIncident(t: IncidentTemplate, state: IncidentState, subjec
         : `${AUTO_MARK}\nOngoing.`;
   const sections: Record<string, string> = {
     ...current,
-    Timeline: state.timeline.map((e) => `- ${stamp(e.at)}: ${inlineMarkdown(e.text, { max: EVIDENCE_MAX })}`).join("\n"),
+    Timeline: state.timeline
+      .map((e) => `- ${stamp(e.at)}: ${inlineMarkdown(e.text, { max: EVIDENCE_MAX })}`)
+      .join("\n"),
   };
-  const humanResolution = current.Resolution !== undefined && !current.Resolution.startsWith(AUTO_MARK) && !t.sections.some((s) => s.name === "Resolution" && s.placeholder === current.Resolution);
+  const humanResolution =
+    current.Resolution !== undefined &&
+    !current.Resolution.startsWith(AUTO_MARK) &&
+    !t.sections.some((s) => s.name === "Resolution" && s.placeholder === current.Resolution);
   if (!humanResolution) sections.Resolution = resolution;
   // Sections people added that the template does not have are kept, after the template's.
   const extra = Object.entries(current).filter(([name]) => !t.sections.some((x) => x.name === name));
@@ -67,11 +84,27 @@ export function renderIncident(t: IncidentTemplate, state: IncidentState, subjec
 /** A timeline line or an evidence text: the reason (≤ 300 characters) and the figures around it. */
 export const EVIDENCE_MAX = 600;
 
-export function labelsFor(state: IncidentState, subject: Subject, t: IncidentTemplate, config?: IncidentsConfig): string[] {
+export function labelsFor(
+  state: IncidentState,
+  subject: Subject,
+  t: IncidentTemplate,
+  config?: IncidentsConfig,
+): string[] {
   const base = config?.labels ?? t.labels;
-  const extra = { budget: ["error-budget"], blind: ["monitoring-blind"], monitor: ["monitoring-gap"] } as Record<string, string[]>;
+  const extra = { budget: ["error-budget"], blind: ["monitoring-blind"], monitor: ["monitoring-gap"] } as Record<
+    string,
+    string[]
+  >;
   const budget = extra[subject.kind] ?? [];
-  return [...new Set([...base, ...budget, `severity:${state.severity}`, `${subject.kind}:${subject.id}`, `env:${subject.environment}`])];
+  return [
+    ...new Set([
+      ...base,
+      ...budget,
+      `severity:${state.severity}`,
+      `${subject.kind}:${subject.id}`,
+      `env:${subject.environment}`,
+    ]),
+  ];
 }
 
 /** Labels the automation manages (replaced on sync); any other label a human added is kept. */
@@ -89,7 +122,12 @@ export interface IncidentMarker {
 }
 
 export function markerFor(state: IncidentState): string {
-  const m: IncidentMarker = { key: state.key, openedAt: state.openedAt, startedAt: state.startedAt, severity: state.severity };
+  const m: IncidentMarker = {
+    key: state.key,
+    openedAt: state.openedAt,
+    startedAt: state.startedAt,
+    severity: state.severity,
+  };
   return `<!-- hotdash-ops:incident ${JSON.stringify(m)} -->`;
 }
 
@@ -104,7 +142,9 @@ export function readMarker(body: string): IncidentMarker | undefined {
   if (!m) return undefined;
   try {
     const parsed = JSON.parse(m[1]!) as Partial<IncidentMarker>;
-    return typeof parsed.key === "string" && typeof parsed.openedAt === "string" ? (parsed as IncidentMarker) : undefined;
+    return typeof parsed.key === "string" && typeof parsed.openedAt === "string"
+      ? (parsed as IncidentMarker)
+      : undefined;
   } catch (error) {
     // A human edited the marker into something else: the issue is simply not ours any more.
     void error;

@@ -6,23 +6,51 @@ import { SEVERITY_TABLE, severityFor } from "./severity.ts";
 import type { Subject } from "./subjects.ts";
 
 /** SLAs that never fire here: these cases test the duration levels (the SLA cases pass their own). */
-const NO_SLA = Object.fromEntries((["P0", "P1", "P2", "P3"] as const).map((p) => [p, { respond: "30d", resolve: "30d" }]));
+const NO_SLA = Object.fromEntries(
+  (["P0", "P1", "P2", "P3"] as const).map((p) => [p, { respond: "30d", resolve: "30d" }]),
+);
 const config = Incidents.parse({ sla: NO_SLA });
 const at = (hhmm: string) => new Date(`2026-11-22T${hhmm}:00.000Z`);
 const subject = (over: Partial<Subject> = {}): Subject => ({
-  key: "service:shop", kind: "service", id: "shop", name: "Shopify Admin API", environment: "production", criticality: "critical",
-  status: "down", reason: "refused", since: at("16:00").toISOString(), consecutiveFailures: 1, evidence: "reason: refused", ...over,
+  key: "service:shop",
+  kind: "service",
+  id: "shop",
+  name: "Shopify Admin API",
+  environment: "production",
+  criticality: "critical",
+  status: "down",
+  reason: "refused",
+  since: at("16:00").toISOString(),
+  consecutiveFailures: 1,
+  evidence: "reason: refused",
+  ...over,
 });
 const open = (over: Partial<IncidentState> = {}): IncidentState => ({
-  key: "service:shop", kind: "service", subject: "shop", number: 7, state: "open", severity: "P0", status: "down",
-  openedAt: at("16:00").toISOString(), startedAt: at("16:00").toISOString(), escalationLevel: 1, goodRuns: 0,
-  notified: [`open-${at("16:00").toISOString()}`], timeline: [], evidence: {}, record: "incidents/2026-11-22-shop-down-refused.md", ...over,
+  key: "service:shop",
+  kind: "service",
+  subject: "shop",
+  number: 7,
+  state: "open",
+  severity: "P0",
+  status: "down",
+  openedAt: at("16:00").toISOString(),
+  startedAt: at("16:00").toISOString(),
+  escalationLevel: 1,
+  goodRuns: 0,
+  notified: [`open-${at("16:00").toISOString()}`],
+  timeline: [],
+  evidence: {},
+  record: "incidents/2026-11-22-shop-down-refused.md",
+  ...over,
 });
 
 describe("severity from criticality × status", () => {
   it("follows the runbooks' table and opens nothing for up, unknown or maintenance", () => {
     expect(Object.fromEntries(Object.entries(SEVERITY_TABLE).map(([c, r]) => [c, `${r.down}/${r.degraded}`]))).toEqual({
-      critical: "P0/P1", high: "P1/P2", medium: "P2/P3", low: "P3/P3",
+      critical: "P0/P1",
+      high: "P1/P2",
+      medium: "P2/P3",
+      low: "P3/P3",
     });
     for (const s of ["up", "unknown", "maintenance"] as const) expect(severityFor("critical", s)).toBeNull();
   });
@@ -37,20 +65,33 @@ describe("decide", () => {
   });
 
   it("escalates a P0 at 30 and 60 minutes only, with mentions and assignees from the config", () => {
-    const c = Incidents.parse({ sla: NO_SLA, escalation: [
-      { after: "30m", level: 2, name: "Engineering Lead", mention: ["lead"], assign: ["lead"] },
-      { after: "1h", level: 3, name: "Manager", mention: ["@boss"] },
-    ] });
+    const c = Incidents.parse({
+      sla: NO_SLA,
+      escalation: [
+        { after: "30m", level: 2, name: "Engineering Lead", mention: ["lead"], assign: ["lead"] },
+        { after: "1h", level: 3, name: "Manager", mention: ["@boss"] },
+      ],
+    });
     const steps = (t: string, prev = open()) => decide([subject()], { "service:shop": prev }, c, at(t))[0]!.steps;
     expect(steps("16:29")).toEqual([]);
     // The issue body's Timeline gains the escalation as it happens (issue 11): a body sync follows the comment.
     expect(steps("16:30").map((s) => s.do)).toEqual(["comment", "sync-issue", "assign", "record", "notify"]);
     expect(steps("16:30")[0]).toMatchObject({ id: "escalation-2", text: expect.stringContaining("@lead") });
-    expect(steps("17:00", open({ escalationLevel: 2 }))[0]).toMatchObject({ id: "escalation-3", text: expect.stringContaining("@boss") });
+    expect(steps("17:00", open({ escalationLevel: 2 }))[0]).toMatchObject({
+      id: "escalation-3",
+      text: expect.stringContaining("@boss"),
+    });
     // Skipping a level (a run missed) goes straight to the highest one due.
     expect(steps("17:10")[0]).toMatchObject({ id: "escalation-3" });
     // P1 incidents are not escalated by the default levels.
-    expect(decide([subject({ status: "degraded" })], { "service:shop": open({ severity: "P1", status: "degraded" }) }, config, at("18:00"))[0]!.steps.map((s) => s.do)).toEqual(["comment"]);
+    expect(
+      decide(
+        [subject({ status: "degraded" })],
+        { "service:shop": open({ severity: "P1", status: "degraded" }) },
+        config,
+        at("18:00"),
+      )[0]!.steps.map((s) => s.do),
+    ).toEqual(["comment"]);
   });
 
   it("holds an open incident while the status is unknown or under maintenance", () => {
@@ -76,7 +117,12 @@ describe("decide", () => {
     let state = open({ severity: "P1", status: "degraded", evidence: { worst: "degraded" } });
     const texts: string[] = [];
     ["down", "degraded", "down", "degraded", "down"].forEach((status, i) => {
-      const plan = decide([subject({ status: status as "down" | "degraded" })], { "service:shop": state }, config, at(`16:1${i}`))[0]!;
+      const plan = decide(
+        [subject({ status: status as "down" | "degraded" })],
+        { "service:shop": state },
+        config,
+        at(`16:1${i}`),
+      )[0]!;
       texts.push(...plan.steps.flatMap((x) => (x.do === "comment" ? [x.text] : [])));
       state = plan.next;
     });
@@ -84,9 +130,17 @@ describe("decide", () => {
   });
 
   it("notes a raised severity and a worse status on the timeline", () => {
-    const plan = decide([subject()], { "service:shop": open({ severity: "P1", status: "degraded" }) }, config, at("16:10"))[0]!;
+    const plan = decide(
+      [subject()],
+      { "service:shop": open({ severity: "P1", status: "degraded" }) },
+      config,
+      at("16:10"),
+    )[0]!;
     expect(plan.next.severity).toBe("P0");
-    expect(plan.steps[0]).toMatchObject({ do: "comment", text: expect.stringContaining("degraded → down; severity raised P1 → P0") });
+    expect(plan.steps[0]).toMatchObject({
+      do: "comment",
+      text: expect.stringContaining("degraded → down; severity raised P1 → P0"),
+    });
     expect(plan.steps.map((s) => s.do)).toContain("sync-issue");
   });
 
@@ -103,7 +157,12 @@ describe("decide", () => {
     expect(failing.steps.map((x) => x.do)).toContain("comment");
     expect(decide([subject()], { "service:shop": failing.next }, config, at("17:00"))).toEqual([]);
     // Only what an interrupted attempt left undone is redone: the issue a failed create did not make.
-    const unfinished = decide([subject()], { "service:shop": { ...failing.next, number: undefined } }, config, at("17:00"))[0]!;
+    const unfinished = decide(
+      [subject()],
+      { "service:shop": { ...failing.next, number: undefined } },
+      config,
+      at("17:00"),
+    )[0]!;
     expect(unfinished.steps.map((x) => x.do)).toEqual(["ensure-issue"]);
   });
 
@@ -130,12 +189,17 @@ describe("decide", () => {
     };
     step(subject({ status: "up", since: at("16:10").toISOString() }), "16:10");
     step(subject({ status: "up", since: at("16:10").toISOString() }), "16:15");
-    expect(state).toMatchObject({ state: "closed", episodes: [{ start: at("16:00").toISOString(), end: at("16:10").toISOString() }] });
+    expect(state).toMatchObject({
+      state: "closed",
+      episodes: [{ start: at("16:00").toISOString(), end: at("16:10").toISOString() }],
+    });
     const reopen = step(subject({ since: at("16:25").toISOString() }), "16:25")!;
     expect(reopen.steps.map((x) => x.do)).toContain("reopen");
     step(subject({ status: "up", since: at("16:35").toISOString() }), "16:35");
     const close = step(subject({ status: "up", since: at("16:35").toISOString() }), "16:40")!;
     expect(close.next.state).toBe("closed");
-    expect(close.steps[0]).toMatchObject({ text: expect.stringMatching(/^✅ Resolved: down 20 min in 2 episodes over 35 min; 2 consecutive good runs/) });
+    expect(close.steps[0]).toMatchObject({
+      text: expect.stringMatching(/^✅ Resolved: down 20 min in 2 episodes over 35 min; 2 consecutive good runs/),
+    });
   });
 });

@@ -73,12 +73,29 @@ export function isFailing(s: Subject, config: IncidentsConfig, now: Date): boole
   return false;
 }
 
-function decideOne(s: Subject, prev: IncidentState | undefined, config: IncidentsConfig, now: Date, runAt: Date, signal: Signal | undefined): Plan | undefined {
+function decideOne(
+  s: Subject,
+  prev: IncidentState | undefined,
+  config: IncidentsConfig,
+  now: Date,
+  runAt: Date,
+  signal: Signal | undefined,
+): Plan | undefined {
   const p = decideSteps(s, prev, config, now, runAt, signal);
-  if (prev?.state === "closed" && prev.closedBy === "human" && prev.number !== undefined && !prev.recordFinal && !(p?.next.state === "open")) {
+  if (
+    prev?.state === "closed" &&
+    prev.closedBy === "human" &&
+    prev.number !== undefined &&
+    !prev.recordFinal &&
+    !(p?.next.state === "open")
+  ) {
     // A human closed the issue: the record is finalised from it (duration, resolution, their sections), once.
     const base = p ?? { key: s.key, subject: s, next: { ...prev, lastRunAt: runAt.toISOString() }, steps: [] };
-    return { ...base, next: { ...base.next, recordFinal: true }, steps: [...base.steps.filter((x) => x.do !== "record"), { do: "record" }] };
+    return {
+      ...base,
+      next: { ...base.next, recordFinal: true },
+      steps: [...base.steps.filter((x) => x.do !== "record"), { do: "record" }],
+    };
   }
   if (p && p.next.state === "open" && p.next.record === undefined && !p.steps.some((x) => x.do === "record")) {
     // Opened in a run whose create failed: the run that creates or adopts the issue writes the record.
@@ -88,11 +105,23 @@ function decideOne(s: Subject, prev: IncidentState | undefined, config: Incident
   return p;
 }
 
-function decideSteps(s: Subject, prev: IncidentState | undefined, config: IncidentsConfig, now: Date, runAt: Date, signal: Signal | undefined): Plan | undefined {
+function decideSteps(
+  s: Subject,
+  prev: IncidentState | undefined,
+  config: IncidentsConfig,
+  now: Date,
+  runAt: Date,
+  signal: Signal | undefined,
+): Plan | undefined {
   const at = now.toISOString();
   const run = runAt.toISOString();
   const failing = isFailing(s, config, now);
-  const plan = (next: IncidentState, steps: Step[]): Plan => ({ key: s.key, subject: s, next: { ...next, lastRunAt: run }, steps });
+  const plan = (next: IncidentState, steps: Step[]): Plan => ({
+    key: s.key,
+    subject: s,
+    next: { ...next, lastRunAt: run },
+    steps,
+  });
 
   if (prev?.lastRunAt !== undefined && runAt.getTime() === Date.parse(prev.lastRunAt)) {
     // This run was decided already. Only what an interrupted attempt left undone is finished.
@@ -100,14 +129,16 @@ function decideSteps(s: Subject, prev: IncidentState | undefined, config: Incide
     const unfinished: Step[] = [];
     if (prev.number === undefined) unfinished.push({ do: "ensure-issue" });
     if (prev.record === undefined) unfinished.push({ do: "record" });
-    if (!prev.notified.includes(`open-${prev.openedAt}`)) unfinished.push({ do: "notify", event: "open", id: `open-${prev.openedAt}` });
+    if (!prev.notified.includes(`open-${prev.openedAt}`))
+      unfinished.push({ do: "notify", event: "open", id: `open-${prev.openedAt}` });
     return unfinished.length ? { key: s.key, subject: s, next: prev, steps: unfinished } : undefined;
   }
 
   if (!prev || prev.state === "closed") {
     if (!failing) {
       // A human closed it while failing; the service has now recovered, so a new failure may reopen.
-      if (prev?.awaitingRecovery && s.status === "up") return plan({ ...prev, awaitingRecovery: false, recoveredAt: at }, []);
+      if (prev?.awaitingRecovery && s.status === "up")
+        return plan({ ...prev, awaitingRecovery: false, recoveredAt: at }, []);
       return undefined;
     }
     if (prev?.awaitingRecovery) return undefined;
@@ -116,7 +147,11 @@ function decideSteps(s: Subject, prev: IncidentState | undefined, config: Incide
     if (prev?.number !== undefined && now.getTime() - lastGood <= config.flapWindow) {
       const text = `Failing again ${formatDuration(now.getTime() - lastGood)} after it was closed: ${s.status}. ${s.evidence}`;
       const episodes = startEpisode(endEpisode(episodesOf(prev), prev.recoveredAt ?? prev.closedAt ?? at), s.since);
-      const next = addTimeline({ ...prev, state: "open", status: s.status, severity: worse(prev.severity, severity), goodRuns: 0, episodes }, at, text);
+      const next = addTimeline(
+        { ...prev, state: "open", status: s.status, severity: worse(prev.severity, severity), goodRuns: 0, episodes },
+        at,
+        text,
+      );
       next.closedAt = undefined;
       next.closedBy = undefined;
       next.recoveredAt = undefined;
@@ -127,7 +162,13 @@ function decideSteps(s: Subject, prev: IncidentState | undefined, config: Incide
       next.responseEscalated = undefined;
       next.lastRemindedAt = undefined;
       const id = `t${next.timeline.length - 1}`;
-      return plan(next, [{ do: "reopen" }, { do: "comment", id, text: `🔁 ${md(text)}` }, { do: "sync-issue" }, { do: "record" }, { do: "notify", event: "open", id: `reopen-${id}` }]);
+      return plan(next, [
+        { do: "reopen" },
+        { do: "comment", id, text: `🔁 ${md(text)}` },
+        { do: "sync-issue" },
+        { do: "record" },
+        { do: "notify", event: "open", id: `reopen-${id}` },
+      ]);
     }
     const next: IncidentState = {
       key: s.key,
@@ -179,23 +220,46 @@ function decideSteps(s: Subject, prev: IncidentState | undefined, config: Incide
     const episodes = endEpisode(episodesOf(prev), recoveredAt);
     // Good runs and time since the recovery: two dispatches a minute apart cannot close it.
     if (goodRuns < config.closeAfter || now.getTime() - Date.parse(recoveredAt) < config.closeAfterTime) {
-      return plan({ ...prev, goodRuns, recoveredAt, episodes, evidence: { ...prev.evidence, latest: s.evidence } }, steps);
+      return plan(
+        { ...prev, goodRuns, recoveredAt, episodes, evidence: { ...prev.evidence, latest: s.evidence } },
+        steps,
+      );
     }
     // The closing steps sync the issue and write the record anyway (an acknowledgement included).
     const first = steps.filter((x) => x.do !== "sync-issue" && x.do !== "record");
     const down = describeDownTime(episodes, recoveredAt);
     const text = `${episodes.length > 1 ? `Resolved: ${down};` : `Resolved after ${down}:`} ${goodRuns} consecutive good runs since ${stamp(recoveredAt)}.`;
-    const next = addTimeline({ ...prev, goodRuns, recoveredAt, episodes, status: "up", state: "closed", closedAt: at, closedBy: "automation" }, recoveredAt, `Recovered (${s.evidence})`);
+    const next = addTimeline(
+      { ...prev, goodRuns, recoveredAt, episodes, status: "up", state: "closed", closedAt: at, closedBy: "automation" },
+      recoveredAt,
+      `Recovered (${s.evidence})`,
+    );
     next.timeline.push({ at, text });
-    return plan(next, [...first, { do: "comment", id: `resolved-${prev.timeline.length}`, text: `✅ ${md(text)}` }, { do: "sync-issue" }, { do: "close" }, { do: "record" }, { do: "notify", event: "resolve", id: `resolve-${prev.openedAt}-${prev.timeline.length}` }]);
+    return plan(next, [
+      ...first,
+      { do: "comment", id: `resolved-${prev.timeline.length}`, text: `✅ ${md(text)}` },
+      { do: "sync-issue" },
+      { do: "close" },
+      { do: "record" },
+      { do: "notify", event: "resolve", id: `resolve-${prev.openedAt}-${prev.timeline.length}` },
+    ]);
   }
 
   // Still failing (down or degraded): a change, an escalation, or a reminder.
   // The impact shown is the worst seen: "down" once down, and the evidence of the last failing run.
   const worst = (prev.evidence.worst ?? prev.status) === "down" || s.status === "down" ? "down" : s.status;
   // Failing again after a recovery that did not close it: a new episode.
-  const episodes = prev.recoveredAt !== undefined ? startEpisode(endEpisode(episodesOf(prev), prev.recoveredAt), s.since) : episodesOf(prev);
-  let next: IncidentState = { ...prev, goodRuns: 0, recoveredAt: undefined, episodes, evidence: { ...prev.evidence, latest: s.evidence, failing: s.evidence, worst } };
+  const episodes =
+    prev.recoveredAt !== undefined
+      ? startEpisode(endEpisode(episodesOf(prev), prev.recoveredAt), s.since)
+      : episodesOf(prev);
+  let next: IncidentState = {
+    ...prev,
+    goodRuns: 0,
+    recoveredAt: undefined,
+    episodes,
+    evidence: { ...prev.evidence, latest: s.evidence, failing: s.evidence, worst },
+  };
   const severity = s.severity ?? severityFor(s.criticality, s.status);
   const changes: string[] = [];
   // Only what makes the incident worse is a timeline comment, so a service swinging between
@@ -243,14 +307,24 @@ function decideSteps(s: Subject, prev: IncidentState | undefined, config: Incide
   const level = byDuration && (!bySla || byDuration.level >= bySla.level) ? byDuration : bySla;
   if (level) {
     const who = level.mention.map((m) => `@${m.replace(/^@/, "")}`).join(" ");
-    const why = level === byDuration ? `${next.severity} unresolved for ${formatDuration(elapsed)}` : `${next.severity} not acknowledged within its response SLA (${formatDuration(sla.respond)})`;
+    const why =
+      level === byDuration
+        ? `${next.severity} unresolved for ${formatDuration(elapsed)}`
+        : `${next.severity} not acknowledged within its response SLA (${formatDuration(sla.respond)})`;
     const text = `Escalated to Level ${level.level} (${level.name}): ${why}.`;
     next = addTimeline({ ...next, escalationLevel: level.level }, at, text);
     // The issue body's Timeline gains the escalation when it happens, not at the next change.
-    steps.push({ do: "comment", id: `escalation-${level.level}`, text: `🚨 ${md(text)}${who ? ` ${who}` : ""}\n\n${md(s.evidence)}` });
+    steps.push({
+      do: "comment",
+      id: `escalation-${level.level}`,
+      text: `🚨 ${md(text)}${who ? ` ${who}` : ""}\n\n${md(s.evidence)}`,
+    });
     if (!steps.some((x) => x.do === "sync-issue")) steps.push({ do: "sync-issue" });
     if (level.assign.length) steps.push({ do: "assign", logins: level.assign });
-    steps.push({ do: "record" }, { do: "notify", event: "escalation", id: `escalation-${level.level}-${prev.openedAt}` });
+    steps.push(
+      { do: "record" },
+      { do: "notify", event: "escalation", id: `escalation-${level.level}-${prev.openedAt}` },
+    );
     commented = true;
   } else if (slaDue) {
     // No level above to reach: the missed response is still on the record.
@@ -267,7 +341,11 @@ function decideSteps(s: Subject, prev: IncidentState | undefined, config: Incide
     const n = Math.floor((now.getTime() - Date.parse(prev.openedAt)) / config.reminderEvery);
     next.lastReminderAt = at;
     if (!commented) {
-      steps.push({ do: "comment", id: `reminder-${n}`, text: `⏰ ${md(`Still ${s.status} after ${formatDuration(elapsed)} (${next.severity}). ${s.evidence}`)}` });
+      steps.push({
+        do: "comment",
+        id: `reminder-${n}`,
+        text: `⏰ ${md(`Still ${s.status} after ${formatDuration(elapsed)} (${next.severity}). ${s.evidence}`)}`,
+      });
     }
   }
   // Reminders notify, at the severity's cadence, while nobody has acknowledged. An escalation sent
@@ -277,7 +355,11 @@ function decideSteps(s: Subject, prev: IncidentState | undefined, config: Incide
     next.lastRemindedAt = at;
     if (!steps.some((x) => x.do === "notify" && x.event === "escalation")) {
       next.notified = next.notified.filter((id) => !id.startsWith("remind-"));
-      steps.push({ do: "notify", event: "reminder", id: `remind-${prev.openedAt}-${Math.floor(sinceOpen / sla.remindEvery)}` });
+      steps.push({
+        do: "notify",
+        event: "reminder",
+        id: `remind-${prev.openedAt}-${Math.floor(sinceOpen / sla.remindEvery)}`,
+      });
     }
   }
   if (changes.length && !steps.some((x) => x.do === "record")) steps.push({ do: "record" });

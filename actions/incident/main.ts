@@ -19,7 +19,8 @@ export async function main(): Promise<void> {
     // Registers every secret value the config refers to, so none can leak into issues or output.
     resolveSecrets(ctx.config, env, ctx.redactor);
     const run = await incidentsRun(ctx);
-    if (run.kind === "no-state") throw new Error(`no usable ${ctx.dataDir}/reports/latest.json (${run.problem}); run the probe step first`);
+    if (run.kind === "no-state")
+      throw new Error(`no usable ${ctx.dataDir}/reports/latest.json (${run.problem}); run the probe step first`);
     const result = run.value;
     summary = incidentSummary(result, ctx.redactor.scrub);
     const open = Object.values(result.latest.incidents).filter((i) => i.state === "open");
@@ -27,6 +28,8 @@ export async function main(): Promise<void> {
     core.setOutput("errors", String(result.errors.length));
     for (const e of [...result.errors, ...result.warnings]) core.warning(e);
   } finally {
-    await core.summary.addRaw(summary || "### Incidents\n\nThe incident step failed before it finished; see the log.\n").write();
+    await core.summary
+      .addRaw(summary || "### Incidents\n\nThe incident step failed before it finished; see the log.\n")
+      .write();
   }
 }

@@ -34,7 +34,10 @@ export function parseStatusCommand(body: string): { phase: Phase; text: string }
   const phase = m[1]!.toLowerCase() as Phase;
   if (!PHASES.includes(phase)) return undefined;
   // Hidden HTML comments (templates, bots) are not part of what the author meant to publish.
-  const text = m[2]!.replace(/<!--[\s\S]*?-->/g, "").replace(/\r\n?/g, "\n").trim();
+  const text = m[2]!
+    .replace(/<!--[\s\S]*?-->/g, "")
+    .replace(/\r\n?/g, "\n")
+    .trim();
   if (!text) return undefined;
   return { phase, text: text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 1)}…` : text };
 }
@@ -54,7 +57,13 @@ export interface ReadUpdatesInput {
  * Reads the issue's comments (all pages) and returns its public updates, oldest first. A comment
  * edited since keeps its phase and text as now written; a deleted comment drops out.
  */
-export async function readPublicUpdates({ github, issue, known = [], roles = new Map(), comments }: ReadUpdatesInput): Promise<PublicUpdate[]> {
+export async function readPublicUpdates({
+  github,
+  issue,
+  known = [],
+  roles = new Map(),
+  comments,
+}: ReadUpdatesInput): Promise<PublicUpdate[]> {
   const approved = new Set(known.map((u) => `${u.commentId}:${u.author}`));
   const out: PublicUpdate[] = [];
   for (const comment of comments ?? (await github.listComments(issue))) {

@@ -57,7 +57,12 @@ export function reconcile(
     for (const d of rest) duplicates.push({ key, keep: keep!.number, close: d.number });
     const current = out[key];
     if (current && current.state === "open" && current.number === keep!.number) continue;
-    if (current && current.state === "open" && current.number === undefined && current.openedAt === issueMarker(keep!)?.openedAt) {
+    if (
+      current &&
+      current.state === "open" &&
+      current.number === undefined &&
+      current.openedAt === issueMarker(keep!)?.openedAt
+    ) {
       // Our create went through but its answer was lost.
       out[key] = { ...current, number: keep!.number, url: keep!.url };
       continue;
@@ -70,7 +75,9 @@ export function reconcile(
       continue;
     }
     out[key] = adopt(key, keep!, current);
-    notes.push(`${key}: adopted open issue #${keep!.number} (state had ${current ? `#${current.number ?? "none"} ${current.state}` : "nothing"})`);
+    notes.push(
+      `${key}: adopted open issue #${keep!.number} (state had ${current ? `#${current.number ?? "none"} ${current.state}` : "nothing"})`,
+    );
   }
 
   for (const [key, state] of Object.entries(out)) {
@@ -78,7 +85,15 @@ export function reconcile(
     const f = fetched.get(state.number);
     if (!f) continue;
     if (f.issue === null) {
-      out[key] = { ...state, number: undefined, url: undefined, state: "closed", closedBy: "human", closedAt: undefined, awaitingRecovery: false };
+      out[key] = {
+        ...state,
+        number: undefined,
+        url: undefined,
+        state: "closed",
+        closedBy: "human",
+        closedAt: undefined,
+        awaitingRecovery: false,
+      };
       notes.push(`${key}: issue #${state.number} was deleted; a new one opens only if still failing`);
     } else if (f.issue.state === "closed") {
       if (f.closedByUs && upKeys.has(key)) {
@@ -88,7 +103,13 @@ export function reconcile(
       } else if (f.closedByUs) {
         out[key] = { ...state, state: "closed", closedBy: "automation", closedAt: f.issue.closedAt ?? state.closedAt };
       } else {
-        out[key] = { ...state, state: "closed", closedBy: "human", closedAt: f.issue.closedAt ?? undefined, awaitingRecovery: true };
+        out[key] = {
+          ...state,
+          state: "closed",
+          closedBy: "human",
+          closedAt: f.issue.closedAt ?? undefined,
+          awaitingRecovery: true,
+        };
         notes.push(`${key}: #${state.number} was closed by hand; respected until the service recovers and fails again`);
       }
     }
@@ -115,7 +136,10 @@ function adopt(key: string, issue: Issue, previous: IncidentState | undefined): 
     goodRuns: 0,
     // The issue exists, so its opening was announced by whichever run created it.
     notified: [`open-${marker.openedAt}`],
-    timeline: previous?.openedAt === marker.openedAt ? previous.timeline : [{ at: marker.openedAt, text: `Incident opened (${severity})` }],
+    timeline:
+      previous?.openedAt === marker.openedAt
+        ? previous.timeline
+        : [{ at: marker.openedAt, text: `Incident opened (${severity})` }],
     evidence: previous?.evidence ?? {},
     record: previous?.openedAt === marker.openedAt ? previous.record : undefined,
   };

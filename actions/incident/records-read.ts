@@ -41,7 +41,8 @@ export function parseIncidentRecord(name: string, text: string): RecordFacts {
     if (key === "severity") {
       const sev = /\bP[0-3]\b/.exec(value)?.[0];
       if (sev && (SEVERITIES as readonly string[]).includes(sev)) fact.severity = sev as Severity;
-    } else if (["start", "started", "opened", "began"].includes(key) && times[0] !== undefined) fact.openedAt = times[0];
+    } else if (["start", "started", "opened", "began"].includes(key) && times[0] !== undefined)
+      fact.openedAt = times[0];
     else if (["end", "ended", "resolved", "closed"].includes(key) && times[0] !== undefined) fact.closedAt = times[0];
     else if (key === "duration" && times.length >= 1) {
       fact.openedAt ??= times[0];

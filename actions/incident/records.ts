@@ -20,13 +20,21 @@ export function recordPath(state: IncidentState, subject: Subject): string {
   const reason = state.opening?.reason ?? subject.reason;
   // The reason's first clause without addresses or ports ("down-connection-refused-by", but
   // "down-unexpected-status-503"), cut at a word boundary.
-  const clause = (reason.split(/[;:(]/)[0] ?? "").split(/\s+/).filter((w) => !/\d[.:]\d|\d{4,}/.test(w)).join(" ");
+  const clause = (reason.split(/[;:(]/)[0] ?? "")
+    .split(/\s+/)
+    .filter((w) => !/\d[.:]\d|\d{4,}/.test(w))
+    .join(" ");
   const words = slugify(`${status} ${clause}`);
   const slug = words.length <= 48 ? words : words.slice(0, 48).replace(/-[^-]*$/, "");
   return `incidents/${day}-${subject.id}-${slug}.md`;
 }
 
-export function renderRecord(t: IncidentTemplate, state: IncidentState, subject: Subject, issueBody: string | undefined): string {
+export function renderRecord(
+  t: IncidentTemplate,
+  state: IncidentState,
+  subject: Subject,
+  issueBody: string | undefined,
+): string {
   // The marker is the body's first line (content.ts); nothing else in the body can be one.
   const body = renderIncident(t, state, subject, issueBody).body.replace(/^<!-- hotdash-ops:incident [^\n]* -->\n/, "");
   const link = state.number && state.number > 0 ? `<!-- GitHub issue #${state.number}: ${state.url ?? ""} -->\n` : "";
@@ -40,12 +48,20 @@ export function renderRecord(t: IncidentTemplate, state: IncidentState, subject:
  */
 export function publicUpdatesSection(updates: IncidentState["updates"]): string {
   if (!updates?.length) return "";
-  const lines = updates.map((u) => `- **${stamp(u.at)} · ${u.phase[0]!.toUpperCase()}${u.phase.slice(1)}** (@${u.author}): ${escapeLine(u.text)}`);
+  const lines = updates.map(
+    (u) =>
+      `- **${stamp(u.at)} · ${u.phase[0]!.toUpperCase()}${u.phase.slice(1)}** (@${u.author}): ${escapeLine(u.text)}`,
+  );
   return `\n## Public updates\n\n${lines.join("\n")}\n`;
 }
 
 function escapeLine(text: string): string {
-  return text.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/</g, "&lt;").replace(/\s*[\r\n]+\s*/g, " ").trim();
+  return text
+    .replace(/\\/g, "\\\\")
+    .replace(/\|/g, "\\|")
+    .replace(/</g, "&lt;")
+    .replace(/\s*[\r\n]+\s*/g, " ")
+    .trim();
 }
 
 /** Written to a temporary file and renamed, so a crash never leaves half a record. */

@@ -42,11 +42,16 @@ export async function readSignals(o: {
       }
     } catch (error) {
       // Without the comments nothing is acknowledged this run: escalation goes on, which is safe.
-      out.errors.push(`${key}: cannot read the comments of #${state.number}: ${error instanceof Error ? error.message : String(error)}`);
+      out.errors.push(
+        `${key}: cannot read the comments of #${state.number}: ${error instanceof Error ? error.message : String(error)}`,
+      );
       continue;
     }
     out.comments.set(state.number, comments);
-    const commands = commandState(readIssueCommands(comments, (login) => out.roles.get(login)), o.now);
+    const commands = commandState(
+      readIssueCommands(comments, (login) => out.roles.get(login)),
+      o.now,
+    );
     out.commands[key] = commands;
     const assignee = issue ? humanAssignees(issue, state, o.config)[0] : undefined;
     const ack = commands.acknowledged
@@ -64,7 +69,9 @@ export async function readSignals(o: {
  * assigned at the levels this incident reached (being paged is not answering the page).
  */
 export function humanAssignees(issue: Issue, state: IncidentState, config: IncidentsConfig): string[] {
-  const byAutomation = new Set(config.escalation.filter((l) => l.level <= state.escalationLevel).flatMap((l) => l.assign.map(low)));
+  const byAutomation = new Set(
+    config.escalation.filter((l) => l.level <= state.escalationLevel).flatMap((l) => l.assign.map(low)),
+  );
   return issue.assignees.filter((a) => !/\[bot\]$/i.test(a) && !byAutomation.has(low(a)));
 }
 

@@ -17,17 +17,29 @@ export interface ActiveSilence {
 }
 
 /** The silence in force for this subject at `now`, the one lasting longest when several are. */
-export function silenceFor(subjectId: string, issue: CommandState["silenced"] | undefined, config: readonly SilenceConfig[], now: Date): ActiveSilence | undefined {
+export function silenceFor(
+  subjectId: string,
+  issue: CommandState["silenced"] | undefined,
+  config: readonly SilenceConfig[],
+  now: Date,
+): ActiveSilence | undefined {
   const t = now.getTime();
   const all: ActiveSilence[] = config
-    .filter((s) => s.services.includes(subjectId) && Date.parse(s.until) > t && (s.from === undefined || Date.parse(s.from) <= t))
+    .filter(
+      (s) =>
+        s.services.includes(subjectId) && Date.parse(s.until) > t && (s.from === undefined || Date.parse(s.from) <= t),
+    )
     .map((s) => ({ until: new Date(s.until).toISOString(), reason: s.reason, by: "config" }));
   if (issue && Date.parse(issue.until) > t) all.push({ until: issue.until, reason: issue.reason, by: issue.by });
   return all.sort((a, b) => Date.parse(b.until) - Date.parse(a.until))[0];
 }
 
 /** The config's silences in force at `now` and the issues' (kept in the incidents' state), for STATUS.md. */
-export function activeSilences(config: readonly SilenceConfig[], incidents: readonly IncidentState[], now: number): Array<ActiveSilence & { what: string; issue?: number }> {
+export function activeSilences(
+  config: readonly SilenceConfig[],
+  incidents: readonly IncidentState[],
+  now: number,
+): Array<ActiveSilence & { what: string; issue?: number }> {
   const out: Array<ActiveSilence & { what: string; issue?: number }> = [];
   for (const s of config) {
     if (Date.parse(s.until) <= now || (s.from !== undefined && Date.parse(s.from) > now)) continue;

@@ -26,5 +26,11 @@ export function slaView(state: IncidentState, sla: SlaConfig, now: Date): SlaVie
   const acked = state.ackedAt !== undefined ? Date.parse(state.ackedAt) : undefined;
   const timeToAckMs = acked !== undefined ? Math.max(0, acked - opened) : undefined;
   const responseBreached = timeToAckMs !== undefined ? timeToAckMs > target.respond : end - opened > target.respond;
-  return { ...(timeToAckMs !== undefined && { timeToAckMs }), responseBreached, resolutionBreached: end - started > target.resolve, respondMs: target.respond, resolveMs: target.resolve };
+  return {
+    ...(timeToAckMs !== undefined && { timeToAckMs }),
+    responseBreached,
+    resolutionBreached: end - started > target.resolve,
+    respondMs: target.respond,
+    resolveMs: target.resolve,
+  };
 }

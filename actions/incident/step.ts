@@ -114,14 +114,20 @@ export async function runIncidents(deps: IncidentDeps): Promise<IncidentRunResul
     try {
       const issue = await github.getIssue(n);
       const closedByUs =
-        issue?.state === "closed" && (await github.listComments(n)).some((c) => /hotdash-ops:event \{"key":"[^"]+","id":"resolved-/.test(c.body));
+        issue?.state === "closed" &&
+        (await github.listComments(n)).some((c) => /hotdash-ops:event \{"key":"[^"]+","id":"resolved-/.test(c.body));
       fetched.set(n, { issue, closedByUs });
     } catch (error) {
       fail(`cannot check issue #${n}: ${messageOf(error)}`);
     }
   }
   const budgets = deps.budgetAlerts ? budgetSubjects(deps.budgetAlerts, latest, now, config.incidents.flapWindow) : [];
-  const subjects = [...subjectsOf(latest, deps.maintenance), ...budgets, ...blindSubjects(latest, config.incidents.blindAfter), ...(deps.monitorSubjects ?? [])];
+  const subjects = [
+    ...subjectsOf(latest, deps.maintenance),
+    ...budgets,
+    ...blindSubjects(latest, config.incidents.blindAfter),
+    ...(deps.monitorSubjects ?? []),
+  ];
   const upKeys = new Set(subjects.filter((s) => s.status === "up").map((s) => s.key));
   const rec = reconcile(latest.incidents, open, fetched, upKeys);
   rec.notes.forEach((n) => log.info(`incidents: ${n}`));
@@ -153,14 +159,22 @@ export async function runIncidents(deps: IncidentDeps): Promise<IncidentRunResul
   read.errors.forEach((e) => warn(e));
   ctx.comments = read.comments;
 
-  for (const plan of decide(subjects, incidents, config.incidents, now, deps.runAt ?? new Date(latest.updatedAt), read.signals)) {
+  for (const plan of decide(
+    subjects,
+    incidents,
+    config.incidents,
+    now,
+    deps.runAt ?? new Date(latest.updatedAt),
+    read.signals,
+  )) {
     const carried = await carryOut(plan, ctx);
     if (carried.error) {
       fail(`${plan.key}: ${messageOf(carried.error)}`);
       // Keep the previous state so the next run repeats the rest. A new incident is kept as open
       // (issue number known or not): the next run adopts its issue by marker and announces it.
       const prev = incidents[plan.key];
-      if (!prev || (prev.state === "closed" && plan.steps[0]?.do === "ensure-issue")) incidents[plan.key] = carried.state;
+      if (!prev || (prev.state === "closed" && plan.steps[0]?.do === "ensure-issue"))
+        incidents[plan.key] = carried.state;
       continue;
     }
     incidents[plan.key] = carried.state;
@@ -168,24 +182,56 @@ export async function runIncidents(deps: IncidentDeps): Promise<IncidentRunResul
     for (const step of carried.notify) {
       if (silence && step.event !== "resolve") {
         // Held, not queued: the event counts as sent, so the silence's end does not replay it.
-        notifications.push({ key: plan.key, event: step.event, deliveries: [], silenced: `${silence.reason} (by ${silence.by}, until ${silence.until})` });
-        log.info(redactor.scrub(`incidents: ${plan.key}: ${step.event} not notified, silenced until ${silence.until}: ${silence.reason}`));
+        notifications.push({
+          key: plan.key,
+          event: step.event,
+          deliveries: [],
+          silenced: `${silence.reason} (by ${silence.by}, until ${silence.until})`,
+        });
+        log.info(
+          redactor.scrub(
+            `incidents: ${plan.key}: ${step.event} not notified, silenced until ${silence.until}: ${silence.reason}`,
+          ),
+        );
         continue;
       }
-      const event = scrubEvent(eventFor(step.event, carried.state, plan.subject.name, plan.subject.id, plan.subject.environment, plan.subject.evidence), redactor);
+      const event = scrubEvent(
+        eventFor(
+          step.event,
+          carried.state,
+          plan.subject.name,
+          plan.subject.id,
+          plan.subject.environment,
+          plan.subject.evidence,
+        ),
+        redactor,
+      );
       const deliveries = await deps.notifier.send(event);
       notifications.push({ key: plan.key, event: step.event, deliveries });
-      for (const d of deliveries.filter((x) => !x.ok && !x.skipped)) warn(`${plan.key}: notification ${d.route} failed: ${d.error ?? "unknown"}`);
+      for (const d of deliveries.filter((x) => !x.ok && !x.skipped))
+        warn(`${plan.key}: notification ${d.route} failed: ${d.error ?? "unknown"}`);
     }
   }
   // The issue's /silence as last seen, for STATUS.md; gone once it ends.
   for (const [key, cs] of Object.entries(read.commands)) {
     const state = incidents[key];
     if (!state) continue;
-    const silence = cs.silenced ? { until: cs.silenced.until, by: cs.silenced.by, reason: cs.silenced.reason } : undefined;
+    const silence = cs.silenced
+      ? { until: cs.silenced.until, by: cs.silenced.by, reason: cs.silenced.reason }
+      : undefined;
     if (JSON.stringify(silence) !== JSON.stringify(state.silence)) incidents[key] = { ...state, silence };
   }
-  await refreshPublicUpdates({ incidents, subjects, ctx, github, now, log, dryRun: deps.dryRun === true, comments: read.comments, roles: read.roles });
+  await refreshPublicUpdates({
+    incidents,
+    subjects,
+    ctx,
+    github,
+    now,
+    log,
+    dryRun: deps.dryRun === true,
+    comments: read.comments,
+    roles: read.roles,
+  });
   return result(incidents);
 }
 
@@ -211,13 +257,20 @@ async function refreshPublicUpdates(o: {
     if (!state.number || state.number <= 0) continue;
     if (state.state !== "open" && state.closedAt !== o.now.toISOString()) continue;
     try {
-      const updates = await readPublicUpdates({ github: o.github, issue: state.number, known: state.updates ?? [], roles, comments: o.comments.get(state.number) });
+      const updates = await readPublicUpdates({
+        github: o.github,
+        issue: state.number,
+        known: state.updates ?? [],
+        roles,
+        comments: o.comments.get(state.number),
+      });
       if (sameUpdates(state.updates, updates)) continue;
       o.incidents[key] = { ...state, updates };
       const subject = o.subjects.find((s) => s.key === key);
       if (!subject || o.dryRun) continue;
       const carried = await carryOut({ key, subject, next: o.incidents[key]!, steps: [{ do: "record" }] }, o.ctx);
-      if (carried.error) o.log.warn(`incidents: ${key}: public updates kept, record not rewritten: ${messageOf(carried.error)}`);
+      if (carried.error)
+        o.log.warn(`incidents: ${key}: public updates kept, record not rewritten: ${messageOf(carried.error)}`);
       else o.incidents[key] = carried.state;
     } catch (error) {
       o.log.warn(`incidents: ${key}: cannot read public updates: ${messageOf(error)}`);
@@ -225,7 +278,14 @@ async function refreshPublicUpdates(o: {
   }
 }
 
-function eventFor(kind: IncidentEvent["event"], s: IncidentState, name: string, id: string, env: string, evidence: string): IncidentEvent {
+function eventFor(
+  kind: IncidentEvent["event"],
+  s: IncidentState,
+  name: string,
+  id: string,
+  env: string,
+  evidence: string,
+): IncidentEvent {
   const last = s.timeline[s.timeline.length - 1]?.text ?? "";
   const summary =
     kind === "open"
@@ -241,7 +301,12 @@ function eventFor(kind: IncidentEvent["event"], s: IncidentState, name: string, 
     source: id,
     environment: env,
     url: s.url,
-    details: { status: s.status, evidence, startedAt: s.startedAt ?? s.openedAt, ...(s.number ? { issue: `#${s.number}` } : {}) },
+    details: {
+      status: s.status,
+      evidence,
+      startedAt: s.startedAt ?? s.openedAt,
+      ...(s.number ? { issue: `#${s.number}` } : {}),
+    },
   };
 }
 
@@ -253,4 +318,3 @@ function scrubEvent(e: IncidentEvent, redactor: Redactor): IncidentEvent {
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
-

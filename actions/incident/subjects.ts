@@ -91,14 +91,20 @@ export function subjectsOf(latest: Latest, maintenance: ActiveMaintenance): Subj
   const behind = new Map<string, Array<{ name: string; severity: Severity | null }>>();
   for (const x of [...Object.values(latest.services), ...Object.values(latest.groups)]) {
     if (!x.causedBy) continue;
-    behind.set(x.causedBy, [...(behind.get(x.causedBy) ?? []), { name: x.name, severity: severityFor(x.criticality, x.status) }]);
+    behind.set(x.causedBy, [
+      ...(behind.get(x.causedBy) ?? []),
+      { name: x.name, severity: severityFor(x.criticality, x.status) },
+    ]);
   }
   // The root cause's incident carries what fails behind it: listed, and paged as loud as the worst.
   const dependency = (id: string, criticality: string, status: Status): Partial<Subject> => {
     const list = behind.get(id);
     if (!list) return {};
     const own = severityFor(criticality, status);
-    const worst = list.reduce<Severity | null>((w, x) => (x.severity && (!w || worse(w, x.severity) !== w) ? x.severity : w), own);
+    const worst = list.reduce<Severity | null>(
+      (w, x) => (x.severity && (!w || worse(w, x.severity) !== w) ? x.severity : w),
+      own,
+    );
     return { affected: list.map((x) => x.name).sort(), ...(worst && own && worst !== own && { severity: worst }) };
   };
   for (const s of Object.values(latest.services)) {
@@ -127,7 +133,9 @@ export function subjectsOf(latest: Latest, maintenance: ActiveMaintenance): Subj
     });
   }
   for (const g of Object.values(latest.groups)) {
-    const down = Object.entries(g.members).filter(([, st]) => st === "down").map(([id]) => id);
+    const down = Object.entries(g.members)
+      .filter(([, st]) => st === "down")
+      .map(([id]) => id);
     out.push({
       key: `group:${g.id}`,
       kind: "group",
@@ -145,7 +153,8 @@ export function subjectsOf(latest: Latest, maintenance: ActiveMaintenance): Subj
       ...dependency(g.id, g.criticality, g.status),
     });
   }
-  for (const x of out) if (x.affected) x.evidence = `${x.evidence}${x.evidence ? "; " : ""}affecting: ${x.affected.join(", ")}`;
+  for (const x of out)
+    if (x.affected) x.evidence = `${x.evidence}${x.evidence ? "; " : ""}affecting: ${x.affected.join(", ")}`;
   return out;
 }
 
@@ -170,7 +179,9 @@ export function blindSubjects(latest: Latest, blindAfter: number): Subject[] {
       status: blind ? "down" : "up",
       reason: blind ? svc.reason : "data returned",
       since: blind ? (svc.blindSince ?? svc.since) : svc.since,
-      evidence: blind ? `unknown for ${Math.round((svc.blindMs ?? 0) / 60_000)} min on online runs: ${svc.reason}` : `status ${svc.status} again`,
+      evidence: blind
+        ? `unknown for ${Math.round((svc.blindMs ?? 0) / 60_000)} min on online runs: ${svc.reason}`
+        : `status ${svc.status} again`,
       ...(blind && { severity: "P3" as const }),
     });
   }

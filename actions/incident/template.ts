@@ -57,15 +57,22 @@ export function parseTemplate(text: string): IncidentTemplate {
   const labels = Array.isArray(front.labels)
     ? front.labels.map(String)
     : typeof front.labels === "string"
-      ? front.labels.split(",").map((s) => s.trim()).filter(Boolean)
+      ? front.labels
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean)
       : [];
   const body = m[2]!;
   const heading = /^# .*$/m.exec(body)?.[0] ?? `# Incident Report: ${BRIEF}`;
-  const fields = [...body.matchAll(/^\*\*([^*]+)\*\*:\s*(.*)$/gm)].map((f) => ({ name: f[1]!.trim(), placeholder: f[2]!.trim() }));
+  const fields = [...body.matchAll(/^\*\*([^*]+)\*\*:\s*(.*)$/gm)].map((f) => ({
+    name: f[1]!.trim(),
+    placeholder: f[2]!.trim(),
+  }));
   const sections = splitSections(body).map(([name, content]) => ({ name, placeholder: content }));
   const t: IncidentTemplate = { title, labels, heading, fields, sections };
   for (const f of AUTOMATED_FIELDS) {
-    if (!fields.some((x) => x.name === f)) throw new Error(`${TEMPLATE_PATH}: the field "**${f}**:" is missing; the automation fills it`);
+    if (!fields.some((x) => x.name === f))
+      throw new Error(`${TEMPLATE_PATH}: the field "**${f}**:" is missing; the automation fills it`);
   }
   for (const s of [...AUTOMATED_SECTIONS, ...HUMAN_SECTIONS]) {
     if (!sections.some((x) => x.name === s)) throw new Error(`${TEMPLATE_PATH}: the section "## ${s}" is missing`);

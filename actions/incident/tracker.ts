@@ -51,7 +51,8 @@ export async function carryOut(plan: Plan, ctx: TrackerContext): Promise<Carried
   const { github, redactor } = ctx;
   const op = (o: Omit<Operation, "key">) => ctx.operations.push({ key: plan.key, ...o });
   const number = () => {
-    if (cur.number === undefined) throw new Error(`${plan.key}: no issue to act on (the create did not happen); the next run retries`);
+    if (cur.number === undefined)
+      throw new Error(`${plan.key}: no issue to act on (the create did not happen); the next run retries`);
     return cur.number;
   };
 
@@ -90,7 +91,13 @@ export async function carryOut(plan: Plan, ctx: TrackerContext): Promise<Carried
           if (!issue) throw new Error(`${plan.key}: issue #${n} disappeared during the run; the next run reconciles`);
           seenOpen = issue.state === "open";
           const r = renderIncident(ctx.template, cur, plan.subject, issue.body);
-          const labels = [...new Set([...issue.labels.filter((l) => !isManagedLabel(l)), ...ctx.config.labels, ...r.labels.filter(isManagedLabel)])];
+          const labels = [
+            ...new Set([
+              ...issue.labels.filter((l) => !isManagedLabel(l)),
+              ...ctx.config.labels,
+              ...r.labels.filter(isManagedLabel),
+            ]),
+          ];
           const newBody = redactor.scrub(r.body);
           body = newBody;
           if (issue.title !== r.title || issue.body !== newBody || !sameSet(issue.labels, labels)) {
@@ -118,7 +125,10 @@ export async function carryOut(plan: Plan, ctx: TrackerContext): Promise<Carried
           // Never from the template's placeholders: what humans wrote is in the issue's body.
           if (body === undefined && cur.number !== undefined) {
             const issue = await github.getIssue(cur.number);
-            if (!issue) throw new Error(`${plan.key}: issue #${cur.number} could not be read, so ${cur.record ?? "the record"} was left as it was; the next run retries`);
+            if (!issue)
+              throw new Error(
+                `${plan.key}: issue #${cur.number} could not be read, so ${cur.record ?? "the record"} was left as it was; the next run retries`,
+              );
             body = issue.body;
           }
           cur.record ??= recordPath(cur, plan.subject);
@@ -150,7 +160,8 @@ export async function carryOut(plan: Plan, ctx: TrackerContext): Promise<Carried
     op({ op: "create", issue: mine.number, detail: r.title });
     // GitHub has no create-if-absent: two runs at once may both create. Both then converge on the
     // lowest-numbered open issue for the key and close the other as a duplicate.
-    const listed = openByKey(await github.listIssues({ state: "open", labels: ctx.config.labels.slice(0, 1) })).get(plan.key) ?? [];
+    const listed =
+      openByKey(await github.listIssues({ state: "open", labels: ctx.config.labels.slice(0, 1) })).get(plan.key) ?? [];
     const winner = listed[0] && listed[0].number < mine.number ? listed[0] : mine;
     if (winner !== mine) {
       lostRace = true;
@@ -175,7 +186,10 @@ export async function closeDuplicate(ctx: TrackerContext, key: string, close: nu
   const id = `duplicate-of-${keep}`;
   const comments = await ctx.github.listComments(close);
   if (!comments.some((c) => c.body.includes(commentMarker(key, id)))) {
-    await ctx.github.createComment(close, `Duplicate of #${keep} (opened by a concurrent run).\n\n${commentMarker(key, id)}`);
+    await ctx.github.createComment(
+      close,
+      `Duplicate of #${keep} (opened by a concurrent run).\n\n${commentMarker(key, id)}`,
+    );
   }
   await ctx.github.updateIssue(close, { state: "closed", stateReason: "not_planned" });
   ctx.operations.push({ key, op: "close-duplicate", issue: close, detail: `duplicate of #${keep}` });

@@ -9,10 +9,19 @@ export async function main(): Promise<void> {
   const only = core.getInput("only");
   const out = await probeRun(ctx, {
     write: core.getInput("write") !== "false",
-    ...(only && { only: only.split(",").map((s) => s.trim()).filter(Boolean) }),
+    ...(only && {
+      only: only
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+    }),
   });
   const { latest, transitions } = out.probe;
-  const ids = (status: string) => Object.values(latest.services).filter((s) => s.status === status).map((s) => s.id).join(",");
+  const ids = (status: string) =>
+    Object.values(latest.services)
+      .filter((s) => s.status === status)
+      .map((s) => s.id)
+      .join(",");
   core.setOutput("down", ids("down"));
   core.setOutput("degraded", ids("degraded"));
   core.setOutput("transitions", JSON.stringify(transitions));

@@ -45,7 +45,11 @@ export function badgesFor(config: OpsConfig, model: ReportModel): Map<string, Ba
   out.set("status.json", { schemaVersion: 1, label: "status", message, color });
   for (const s of model.services) {
     const svc = config.services.find((c) => c.id === s.id);
-    for (const [key, label] of [["h24", "24h"], ["d7", "7d"], ["d30", "30d"]] as const) {
+    for (const [key, label] of [
+      ["h24", "24h"],
+      ["d7", "7d"],
+      ["d30", "30d"],
+    ] as const) {
       out.set(`${s.id}-uptime-${label}.json`, {
         schemaVersion: 1,
         label: `${s.name} uptime ${label}`,

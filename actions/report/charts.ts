@@ -12,11 +12,14 @@ import type { HistoryView } from "../shared/store/view.ts";
 export const P95_COLOUR = "#e8590c";
 export const P50_COLOUR = "#1c7ed6";
 export const UPTIME_COLOUR = "#2da44e";
-export const CHART_KEY = "Response time: **orange line = p95** (the upper line), **blue line = p50**. Uptime: green bars, one per UTC day.";
+export const CHART_KEY =
+  "Response time: **orange line = p95** (the upper line), **blue line = p50**. Uptime: green bars, one per UTC day.";
 
 /** Charts for every service that recorded a response time in the last 7 days, in config order. */
 export function statusCharts(config: OpsConfig, view: HistoryView, now: number): string[] {
-  return config.services.filter((s) => countOf(view.window(s.id, now - 7 * DAY, now).hist) > 0).map((s) => serviceCharts(view, s, now));
+  return config.services
+    .filter((s) => countOf(view.window(s.id, now - 7 * DAY, now).hist) > 0)
+    .map((s) => serviceCharts(view, s, now));
 }
 
 /**
@@ -33,7 +36,14 @@ export function serviceCharts(view: HistoryView, service: Pick<ServiceModel, "id
   // Inside Mermaid's quoted strings a double quote or a semicolon would end the statement.
   const name = service.name.replace(/[";]/g, "'");
   const h24 = latencySeries(view, service.id, now, 24, HOUR, (t) => `${iso(t).slice(11, 13)}h`);
-  const d7 = latencySeries(view, service.id, now, 28, 6 * HOUR, (t) => `${iso(t).slice(5, 10)} ${iso(t).slice(11, 13)}h`);
+  const d7 = latencySeries(
+    view,
+    service.id,
+    now,
+    28,
+    6 * HOUR,
+    (t) => `${iso(t).slice(5, 10)} ${iso(t).slice(11, 13)}h`,
+  );
   const days: Point[] = [];
   let missingDays = 0;
   const today = Math.floor(now / DAY) * DAY;
@@ -57,7 +67,14 @@ export function serviceCharts(view: HistoryView, service: Pick<ServiceModel, "id
     .join("\n\n");
 }
 
-function latencySeries(view: HistoryView, id: string, now: number, count: number, step: number, label: (t: number) => string) {
+function latencySeries(
+  view: HistoryView,
+  id: string,
+  now: number,
+  count: number,
+  step: number,
+  label: (t: number) => string,
+) {
   const end = Math.floor(now / step) * step + step;
   const points: Point[] = [];
   let missing = 0;
@@ -75,24 +92,30 @@ function latencySeries(view: HistoryView, id: string, now: number, count: number
 function lineChart(title: string, points: Point[]): string {
   if (points.length < 2) return `_${title}: not enough data yet._`;
   const top = niceCeil(Math.max(...points.map((p) => p.values[0]!)));
-  return mermaid([P95_COLOUR, P50_COLOUR], [
-    `    title "${title}"`,
-    `    x-axis [${points.map((p) => `"${p.label}"`).join(", ")}]`,
-    `    y-axis "ms" 0 --> ${top}`,
-    `    line [${points.map((p) => p.values[0]).join(", ")}]`,
-    `    line [${points.map((p) => p.values[1]).join(", ")}]`,
-  ]);
+  return mermaid(
+    [P95_COLOUR, P50_COLOUR],
+    [
+      `    title "${title}"`,
+      `    x-axis [${points.map((p) => `"${p.label}"`).join(", ")}]`,
+      `    y-axis "ms" 0 --> ${top}`,
+      `    line [${points.map((p) => p.values[0]).join(", ")}]`,
+      `    line [${points.map((p) => p.values[1]).join(", ")}]`,
+    ],
+  );
 }
 
 function barChart(title: string, points: Point[]): string {
   if (points.length < 1) return `_${title}: no data yet._`;
   const low = Math.max(0, Math.floor(Math.min(...points.map((p) => p.values[0]!))) - 1);
-  return mermaid([UPTIME_COLOUR], [
-    `    title "${title}"`,
-    `    x-axis [${points.map((p) => `"${p.label}"`).join(", ")}]`,
-    `    y-axis "%" ${low} --> 100`,
-    `    bar [${points.map((p) => p.values[0]).join(", ")}]`,
-  ]);
+  return mermaid(
+    [UPTIME_COLOUR],
+    [
+      `    title "${title}"`,
+      `    x-axis [${points.map((p) => `"${p.label}"`).join(", ")}]`,
+      `    y-axis "%" ${low} --> 100`,
+      `    bar [${points.map((p) => p.values[0]).join(", ")}]`,
+    ],
+  );
 }
 
 function mermaid(palette: string[], lines: string[]): string {

@@ -26,7 +26,8 @@ export interface Cron {
 
 export function parseCron(expr: string): Cron {
   const parts = expr.trim().split(/\s+/);
-  if (parts.length !== 5) throw new Error(`cron "${expr}": expected 5 fields (minute hour day month weekday), found ${parts.length}`);
+  if (parts.length !== 5)
+    throw new Error(`cron "${expr}": expected 5 fields (minute hour day month weekday), found ${parts.length}`);
   const fields = parts.map((p, i) => parseField(p, i, expr)) as Cron["fields"];
   // Sunday is both 0 and 7.
   if (fields[4].values.has(7)) fields[4].values.add(0);
@@ -47,7 +48,8 @@ function parseField(text: string, index: number, expr: string): Field {
   for (const item of text.split(",")) {
     const [range, stepText] = item.split("/") as [string, string | undefined];
     const step = stepText === undefined ? 1 : Number(stepText);
-    if (!Number.isInteger(step) || step < 1) throw new Error(`cron "${expr}": step "${stepText}" in the ${LABELS[index]} field must be a positive integer`);
+    if (!Number.isInteger(step) || step < 1)
+      throw new Error(`cron "${expr}": step "${stepText}" in the ${LABELS[index]} field must be a positive integer`);
     let lo: number;
     let hi: number;
     if (range === "*") [lo, hi] = [min, max];

@@ -31,7 +31,9 @@ export function renderDaily({ config, view, model, facts, day }: DailyInput): st
   const { from, to } = dailyPeriod(day, config.schedule.daily);
   const period = periodOf(config, view, from, to);
   const inc = incidentFigures(facts, from, to);
-  const worst = [...period.rows].filter((r) => r.uptime !== undefined).sort((a, b) => a.uptime! - b.uptime! || a.id.localeCompare(b.id))[0];
+  const worst = [...period.rows]
+    .filter((r) => r.uptime !== undefined)
+    .sort((a, b) => a.uptime! - b.uptime! || a.id.localeCompare(b.id))[0];
   return [
     `# End of day summary: ${day}`,
     "",
@@ -50,7 +52,9 @@ export function renderDaily({ config, view, model, facts, day }: DailyInput): st
     "",
     "## Incidents",
     "",
-    ...(inc.opened.length || inc.resolved.length ? incidentLines([...new Set([...inc.opened, ...inc.resolved])]) : ["None."]),
+    ...(inc.opened.length || inc.resolved.length
+      ? incidentLines([...new Set([...inc.opened, ...inc.resolved])])
+      : ["None."]),
     "",
   ].join("\n");
 }

@@ -25,13 +25,22 @@ export interface IncidentFact {
 }
 
 /** `names` maps service and group ids to display names. */
-export function incidentFacts(latest: Latest | undefined, names: ReadonlyMap<string, string> = new Map(), sla?: { config: SlaConfig; now: number }): IncidentFact[] {
+export function incidentFacts(
+  latest: Latest | undefined,
+  names: ReadonlyMap<string, string> = new Map(),
+  sla?: { config: SlaConfig; now: number },
+): IncidentFact[] {
   const all = [...(latest?.archive ?? []), ...Object.values(latest?.incidents ?? {})];
   const facts = all.map((i) => {
     const fact = factOf(i, names);
     if (!sla) return fact;
     const v = slaView(i, sla.config, new Date(sla.now));
-    return { ...fact, ...(v.timeToAckMs !== undefined && { timeToAckMs: v.timeToAckMs }), responseBreached: v.responseBreached, resolutionBreached: v.resolutionBreached };
+    return {
+      ...fact,
+      ...(v.timeToAckMs !== undefined && { timeToAckMs: v.timeToAckMs }),
+      responseBreached: v.responseBreached,
+      resolutionBreached: v.resolutionBreached,
+    };
   });
   return facts.sort((a, b) => (a.openedAt ?? 0) - (b.openedAt ?? 0) || a.id.localeCompare(b.id));
 }

@@ -3,7 +3,15 @@ import type { Status } from "../shared/status.ts";
 import { availability, totalOf } from "../shared/store/durations.ts";
 import { meanOf, quantile } from "../shared/store/histogram.ts";
 import type { IncidentState, Latest } from "../shared/store/latest-schema.ts";
-import { BUDGET_WINDOW_MS, errorBudget, latencyObjective, objectiveOf, type Budget, type LatencyResult, type Objective } from "../shared/slo/slo.ts";
+import {
+  BUDGET_WINDOW_MS,
+  errorBudget,
+  latencyObjective,
+  objectiveOf,
+  type Budget,
+  type LatencyResult,
+  type Objective,
+} from "../shared/slo/slo.ts";
 import type { HistoryView } from "../shared/store/view.ts";
 
 /**
@@ -70,7 +78,9 @@ export const RECENT_INCIDENTS_MS = 7 * DAY;
 export function buildModel(config: OpsConfig, latest: Latest | undefined, view: HistoryView, now: number): ReportModel {
   const notes: string[] = [];
   // Days before the history began are not "missing"; they are said once, as the start.
-  const historyFrom = view.firstDay ? Math.max(now - BUDGET_WINDOW_MS, Date.parse(`${view.firstDay}T00:00:00.000Z`)) : now;
+  const historyFrom = view.firstDay
+    ? Math.max(now - BUDGET_WINDOW_MS, Date.parse(`${view.firstDay}T00:00:00.000Z`))
+    : now;
   const missing = view.missingDays(historyFrom, now);
   // Missing days lower every service's coverage alike; only a service's own gaps deserve a note.
   // In a store younger than the window, the "History starts" note says it all.
@@ -99,7 +109,12 @@ export function buildModel(config: OpsConfig, latest: Latest | undefined, view: 
       criticality: svc.criticality,
       status: state?.status ?? "unknown",
       reason: state ? state.reason : "not checked yet",
-      uptime: { h24: availability(d1.ms), d7: availability(d7.ms), d30: availability(d30.ms), y365: availability(view.window(svc.id, now - YEAR, now, { latency: false }).ms) },
+      uptime: {
+        h24: availability(d1.ms),
+        d7: availability(d7.ms),
+        d30: availability(d30.ms),
+        y365: availability(view.window(svc.id, now - YEAR, now, { latency: false }).ms),
+      },
       coverage30: known30 / Math.max(1, totalOf(d30.ms)),
       p50h24: quantile(d1.hist, 0.5),
       p95h24: quantile(d1.hist, 0.95),
@@ -109,12 +124,19 @@ export function buildModel(config: OpsConfig, latest: Latest | undefined, view: 
     };
     const latencySlo = latencyObjective(d30, objective.latency);
     if (latencySlo) model.latencySlo = latencySlo;
-    if (state) Object.assign(model, { since: state.since, checkedAt: state.checkedAt, successRate: state.metrics.count ? state.metrics.successRate : undefined });
+    if (state)
+      Object.assign(model, {
+        since: state.since,
+        checkedAt: state.checkedAt,
+        successRate: state.metrics.count ? state.metrics.successRate : undefined,
+      });
     const incident = openIncidents.find((i) => i.key === `service:${svc.id}`);
     if (incident) model.incident = incident;
     if (!state && latest) notes.push(`${svc.name}: no result in latest.json yet (added recently?).`);
     else if (model.coverage30 < expectedCoverage - 0.001 && totalOf(d30.ms) > 0) {
-      notes.push(`${svc.name}: status known for ${(model.coverage30 * 100).toFixed(1)}% of the last 30 days; the rest is unknown (gaps longer than the gap limit, or added since).`);
+      notes.push(
+        `${svc.name}: status known for ${(model.coverage30 * 100).toFixed(1)}% of the last 30 days; the rest is unknown (gaps longer than the gap limit, or added since).`,
+      );
     }
     return model;
   });
@@ -129,16 +151,23 @@ export function buildModel(config: OpsConfig, latest: Latest | undefined, view: 
   const removed = view.ids().filter((id) => !configured.has(id));
   if (removed.length) notes.push(`History also holds services no longer configured, left out: ${removed.join(", ")}.`);
   if (!latest) notes.push("No readable latest.json: current statuses are unknown until the next run writes it.");
-  if (view.ids().length === 0) notes.push("No history stored yet: uptime, charts and budgets fill in as runs are recorded.");
-  else if (historyFrom > now - BUDGET_WINDOW_MS) notes.push(`History starts on ${view.firstDay}: the 30-day figures cover the days since.`);
+  if (view.ids().length === 0)
+    notes.push("No history stored yet: uptime, charts and budgets fill in as runs are recorded.");
+  else if (historyFrom > now - BUDGET_WINDOW_MS)
+    notes.push(`History starts on ${view.firstDay}: the 30-day figures cover the days since.`);
   if (view.ids().length > 0 && missing.length) {
-    notes.push(`No history at all for ${missing.length} UTC day(s) within the last 30 days: ${summarizeDays(missing)}; that time counts as unknown.`);
+    notes.push(
+      `No history at all for ${missing.length} UTC day(s) within the last 30 days: ${summarizeDays(missing)}; that time counts as unknown.`,
+    );
   }
   if (view.problems.length) {
     const shown = view.problems.slice(0, 5).join("; ");
-    notes.push(`Skipped ${view.problems.length} unreadable history line(s): ${shown}${view.problems.length > 5 ? "; …" : ""}.`);
+    notes.push(
+      `Skipped ${view.problems.length} unreadable history line(s): ${shown}${view.problems.length > 5 ? "; …" : ""}.`,
+    );
   }
-  if (view.future) notes.push(`Ignored ${view.future} history record(s) dated after the report time (a runner clock ahead?).`);
+  if (view.future)
+    notes.push(`Ignored ${view.future} history record(s) dated after the report time (a runner clock ahead?).`);
   // An offline runner saw nothing; its unknowns say nothing about the services.
   const overall = latest?.run.offline ? "offline" : overallOf(config, services, groups);
   return {
@@ -160,7 +189,9 @@ function overallOf(config: OpsConfig, services: ServiceModel[], groups: GroupMod
   const down = services.filter((s) => s.status === "down");
   // Staging never makes a major outage on the status page: users do not see it.
   const criticalDown = down.some((s) => s.criticality === "critical" && s.environment !== "staging");
-  const groupCriticalDown = groups.some((g) => g.status === "down" && config.groups.find((c) => c.id === g.id)?.criticality === "critical");
+  const groupCriticalDown = groups.some(
+    (g) => g.status === "down" && config.groups.find((c) => c.id === g.id)?.criticality === "critical",
+  );
   if (criticalDown || groupCriticalDown || down.length * 2 >= services.length) return "major";
   if (down.length || groups.some((g) => g.status === "down")) return "partial";
   if (services.some((s) => s.status === "degraded") || groups.some((g) => g.status === "degraded")) return "degraded";

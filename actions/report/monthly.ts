@@ -25,7 +25,12 @@ export function previousMonth(now: number): { label: string; start: number; end:
   const end = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
   const p = new Date(end - DAY);
   const start = Date.UTC(p.getUTCFullYear(), p.getUTCMonth(), 1);
-  return { label: `${p.getUTCFullYear()}-${String(p.getUTCMonth() + 1).padStart(2, "0")}`, start, end, due: now - end < 7 * DAY };
+  return {
+    label: `${p.getUTCFullYear()}-${String(p.getUTCMonth() + 1).padStart(2, "0")}`,
+    start,
+    end,
+    due: now - end < 7 * DAY,
+  };
 }
 
 export function renderMonthly({ config, view, model, facts, month }: MonthlyInput): string {
@@ -53,7 +58,9 @@ export function renderMonthly({ config, view, model, facts, month }: MonthlyInpu
     "",
     "## Incidents",
     "",
-    ...(inc.opened.length || inc.resolved.length ? incidentLines([...new Set([...inc.opened, ...inc.resolved])]) : ["None."]),
+    ...(inc.opened.length || inc.resolved.length
+      ? incidentLines([...new Set([...inc.opened, ...inc.resolved])])
+      : ["None."]),
     "",
   ].join("\n");
 }

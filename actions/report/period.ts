@@ -28,7 +28,13 @@ export function periodOf(config: OpsConfig, view: HistoryView, from: number, to:
     addDurations(fleet.ms, stats.ms);
     fleet.runs += stats.runs;
     mergeInto(fleet.hist, stats.hist);
-    return { id: svc.id, name: svc.name, stats, uptime: availability(stats.ms), objective: objectiveOf(svc, config).availability };
+    return {
+      id: svc.id,
+      name: svc.name,
+      stats,
+      uptime: availability(stats.ms),
+      objective: objectiveOf(svc, config).availability,
+    };
   });
   return { rows, fleet, fleetUptime: availability(fleet.ms) };
 }
@@ -57,8 +63,17 @@ export function incidentFigures(facts: IncidentFact[], from: number, to: number)
   const opened = facts.filter((f) => f.openedAt !== undefined && f.openedAt >= from && f.openedAt < to);
   const bySeverity = { P0: 0, P1: 0, P2: 0, P3: 0 } as Record<"P0" | "P1" | "P2" | "P3", number>;
   for (const f of opened) if (f.severity) bySeverity[f.severity]++;
-  const resolved = facts.filter((f) => f.closedAt !== undefined && f.openedAt !== undefined && f.closedAt >= from && f.closedAt < to && f.closedAt >= f.openedAt);
-  const mttr = resolved.length ? resolved.reduce((s, f) => s + (f.closedAt! - f.openedAt!), 0) / resolved.length : undefined;
+  const resolved = facts.filter(
+    (f) =>
+      f.closedAt !== undefined &&
+      f.openedAt !== undefined &&
+      f.closedAt >= from &&
+      f.closedAt < to &&
+      f.closedAt >= f.openedAt,
+  );
+  const mttr = resolved.length
+    ? resolved.reduce((s, f) => s + (f.closedAt! - f.openedAt!), 0) / resolved.length
+    : undefined;
   const acked = opened.filter((f) => f.timeToAckMs !== undefined);
   const meanAck = acked.length ? acked.reduce((s, f) => s + f.timeToAckMs!, 0) / acked.length : undefined;
   const breaches = {
@@ -70,7 +85,8 @@ export function incidentFigures(facts: IncidentFact[], from: number, to: number)
 
 /** The time-to-acknowledge and SLA lines of the weekly and monthly reports. */
 export function slaLines(inc: ReturnType<typeof incidentFigures>): string[] {
-  const list = (fs: IncidentFact[]) => (fs.length ? ` (${fs.map((f) => (f.number ? `#${f.number}` : cell(f.subject))).join(", ")})` : "");
+  const list = (fs: IncidentFact[]) =>
+    fs.length ? ` (${fs.map((f) => (f.number ? `#${f.number}` : cell(f.subject))).join(", ")})` : "";
   return [
     `- Time to Acknowledge: ${inc.meanAck === undefined ? "— (none acknowledged)" : `${duration(inc.meanAck)} on average, ${inc.acked.length} of ${inc.opened.length} acknowledged`}`,
     `- SLA breaches: response ${inc.breaches.response.length}${list(inc.breaches.response)}, resolution ${inc.breaches.resolution.length}${list(inc.breaches.resolution)}`,
@@ -80,7 +96,10 @@ export function slaLines(inc: ReturnType<typeof incidentFigures>): string[] {
 export function incidentLines(facts: IncidentFact[]): string[] {
   return facts.map((f) => {
     const ref = f.number ? (f.url ? `[#${f.number}](${f.url})` : `#${f.number}`) : cell(f.id);
-    const span = f.closedAt !== undefined && f.openedAt !== undefined ? `resolved after ${duration(f.closedAt - f.openedAt)}` : "still open";
+    const span =
+      f.closedAt !== undefined && f.openedAt !== undefined
+        ? `resolved after ${duration(f.closedAt - f.openedAt)}`
+        : "still open";
     return `- ${ref} ${f.severity ?? "P?"} ${cell(f.subject)}${f.kind === "budget" ? " (error budget)" : ""}: ${span}`;
   });
 }

@@ -38,7 +38,9 @@ export function renderStatus({ model, config, nextCheck, alerts, charts }: Statu
     overallLine(model, nextCheck),
     "",
     freshnessLine(model, config),
-    ...(config.site.baseUrl ? ["", `🌐 Status site with the daily history, incidents and feeds: ${config.site.baseUrl}`] : []),
+    ...(config.site.baseUrl
+      ? ["", `🌐 Status site with the daily history, incidents and feeds: ${config.site.baseUrl}`]
+      : []),
     "",
     statusTables(model),
     "## Incidents (open, and closed in the last 7 days)",
@@ -96,9 +98,9 @@ export function overallLine(model: ReportModel, nextCheck?: Date): string {
 
 /** One table per environment, with its group lines: also the README section and the job summary. */
 export function statusTables(model: ReportModel): string {
-  const envs = [...new Set([...model.services.map((s) => s.environment), ...model.groups.map((g) => g.environment)])].sort(
-    (a, b) => rank(a) - rank(b) || a.localeCompare(b),
-  );
+  const envs = [
+    ...new Set([...model.services.map((s) => s.environment), ...model.groups.map((g) => g.environment)]),
+  ].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
   const parts: string[] = [];
   for (const env of envs) {
     const services = model.services.filter((s) => s.environment === env);
@@ -147,7 +149,10 @@ export function incidentLink(i: IncidentState | undefined): string {
 export function incidentList(incidents: IncidentState[]): string {
   if (!incidents.length) return "None.";
   return incidents
-    .map((i) => `- ${incidentLink(i)} ${cell(i.subject)}: ${i.status} since ${utc(i.openedAt)}${i.kind === "budget" ? " (error budget)" : ""}`)
+    .map(
+      (i) =>
+        `- ${incidentLink(i)} ${cell(i.subject)}: ${i.status} since ${utc(i.openedAt)}${i.kind === "budget" ? " (error budget)" : ""}`,
+    )
     .join("\n");
 }
 
@@ -171,14 +176,17 @@ export function recentIncidentList(model: ReportModel): string {
 
 function maintenanceList(model: ReportModel, config: OpsConfig): string {
   const lines: string[] = [];
-  for (const s of model.services.filter((x) => x.status === "maintenance")) lines.push(`- 🔧 ${cell(s.name)}: in maintenance now${s.reason ? ` (${cell(s.reason)})` : ""}`);
+  for (const s of model.services.filter((x) => x.status === "maintenance"))
+    lines.push(`- 🔧 ${cell(s.name)}: in maintenance now${s.reason ? ` (${cell(s.reason)})` : ""}`);
   for (const w of config.maintenance) {
     const who = w.services.join(", ");
     if ("start" in w) {
       if (Date.parse(w.end) <= model.now) continue;
       lines.push(`- ${who}: ${utc(w.start)} → ${utc(w.end)}${w.reason ? ` (${cell(w.reason)})` : ""}`);
     } else {
-      lines.push(`- ${who}: every ${w.weekly.days.join(", ")} at ${w.weekly.start} ${w.timezone} for ${duration(w.weekly.duration)}${w.reason ? ` (${cell(w.reason)})` : ""}`);
+      lines.push(
+        `- ${who}: every ${w.weekly.days.join(", ")} at ${w.weekly.start} ${w.timezone} for ${duration(w.weekly.duration)}${w.reason ? ` (${cell(w.reason)})` : ""}`,
+      );
     }
   }
   return lines.length ? lines.join("\n") : "None scheduled.";
@@ -188,8 +196,18 @@ function maintenanceList(model: ReportModel, config: OpsConfig): string {
 function silenceSection(model: ReportModel, config: OpsConfig): string[] {
   const active = activeSilences(config.silences, model.openIncidents, model.now);
   if (!active.length) return [];
-  const lines = active.map((s) => `- 🔕 ${cell(s.what)}${s.issue ? ` (#${s.issue})` : ""}: notifications silenced until ${utc(s.until)} by ${cell(s.by)} (${cell(s.reason)})`);
-  return ["## Silences", "", "Issues and records go on; no page, Slack or other message is sent for these until the silence ends.", "", ...lines, ""];
+  const lines = active.map(
+    (s) =>
+      `- 🔕 ${cell(s.what)}${s.issue ? ` (#${s.issue})` : ""}: notifications silenced until ${utc(s.until)} by ${cell(s.by)} (${cell(s.reason)})`,
+  );
+  return [
+    "## Silences",
+    "",
+    "Issues and records go on; no page, Slack or other message is sent for these until the silence ends.",
+    "",
+    ...lines,
+    "",
+  ];
 }
 
 export function budgetTable(services: ServiceModel[]): string {
@@ -216,7 +234,9 @@ export function budgetTable(services: ServiceModel[]): string {
  */
 export function downtimeCell(budget: Budget): string {
   const spent = `${duration(budget.usedMs)} of ${duration(budget.allowedMs)}`;
-  return budget.observedMs > 0 && budget.observedMs < 0.99 * BUDGET_WINDOW_MS ? `${spent} (${duration(budget.observedMs)} observed)` : spent;
+  return budget.observedMs > 0 && budget.observedMs < 0.99 * BUDGET_WINDOW_MS
+    ? `${spent} (${duration(budget.observedMs)} observed)`
+    : spent;
 }
 
 export function budgetCell(remaining: number | undefined): string {
@@ -228,7 +248,11 @@ export function budgetCell(remaining: number | undefined): string {
 
 export function burnRateSection(alerts: BudgetAlert[]): string {
   if (!alerts.length) return "No error-budget burn-rate alert fires.";
-  return ["**Burn-rate alerts:**", "", ...alerts.map((a) => `- ${a.action === "page" ? "📟" : "🎫"} ${cell(a.summary)}`)].join("\n");
+  return [
+    "**Burn-rate alerts:**",
+    "",
+    ...alerts.map((a) => `- ${a.action === "page" ? "📟" : "🎫"} ${cell(a.summary)}`),
+  ].join("\n");
 }
 
 function rank(env: string): number {

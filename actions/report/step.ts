@@ -4,7 +4,7 @@ import type { Clock } from "../shared/clock.ts";
 import type { OpsConfig } from "../shared/config/schema/index.ts";
 import type { Redactor } from "../shared/config/secrets.ts";
 import { writeFileAtomic } from "../shared/store/files.ts";
-import { type Log } from "../shared/log.ts";
+import type { Log } from "../shared/log.ts";
 import type { Latest } from "../shared/store/latest-schema.ts";
 import { badgesFor } from "./badges.ts";
 import { statusCharts } from "./charts.ts";
@@ -82,7 +82,8 @@ export async function runReports(input: ReportInput): Promise<ReportOutput> {
   await write("reports/STATUS.md", status);
   parts.push({ title: "STATUS.md", markdown: status });
 
-  for (const [name, badge] of badgesFor(config, model)) await write(`reports/badges/${name}`, JSON.stringify(badge) + "\n");
+  for (const [name, badge] of badgesFor(config, model))
+    await write(`reports/badges/${name}`, JSON.stringify(badge) + "\n");
 
   const readmeFile = join(dataDir, "README.md");
   const readme = await readIfExists(readmeFile);
@@ -90,7 +91,10 @@ export async function runReports(input: ReportInput): Promise<ReportOutput> {
     if (hasReadmeMarkers(readme)) {
       const updated = updateReadmeSection(readme, `${overallLine(model, nextCheck)}\n\n${statusTables(model)}`);
       if (updated !== readme) await write("README.md", updated);
-    } else log.warn(`${readmeFile} has no <!-- status:start --> / <!-- status:end --> markers; its status section was not updated`);
+    } else
+      log.warn(
+        `${readmeFile} has no <!-- status:start --> / <!-- status:end --> markers; its status section was not updated`,
+      );
   }
 
   const updateSlot = latestDailySlot(config.schedule.updates, now);
@@ -98,7 +102,14 @@ export async function runReports(input: ReportInput): Promise<ReportOutput> {
     const file = `reports/updates/${slotName(updateSlot)}.md`;
     if (force || !(await exists(join(dataDir, file)))) {
       const next = nextDailySlot(config.schedule.updates, now);
-      const text = renderUpdate({ config, latest, model, alerts, slot: updateSlot, ...(next !== undefined && { nextCheck: next }) });
+      const text = renderUpdate({
+        config,
+        latest,
+        model,
+        alerts,
+        slot: updateSlot,
+        ...(next !== undefined && { nextCheck: next }),
+      });
       await write(file, text);
       parts.push({ title: file, markdown: text });
     }

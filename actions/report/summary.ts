@@ -7,7 +7,8 @@ const MARGIN = 4_096;
 
 export function boundMarkdown(text: string, limitBytes = SUMMARY_LIMIT_BYTES - MARGIN): string {
   if (Buffer.byteLength(text) <= limitBytes) return text;
-  const note = "\n\n_…cut here to stay within GitHub's 1 MiB job-summary limit; the full reports are in the repository._\n";
+  const note =
+    "\n\n_…cut here to stay within GitHub's 1 MiB job-summary limit; the full reports are in the repository._\n";
   const budget = limitBytes - Buffer.byteLength(note);
   const lines = text.split("\n");
   const kept: string[] = [];

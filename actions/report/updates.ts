@@ -38,20 +38,28 @@ export function renderUpdate({ config, latest, model, alerts, slot, nextCheck }:
     const metric = byLatency
       ? `${state.metrics[stat] === undefined ? "—" : `${Math.round(state.metrics[stat]!)}ms`}`
       : `${state.metrics.count ? `${formatRate(state.metrics.successRate)}%` : "—"}`;
-    lines.push(`${svc.name}: ${MARK[state.status]} - ${metric} - ${state.status === "up" ? "OK" : oneLine(state.reason || state.status)}`);
+    lines.push(
+      `${svc.name}: ${MARK[state.status]} - ${metric} - ${state.status === "up" ? "OK" : oneLine(state.reason || state.status)}`,
+    );
   }
   for (const g of model.groups) {
     const count = g.operational === undefined ? "?" : String(g.operational);
-    lines.push(`${g.name}: ${count}/${g.total} operational - ${g.status === "up" ? "OK" : oneLine(g.reason || g.status)}`);
+    lines.push(
+      `${g.name}: ${count}/${g.total} operational - ${g.status === "up" ? "OK" : oneLine(g.reason || g.status)}`,
+    );
   }
   // Written twice: as plain text for the Slack block, and as Markdown with each name made inert
   // (the issue numbers are ours and stay references).
   const issueItems = (t: (s: string) => string) => [
-    ...model.openIncidents.map((i) => `${i.severity} ${t(i.subject)} ${i.status}${i.number ? ` (#${i.number})` : ""} since ${utc(i.openedAt)}`),
+    ...model.openIncidents.map(
+      (i) => `${i.severity} ${t(i.subject)} ${i.status}${i.number ? ` (#${i.number})` : ""} since ${utc(i.openedAt)}`,
+    ),
     ...model.services.filter((s) => s.status !== "up" && !s.incident).map((s) => `${t(s.name)} ${s.status}`),
   ];
   const actionItems = (t: (s: string) => string) => [
-    ...model.openIncidents.map((i) => `incident ${i.number ? `#${i.number}` : t(i.key)} open, escalation level ${i.escalationLevel}`),
+    ...model.openIncidents.map(
+      (i) => `incident ${i.number ? `#${i.number}` : t(i.key)} open, escalation level ${i.escalationLevel}`,
+    ),
     ...alerts.map((a) => `error-budget ${a.action} for ${t(a.name)} (${a.long.burnRate}× burn)`),
   ];
   const issues = issueItems((x) => x);

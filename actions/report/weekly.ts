@@ -32,13 +32,21 @@ export function renderWeekly({ config, view, model, facts, alerts, week }: Weekl
   const missed = period.rows.filter((r) => r.uptime !== undefined && r.uptime < r.objective);
   const perfect = period.rows.filter((r) => r.uptime === 100);
   if (perfect.length) highlights.push(`✅ 100% uptime: ${perfect.map((r) => r.name).join(", ")}`);
-  for (const r of missed) highlights.push(`⚠️ ${r.name} below its ${r.objective}% objective: ${pct(r.uptime)} (down ${duration(r.stats.ms.down)})`);
+  for (const r of missed)
+    highlights.push(
+      `⚠️ ${r.name} below its ${r.objective}% objective: ${pct(r.uptime)} (down ${duration(r.stats.ms.down)})`,
+    );
   if (inc.opened.length === 0) highlights.push("✅ No incidents opened");
-  highlights.push(`🎯 Availability objective met by ${met.length} of ${period.rows.filter((r) => r.uptime !== undefined).length} services with data`);
+  highlights.push(
+    `🎯 Availability objective met by ${met.length} of ${period.rows.filter((r) => r.uptime !== undefined).length} services with data`,
+  );
   const noData = period.rows.filter((r) => r.uptime === undefined);
   if (noData.length) highlights.push(`❔ No data for the week: ${noData.map((r) => r.name).join(", ")}`);
   const actions = [
-    ...model.openIncidents.map((i) => `- [ ] Resolve ${i.severity} ${cell(i.subject)}${i.number ? ` (#${i.number})` : ""}, open since ${utc(i.openedAt)}`),
+    ...model.openIncidents.map(
+      (i) =>
+        `- [ ] Resolve ${i.severity} ${cell(i.subject)}${i.number ? ` (#${i.number})` : ""}, open since ${utc(i.openedAt)}`,
+    ),
     ...alerts.map((a) => `- [ ] Error budget: ${cell(a.summary)}`),
     ...model.services
       .filter((s) => s.budget.remainingPct !== undefined && s.budget.remainingPct < 25)
@@ -75,7 +83,9 @@ export function renderWeekly({ config, view, model, facts, alerts, week }: Weekl
     "",
     "## Incidents",
     "",
-    ...(inc.opened.length || inc.resolved.length ? incidentLines([...new Set([...inc.opened, ...inc.resolved])]) : ["None."]),
+    ...(inc.opened.length || inc.resolved.length
+      ? incidentLines([...new Set([...inc.opened, ...inc.resolved])])
+      : ["None."]),
     "",
     "## Action Items for Next Week",
     "",

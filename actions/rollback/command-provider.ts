@@ -19,7 +19,10 @@ export interface CommandRollback {
 const SHELLS = new Set(["sh", "bash", "zsh", "dash", "ksh", "fish", "cmd", "cmd.exe", "powershell", "pwsh", "busybox"]);
 
 /** Fills the template. Throws an InputError naming the input for a bad target. */
-export function buildCommandArgv(rollback: CommandRollback, vars: { service: string; target?: string | undefined }): string[] {
+export function buildCommandArgv(
+  rollback: CommandRollback,
+  vars: { service: string; target?: string | undefined },
+): string[] {
   const [program, ...rest] = rollback.command;
   if (!program) throw new Error("rollback.command is empty; give the program and its arguments as a list");
   if (SHELLS.has(basename(program)) && rest.some((a) => /^[-/]c$|^-\w*c\w*$|^-Command$/i.test(a))) {
@@ -29,16 +32,25 @@ export function buildCommandArgv(rollback: CommandRollback, vars: { service: str
   }
   const usesTarget = rollback.command.some((a) => a.includes("{target}"));
   if (vars.target === undefined && usesTarget) {
-    throw new InputError([`input "target": required for ${vars.service}: its rollback command needs {target} (a release version or image reference)`]);
+    throw new InputError([
+      `input "target": required for ${vars.service}: its rollback command needs {target} (a release version or image reference)`,
+    ]);
   }
   if (vars.target !== undefined) {
-    if (!usesTarget) throw new InputError([`input "target": ${vars.service}'s rollback command takes no target (no {target} in it); leave the input empty`]);
+    if (!usesTarget)
+      throw new InputError([
+        `input "target": ${vars.service}'s rollback command takes no target (no {target} in it); leave the input empty`,
+      ]);
     const pattern = compilePattern(rollback.targetPattern);
     if (!pattern.test(vars.target)) {
-      throw new InputError([`input "target": "${vars.target}" does not match ${vars.service}'s targetPattern ${pattern.source}`]);
+      throw new InputError([
+        `input "target": "${vars.target}" does not match ${vars.service}'s targetPattern ${pattern.source}`,
+      ]);
     }
   }
-  return rollback.command.map((arg) => arg.replaceAll("{target}", vars.target ?? "").replaceAll("{service}", vars.service));
+  return rollback.command.map((arg) =>
+    arg.replaceAll("{target}", vars.target ?? "").replaceAll("{service}", vars.service),
+  );
 }
 
 /** The whole target must match: the pattern is anchored even if the config forgot ^ and $. */

@@ -20,7 +20,10 @@ export interface DeploymentContext {
   notes: string[];
 }
 
-export async function startDeployment(ctx: DeploymentContext, d: { service: string; from: string[]; to: string; reason: string }): Promise<number | undefined> {
+export async function startDeployment(
+  ctx: DeploymentContext,
+  d: { service: string; from: string[]; to: string; reason: string },
+): Promise<number | undefined> {
   try {
     const existing = await ctx.github.findDeployment(DEPLOY_ENVIRONMENT, ctx.runKey);
     const id =
@@ -31,7 +34,11 @@ export async function startDeployment(ctx: DeploymentContext, d: { service: stri
         description: `Rollback of ${d.service} to ${d.to}: ${d.reason}`,
         payload: { run: ctx.runKey, service: d.service, from: d.from, to: d.to, reason: d.reason },
       }));
-    await ctx.github.setDeploymentStatus(id, { state: "in_progress", description: `Rolling ${d.service} back to ${d.to}`, ...urls(ctx) });
+    await ctx.github.setDeploymentStatus(id, {
+      state: "in_progress",
+      description: `Rolling ${d.service} back to ${d.to}`,
+      ...urls(ctx),
+    });
     return id;
   } catch (error) {
     ctx.notes.push(`deployment not recorded on GitHub: ${(error as Error).message}`);
@@ -39,10 +46,18 @@ export async function startDeployment(ctx: DeploymentContext, d: { service: stri
   }
 }
 
-export async function finishDeployment(ctx: DeploymentContext, id: number | undefined, record: RollbackRecord): Promise<void> {
+export async function finishDeployment(
+  ctx: DeploymentContext,
+  id: number | undefined,
+  record: RollbackRecord,
+): Promise<void> {
   if (id === undefined) return;
   try {
-    await ctx.github.setDeploymentStatus(id, { state: record.outcome === "success" ? "success" : "failure", description: record.summary, ...urls(ctx) });
+    await ctx.github.setDeploymentStatus(id, {
+      state: record.outcome === "success" ? "success" : "failure",
+      description: record.summary,
+      ...urls(ctx),
+    });
   } catch (error) {
     ctx.notes.push(`deployment ${id} status not set: ${(error as Error).message}`);
   }
@@ -61,7 +76,12 @@ export function incidentComment(record: RollbackRecord, runKey: string): string 
     record.summary,
     "",
     `- **Reason:** ${record.reason}`,
-    `- **Dispatched by:** @${record.dispatchedBy}; **approved by:** ${record.approvedBy.filter((a) => a.state === "approved").map((a) => `@${a.login}`).join(", ") || "unknown"}`,
+    `- **Dispatched by:** @${record.dispatchedBy}; **approved by:** ${
+      record.approvedBy
+        .filter((a) => a.state === "approved")
+        .map((a) => `@${a.login}`)
+        .join(", ") || "unknown"
+    }`,
     `- **From:** ${record.from.map((f) => `\`${f}\``).join(", ")} → **to:** \`${record.to}\``,
   ];
   if (record.machines?.length) lines.push(`- **Machines now:** ${describeFleet(record.machines)}`);
@@ -82,5 +102,8 @@ export async function commentOnIncident(ctx: DeploymentContext, record: Rollback
 }
 
 function urls(ctx: DeploymentContext): { environmentUrl?: string; logUrl?: string } {
-  return { ...(ctx.environmentUrl ? { environmentUrl: ctx.environmentUrl } : {}), ...(ctx.logUrl ? { logUrl: ctx.logUrl } : {}) };
+  return {
+    ...(ctx.environmentUrl ? { environmentUrl: ctx.environmentUrl } : {}),
+    ...(ctx.logUrl ? { logUrl: ctx.logUrl } : {}),
+  };
 }

@@ -140,10 +140,13 @@ async function rollOne(step: PlanStep, opts: ExecuteOptions & { warn: (line: str
   let nonce: string;
   try {
     // The lease must outlive the longest this machine may take (start + checks), or it could lapse mid-update.
-    const ttl = opts.leaseTtlSeconds ?? Math.ceil(((opts.startTimeoutMs ?? 300_000) + (opts.checksTimeoutMs ?? 300_000)) / 1000) + 120;
+    const ttl =
+      opts.leaseTtlSeconds ??
+      Math.ceil(((opts.startTimeoutMs ?? 300_000) + (opts.checksTimeoutMs ?? 300_000)) / 1000) + 120;
     nonce = (await fly.acquireLease(step.machineId, { ttlSeconds: ttl, description: opts.description })).nonce;
   } catch (error) {
-    if (isLeaseConflict(error)) throw new Error(`could not take its lease: ${error.apiMessage}; another deploy may be running`, { cause: error });
+    if (isLeaseConflict(error))
+      throw new Error(`could not take its lease: ${error.apiMessage}; another deploy may be running`, { cause: error });
     throw error;
   }
   try {
@@ -151,17 +154,28 @@ async function rollOne(step: PlanStep, opts: ExecuteOptions & { warn: (line: str
     const current = await fly.getMachine(step.machineId);
     const updated = await fly.updateMachine(step.machineId, { ...current.config, image: step.toImage }, nonce);
     const startMs = opts.startTimeoutMs ?? 300_000;
-    const started = await fly.waitForState(step.machineId, { state: "started", instanceId: updated.instance_id, timeoutMs: startMs });
-    if (!started) throw new Error(`updated to ${step.toImage} but did not reach "started" within ${Math.round(startMs / 1000)} s`);
+    const started = await fly.waitForState(step.machineId, {
+      state: "started",
+      instanceId: updated.instance_id,
+      timeoutMs: startMs,
+    });
+    if (!started)
+      throw new Error(`updated to ${step.toImage} but did not reach "started" within ${Math.round(startMs / 1000)} s`);
     const checksMs = opts.checksTimeoutMs ?? 300_000;
     const checks = await fly.waitForChecks(step.machineId, { timeoutMs: checksMs, pollMs: opts.checksPollMs ?? 5_000 });
     if (!checks.ok) {
-      const bad = checks.machine.checks.filter((c) => c.status !== "passing").map((c) => `${c.name}: ${c.status}${c.output ? ` (${c.output.slice(0, 120)})` : ""}`);
-      throw new Error(`started on ${step.toImage} but its checks did not pass within ${Math.round(checksMs / 1000)} s: ${bad.join("; ")}`);
+      const bad = checks.machine.checks
+        .filter((c) => c.status !== "passing")
+        .map((c) => `${c.name}: ${c.status}${c.output ? ` (${c.output.slice(0, 120)})` : ""}`);
+      throw new Error(
+        `started on ${step.toImage} but its checks did not pass within ${Math.round(checksMs / 1000)} s: ${bad.join("; ")}`,
+      );
     }
   } finally {
     await fly.releaseLease(step.machineId, nonce).catch((error: unknown) => {
-      opts.warn(`lease on ${step.machineId} not released (it expires by itself): ${error instanceof Error ? error.message : String(error)}`);
+      opts.warn(
+        `lease on ${step.machineId} not released (it expires by itself): ${error instanceof Error ? error.message : String(error)}`,
+      );
     });
   }
 }
@@ -192,5 +206,7 @@ export function decideOutcome(plan: FlyPlan, machines: MachineOutcome[]): Outcom
 export function describeFleet(machines: MachineOutcome[]): string {
   const byImage = new Map<string, string[]>();
   for (const m of machines) byImage.set(m.runningImage, [...(byImage.get(m.runningImage) ?? []), m.machineId]);
-  return [...byImage.entries()].map(([image, ids]) => `${ids.length} of ${machines.length} on ${image} (${ids.join(", ")})`).join("; ");
+  return [...byImage.entries()]
+    .map(([image, ids]) => `${ids.length} of ${machines.length} on ${image} (${ids.join(", ")})`)
+    .join("; ");
 }

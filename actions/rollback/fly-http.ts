@@ -88,7 +88,10 @@ export function createFlyHttp(opts: FlyHttpOptions): FlyRequest {
         });
       } catch (cause) {
         const code = (cause as { code?: string }).code ?? "network error";
-        throw new Error(`[${method}] "${path}": ${code} — the Machines API at ${opts.apiUrl} did not answer within ${timeoutMs} ms`, { cause });
+        throw new Error(
+          `[${method}] "${path}": ${code} — the Machines API at ${opts.apiUrl} did not answer within ${timeoutMs} ms`,
+          { cause },
+        );
       }
       // Answers are JSON of a few KB; an error page is quoted, never read whole.
       const { text } = await readBounded(res.body, MAX_ANSWER_BYTES);
@@ -97,13 +100,24 @@ export function createFlyHttp(opts: FlyHttpOptions): FlyRequest {
 
       const retryable = res.statusCode === 429 || (method === "GET" && RETRY_ON_READ.has(res.statusCode));
       if (retryable && attempt < maxRetries) {
-        const waitMs = retryAfterMs(res.headers["retry-after"], opts.clock.now()) ?? Math.min(maxBackoff, backoffBase * 2 ** attempt);
-        opts.onRetry?.({ method, path, status: res.statusCode, waitMs: Math.min(waitMs, maxBackoff), attempt: attempt + 1 });
+        const waitMs =
+          retryAfterMs(res.headers["retry-after"], opts.clock.now()) ??
+          Math.min(maxBackoff, backoffBase * 2 ** attempt);
+        opts.onRetry?.({
+          method,
+          path,
+          status: res.statusCode,
+          waitMs: Math.min(waitMs, maxBackoff),
+          attempt: attempt + 1,
+        });
         await opts.clock.sleep(Math.min(waitMs, maxBackoff));
         continue;
       }
       const message = apiMessage(body, text, res.statusCode);
-      const hint = res.statusCode === 429 ? `still rate limited after ${maxRetries} retries; try again in a few minutes` : HINTS[res.statusCode];
+      const hint =
+        res.statusCode === 429
+          ? `still rate limited after ${maxRetries} retries; try again in a few minutes`
+          : HINTS[res.statusCode];
       throw new FlyApiError(method, path, res.statusCode, message, hint);
     }
   };

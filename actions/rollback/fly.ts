@@ -31,7 +31,10 @@ export const Machine = z.looseObject({
   region: z.string().default(""),
   instance_id: z.string().default(""),
   config: MachineConfig,
-  checks: z.array(CheckStatus).nullish().transform((c) => c ?? []),
+  checks: z
+    .array(CheckStatus)
+    .nullish()
+    .transform((c) => c ?? []),
 });
 
 const MachineVersion = z.looseObject({ version: z.string(), user_config: MachineConfig });
@@ -65,9 +68,15 @@ export interface FlyClient {
   /** Replaces the machine's config (send it whole) under a lease. */
   updateMachine(id: string, config: Record<string, unknown>, nonce: string): Promise<FlyMachine>;
   /** Waits (Machines_wait, at most 60 s a call) until `state` or the timeout; false on timeout. */
-  waitForState(id: string, opts: { state: "started" | "stopped"; instanceId?: string; timeoutMs: number }): Promise<boolean>;
+  waitForState(
+    id: string,
+    opts: { state: "started" | "stopped"; instanceId?: string; timeoutMs: number },
+  ): Promise<boolean>;
   /** Polls the machine until every check passes or the timeout. */
-  waitForChecks(id: string, opts: { timeoutMs: number; pollMs?: number }): Promise<{ ok: boolean; machine: FlyMachine }>;
+  waitForChecks(
+    id: string,
+    opts: { timeoutMs: number; pollMs?: number },
+  ): Promise<{ ok: boolean; machine: FlyMachine }>;
 }
 
 export function createFlyClient(opts: FlyClientOptions): FlyClient {
@@ -80,7 +89,10 @@ export function createFlyClient(opts: FlyClientOptions): FlyClient {
     const r = schema.safeParse(body);
     if (r.success) return r.data;
     const issue = r.error.issues[0];
-    throw new Error(`The Machines API answered ${what} in an unexpected shape (${issue?.path.join(".") || "root"}: ${issue?.message}); is apiUrl pointing at the Machines API?`, { cause: r.error });
+    throw new Error(
+      `The Machines API answered ${what} in an unexpected shape (${issue?.path.join(".") || "root"}: ${issue?.message}); is apiUrl pointing at the Machines API?`,
+      { cause: r.error },
+    );
   };
 
   const client: FlyClient = {

@@ -5,7 +5,10 @@
  */
 import type { Repo } from "../shared/github/types.ts";
 
-export type OctokitRequest = (route: string, params?: Record<string, unknown>) => Promise<{ status: number; data: unknown }>;
+export type OctokitRequest = (
+  route: string,
+  params?: Record<string, unknown>,
+) => Promise<{ status: number; data: unknown }>;
 
 export interface Approval {
   login: string;
@@ -61,7 +64,9 @@ export function createRollbackGitHub(request: OctokitRequest, repo: Repo): Rollb
           : status === 401
             ? "; the token was refused (pass github.token)"
             : "";
-      throw new Error(`GitHub ${what} failed (${status ?? "no answer"}: ${(error as Error).message})${hint}`, { cause: error });
+      throw new Error(`GitHub ${what} failed (${status ?? "no answer"}: ${(error as Error).message})${hint}`, {
+        cause: error,
+      });
     }
   };
 
@@ -80,8 +85,18 @@ export function createRollbackGitHub(request: OctokitRequest, repo: Repo): Rollb
     repo,
     listRunApprovals: (runId) =>
       call("read the run's approvals", "approvals", async () => {
-        const { data } = await request("GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals", { ...base, run_id: runId });
-        return (data as Array<{ state: string; comment?: string; user?: { login?: string }; environments?: Array<{ name?: string }> }>).map((a) => ({
+        const { data } = await request("GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals", {
+          ...base,
+          run_id: runId,
+        });
+        return (
+          data as Array<{
+            state: string;
+            comment?: string;
+            user?: { login?: string };
+            environments?: Array<{ name?: string }>;
+          }>
+        ).map((a) => ({
           login: a.user?.login ?? "unknown",
           state: a.state === "approved" ? "approved" : "rejected",
           comment: a.comment ?? "",
@@ -90,7 +105,10 @@ export function createRollbackGitHub(request: OctokitRequest, repo: Repo): Rollb
       }),
     findDeployment: (environment, runKey) =>
       call("list deployments", "deployments", async () => {
-        const list = await pages<{ id: number; payload?: unknown }>("GET /repos/{owner}/{repo}/deployments", { environment, task: "rollback" });
+        const list = await pages<{ id: number; payload?: unknown }>("GET /repos/{owner}/{repo}/deployments", {
+          environment,
+          task: "rollback",
+        });
         return list.find((d) => (d.payload as { run?: string } | null)?.run === runKey)?.id;
       }),
     createDeployment: (d) =>
@@ -124,13 +142,25 @@ export function createRollbackGitHub(request: OctokitRequest, repo: Repo): Rollb
       }),
     upsertComment: (issue, marker, body) =>
       call(`comment on #${issue}`, "comment", async () => {
-        const comments = await pages<{ id: number; body?: string }>("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", { issue_number: issue });
+        const comments = await pages<{ id: number; body?: string }>(
+          "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
+          { issue_number: issue },
+        );
         const mine = comments.find((c) => c.body?.includes(marker));
         if (mine) {
-          await request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", { ...base, comment_id: mine.id, body });
+          await request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", {
+            ...base,
+            comment_id: mine.id,
+            body,
+          });
           return "updated";
         }
-        await request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { ...base, issue_number: issue, body, request: { retries: 0 } });
+        await request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+          ...base,
+          issue_number: issue,
+          body,
+          request: { retries: 0 },
+        });
         return "created";
       }),
   };

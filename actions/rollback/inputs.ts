@@ -33,7 +33,8 @@ export class InputError extends Error {
 export function parseRollbackInputs(raw: RawInputs): RollbackRequest {
   const problems: string[] = [];
   const service = (raw.service ?? "").trim();
-  if (!service) problems.push('input "service": required (the id of a service that declares `rollback` in ops.config.yml)');
+  if (!service)
+    problems.push('input "service": required (the id of a service that declares `rollback` in ops.config.yml)');
   const reason = (raw.reason ?? "").trim();
   if (!reason) problems.push('input "reason": required (say why, e.g. "P1: error rate 12% since v43")');
   else if (reason.length > 500) problems.push(`input "reason": at most 500 characters (found ${reason.length})`);
@@ -50,7 +51,13 @@ export function parseRollbackInputs(raw: RawInputs): RollbackRequest {
   if (!["", "true", "false"].includes(dryRaw)) problems.push(`input "dry_run": true or false (found "${raw.dry_run}")`);
 
   if (problems.length) throw new InputError(problems);
-  return { service, reason, dryRun: dryRaw === "true", ...(target ? { target } : {}), ...(incident ? { incident } : {}) };
+  return {
+    service,
+    reason,
+    dryRun: dryRaw === "true",
+    ...(target ? { target } : {}),
+    ...(incident ? { incident } : {}),
+  };
 }
 
 /** Ids of the services that declare a rollback: exactly the workflow's `service` choices. */

@@ -41,7 +41,9 @@ export async function main(): Promise<void> {
       const lines = planOnly(config, request);
       for (const line of lines) core.info(line);
       core.setOutput("outcome", "planned");
-      await writeSummary(`## 📝 Rollback plan for \`${request.service}\`\n\n${lines.map((l) => `- ${l}`).join("\n")}\n\nReason: ${request.reason}\n`);
+      await writeSummary(
+        `## 📝 Rollback plan for \`${request.service}\`\n\n${lines.map((l) => `- ${l}`).join("\n")}\n\nReason: ${request.reason}\n`,
+      );
       return;
     }
     if (phase !== "apply") throw new Error(`input "phase": expected "plan" or "apply", found "${phase}"`);
@@ -55,10 +57,16 @@ export async function main(): Promise<void> {
       request.dryRun || !githubToken
         ? undefined
         : createRollbackGitHub(
-            createOctokit({ token: githubToken, repository, ...(env.GITHUB_API_URL ? { apiUrl: env.GITHUB_API_URL } : {}), log: core.info }).request as unknown as OctokitRequest,
+            createOctokit({
+              token: githubToken,
+              repository,
+              ...(env.GITHUB_API_URL ? { apiUrl: env.GITHUB_API_URL } : {}),
+              log: core.info,
+            }).request as unknown as OctokitRequest,
             parseRepository(repository),
           );
-    if (!github && !request.dryRun) core.warning("github-token is empty: no deployment, no approvals in the record, no incident comment");
+    if (!github && !request.dryRun)
+      core.warning("github-token is empty: no deployment, no approvals in the record, no incident comment");
     const git = createGit({ cwd: dataDir, redact: (t) => redactor.scrub(t) });
     const record = await runRollback({
       config,
@@ -70,7 +78,13 @@ export async function main(): Promise<void> {
       dataDir,
       actor: env.GITHUB_TRIGGERING_ACTOR || env.GITHUB_ACTOR || "unknown",
       ...(Number.isInteger(runId) && runId > 0
-        ? { run: { id: runId, attempt: Number(env.GITHUB_RUN_ATTEMPT) || 1, url: `${env.GITHUB_SERVER_URL ?? "https://github.com"}/${repository}/actions/runs/${runId}` } }
+        ? {
+            run: {
+              id: runId,
+              attempt: Number(env.GITHUB_RUN_ATTEMPT) || 1,
+              url: `${env.GITHUB_SERVER_URL ?? "https://github.com"}/${repository}/actions/runs/${runId}`,
+            },
+          }
         : {}),
       ...(env.GITHUB_SHA ? { ref: env.GITHUB_SHA } : {}),
       ...(github ? { github } : {}),

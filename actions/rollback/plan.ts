@@ -48,7 +48,9 @@ const EPHEMERAL_GROUPS = new Set(["fly_app_release_command", "fly_app_console"])
 
 export function servingMachines(machines: FlyMachine[]): FlyMachine[] {
   return machines.filter(
-    (m) => !["destroyed", "destroying"].includes(m.state) && !EPHEMERAL_GROUPS.has(m.config.metadata?.fly_process_group ?? ""),
+    (m) =>
+      !["destroyed", "destroying"].includes(m.state) &&
+      !EPHEMERAL_GROUPS.has(m.config.metadata?.fly_process_group ?? ""),
   );
 }
 
@@ -56,14 +58,20 @@ export function servingMachines(machines: FlyMachine[]): FlyMachine[] {
  * Resolves the target image. `versions` holds each machine's versions (any order); Fly's version
  * ids are ULIDs, so sorting them as strings orders them in time.
  */
-export function resolveFlyTarget(spec: TargetSpec, machines: FlyMachine[], versions: FlyMachineVersion[][]): ResolvedTarget {
+export function resolveFlyTarget(
+  spec: TargetSpec,
+  machines: FlyMachine[],
+  versions: FlyMachineVersion[][],
+): ResolvedTarget {
   if (spec.kind === "image") return { image: spec.ref, source: "given image" };
   const history = versions.flat().sort((a, b) => (a.version < b.version ? 1 : a.version > b.version ? -1 : 0));
 
   if (spec.kind === "release") {
     const hit = history.find((v) => releaseVersionOf(v.user_config) === spec.version);
     if (!hit) {
-      const known = [...new Set(history.map((v) => releaseVersionOf(v.user_config)).filter((v) => v !== undefined))].sort((a, b) => a - b);
+      const known = [
+        ...new Set(history.map((v) => releaseVersionOf(v.user_config)).filter((v) => v !== undefined)),
+      ].sort((a, b) => a - b);
       throw new InputError([
         `input "target": release v${spec.version} is not in the machines' version history (known: ${known.map((v) => `v${v}`).join(", ") || "none"}); give an image reference instead`,
       ]);
@@ -116,8 +124,11 @@ export interface FlyPlan {
 }
 
 export function planFlyRollback(app: string, machines: FlyMachine[], target: ResolvedTarget): FlyPlan {
-  const serving = servingMachines(machines).sort((a, b) => a.region.localeCompare(b.region) || a.id.localeCompare(b.id));
-  if (serving.length === 0) throw new Error(`Fly app ${app} has no serving machines to roll back; check rollback.app in ops.config.yml`);
+  const serving = servingMachines(machines).sort(
+    (a, b) => a.region.localeCompare(b.region) || a.id.localeCompare(b.id),
+  );
+  if (serving.length === 0)
+    throw new Error(`Fly app ${app} has no serving machines to roll back; check rollback.app in ops.config.yml`);
   const all = serving.map((m): PlanStep => {
     const fromRelease = releaseVersionOf(m.config);
     return {
@@ -132,7 +143,10 @@ export function planFlyRollback(app: string, machines: FlyMachine[], target: Res
   });
   const fromImages = [...new Set(all.map((s) => s.fromImage))];
   const warnings: string[] = [];
-  if (fromImages.length > 1) warnings.push(`the machines run ${fromImages.length} different images now (${fromImages.join(", ")}): a split state from an earlier deploy or rollback`);
+  if (fromImages.length > 1)
+    warnings.push(
+      `the machines run ${fromImages.length} different images now (${fromImages.join(", ")}): a split state from an earlier deploy or rollback`,
+    );
   const stopped = all.filter((s) => s.state !== "started");
   if (stopped.length) warnings.push(`not started now: ${stopped.map((s) => `${s.machineId} (${s.state})`).join(", ")}`);
   return {
@@ -148,9 +162,12 @@ export function planFlyRollback(app: string, machines: FlyMachine[], target: Res
 export function describePlan(plan: FlyPlan): string[] {
   const lines = [
     `Fly app ${plan.app}: roll ${plan.steps.length} machine(s) to ${plan.target.image} (${describeTarget(plan.target)}), one at a time:`,
-    ...plan.steps.map((s, i) => `  ${i + 1}. ${s.machineId} (${s.name}, ${s.region}, ${s.state}): ${s.fromImage} → ${s.toImage}`),
+    ...plan.steps.map(
+      (s, i) => `  ${i + 1}. ${s.machineId} (${s.name}, ${s.region}, ${s.state}): ${s.fromImage} → ${s.toImage}`,
+    ),
   ];
-  if (plan.unchanged.length) lines.push(`  already on the target, left alone: ${plan.unchanged.map((s) => s.machineId).join(", ")}`);
+  if (plan.unchanged.length)
+    lines.push(`  already on the target, left alone: ${plan.unchanged.map((s) => s.machineId).join(", ")}`);
   for (const w of plan.warnings) lines.push(`  warning: ${w}`);
   return lines;
 }

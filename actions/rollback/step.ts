@@ -67,7 +67,12 @@ export function planOnly(config: OpsConfig, request: RollbackRequest): string[] 
   const { service, rollback } = selectService(config, request.service);
   if (rollback.provider === "fly") {
     const spec = parseFlyTarget(request.target);
-    const to = spec.kind === "image" ? spec.ref : spec.kind === "release" ? `release v${spec.version}` : "the previous distinct image";
+    const to =
+      spec.kind === "image"
+        ? spec.ref
+        : spec.kind === "release"
+          ? `release v${spec.version}`
+          : "the previous distinct image";
     return [
       `${service.name} (${service.id}): Fly app ${rollback.app}, roll every machine to ${to}, one at a time (lease → update → started → checks).`,
       `Machines are listed with the production token after approval${request.dryRun ? "; dry run: the approved job prints the full plan and changes nothing" : ""}.`,
@@ -75,7 +80,10 @@ export function planOnly(config: OpsConfig, request: RollbackRequest): string[] 
     ];
   }
   const argv = buildCommandArgv(rollback, { service: service.id, target: request.target });
-  return [`${service.name} (${service.id}): run without a shell: ${JSON.stringify(argv)}`, `Then: verify with the ${service.probe.type} probe until up (or fail).`];
+  return [
+    `${service.name} (${service.id}): run without a shell: ${JSON.stringify(argv)}`,
+    `Then: verify with the ${service.probe.type} probe until up (or fail).`,
+  ];
 }
 
 export async function runRollback(deps: RollbackDeps): Promise<RollbackRecord> {
@@ -93,14 +101,19 @@ export async function runRollback(deps: RollbackDeps): Promise<RollbackRecord> {
     const spec = parseFlyTarget(request.target);
     const token = resolveSecrets(rollback.token, deps.env, deps.redactor);
     if (!token.ok) {
-      throw new NotStartedError(`missing secret ${token.missing.join(", ")}: add it as an environment secret of \`production\` (Settings → Environments → production; only the approved job can read it), or export it to run \`ops rollback\` locally`);
+      throw new NotStartedError(
+        `missing secret ${token.missing.join(", ")}: add it as an environment secret of \`production\` (Settings → Environments → production; only the approved job can read it), or export it to run \`ops rollback\` locally`,
+      );
     }
     const client = (deps.flyClient ?? createFlyClient)({
       apiUrl: rollback.apiUrl,
       app: rollback.app,
       token: token.value,
       clock,
-      onRetry: (r) => log(`Machines API ${r.status} on ${r.method} ${r.path}: retry ${r.attempt} in ${Math.round(r.waitMs / 1000)} s`),
+      onRetry: (r) =>
+        log(
+          `Machines API ${r.status} on ${r.method} ${r.path}: retry ${r.attempt} in ${Math.round(r.waitMs / 1000)} s`,
+        ),
     });
     const machines = await client.listMachines();
     const versions = await Promise.all(machines.map((m) => client.listVersions(m.id)));
@@ -128,7 +141,9 @@ export async function runRollback(deps: RollbackDeps): Promise<RollbackRecord> {
     ...(deps.run ? { run: deps.run } : {}),
     target: {
       input: request.target ?? null,
-      ...(fly ? { image: fly.plan.target.image, source: fly.plan.target.source } : { source: request.target ? "given target" : "command default" }),
+      ...(fly
+        ? { image: fly.plan.target.image, source: fly.plan.target.source }
+        : { source: request.target ? "given target" : "command default" }),
       ...(fly?.plan.target.releaseVersion ? { releaseVersion: fly.plan.target.releaseVersion } : {}),
     },
     from: fly ? fly.plan.fromImages : ["unknown"],
@@ -141,15 +156,31 @@ export async function runRollback(deps: RollbackDeps): Promise<RollbackRecord> {
     const finished = clock.now();
     const summary = `Dry run: nothing was changed. ${fly ? `${fly.plan.steps.length} machine(s) would move to ${to}.` : `The command would run as shown.`}`;
     log(summary);
-    return { ...base, outcome: "dry-run", summary, timings: { startedAt: started.toISOString(), finishedAt: finished.toISOString(), totalMs: finished.getTime() - started.getTime() } };
+    return {
+      ...base,
+      outcome: "dry-run",
+      summary,
+      timings: {
+        startedAt: started.toISOString(),
+        finishedAt: finished.toISOString(),
+        totalMs: finished.getTime() - started.getTime(),
+      },
+    };
   }
 
-  const record: RollbackRecord = { ...base, outcome: "failure", summary: "", timings: { startedAt: started.toISOString(), finishedAt: "", totalMs: 0 } };
+  const record: RollbackRecord = {
+    ...base,
+    outcome: "failure",
+    summary: "",
+    timings: { startedAt: started.toISOString(), finishedAt: "", totalMs: 0 },
+  };
   if (deps.github && deps.run) {
     try {
       record.approvedBy = await deps.github.listRunApprovals(deps.run.id);
       if (!record.approvedBy.some((x) => x.state === "approved")) {
-        notes.push("no approval recorded for this run: is the `production` environment protected by required reviewers? (docs/rollback.md)");
+        notes.push(
+          "no approval recorded for this run: is the `production` environment protected by required reviewers? (docs/rollback.md)",
+        );
       }
     } catch (error) {
       record.approvalsError = (error as Error).message;
@@ -166,7 +197,9 @@ export async function runRollback(deps: RollbackDeps): Promise<RollbackRecord> {
         ...(deps.run?.url ? { logUrl: deps.run.url } : {}),
       }
     : undefined;
-  const deploymentId = ctx ? await startDeployment(ctx, { service: service.id, from: record.from, to, reason: request.reason }) : undefined;
+  const deploymentId = ctx
+    ? await startDeployment(ctx, { service: service.id, from: record.from, to, reason: request.reason })
+    : undefined;
   if (deploymentId !== undefined) record.deployment = { id: deploymentId };
 
   // Roll.
@@ -188,7 +221,12 @@ export async function runRollback(deps: RollbackDeps): Promise<RollbackRecord> {
     notes.push(...execution.warnings);
     rolledOk = execution.outcome === "success" || execution.outcome === "noop";
   } else {
-    record.command = await runRollbackCommand(argv!, { clock, env: deps.env, redactor: deps.redactor, ...(t.commandMs ? { timeoutMs: t.commandMs } : {}) });
+    record.command = await runRollbackCommand(argv!, {
+      clock,
+      env: deps.env,
+      redactor: deps.redactor,
+      ...(t.commandMs ? { timeoutMs: t.commandMs } : {}),
+    });
     rolledOk = record.command.ok;
   }
   record.timings.rolloutMs = clock.now().getTime() - rollStart;
@@ -228,19 +266,35 @@ export async function runRollback(deps: RollbackDeps): Promise<RollbackRecord> {
     } catch (error) {
       notes.push(`record not committed: ${(error as Error).message}`);
       await writeRecord(deps.dataDir, record);
-      throw new Error(`the rollback ended (${record.outcome}) but its record could not be committed: ${(error as Error).message}`, { cause: error });
+      throw new Error(
+        `the rollback ended (${record.outcome}) but its record could not be committed: ${(error as Error).message}`,
+        { cause: error },
+      );
     }
   }
   return record;
 }
 
-function decide(id: string, to: string, execution: ExecutionResult | undefined, r: RollbackRecord, v: Verification | undefined): [RollbackRecord["outcome"], string] {
+function decide(
+  id: string,
+  to: string,
+  execution: ExecutionResult | undefined,
+  r: RollbackRecord,
+  v: Verification | undefined,
+): [RollbackRecord["outcome"], string] {
   if (execution && execution.outcome === "partial") {
-    return ["partial", `Stopped at ${execution.failure ?? "a failure"}. Split state, NOT a success: ${describeFleet(execution.machines)}. Finish (dispatch again) or revert by hand.`];
+    return [
+      "partial",
+      `Stopped at ${execution.failure ?? "a failure"}. Split state, NOT a success: ${describeFleet(execution.machines)}. Finish (dispatch again) or revert by hand.`,
+    ];
   }
-  if (execution && execution.outcome === "failed") return ["failure", `Nothing was changed: ${execution.failure ?? "the rollout failed"}.`];
+  if (execution && execution.outcome === "failed")
+    return ["failure", `Nothing was changed: ${execution.failure ?? "the rollout failed"}.`];
   if (r.command && !r.command.ok) {
-    return ["failure", `The rollback command failed (${r.command.error ?? "unknown error"}); the state of ${id} is unknown — check it before trying again.`];
+    return [
+      "failure",
+      `The rollback command failed (${r.command.error ?? "unknown error"}); the state of ${id} is unknown — check it before trying again.`,
+    ];
   }
   const where = execution ? `all ${execution.machines.length} machine(s) run ${to}` : `the command succeeded`;
   if (!v?.healthy) return ["failure", `${id}: ${where}, but verification failed: ${v?.summary ?? "not run"}.`];

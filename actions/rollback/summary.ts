@@ -38,29 +38,63 @@ export function renderRollbackMarkdown(r: RollbackRecord): string {
     `| To | \`${r.to}\` (${cell(describeTarget(r.target))}) |`,
   ];
   if (r.incident) lines.push(`| Incident | #${r.incident} |`);
-  if (r.run) lines.push(`| Run | ${r.run.url ? `[${r.run.id} attempt ${r.run.attempt}](${r.run.url})` : `${r.run.id} attempt ${r.run.attempt}`} |`);
+  if (r.run)
+    lines.push(
+      `| Run | ${r.run.url ? `[${r.run.id} attempt ${r.run.attempt}](${r.run.url})` : `${r.run.id} attempt ${r.run.attempt}`} |`,
+    );
   if (r.deployment) lines.push(`| Deployment | ${r.deployment.id} |`);
-  lines.push(`| Timings | rollout ${seconds(r.timings.rolloutMs)}, verification ${seconds(r.timings.verifyMs)}, total ${seconds(r.timings.totalMs)} |`, "");
+  lines.push(
+    `| Timings | rollout ${seconds(r.timings.rolloutMs)}, verification ${seconds(r.timings.verifyMs)}, total ${seconds(r.timings.totalMs)} |`,
+    "",
+  );
 
   if (r.plan.length) lines.push("### Plan", "", "```", ...r.plan, "```", "");
 
   if (r.machines?.length) {
-    lines.push("### Machines", "", `Now: ${describeFleet(r.machines)}.`, "", "| Machine | Region | Result | Runs now | State | Before | Time | Error |", "|---|---|---|---|---|---|---|---|");
+    lines.push(
+      "### Machines",
+      "",
+      `Now: ${describeFleet(r.machines)}.`,
+      "",
+      "| Machine | Region | Result | Runs now | State | Before | Time | Error |",
+      "|---|---|---|---|---|---|---|---|",
+    );
     for (const m of r.machines) {
-      lines.push(`| \`${m.machineId}\` | ${m.region} | ${m.status} | \`${m.runningImage}\` | ${m.state} | \`${m.fromImage}\` | ${seconds(m.durationMs)} | ${m.error ? cell(m.error) : ""} |`);
+      lines.push(
+        `| \`${m.machineId}\` | ${m.region} | ${m.status} | \`${m.runningImage}\` | ${m.state} | \`${m.fromImage}\` | ${seconds(m.durationMs)} | ${m.error ? cell(m.error) : ""} |`,
+      );
     }
     lines.push("");
   }
   if (r.command) {
     const c = r.command;
-    lines.push("### Command", "", "```", c.argv.map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(" "), "```", "");
-    lines.push(`Exit: ${c.exitCode ?? c.signal ?? "none"}${c.error ? ` — ${cell(c.error)}` : ""} (${seconds(c.durationMs)})`, "");
-    if (c.stderr.trim()) lines.push("<details><summary>stderr (last part)</summary>", "", "```", c.stderr.trim(), "```", "</details>", "");
+    lines.push(
+      "### Command",
+      "",
+      "```",
+      c.argv.map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(" "),
+      "```",
+      "",
+    );
+    lines.push(
+      `Exit: ${c.exitCode ?? c.signal ?? "none"}${c.error ? ` — ${cell(c.error)}` : ""} (${seconds(c.durationMs)})`,
+      "",
+    );
+    if (c.stderr.trim())
+      lines.push("<details><summary>stderr (last part)</summary>", "", "```", c.stderr.trim(), "```", "</details>", "");
   }
   if (r.verification) {
     const v = r.verification;
-    lines.push("### Verification", "", `${v.healthy ? "✅" : "❌"} ${v.summary} (${seconds(v.durationMs)})`, "", "| At | Status | Success | p95 | Reason |", "|---|---|---|---|---|");
-    for (const x of v.rounds.slice(-40)) lines.push(`| ${x.at} | ${x.status} | ${x.successRate}% | ${x.p95 ?? "—"} | ${cell(x.reason)} |`);
+    lines.push(
+      "### Verification",
+      "",
+      `${v.healthy ? "✅" : "❌"} ${v.summary} (${seconds(v.durationMs)})`,
+      "",
+      "| At | Status | Success | p95 | Reason |",
+      "|---|---|---|---|---|",
+    );
+    for (const x of v.rounds.slice(-40))
+      lines.push(`| ${x.at} | ${x.status} | ${x.successRate}% | ${x.p95 ?? "—"} | ${cell(x.reason)} |`);
     lines.push("");
   } else if (r.verificationSkipped) {
     lines.push("### Verification", "", `Skipped: ${r.verificationSkipped}`, "");

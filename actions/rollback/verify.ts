@@ -61,7 +61,12 @@ export async function verifyService(opts: VerifyOptions): Promise<Verification> 
     const result = await opts.probe(service);
     const at = clock.now();
     const state = evaluateService(service, opts.defaults, result, { now: at, inMaintenance: false });
-    const round: VerifyRound = { at: at.toISOString(), status: state.status, reason: state.reason, successRate: result.metrics.successRate };
+    const round: VerifyRound = {
+      at: at.toISOString(),
+      status: state.status,
+      reason: state.reason,
+      successRate: result.metrics.successRate,
+    };
     if (result.metrics.p95 !== undefined) round.p95 = Math.round(result.metrics.p95);
     rounds.push(round);
     streak = state.status === "up" ? streak + 1 : 0;
@@ -70,15 +75,30 @@ export async function verifyService(opts: VerifyOptions): Promise<Verification> 
     if (at.getTime() >= deadline) break;
   }
   const last = rounds.at(-1);
-  return done(false, `${service.id} did not stay up within ${Math.round(timeoutMs / 1000)} s; last probe: ${last?.status ?? "none"}${last?.reason ? ` (${last.reason})` : ""}`);
+  return done(
+    false,
+    `${service.id} did not stay up within ${Math.round(timeoutMs / 1000)} s; last probe: ${last?.status ?? "none"}${last?.reason ? ` (${last.reason})` : ""}`,
+  );
 
   function done(healthy: boolean, summary: string): Verification {
-    return { healthy, summary, rounds, startedAt: started.toISOString(), durationMs: clock.now().getTime() - started.getTime() };
+    return {
+      healthy,
+      summary,
+      rounds,
+      startedAt: started.toISOString(),
+      durationMs: clock.now().getTime() - started.getTime(),
+    };
   }
 }
 
 /** The engine's single-service probe, without the in-run confirmation (the rounds are the confirmation). */
-export function engineProbe(deps: { defaults: DefaultsConfig; clock: Clock; env: Env; redactor: Redactor; kinds?: ProbeKinds }) {
+export function engineProbe(deps: {
+  defaults: DefaultsConfig;
+  clock: Clock;
+  env: Env;
+  redactor: Redactor;
+  kinds?: ProbeKinds;
+}) {
   return (service: ServiceConfig): Promise<ProbeResult> =>
     probeService({
       service,

@@ -59,7 +59,11 @@ export async function checkConnectivity(config: ConnectivityConfig, reach: Reach
  * What an offline run records for each service: an inconclusive result (status `unknown`), so
  * no incident is opened or closed on the runner's account.
  */
-export function offlineResults(services: ReadonlyArray<{ id: string; probe: { type: string } }>, offline: Failure, at: Date): ProbeResult[] {
+export function offlineResults(
+  services: ReadonlyArray<{ id: string; probe: { type: string } }>,
+  offline: Failure,
+  at: Date,
+): ProbeResult[] {
   return services.map((s) => ({
     serviceId: s.id,
     type: s.probe.type,

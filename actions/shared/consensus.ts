@@ -91,7 +91,9 @@ function decide(serviceId: string, views: View[], downQuorum: number, isDown: (r
   if (judging.length === 0) return { result: first.result, vote };
   if (downByConsensus) return { result: (down[0] ?? first).result, vote };
   const ranked = [...up].sort(
-    (a, b) => b.result.metrics.successRate - a.result.metrics.successRate || (a.result.metrics.p95 ?? 0) - (b.result.metrics.p95 ?? 0),
+    (a, b) =>
+      b.result.metrics.successRate - a.result.metrics.successRate ||
+      (a.result.metrics.p95 ?? 0) - (b.result.metrics.p95 ?? 0),
   );
   return { result: (ranked[Math.floor((ranked.length - 1) / 2)] ?? first).result, vote };
 }

@@ -29,7 +29,11 @@ export interface IssueWindow {
 
 const DAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] as const;
 
-export function activeMaintenance(config: MaintenanceWindowConfig[], fromIssues: IssueWindow[], now: Date): ActiveMaintenance {
+export function activeMaintenance(
+  config: MaintenanceWindowConfig[],
+  fromIssues: IssueWindow[],
+  now: Date,
+): ActiveMaintenance {
   const windows: ActiveWindow[] = [];
   for (const w of config) {
     if ("weekly" in w) {
@@ -38,7 +42,8 @@ export function activeMaintenance(config: MaintenanceWindowConfig[], fromIssues:
     } else {
       const start = new Date(w.start);
       const end = new Date(w.end);
-      if (now >= start && now < end) windows.push({ services: w.services, start, end, reason: w.reason ?? "maintenance" });
+      if (now >= start && now < end)
+        windows.push({ services: w.services, start, end, reason: w.reason ?? "maintenance" });
     }
   }
   for (const w of fromIssues) {
@@ -74,7 +79,10 @@ export function weeklyWindowAt(
   for (let back = 0; back <= daysBack; back++) {
     const day = today.subtract({ days: back });
     if (!weekly.days.includes(DAYS[day.dayOfWeek % 7]!)) continue; // Temporal: Monday 1 … Sunday 7
-    const start = new Date(day.toPlainDateTime({ hour, minute }).toZonedDateTime(timezone, { disambiguation: "compatible" }).epochMilliseconds);
+    const start = new Date(
+      day.toPlainDateTime({ hour, minute }).toZonedDateTime(timezone, { disambiguation: "compatible" })
+        .epochMilliseconds,
+    );
     const end = new Date(start.getTime() + weekly.duration);
     if (now >= start && now < end) return { start, end };
   }
@@ -85,7 +93,9 @@ function zonedNow(now: Date, timezone: string): Temporal.ZonedDateTime {
   try {
     return Temporal.Instant.fromEpochMilliseconds(now.getTime()).toZonedDateTimeISO(timezone);
   } catch (error) {
-    throw new Error(`maintenance timezone "${timezone}" is not an IANA time zone (e.g. "Europe/Berlin")`, { cause: error });
+    throw new Error(`maintenance timezone "${timezone}" is not an IANA time zone (e.g. "Europe/Berlin")`, {
+      cause: error,
+    });
   }
 }
 
@@ -97,17 +107,31 @@ function zonedNow(now: Date, timezone: string): Temporal.ZonedDateTime {
  * or as the issue form (.github/ISSUE_TEMPLATE/maintenance.yml) renders it: a `### services`
  * heading, a blank line, the value. Returns the window, or an error that says what is wrong with it.
  */
-export function parseMaintenanceIssue(issue: { number: number; title: string; body: string }): IssueWindow | { error: string } {
+export function parseMaintenanceIssue(issue: {
+  number: number;
+  title: string;
+  body: string;
+}): IssueWindow | { error: string } {
   const get = (key: string) => keyLine(issue.body, key) ?? formSection(issue.body, key);
-  const services = (get("services") ?? "").split(/[,\s]+/).map((s) => s.replace(/`/g, "").trim()).filter(Boolean);
+  const services = (get("services") ?? "")
+    .split(/[,\s]+/)
+    .map((s) => s.replace(/`/g, "").trim())
+    .filter(Boolean);
   const start = get("start")?.replace(/`/g, "");
   const end = get("end")?.replace(/`/g, "");
   const where = `maintenance issue #${issue.number}`;
   if (!services.length) return { error: `${where}: add a line "services: id1, id2"` };
-  if (!start || Number.isNaN(Date.parse(start))) return { error: `${where}: add a line "start: <ISO date-time with zone>", found "${start ?? ""}"` };
-  if (!end || Number.isNaN(Date.parse(end))) return { error: `${where}: add a line "end: <ISO date-time with zone>", found "${end ?? ""}"` };
+  if (!start || Number.isNaN(Date.parse(start)))
+    return { error: `${where}: add a line "start: <ISO date-time with zone>", found "${start ?? ""}"` };
+  if (!end || Number.isNaN(Date.parse(end)))
+    return { error: `${where}: add a line "end: <ISO date-time with zone>", found "${end ?? ""}"` };
   if (Date.parse(end) <= Date.parse(start)) return { error: `${where}: end (${end}) must be after start (${start})` };
-  return { services, start: new Date(start).toISOString(), end: new Date(end).toISOString(), reason: `${issue.title} (#${issue.number})` };
+  return {
+    services,
+    start: new Date(start).toISOString(),
+    end: new Date(end).toISOString(),
+    reason: `${issue.title} (#${issue.number})`,
+  };
 }
 
 /** `key: value` on a line of its own (Markdown bullets and bold allowed). */

@@ -34,7 +34,10 @@ export function mergeShards(input: MergeInput): MergeOutput {
   const missing: string[] = [];
   const perLocation = [...byLocation].map(([location, files]) => {
     const totals = new Set(files.map((f) => Number(f.shard.split("/")[1])));
-    if (totals.size > 1) throw new Error(`location ${location}: shard files of different splits (${[...totals].join(", ")} shards): mixed artifacts from two runs?`);
+    if (totals.size > 1)
+      throw new Error(
+        `location ${location}: shard files of different splits (${[...totals].join(", ")} shards): mixed artifacts from two runs?`,
+      );
     const total = [...totals][0] ?? 1;
     const seenShards = new Set(files.map((f) => f.shard));
     for (let i = 1; i <= total; i++) if (!seenShards.has(`${i}/${total}`)) missing.push(`${location}: ${i}/${total}`);
@@ -43,7 +46,10 @@ export function mergeShards(input: MergeInput): MergeOutput {
     for (const f of files) {
       for (const r of f.results) {
         const other = seen.get(r.serviceId);
-        if (other) throw new Error(`location ${location}: service ${r.serviceId} reported by shard ${other} and ${f.shard}; shards must not overlap`);
+        if (other)
+          throw new Error(
+            `location ${location}: service ${r.serviceId} reported by shard ${other} and ${f.shard}; shards must not overlap`,
+          );
         seen.set(r.serviceId, f.shard);
         results.push(r);
       }
@@ -53,7 +59,9 @@ export function mergeShards(input: MergeInput): MergeOutput {
 
   const { results, votes } = consensus(perLocation, { downQuorum: input.downQuorum });
   const byId = new Map(results.map((r) => [r.serviceId, r]));
-  const detail = missing.length ? `no result from shard ${missing.join(", ")} (did its job fail?)` : "no shard reported this service";
+  const detail = missing.length
+    ? `no result from shard ${missing.join(", ")} (did its job fail?)`
+    : "no shard reported this service";
   const ordered = input.services.map((s) => byId.get(s.id) ?? placeholder(s, input.now, detail));
   return {
     results: ordered,
@@ -91,7 +99,13 @@ export async function readShardFiles(dir: string): Promise<ShardFile[]> {
 /** The merged results as one shard file (`ops merge --out`): a later fan-in reads it like any shard. */
 export function mergedShardFile(files: readonly ShardFile[], merged: MergeOutput, now: Date): ShardFile {
   const startedAt = files.map((f) => f.startedAt).sort()[0] ?? now.toISOString();
-  const file: ShardFile = { version: 1, shard: "1/1", location: merged.locations.join("+"), startedAt, results: merged.results };
+  const file: ShardFile = {
+    version: 1,
+    shard: "1/1",
+    location: merged.locations.join("+"),
+    startedAt,
+    results: merged.results,
+  };
   if (merged.offline) file.offline = true;
   return file;
 }

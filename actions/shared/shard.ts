@@ -72,7 +72,8 @@ export function parseShardFile(text: string, source: string): ShardFile {
   if (!f || typeof f !== "object") problems.push("expected an object");
   else {
     if (f.version !== 1) problems.push(`version: expected 1, found ${JSON.stringify(f.version)}`);
-    if (typeof f.shard !== "string" || !/^\d+\/\d+$/.test(f.shard)) problems.push(`shard: expected "i/N", found ${JSON.stringify(f.shard)}`);
+    if (typeof f.shard !== "string" || !/^\d+\/\d+$/.test(f.shard))
+      problems.push(`shard: expected "i/N", found ${JSON.stringify(f.shard)}`);
     if (typeof f.location !== "string" || !f.location) problems.push("location: expected a non-empty string");
     if (typeof f.startedAt !== "string") problems.push("startedAt: expected an ISO time");
     if (!Array.isArray(f.results)) problems.push("results: expected an array");

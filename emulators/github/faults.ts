@@ -59,11 +59,13 @@ export function createFaults(): Faults {
           headers: { "retry-after": String(retryAfter) },
           body: {
             message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
-            documentation_url: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
+            documentation_url:
+              "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
           },
         },
       }),
-    slow: ({ match, times = 1, skip = 0, phase = "before", delayMs }) => add({ kind: "slow", match, times, skip, phase, delayMs }),
+    slow: ({ match, times = 1, skip = 0, phase = "before", delayMs }) =>
+      add({ kind: "slow", match, times, skip, phase, delayMs }),
     take(operationId, method) {
       const i = list.findIndex((f) => f.match === undefined || f.match === operationId || f.match === method);
       if (i < 0) return undefined;

@@ -17,11 +17,26 @@ export const OPERATIONS: Readonly<Record<string, { method: string; path: string 
   "issues/update": { method: "PATCH", path: "/repos/{owner}/{repo}/issues/{issue_number}" },
   "issues/update-comment": { method: "PATCH", path: "/repos/{owner}/{repo}/issues/comments/{comment_id}" },
   "repos/create-deployment": { method: "POST", path: "/repos/{owner}/{repo}/deployments" },
-  "repos/create-deployment-branch-policy": { method: "POST", path: "/repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies" },
-  "repos/create-deployment-status": { method: "POST", path: "/repos/{owner}/{repo}/deployments/{deployment_id}/statuses" },
-  "repos/create-or-update-environment": { method: "PUT", path: "/repos/{owner}/{repo}/environments/{environment_name}" },
-  "repos/delete-deployment-branch-policy": { method: "DELETE", path: "/repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}" },
-  "repos/list-deployment-branch-policies": { method: "GET", path: "/repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies" },
+  "repos/create-deployment-branch-policy": {
+    method: "POST",
+    path: "/repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies",
+  },
+  "repos/create-deployment-status": {
+    method: "POST",
+    path: "/repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
+  },
+  "repos/create-or-update-environment": {
+    method: "PUT",
+    path: "/repos/{owner}/{repo}/environments/{environment_name}",
+  },
+  "repos/delete-deployment-branch-policy": {
+    method: "DELETE",
+    path: "/repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}",
+  },
+  "repos/list-deployment-branch-policies": {
+    method: "GET",
+    path: "/repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies",
+  },
   "repos/list-deployments": { method: "GET", path: "/repos/{owner}/{repo}/deployments" },
   "teams/get-by-name": { method: "GET", path: "/orgs/{org}/teams/{team_slug}" },
   "users/get-by-username": { method: "GET", path: "/users/{username}" },

@@ -14,5 +14,8 @@ export function paginate<T>(ctx: RouteContext, items: T[]): { page: T[]; headers
   const links: string[] = [];
   if (page < last) links.push(link(page + 1, "next"), link(last, "last"));
   if (page > 1) links.push(link(1, "first"), link(page - 1, "prev"));
-  return { page: items.slice((page - 1) * perPage, page * perPage), headers: links.length ? { link: links.join(", ") } : {} };
+  return {
+    page: items.slice((page - 1) * perPage, page * perPage),
+    headers: links.length ? { link: links.join(", ") } : {},
+  };
 }

@@ -139,7 +139,7 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
 
     const fault = server.faults.take(op.id, method);
     if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
-    if (fault && fault.answer && fault.phase === "before") {
+    if (fault?.answer && fault.phase === "before") {
       record.fault = fault.kind;
       return send(res, fault.answer.status, fault.answer.body, fault.answer.headers, record);
     }
@@ -149,8 +149,15 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
     if (params.owner !== undefined && (params.owner !== server.state.owner || params.repo !== server.state.repo)) {
       return finish({ status: 404, body: { message: "Not Found", documentation_url: "https://docs.github.com/rest" } });
     }
-    const answer = match.route.handle({ params, query: url.searchParams, body, state: server.state, base: server.url, url });
-    if (fault && fault.answer) {
+    const answer = match.route.handle({
+      params,
+      query: url.searchParams,
+      body,
+      state: server.state,
+      base: server.url,
+      url,
+    });
+    if (fault?.answer) {
       // The operation happened but its answer is lost: what a client sees on a 502 after the write.
       record.fault = fault.kind;
       return send(res, fault.answer.status, fault.answer.body, fault.answer.headers, record);
@@ -182,7 +189,13 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
   return server;
 }
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}, record?: RecordedRequest) {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+  record?: RecordedRequest,
+) {
   if (record) record.status = status;
   const text = body === undefined ? "" : JSON.stringify(body);
   res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });

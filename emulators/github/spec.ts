@@ -46,7 +46,10 @@ export function uncheckedSpec(): SpecChecker {
     validated: false,
     operation(id) {
       const known = OPERATIONS[id];
-      if (!known) throw new Error(`"${id}" is not in emulators/github/operations.ts, and GitHub's OpenAPI description is not installed (a production install): add it to the table, or npm install the dev dependencies`);
+      if (!known)
+        throw new Error(
+          `"${id}" is not in emulators/github/operations.ts, and GitHub's OpenAPI description is not installed (a production install): add it to the table, or npm install the dev dependencies`,
+        );
       return { id, method: known.method, path: known.path, parameters: [], definition: {} };
     },
     checkRequest: () => [],
@@ -137,7 +140,10 @@ async function load(): Promise<SpecChecker> {
     },
     checkResponse(op, status, body) {
       const response = op.definition.responses?.[String(status)];
-      if (!response) return [`${op.id}: status ${status} is not a documented answer (${Object.keys(op.definition.responses).join(", ")})`];
+      if (!response)
+        return [
+          `${op.id}: status ${status} is not a documented answer (${Object.keys(op.definition.responses).join(", ")})`,
+        ];
       const resolved = deref(doc, response);
       if (!resolved.content?.["application/json"]?.schema) return [];
       const pointer = response.$ref

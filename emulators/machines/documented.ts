@@ -133,4 +133,8 @@ export const WAIT_STATES = ["started", "stopped", "destroyed"] as const;
 export const LEASE_NONCE_HEADER = "fly-machine-lease-nonce";
 
 /** Metadata keys flyctl writes on every machine of a Fly Launch app. */
-export const RELEASE_METADATA = { version: "fly_release_version", id: "fly_release_id", group: "fly_process_group" } as const;
+export const RELEASE_METADATA = {
+  version: "fly_release_version",
+  id: "fly_release_id",
+  group: "fly_process_group",
+} as const;

@@ -90,7 +90,7 @@ export function baseConfig(image: string, releaseVersion: number, checkNames: st
           { port: 80, handlers: ["http"], force_https: true },
           { port: 443, handlers: ["tls", "http"] },
         ],
-        checks: checkNames.map((name) => ({
+        checks: checkNames.map((_name) => ({
           type: "http",
           port: 8080,
           method: "GET",

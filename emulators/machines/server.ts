@@ -65,7 +65,13 @@ export async function startMachinesEmulator(opts: MachinesEmulatorOptions): Prom
       }
     }
     const method = req.method ?? "GET";
-    requests.push({ method, path: url.pathname, query: Object.fromEntries(url.searchParams), headers: req.headers, body });
+    requests.push({
+      method,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers: req.headers,
+      body,
+    });
 
     if (limited.left > 0) {
       limited.left--;
@@ -79,14 +85,20 @@ export async function startMachinesEmulator(opts: MachinesEmulatorOptions): Prom
       return send(res, fault.status, { error: `injected ${fault.status}` });
     }
 
-    const m = new RegExp(`^${BASE_PATH}/apps/([^/]+)/machines(?:/([^/]+)(?:/(lease|wait|versions))?)?$`).exec(url.pathname);
+    const m = new RegExp(`^${BASE_PATH}/apps/([^/]+)/machines(?:/([^/]+)(?:/(lease|wait|versions))?)?$`).exec(
+      url.pathname,
+    );
     if (!m) return send(res, 404, { error: "not found" });
     const [, app, id, sub] = m;
     if (app !== opts.app) return send(res, 404, { error: `app ${app} not found` });
     const at = now();
     if (!id) {
       if (method !== "GET") return send(res, 405, { error: "method not allowed" });
-      return send(res, 200, [...machines.values()].map((x) => (observe(x, at.toISOString()), machineView(x))));
+      return send(
+        res,
+        200,
+        [...machines.values()].map((x) => (observe(x, at.toISOString()), machineView(x))),
+      );
     }
     const machine = machines.get(id);
     if (!machine) return send(res, 404, { error: "machine not found" });
@@ -99,7 +111,9 @@ export async function startMachinesEmulator(opts: MachinesEmulatorOptions): Prom
     }
     if (!sub && method === "POST") {
       if (leaseLive && leaseLive.nonce !== nonce) {
-        return send(res, 409, { error: `machine ${id} is leased by ${leaseLive.owner}; pass its nonce in ${LEASE_NONCE_HEADER}` });
+        return send(res, 409, {
+          error: `machine ${id} is leased by ${leaseLive.owner}; pass its nonce in ${LEASE_NONCE_HEADER}`,
+        });
       }
       const problem = checkUpdateBody(body);
       if (problem) return send(res, 400, { error: problem });
@@ -107,7 +121,13 @@ export async function startMachinesEmulator(opts: MachinesEmulatorOptions): Prom
       return send(res, 200, machineView(machine));
     }
     if (sub === "versions" && method === "GET") {
-      return send(res, 200, [...machine.versions].reverse().map((v) => ({ version: v.version, user_config: structuredClone(v.user_config) })));
+      return send(
+        res,
+        200,
+        [...machine.versions]
+          .reverse()
+          .map((v) => ({ version: v.version, user_config: structuredClone(v.user_config) })),
+      );
     }
     if (sub === "lease") {
       if (method === "GET") {
@@ -116,11 +136,19 @@ export async function startMachinesEmulator(opts: MachinesEmulatorOptions): Prom
       }
       if (method === "POST") {
         if (leaseLive && leaseLive.nonce !== nonce) {
-          return send(res, 409, { error: `machine ${id} already has a lease held by ${leaseLive.owner}`, status: "conflict" });
+          return send(res, 409, {
+            error: `machine ${id} already has a lease held by ${leaseLive.owner}`,
+            status: "conflict",
+          });
         }
         const ttl = Number(url.searchParams.get("ttl") ?? (body as { ttl?: number } | undefined)?.ttl ?? 30);
         const description = String((body as { description?: string } | undefined)?.description ?? "");
-        machine.lease = { nonce: randomUUID(), owner: "rollback@example.com", description, expires_at: Math.floor(at.getTime() / 1000) + ttl };
+        machine.lease = {
+          nonce: randomUUID(),
+          owner: "rollback@example.com",
+          description,
+          expires_at: Math.floor(at.getTime() / 1000) + ttl,
+        };
         return send(res, 200, { status: "success", data: machine.lease });
       }
       if (method === "DELETE") {
@@ -132,9 +160,11 @@ export async function startMachinesEmulator(opts: MachinesEmulatorOptions): Prom
     }
     if (sub === "wait" && method === "GET") {
       const state = url.searchParams.get("state") ?? "started";
-      if (!(WAIT_STATES as readonly string[]).includes(state)) return send(res, 400, { error: `invalid state ${state}` });
+      if (!(WAIT_STATES as readonly string[]).includes(state))
+        return send(res, 400, { error: `invalid state ${state}` });
       const instance = url.searchParams.get("instance_id");
-      if (instance && instance !== machine.instance_id) return send(res, 400, { error: `instance ${instance} is not current` });
+      if (instance && instance !== machine.instance_id)
+        return send(res, 400, { error: `instance ${instance} is not current` });
       // A wait observes the machine until it settles; a machine that never starts times out.
       for (let i = 0; i < 5 && machine.state !== state; i++) observe(machine, at.toISOString());
       if (machine.state === state) return send(res, 200, { ok: true });

@@ -56,7 +56,7 @@ const config = OpsConfig.parse({
 /** Deterministic pseudo-random numbers, so two bench runs write the same data. */
 function rng(seed: number) {
   let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 }
 const random = rng(42);
 
@@ -70,7 +70,12 @@ function results(at: Date, run: number): ProbeResult[] {
       const startedAt = new Date(at.getTime() + k * 500).toISOString();
       return outage
         ? { at: startedAt, ok: false, timings: { total: 5 }, failure: { kind: "refused", address: "203.0.113.7:443" } }
-        : { at: startedAt, ok: true, timings: { dns: 3, connect: 20, tls: 45, firstByte: total - 10, total }, statusCode: 200 };
+        : {
+            at: startedAt,
+            ok: true,
+            timings: { dns: 3, connect: 20, tls: 45, firstByte: total - 10, total },
+            statusCode: 200,
+          };
     });
     const lat = samples.map((x) => x.timings.total).sort((a, b) => a - b);
     const okCount = samples.filter((x) => x.ok).length;
@@ -126,7 +131,9 @@ try {
   let commits = 0;
   let committed: Latest | undefined;
   let lastAt = start;
-  const slots = [...config.schedule.updates, config.schedule.daily].map((hhmm) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3)));
+  const slots = [...config.schedule.updates, config.schedule.daily].map(
+    (hhmm) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3)),
+  );
   for (let run = 0; run < runs; run++) {
     // Cron runs start late, by a varying amount; everything is keyed on timestamps.
     const at = new Date(start + run * RUN_MS + Math.round(random() * 60_000));
@@ -148,10 +155,17 @@ try {
     if (!values["no-reports"]) {
       await runReports({ config, latest: out.latest, dataDir: dir, clock, log: silentLog, redactor });
     }
-    const result = await safeCommit({ git, paths: ["reports"], message: commitMessage(committed, out.latest), push: false, sleep: async () => {} });
+    const result = await safeCommit({
+      git,
+      paths: ["reports"],
+      message: commitMessage(committed, out.latest),
+      push: false,
+      sleep: async () => {},
+    });
     if (result.kind !== "unchanged") commits++;
     committed = out.latest;
-    if ((run + 1) % 864 === 0) process.stderr.write(`  ${run + 1}/${runs} runs (${((performance.now() - t0) / 1000).toFixed(0)} s)\n`);
+    if ((run + 1) % 864 === 0)
+      process.stderr.write(`  ${run + 1}/${runs} runs (${((performance.now() - t0) / 1000).toFixed(0)} s)\n`);
   }
   const seconds = (performance.now() - t0) / 1000;
   execFileSync("git", ["gc", "--quiet", "--prune=now"], { cwd: dir, env });
@@ -169,9 +183,13 @@ try {
     `bench:growth — ${runs} runs × ${serviceCount} services (${(runs / 288).toFixed(1)} days at 5 min), reports ${values["no-reports"] ? "off" : "on"}, ` +
       `commit policy --flush-every ${values["flush-every"]}`,
   );
-  console.log(`  simulated in ${seconds.toFixed(1)} s (${((seconds * 1000) / runs).toFixed(1)} ms per run incl. commit), ${commits} commits`);
+  console.log(
+    `  simulated in ${seconds.toFixed(1)} s (${((seconds * 1000) / runs).toFixed(1)} ms per run incl. commit), ${commits} commits`,
+  );
   console.log(`  packed .git after gc: ${mb(packed)} (${counts["count"]} loose objects left)`);
-  console.log(`  growth per month (8,640 runs): ${mb(perMonth)}  target ≤ 5 MB: ${perMonth <= 5 * 1_048_576 ? "met" : "NOT met"}`);
+  console.log(
+    `  growth per month (8,640 runs): ${mb(perMonth)}  target ≤ 5 MB: ${perMonth <= 5 * 1_048_576 ? "met" : "NOT met"}`,
+  );
   console.log(`  working tree reports/: ${mb(tree)} (raw history ${mb(history)})`);
   if (values.keep) console.log(`  kept: ${dir}`);
 } finally {

@@ -30,34 +30,79 @@ const clock = manualClock("2026-11-22T16:00:00Z");
 gh.state.now = () => clock.now();
 const dataDir = await mkdtemp(join(tmpdir(), "bench-incidents-"));
 const config = OpsConfig.parse({
-  services: Array.from({ length: N }, (_, i) => ({ id: `svc-${i}`, name: `Service ${i}`, criticality: i % 2 ? "critical" : "medium", probe: { type: "http", url: `https://svc-${i}.example.test` } })),
+  services: Array.from({ length: N }, (_, i) => ({
+    id: `svc-${i}`,
+    name: `Service ${i}`,
+    criticality: i % 2 ? "critical" : "medium",
+    probe: { type: "http", url: `https://svc-${i}.example.test` },
+  })),
 });
 const pacing = process.env.BENCH_SPACING ?? "none";
 const spacing = { none: { writeSpacingMs: 0 }, fixed: { writeSpacingMs: 1_000 }, github: {} }[pacing];
 if (!spacing) throw new Error(`BENCH_SPACING=${pacing}: expected none, github or fixed`);
-const github = createGitHubClient({ token: "bench-token", repository: "hotdash/ops", apiUrl: gh.url, retryUnitMs: 1, timeoutMs: 30_000, ...spacing });
+const github = createGitHubClient({
+  token: "bench-token",
+  repository: "hotdash/ops",
+  apiUrl: gh.url,
+  retryUnitMs: 1,
+  timeoutMs: 30_000,
+  ...spacing,
+});
 const template = await loadTemplate();
 const at = () => clock.now().toISOString();
 let latest: Latest = {
-  version: 1, updatedAt: at(), run: { startedAt: at(), finishedAt: at(), durationMs: 1, offline: false, locations: [] },
-  services: Object.fromEntries(config.services.map((s) => [s.id, {
-    id: s.id, name: s.name, environment: s.environment, criticality: s.criticality, type: "http", status: "down" as const, reason: "refused",
-    since: at(), checkedAt: at(), ratings: {}, breaches: {}, consecutiveFailures: 1, consecutiveSuccesses: 0,
-    metrics: { successRate: 0, okCount: 0, count: 3, statusCodes: [], attempts: 3 },
-  }])),
-  groups: {}, incidents: {},
+  version: 1,
+  updatedAt: at(),
+  run: { startedAt: at(), finishedAt: at(), durationMs: 1, offline: false, locations: [] },
+  services: Object.fromEntries(
+    config.services.map((s) => [
+      s.id,
+      {
+        id: s.id,
+        name: s.name,
+        environment: s.environment,
+        criticality: s.criticality,
+        type: "http",
+        status: "down" as const,
+        reason: "refused",
+        since: at(),
+        checkedAt: at(),
+        ratings: {},
+        breaches: {},
+        consecutiveFailures: 1,
+        consecutiveSuccesses: 0,
+        metrics: { successRate: 0, okCount: 0, count: 3, statusCodes: [], attempts: 3 },
+      },
+    ]),
+  ),
+  groups: {},
+  incidents: {},
 };
 
 async function run(label: string) {
   const before = gh.requests.length;
   const t = performance.now();
-  const r = await runIncidents({ config, latest, github, clock, dataDir, notifier: printingNotifier(() => {}, config.notifications), redactor: createRedactor(), log: silentLog, template, maintenance: activeMaintenance([], [], clock.now()), budgetAlerts: [] });
+  const r = await runIncidents({
+    config,
+    latest,
+    github,
+    clock,
+    dataDir,
+    notifier: printingNotifier(() => {}, config.notifications),
+    redactor: createRedactor(),
+    log: silentLog,
+    template,
+    maintenance: activeMaintenance([], [], clock.now()),
+    budgetAlerts: [],
+  });
   const ms = performance.now() - t;
   latest = r.latest;
   const requests = gh.requests.slice(before);
   const writes = requests.filter((q) => q.method !== "GET").length;
   const creates = requests.filter((q) => q.method === "POST").length;
-  console.log(`${label.padEnd(34)} ${ms.toFixed(0).padStart(6)} ms  ${String(requests.length).padStart(4)} requests (${writes} writes)  errors ${r.errors.length}`);
+  console.log(
+    `${label.padEnd(34)} ${ms.toFixed(0).padStart(6)} ms  ${String(requests.length).padStart(4)} requests (${writes} writes)  errors ${r.errors.length}`,
+  );
   return { ms, requests: requests.length, writes, creates };
 }
 
@@ -75,9 +120,14 @@ clock.advance(5 * MIN);
 await run("recovery, first good run");
 clock.advance(5 * MIN);
 const close = await run(`recovery: close ${N} issues`);
-console.log(`quiet-run GitHub budget: ${Math.max(...quiet)} requests per run (independent of fleet size up to 100 open issues per page)`);
+console.log(
+  `quiet-run GitHub budget: ${Math.max(...quiet)} requests per run (independent of fleet size up to 100 open issues per page)`,
+);
 const spaced = (r: { writes: number; creates: number }) => ((r.creates * 3 + (r.writes - r.creates)) / 60).toFixed(1);
-if (pacing === "none") console.log(`with the former fixed spacing (1 s, issues/comments 3 s) the mass outage would take ≥ ${spaced(outage)} min, the mass close ≥ ${spaced(close)} min`);
+if (pacing === "none")
+  console.log(
+    `with the former fixed spacing (1 s, issues/comments 3 s) the mass outage would take ≥ ${spaced(outage)} min, the mass close ≥ ${spaced(close)} min`,
+  );
 if (gh.violations.length) console.log(`emulator violations: ${gh.violations.length}`);
 await gh.close();
 await rm(dataDir, { recursive: true, force: true });

@@ -30,10 +30,13 @@ async function startServer() {
   const server = http.createServer((req, res) => {
     const arrived = performance.now();
     const url = new URL(req.url!, "http://x");
-    setTimeout(() => {
-      held.set(url.pathname, performance.now() - arrived);
-      res.end('{"status":"ok"}');
-    }, Number(url.searchParams.get("d") ?? 0));
+    setTimeout(
+      () => {
+        held.set(url.pathname, performance.now() - arrived);
+        res.end('{"status":"ok"}');
+      },
+      Number(url.searchParams.get("d") ?? 0),
+    );
   });
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -70,7 +73,11 @@ function fleet(base: string, count: number, delay: number, prefix: string): OpsC
     services: Array.from({ length: count }, (_, i) => ({
       id: `${prefix}${i}`,
       name: `service ${i}`,
-      probe: { type: "http", url: `${base}/${prefix}/${i}?d=${delay}`, expect: { json: [{ path: "status", equals: "ok" }] } },
+      probe: {
+        type: "http",
+        url: `${base}/${prefix}/${i}?d=${delay}`,
+        expect: { json: [{ path: "status", equals: "ok" }] },
+      },
     })),
   });
 }
@@ -153,19 +160,28 @@ const ms = (x: number) => `${x.toFixed(2)} ms`;
 console.log(`node ${process.version}, ${process.platform}/${process.arch}\n`);
 const fleetServer = await startWorkerServer();
 const t = await throughput(fleetServer.base).finally(() => fleetServer.close());
-console.log(`(a) throughput: ${SERVICES} services, ${DELAY_MS} ms answers, samples=1, concurrency=${CONCURRENCY}, ideal ${ms(t.ideal)}`);
-t.rounds.forEach((r, i) =>
-  console.log(`    round ${i + 1}: probeFleet ${ms(r.engine)} (ratio ${(r.engine / t.ideal).toFixed(3)}); bare undici, same fleet ${ms(r.bare)} (ratio ${(r.bare / t.ideal).toFixed(3)})`),
+console.log(
+  `(a) throughput: ${SERVICES} services, ${DELAY_MS} ms answers, samples=1, concurrency=${CONCURRENCY}, ideal ${ms(t.ideal)}`,
 );
-console.log(`    median wall ${ms(t.engineMedian)}, ratio ${t.ratio.toFixed(3)} (target ≤ 1.25) ${t.ratio <= 1.25 ? "✅" : "❌"}\n`);
+t.rounds.forEach((r, i) =>
+  console.log(
+    `    round ${i + 1}: probeFleet ${ms(r.engine)} (ratio ${(r.engine / t.ideal).toFixed(3)}); bare undici, same fleet ${ms(r.bare)} (ratio ${(r.bare / t.ideal).toFixed(3)})`,
+  ),
+);
+console.log(
+  `    median wall ${ms(t.engineMedian)}, ratio ${t.ratio.toFixed(3)} (target ≤ 1.25) ${t.ratio <= 1.25 ? "✅" : "❌"}\n`,
+);
 const server = await startServer();
 try {
-
   const o = await overhead(server.base, server.held);
   const delta = o.probe.median - o.keepAlive.median;
-  console.log(`(b) overhead: ${OVERHEAD_REQUESTS} sequential requests each, server delay ${OVERHEAD_DELAY_MS} ms subtracted per request`);
+  console.log(
+    `(b) overhead: ${OVERHEAD_REQUESTS} sequential requests each, server delay ${OVERHEAD_DELAY_MS} ms subtracted per request`,
+  );
   console.log(`    probe (probeService, fresh connection)  median ${ms(o.probe.median)}, p95 ${ms(o.probe.p95)}`);
-  console.log(`    bare undici request, keep-alive          median ${ms(o.keepAlive.median)}, p95 ${ms(o.keepAlive.p95)}`);
+  console.log(
+    `    bare undici request, keep-alive          median ${ms(o.keepAlive.median)}, p95 ${ms(o.keepAlive.p95)}`,
+  );
   console.log(`    bare undici request, fresh connection    median ${ms(o.fresh.median)}, p95 ${ms(o.fresh.p95)}`);
   console.log(`    probe − keep-alive baseline: median ${ms(delta)} (target ≤ 1 ms) ${delta <= 1 ? "✅" : "❌"}`);
 } finally {

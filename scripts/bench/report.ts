@@ -32,17 +32,31 @@ async function generateAndMeasure(): Promise<void> {
     const to = Date.parse(NOW);
     const from = to - 365 * DAY;
     const started = performance.now();
-    const records = await writeHistory(dir, syntheticRuns(config, { from, to, cadenceMs: 300_000, jitterMs: 90_000, seed: 42 }), async (day) => {
-      // As `ops run` would: the first run after a day's end (never past the bench's "now").
-      await compactHistory({ dataDir: dir, config, now: new Date(Math.min(Date.parse(day) + DAY + 30 * 60_000, to)), log: silent });
-    });
+    const records = await writeHistory(
+      dir,
+      syntheticRuns(config, { from, to, cadenceMs: 300_000, jitterMs: 90_000, seed: 42 }),
+      async (day) => {
+        // As `ops run` would: the first run after a day's end (never past the bench's "now").
+        await compactHistory({
+          dataDir: dir,
+          config,
+          now: new Date(Math.min(Date.parse(day) + DAY + 30 * 60_000, to)),
+          log: silent,
+        });
+      },
+    );
     const genSeconds = (performance.now() - started) / 1000;
     const raw = await readdir(join(dir, "reports", "history"));
     const rollupBytes = await sizeOf(join(dir, "reports", "rollups"));
     const rawBytes = await sizeOf(join(dir, "reports", "history"));
-    console.log(`generated ${records.toLocaleString("en")} records for ${SERVICES} services over 365 days in ${genSeconds.toFixed(1)} s (through compactHistory)`);
+    console.log(
+      `generated ${records.toLocaleString("en")} records for ${SERVICES} services over 365 days in ${genSeconds.toFixed(1)} s (through compactHistory)`,
+    );
     console.log(`store after compaction: ${raw.length} raw day files (${mb(rawBytes)}), rollups ${mb(rollupBytes)}`);
-    const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "--measure", dir], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "--measure", dir], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     if (child.status !== 0) throw new Error(`the measuring child failed (exit ${child.status})`);
     process.stdout.write(child.stdout);
   } finally {
@@ -60,8 +74,12 @@ async function measure(dir: string): Promise<void> {
   const t2 = performance.now();
   const peak = process.resourceUsage().maxRSS * 1024;
   console.log(`compactHistory (per-run call, ${compact.rolled.length} day rolled): ${(t1 - t0).toFixed(0)} ms`);
-  console.log(`runReports, every report (${out.written.length} files, ${out.alerts.length} alerts): ${(t2 - t1).toFixed(0)} ms   target ≤ 2000 ms`);
-  console.log(`peak RSS of the measuring process: ${mb(peak)} (before the reports: ${mb(rssBefore)})   target ≤ 300 MB`);
+  console.log(
+    `runReports, every report (${out.written.length} files, ${out.alerts.length} alerts): ${(t2 - t1).toFixed(0)} ms   target ≤ 2000 ms`,
+  );
+  console.log(
+    `peak RSS of the measuring process: ${mb(peak)} (before the reports: ${mb(rssBefore)})   target ≤ 300 MB`,
+  );
   console.log(`job summary: ${(Buffer.byteLength(out.summary) / 1024).toFixed(0)} KiB`);
 }
 

@@ -54,12 +54,19 @@ export function siteFixtureConfig(services: number, cadenceMs: number): OpsConfi
     retention: { rawDays: 35, gapLimit: Math.max(1_200_000, 2 * cadenceMs) },
     maintenance: [
       { services: ["svc-07"], start: "2026-11-22T16:00:00Z", end: "2026-11-22T18:00:00Z", reason: "database upgrade" },
-      { services: ["svc-08"], weekly: { days: ["sun"], start: "02:00", duration: 7_200_000 }, timezone: "Europe/Berlin", reason: "weekly patching" },
+      {
+        services: ["svc-08"],
+        weekly: { days: ["sun"], start: "02:00", duration: 7_200_000 },
+        timezone: "Europe/Berlin",
+        reason: "weekly patching",
+      },
     ],
   });
 }
 
-export async function buildSiteFixture(options: { services?: number; cadenceMs?: number; compactDaily?: boolean } = {}): Promise<SiteFixture> {
+export async function buildSiteFixture(
+  options: { services?: number; cadenceMs?: number; compactDaily?: boolean } = {},
+): Promise<SiteFixture> {
   const cadenceMs = options.cadenceMs ?? 3_600_000;
   const dir = await mkdtemp(join(tmpdir(), "site-fixture-"));
   const config = siteFixtureConfig(options.services ?? 30, cadenceMs);
@@ -67,8 +74,24 @@ export async function buildSiteFixture(options: { services?: number; cadenceMs?:
   const log = { info: () => {}, warn: () => {} };
   await writeHistory(
     dir,
-    withBadDays(syntheticRuns(config, { from: now - 365 * DAY, to: now - 60_000, cadenceMs, jitterMs: Math.min(cadenceMs / 4, 90_000), seed: 7 })),
-    options.compactDaily ? async (day) => void (await compactHistory({ dataDir: dir, config, now: new Date(Math.min(Date.parse(day) + DAY + 1_800_000, now)), log })) : undefined,
+    withBadDays(
+      syntheticRuns(config, {
+        from: now - 365 * DAY,
+        to: now - 60_000,
+        cadenceMs,
+        jitterMs: Math.min(cadenceMs / 4, 90_000),
+        seed: 7,
+      }),
+    ),
+    options.compactDaily
+      ? async (day) =>
+          void (await compactHistory({
+            dataDir: dir,
+            config,
+            now: new Date(Math.min(Date.parse(day) + DAY + 1_800_000, now)),
+            log,
+          }))
+      : undefined,
   );
   await compactHistory({ dataDir: dir, config, now: new Date(now), log });
 
@@ -79,28 +102,70 @@ export async function buildSiteFixture(options: { services?: number; cadenceMs?:
   const template = await loadTemplate();
   const subject = (id: string, status: "down" | "degraded", reason: string): Subject => {
     const s = config.services.find((x) => x.id === id)!;
-    return { key: `service:${id}`, kind: "service", id, name: s.name, environment: s.environment, criticality: s.criticality, status, reason, since: "", evidence: reason };
+    return {
+      key: `service:${id}`,
+      kind: "service",
+      id,
+      name: s.name,
+      environment: s.environment,
+      criticality: s.criticality,
+      status,
+      reason,
+      since: "",
+      evidence: reason,
+    };
   };
   const base = { escalationLevel: 1, goodRuns: 0, notified: [] as string[], evidence: {} };
   const open: IncidentState = {
     ...base,
-    key: "service:svc-01", kind: "service", subject: "svc-01", number: 41, url: "https://github.com/hotdash/ops/issues/41",
-    state: "open", severity: "P0", status: "down", openedAt: "2026-11-22T15:10:00.000Z", startedAt: "2026-11-22T15:05:00.000Z",
+    key: "service:svc-01",
+    kind: "service",
+    subject: "svc-01",
+    number: 41,
+    url: "https://github.com/hotdash/ops/issues/41",
+    state: "open",
+    severity: "P0",
+    status: "down",
+    openedAt: "2026-11-22T15:10:00.000Z",
+    startedAt: "2026-11-22T15:05:00.000Z",
     timeline: [
       { at: "2026-11-22T15:05:00.000Z", text: "Service 01 down: timeout after 10 s (total)" },
       { at: "2026-11-22T15:10:00.000Z", text: "Incident opened (P0)" },
     ],
     evidence: { worst: "down", latest: "timeout after 10 s (total)" },
     updates: [
-      { at: "2026-11-22T15:20:00.000Z", phase: "investigating", author: "alice", text: "We are investigating timeouts on the API.", commentId: 9001 },
-      { at: "2026-11-22T15:50:00.000Z", phase: "identified", author: "bob", text: `A bad deploy; rolling back. ${HOSTILE}`, commentId: 9002 },
+      {
+        at: "2026-11-22T15:20:00.000Z",
+        phase: "investigating",
+        author: "alice",
+        text: "We are investigating timeouts on the API.",
+        commentId: 9001,
+      },
+      {
+        at: "2026-11-22T15:50:00.000Z",
+        phase: "identified",
+        author: "bob",
+        text: `A bad deploy; rolling back. ${HOSTILE}`,
+        commentId: 9002,
+      },
     ],
   };
   const resolved: IncidentState = {
     ...base,
-    key: "service:svc-03", kind: "service", subject: "svc-03", number: 38, url: "https://github.com/hotdash/ops/issues/38",
-    state: "closed", severity: "P2", status: "up", openedAt: "2026-11-18T09:10:00.000Z", startedAt: "2026-11-18T09:00:00.000Z",
-    recoveredAt: "2026-11-18T09:47:00.000Z", closedAt: "2026-11-18T09:57:00.000Z", closedBy: "automation", goodRuns: 2,
+    key: "service:svc-03",
+    kind: "service",
+    subject: "svc-03",
+    number: 38,
+    url: "https://github.com/hotdash/ops/issues/38",
+    state: "closed",
+    severity: "P2",
+    status: "up",
+    openedAt: "2026-11-18T09:10:00.000Z",
+    startedAt: "2026-11-18T09:00:00.000Z",
+    recoveredAt: "2026-11-18T09:47:00.000Z",
+    closedAt: "2026-11-18T09:57:00.000Z",
+    closedBy: "automation",
+    goodRuns: 2,
     timeline: [
       { at: "2026-11-18T09:00:00.000Z", text: "Service 03 down: connection refused" },
       { at: "2026-11-18T09:10:00.000Z", text: "Incident opened (P2)" },
@@ -108,19 +173,55 @@ export async function buildSiteFixture(options: { services?: number; cadenceMs?:
     ],
     evidence: { worst: "down" },
     updates: [
-      { at: "2026-11-18T09:15:00.000Z", phase: "investigating", author: "alice", text: "Connections are refused; looking.", commentId: 8001 },
-      { at: "2026-11-18T09:40:00.000Z", phase: "monitoring", author: "alice", text: "Restarted; watching.", commentId: 8002 },
-      { at: "2026-11-18T10:00:00.000Z", phase: "resolved", author: "alice", text: "Resolved: all requests succeed again.", commentId: 8003 },
+      {
+        at: "2026-11-18T09:15:00.000Z",
+        phase: "investigating",
+        author: "alice",
+        text: "Connections are refused; looking.",
+        commentId: 8001,
+      },
+      {
+        at: "2026-11-18T09:40:00.000Z",
+        phase: "monitoring",
+        author: "alice",
+        text: "Restarted; watching.",
+        commentId: 8002,
+      },
+      {
+        at: "2026-11-18T10:00:00.000Z",
+        phase: "resolved",
+        author: "alice",
+        text: "Resolved: all requests succeed again.",
+        commentId: 8003,
+      },
     ],
   };
   const old: IncidentState = {
     ...base,
-    key: "service:svc-05", kind: "service", subject: "svc-05", number: 7, url: "https://github.com/hotdash/ops/issues/7",
-    state: "closed", severity: "P3", status: "up", openedAt: "2026-05-06T10:00:00.000Z", startedAt: "2026-05-06T09:55:00.000Z",
-    recoveredAt: "2026-05-06T11:10:00.000Z", closedAt: "2026-05-06T11:20:00.000Z", closedBy: "automation",
+    key: "service:svc-05",
+    kind: "service",
+    subject: "svc-05",
+    number: 7,
+    url: "https://github.com/hotdash/ops/issues/7",
+    state: "closed",
+    severity: "P3",
+    status: "up",
+    openedAt: "2026-05-06T10:00:00.000Z",
+    startedAt: "2026-05-06T09:55:00.000Z",
+    recoveredAt: "2026-05-06T11:10:00.000Z",
+    closedAt: "2026-05-06T11:20:00.000Z",
+    closedBy: "automation",
     timeline: [{ at: "2026-05-06T09:55:00.000Z", text: "Service 05 degraded: p95 above 800 ms" }],
     evidence: { worst: "degraded" },
-    updates: [{ at: "2026-05-06T10:30:00.000Z", phase: "identified", author: "carol", text: "Slow queries | fixed with an index", commentId: 7001 }],
+    updates: [
+      {
+        at: "2026-05-06T10:30:00.000Z",
+        phase: "identified",
+        author: "carol",
+        text: "Slow queries | fixed with an index",
+        commentId: 7001,
+      },
+    ],
   };
   await mkdir(join(dir, "incidents"), { recursive: true });
   for (const [state, reason] of [

@@ -27,12 +27,25 @@ export function syntheticConfig(count: number, extra: Record<string, unknown> = 
     environment: i % 5 === 4 ? "staging" : i >= count - 7 ? "shared" : "production",
     criticality: i < 2 ? "critical" : "medium",
     probe: { type: "http", url: `http://127.0.0.1:9/svc-${i}` },
-    ...(i === 1 && { thresholds: { latency: { yellow: 800, red: 2000 } }, slo: { availability: 99.5, latency: { stat: "p95", below: 500 } } }),
+    ...(i === 1 && {
+      thresholds: { latency: { yellow: 800, red: 2000 } },
+      slo: { availability: 99.5, latency: { stat: "p95", below: 500 } },
+    }),
   }));
   return OpsConfig.parse({
     title: "Synthetic status",
     services,
-    groups: count >= 7 ? [{ id: "mcp", name: "MCP servers", members: services.slice(-7).map((s) => s.id), quorum: { green: 6, yellow: 5 } }] : [],
+    groups:
+      count >= 7
+        ? [
+            {
+              id: "mcp",
+              name: "MCP servers",
+              members: services.slice(-7).map((s) => s.id),
+              quorum: { green: 6, yellow: 5 },
+            },
+          ]
+        : [],
     ...extra,
   });
 }
@@ -78,7 +91,11 @@ export function* syntheticRuns(config: OpsConfig, plan: HistoryPlan): Generator<
 }
 
 /** Writes the runs to reports/history/*.jsonl, buffering one day at a time. */
-export async function writeHistory(dataDir: string, runs: Iterable<{ day: string; lines: string[] }>, onDay?: (day: string) => Promise<void>): Promise<number> {
+export async function writeHistory(
+  dataDir: string,
+  runs: Iterable<{ day: string; lines: string[] }>,
+  onDay?: (day: string) => Promise<void>,
+): Promise<number> {
   const dir = join(dataDir, "reports", "history");
   await mkdir(dir, { recursive: true });
   let count = 0;
@@ -103,7 +120,11 @@ export async function writeHistory(dataDir: string, runs: Iterable<{ day: string
 }
 
 /** A latest.json consistent with the last run of the history. */
-export function syntheticLatest(config: OpsConfig, at: string, overrides: Record<string, Partial<{ status: Status; reason: string }>> = {}): Latest {
+export function syntheticLatest(
+  config: OpsConfig,
+  at: string,
+  overrides: Record<string, Partial<{ status: Status; reason: string }>> = {},
+): Latest {
   const services: Latest["services"] = {};
   for (const s of config.services) {
     const o = overrides[s.id] ?? {};
@@ -119,7 +140,15 @@ export function syntheticLatest(config: OpsConfig, at: string, overrides: Record
       since: "2026-11-01T00:00:00.000Z",
       checkedAt: at,
       ratings: {},
-      metrics: { successRate: status === "down" ? 0 : 100, okCount: status === "down" ? 0 : 3, count: 3, p50: 120, p95: 180, statusCodes: [200], attempts: 1 },
+      metrics: {
+        successRate: status === "down" ? 0 : 100,
+        okCount: status === "down" ? 0 : 3,
+        count: 3,
+        p50: 120,
+        p95: 180,
+        statusCodes: [200],
+        attempts: 1,
+      },
       breaches: {},
       consecutiveFailures: 0,
       consecutiveSuccesses: 1,
@@ -143,5 +172,12 @@ export function syntheticLatest(config: OpsConfig, at: string, overrides: Record
       members,
     };
   }
-  return { version: 1, updatedAt: at, run: { startedAt: at, finishedAt: at, durationMs: 1000, offline: false, locations: [] }, services, groups, incidents: {} };
+  return {
+    version: 1,
+    updatedAt: at,
+    run: { startedAt: at, finishedAt: at, durationMs: 1000, offline: false, locations: [] },
+    services,
+    groups,
+    incidents: {},
+  };
 }

@@ -10,7 +10,10 @@ export async function loadConfigOrExit(file: string, io?: Io): Promise<OpsConfig
   const result = loadConfig(file);
   if (io && result.warnings.length) io.err(`${formatConfigErrors(result.warnings).replace(/^/gm, "warning: ")}\n`);
   if (result.ok) return result.config;
-  throw new ExitError(2, `${file}: ${result.errors.length} error(s) in the configuration\n${formatConfigErrors(result.errors)}`);
+  throw new ExitError(
+    2,
+    `${file}: ${result.errors.length} error(s) in the configuration\n${formatConfigErrors(result.errors)}`,
+  );
 }
 
 export type { ConfigError };
@@ -21,6 +24,9 @@ export function checkOnly(config: OpsConfig, only: string[] | undefined): void {
   const known = new Set(config.services.map((s) => s.id));
   const unknown = only.filter((id) => !known.has(id));
   if (unknown.length) {
-    throw new ExitError(2, `--only: unknown service(s) ${unknown.join(", ")}; expected ids from ${[...known].join(", ")}`);
+    throw new ExitError(
+      2,
+      `--only: unknown service(s) ${unknown.join(", ")}; expected ids from ${[...known].join(", ")}`,
+    );
   }
 }

@@ -68,7 +68,8 @@ export function common(values: Record<string, unknown>, deps: CliDeps): Common {
   let runAt = clock.now();
   if (now !== undefined) {
     runAt = new Date(now);
-    if (Number.isNaN(runAt.getTime())) throw usage(`--now: expected an ISO date such as 2026-11-22T10:00:00Z, found "${now}"`);
+    if (Number.isNaN(runAt.getTime()))
+      throw usage(`--now: expected an ISO date such as 2026-11-22T10:00:00Z, found "${now}"`);
     clock = offsetClock(runAt, clock);
   }
   const only = values.only as string | undefined;
@@ -78,7 +79,12 @@ export function common(values: Record<string, unknown>, deps: CliDeps): Common {
     clock,
     runAt,
     replay: now !== undefined,
-    ...(only !== undefined && { only: only.split(",").map((s) => s.trim()).filter(Boolean) }),
+    ...(only !== undefined && {
+      only: only
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+    }),
     json: values.json === true,
     dryRun: values["dry-run"] === true,
   };
@@ -91,5 +97,15 @@ export function cliLog(io: Io): Log {
 
 /** What the pipeline's steps receive, from the command's options. */
 export function runContext(opts: Common, config: OpsConfig, deps: CliDeps, redactor: Redactor): RunContext {
-  return { config, dataDir: opts.dataDir, runAt: opts.runAt, replay: opts.replay, clock: opts.clock, env: deps.env, log: cliLog(deps.io), redactor, dryRun: opts.dryRun };
+  return {
+    config,
+    dataDir: opts.dataDir,
+    runAt: opts.runAt,
+    replay: opts.replay,
+    clock: opts.clock,
+    env: deps.env,
+    log: cliLog(deps.io),
+    redactor,
+    dryRun: opts.dryRun,
+  };
 }

@@ -20,14 +20,32 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   commit: { run: commitCommand, help: "commit what the run wrote and push with fetch + rebase + retry" },
   plan: { run: planCommand, help: "print the monitor workflow's fan-out plan (shards × locations) for $GITHUB_OUTPUT" },
   merge: { run: mergeCommand, help: "fan-in: merge shard/location results (--from DIR) and run the rest of the cycle" },
-  rollback: { run: (argv, deps) => rollbackCommand(argv, deps), help: "roll a service back (see docs/rollback.md); --dry-run prints the plan" },
-  command: { run: commandCommand, help: "answer a ChatOps comment on an incident issue (--event FILE, default $GITHUB_EVENT_PATH)" },
+  rollback: {
+    run: (argv, deps) => rollbackCommand(argv, deps),
+    help: "roll a service back (see docs/rollback.md); --dry-run prints the plan",
+  },
+  command: {
+    run: commandCommand,
+    help: "answer a ChatOps comment on an incident issue (--event FILE, default $GITHUB_EVENT_PATH)",
+  },
   validate: { run: validateCommand, help: "check the config (exit 2 when invalid)" },
-  site: { run: async (argv, deps) => (await import("../commands/site.ts")).siteCommand(argv, deps), help: "build the static status site from the stored data (--out DIR, default _site)" },
-  init: { run: async (argv, deps) => (await import("../commands/init.ts")).initCommand(argv, deps), help: "write a starter config for your own services (--service id=URL …) and regenerate the workflows for it" },
-  workflows: { run: async (argv, deps) => (await import("../commands/workflows.ts")).workflowsCommand(argv, deps), help: "check (or --write) the workflows' secrets, rollback choices and smoke test against the config" },
+  site: {
+    run: async (argv, deps) => (await import("../commands/site.ts")).siteCommand(argv, deps),
+    help: "build the static status site from the stored data (--out DIR, default _site)",
+  },
+  init: {
+    run: async (argv, deps) => (await import("../commands/init.ts")).initCommand(argv, deps),
+    help: "write a starter config for your own services (--service id=URL …) and regenerate the workflows for it",
+  },
+  workflows: {
+    run: async (argv, deps) => (await import("../commands/workflows.ts")).workflowsCommand(argv, deps),
+    help: "check (or --write) the workflows' secrets, rollback choices and smoke test against the config",
+  },
   // Loaded on demand: the demo's simulated GitHub needs dev dependencies a production install lacks.
-  demo: { run: async (argv, deps) => (await import("../commands/demo.ts")).demoCommand(argv, deps), help: "start a simulated HotDash fleet on loopback and run the full cycle against it" },
+  demo: {
+    run: async (argv, deps) => (await import("../commands/demo.ts")).demoCommand(argv, deps),
+    help: "start a simulated HotDash fleet on loopback and run the full cycle against it",
+  },
 };
 
 const HELP = `ops — HotDash operations as CI

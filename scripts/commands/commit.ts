@@ -38,14 +38,20 @@ export async function commitCommand(argv: string[], deps: CommitDeps): Promise<n
   });
   const opts = common(values, deps);
   const attempts = Number(values.attempts);
-  if (!Number.isInteger(attempts) || attempts < 1 || attempts > 20) throw usage(`--attempts: expected a whole number 1–20, found "${values.attempts}"`);
+  if (!Number.isInteger(attempts) || attempts < 1 || attempts > 20)
+    throw usage(`--attempts: expected a whole number 1–20, found "${values.attempts}"`);
   let flushEveryMs: number;
   try {
     flushEveryMs = parseDuration(String(values["flush-every"]));
   } catch {
-    throw usage(`--flush-every: expected a duration such as 60m or 1h (0 = every run), found "${values["flush-every"]}"`);
+    throw usage(
+      `--flush-every: expected a duration such as 60m or 1h (0 = every run), found "${values["flush-every"]}"`,
+    );
   }
-  const paths = String(values.paths).split(",").map((p) => p.trim()).filter(Boolean);
+  const paths = String(values.paths)
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean);
   if (paths.length === 0) throw usage("--paths: expected comma-separated paths such as reports,incidents");
 
   const log = cliLog(deps.io);
@@ -80,7 +86,9 @@ export async function commitCommand(argv: string[], deps: CommitDeps): Promise<n
     });
     switch (outcome.kind) {
       case "dry-run":
-        deps.io.out(`would commit as github-actions[bot]${outcome.pending ? ` (to ${PENDING_BRANCH})` : ""}: ${outcome.message}\n${outcome.status || "(nothing changed)\n"}`);
+        deps.io.out(
+          `would commit as github-actions[bot]${outcome.pending ? ` (to ${PENDING_BRANCH})` : ""}: ${outcome.message}\n${outcome.status || "(nothing changed)\n"}`,
+        );
         break;
       case "parked":
         deps.io.out(`parked ${outcome.sha} on ${PENDING_BRANCH}: ${outcome.message}\n`);
@@ -89,7 +97,9 @@ export async function commitCommand(argv: string[], deps: CommitDeps): Promise<n
         deps.io.out("nothing to commit\n");
         break;
       default:
-        deps.io.out(`${outcome.kind} ${outcome.sha}: ${outcome.message}${outcome.kind === "pushed" ? ` (attempts ${outcome.attempts}, rebases ${outcome.rebases})` : ""}\n`);
+        deps.io.out(
+          `${outcome.kind} ${outcome.sha}: ${outcome.message}${outcome.kind === "pushed" ? ` (attempts ${outcome.attempts}, rebases ${outcome.rebases})` : ""}\n`,
+        );
     }
     return 0;
   } catch (error) {
@@ -104,12 +114,23 @@ function regenerateReports(opts: Common, deps: CliDeps) {
   return async ({ dataDir }: { dataDir: string }) => {
     const loaded = loadConfig(opts.configFile);
     if (!loaded.ok) {
-      log.warn(`cannot regenerate the reports after the rebase (${formatConfigErrors(loaded.errors)}); they keep this run's version until the next run`);
+      log.warn(
+        `cannot regenerate the reports after the rebase (${formatConfigErrors(loaded.errors)}); they keep this run's version until the next run`,
+      );
       return;
     }
     const redactor = createRedactor();
     resolveSecrets(loaded.config, deps.env, redactor); // only so that no report can echo a secret
-    await reportsRun({ config: loaded.config, dataDir, runAt: opts.clock.now(), clock: opts.clock, env: deps.env, log, redactor, dryRun: false });
+    await reportsRun({
+      config: loaded.config,
+      dataDir,
+      runAt: opts.clock.now(),
+      clock: opts.clock,
+      env: deps.env,
+      log,
+      redactor,
+      dryRun: false,
+    });
   };
 }
 

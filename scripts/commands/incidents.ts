@@ -19,12 +19,21 @@ export async function incidentsCommand(argv: string[], deps: CliDeps): Promise<n
   resolveSecrets(config, deps.env, redactor);
   const run = await incidentsRun(runContext(opts, config, deps, redactor));
   if (run.kind === "no-state") {
-    throw new ExitError(2, `no usable reports/latest.json under ${opts.dataDir} (${run.problem}); run \`ops run\` first or pass --data`);
+    throw new ExitError(
+      2,
+      `no usable reports/latest.json under ${opts.dataDir} (${run.problem}); run \`ops run\` first or pass --data`,
+    );
   }
   const result = run.value;
   if (opts.json) {
     const open = Object.values(result.latest.incidents).filter((i) => i.state === "open");
-    const out = { open: open.map((i) => ({ key: i.key, number: i.number, severity: i.severity })), operations: result.operations, notifications: result.notifications, errors: result.errors, ...(result.skipped && { skipped: result.skipped }) };
+    const out = {
+      open: open.map((i) => ({ key: i.key, number: i.number, severity: i.severity })),
+      operations: result.operations,
+      notifications: result.notifications,
+      errors: result.errors,
+      ...(result.skipped && { skipped: result.skipped }),
+    };
     deps.io.out(`${redactor.scrub(JSON.stringify(out, null, 2))}\n`);
   } else {
     deps.io.out(incidentSummary(result, redactor.scrub));

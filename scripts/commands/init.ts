@@ -57,7 +57,10 @@ ${entries.join("\n")}
 
 function parseService(text: string): StarterService {
   const m = /^([a-z0-9][a-z0-9-]{0,62})=(https?:\/\/\S+)$/.exec(text);
-  if (!m) throw usage(`--service: expected id=URL with a lower-case id and an http(s) URL, such as api=https://api.example.com/health; found "${text}"`);
+  if (!m)
+    throw usage(
+      `--service: expected id=URL with a lower-case id and an http(s) URL, such as api=https://api.example.com/health; found "${text}"`,
+    );
   return { id: m[1]!, url: m[2]! };
 }
 
@@ -81,12 +84,16 @@ export async function initCommand(argv: string[], deps: CliDeps): Promise<number
 
   const file = resolve(deps.cwd, typeof values.config === "string" ? values.config : "ops.config.yml");
   if (existsSync(file) && values.force !== true) {
-    throw new ExitError(2, `${file} exists; pass --force to replace it (the old one is in git), or --config FILE to write elsewhere`);
+    throw new ExitError(
+      2,
+      `${file} exists; pass --force to replace it (the old one is in git), or --config FILE to write elsewhere`,
+    );
   }
   const text = starterConfig(String(values.title), chosen);
   // Checked before writing: what init writes must validate.
   const loaded = loadConfig(file, text);
-  if (!loaded.ok) throw new ExitError(1, `the starter config does not validate (a bug):\n${formatConfigErrors(loaded.errors)}`);
+  if (!loaded.ok)
+    throw new ExitError(1, `the starter config does not validate (a bug):\n${formatConfigErrors(loaded.errors)}`);
   await writeFile(file, text);
   deps.io.out(`wrote ${relative(deps.cwd, file) || file}: ${chosen.map((s) => `${s.id} (${s.url})`).join(", ")}\n`);
 

@@ -16,13 +16,20 @@ import { finishCycle } from "../cli/outcome.ts";
 export async function mergeCommand(argv: string[], deps: CliDeps): Promise<number> {
   const { values } = parse(argv, { from: { type: "string" }, out: { type: "string" } });
   const opts = common(values, deps);
-  if (typeof values.from !== "string") throw usage("merge: --from DIR is required (the folder the shard artifacts were downloaded to)");
+  if (typeof values.from !== "string")
+    throw usage("merge: --from DIR is required (the folder the shard artifacts were downloaded to)");
   const config = await loadConfigOrExit(opts.configFile);
   const files = await readShardFiles(resolve(deps.cwd, values.from)).catch((error: unknown) => {
     throw new ExitError(2, `--from ${values.from}: ${(error as Error).message}`, { cause: error });
   });
-  if (files.length === 0) throw new ExitError(1, `merge: no shard files under ${values.from}; did every probe job fail? See their logs.`);
-  const merged = mergeShards({ files, services: config.services, downQuorum: config.consensus.downQuorum, now: opts.runAt });
+  if (files.length === 0)
+    throw new ExitError(1, `merge: no shard files under ${values.from}; did every probe job fail? See their logs.`);
+  const merged = mergeShards({
+    files,
+    services: config.services,
+    downQuorum: config.consensus.downQuorum,
+    now: opts.runAt,
+  });
   const redactor = createRedactor();
   const ctx = runContext(opts, config, deps, redactor);
   for (const m of merged.missing) ctx.log.warn(`missing shard ${m}: its services are recorded unknown`);

@@ -11,8 +11,14 @@ export async function planCommand(argv: string[], deps: CliDeps): Promise<number
   const { values } = parse(argv, {});
   const opts = common(values, deps);
   const config = await loadConfigOrExit(opts.configFile);
-  const plan = planRun({ shards: config.shards, services: config.services.length, locations: config.consensus.locations });
-  deps.io.out(`sharded=${plan.sharded}\nshards=${JSON.stringify(plan.shards)}\nlocations=${JSON.stringify(plan.locations)}\n`);
+  const plan = planRun({
+    shards: config.shards,
+    services: config.services.length,
+    locations: config.consensus.locations,
+  });
+  deps.io.out(
+    `sharded=${plan.sharded}\nshards=${JSON.stringify(plan.shards)}\nlocations=${JSON.stringify(plan.locations)}\n`,
+  );
   if (plan.sharded) deps.io.err(`fan-out: ${plan.shards.length} shard(s) × ${plan.locations.length} location(s)\n`);
   return 0;
 }

@@ -12,7 +12,11 @@ import { type CliDeps, common, parse, runContext, usage } from "../cli/context.t
  * matrix jobs) it probes only that shard and prints the shard file (JSON) the fan-in job merges.
  */
 export async function probeCommand(argv: string[], deps: CliDeps): Promise<number> {
-  const { values } = parse(argv, { shard: { type: "string" }, location: { type: "string", default: "github" }, write: { type: "boolean", default: false } });
+  const { values } = parse(argv, {
+    shard: { type: "string" },
+    location: { type: "string", default: "github" },
+    write: { type: "boolean", default: false },
+  });
   const opts = common(values, deps);
   const config = await loadConfigOrExit(opts.configFile, deps.io);
   checkOnly(config, opts.only);
@@ -36,7 +40,10 @@ export async function probeCommand(argv: string[], deps: CliDeps): Promise<numbe
     deps.io.out(redactor.scrub(JSON.stringify(file)) + "\n");
     return 0;
   }
-  const out = await probeRun(runContext(opts, config, deps, redactor), { write: values.write === true, ...(opts.only && { only: opts.only }) });
+  const out = await probeRun(runContext(opts, config, deps, redactor), {
+    write: values.write === true,
+    ...(opts.only && { only: opts.only }),
+  });
   for (const e of out.errors) deps.io.err(`error: ${e}\n`);
   const { latest, results } = out.probe;
   deps.io.out(opts.json ? JSON.stringify({ results, latest }, null, 2) + "\n" : fleetTable(latest) + "\n");

@@ -15,7 +15,10 @@ export async function reportCommand(argv: string[], deps: CliDeps): Promise<numb
   const config = await loadConfigOrExit(opts.configFile);
   const redactor = createRedactor();
   resolveSecrets(config, deps.env, redactor);
-  const out = await reportsRun(runContext(opts, config, deps, redactor), { force: values.force === true, write: !opts.dryRun });
+  const out = await reportsRun(runContext(opts, config, deps, redactor), {
+    force: values.force === true,
+    write: !opts.dryRun,
+  });
   if (opts.json) deps.io.out(JSON.stringify({ written: out.written, alerts: out.alerts }, null, 2) + "\n");
   else if (opts.dryRun) deps.io.out(out.summary);
   else {

@@ -23,7 +23,11 @@ export const EXIT_NOT_ROLLED_BACK = 3;
  * Exit: 0 rolled back (or dry run), 2 bad input or config or a missing credential (FLY_API_TOKEN),
  * 3 not rolled back, 1 internal failure.
  */
-export async function rollbackCommand(argv: string[], deps: CliDeps, extra: Partial<RollbackDeps> = {}): Promise<number> {
+export async function rollbackCommand(
+  argv: string[],
+  deps: CliDeps,
+  extra: Partial<RollbackDeps> = {},
+): Promise<number> {
   const { values, positionals } = parse(argv, {
     target: { type: "string" },
     reason: { type: "string" },
@@ -32,7 +36,8 @@ export async function rollbackCommand(argv: string[], deps: CliDeps, extra: Part
     "verify-timeout": { type: "string", default: "5m" },
   });
   const opts = common(values, deps);
-  if (positionals.length !== 1) throw usage(`rollback: expected one service id, found ${positionals.length ? positionals.join(" ") : "none"}`);
+  if (positionals.length !== 1)
+    throw usage(`rollback: expected one service id, found ${positionals.length ? positionals.join(" ") : "none"}`);
   let request;
   let verifyMs: number;
   try {
@@ -55,7 +60,12 @@ export async function rollbackCommand(argv: string[], deps: CliDeps, extra: Part
   let github: RollbackGitHub | undefined;
   if (token && deps.env.GITHUB_REPOSITORY && !request.dryRun) {
     const repo = parseRepository(deps.env.GITHUB_REPOSITORY);
-    const octokit = createOctokit({ token, repository: deps.env.GITHUB_REPOSITORY, ...(deps.env.GITHUB_API_URL ? { apiUrl: deps.env.GITHUB_API_URL } : {}), log: log.info });
+    const octokit = createOctokit({
+      token,
+      repository: deps.env.GITHUB_REPOSITORY,
+      ...(deps.env.GITHUB_API_URL ? { apiUrl: deps.env.GITHUB_API_URL } : {}),
+      log: log.info,
+    });
     github = createRollbackGitHub(octokit.request as unknown as OctokitRequest, repo);
   }
   const git = createGit({ cwd: opts.dataDir, redact: (t) => redactor.scrub(t) });
@@ -72,7 +82,12 @@ export async function rollbackCommand(argv: string[], deps: CliDeps, extra: Part
       dataDir: opts.dataDir,
       actor: deps.env.GITHUB_ACTOR || deps.env.USER || "unknown",
       ...(github ? { github } : {}),
-      ...(values.commit ? { commit: async (paths: string[], message: string) => void (await safeCommit({ git, paths, message, sleep: (ms) => opts.clock.sleep(ms), log: log.info })) } : {}),
+      ...(values.commit
+        ? {
+            commit: async (paths: string[], message: string) =>
+              void (await safeCommit({ git, paths, message, sleep: (ms) => opts.clock.sleep(ms), log: log.info })),
+          }
+        : {}),
       timeouts: { verifyMs },
       ...extra,
     });
@@ -84,11 +99,15 @@ export async function rollbackCommand(argv: string[], deps: CliDeps, extra: Part
     if (error instanceof FlyApiError) throw new ExitError(1, `not rolled back: ${error.message}`, { cause: error });
     throw error;
   }
-  deps.io.out(opts.json ? `${JSON.stringify(record, null, 2)}\n` : `${redactor.scrub(renderRollbackMarkdown(record))}\n`);
+  deps.io.out(
+    opts.json ? `${JSON.stringify(record, null, 2)}\n` : `${redactor.scrub(renderRollbackMarkdown(record))}\n`,
+  );
   return record.outcome === "success" || record.outcome === "dry-run" ? 0 : EXIT_NOT_ROLLED_BACK;
 }
 
 /** The workflow's input names, in this command's words. */
 function cliWords(message: string): string {
-  return message.replace(/input "service"/g, "<service>").replace(/input "(\w+)"/g, (_, name: string) => `--${name.replace("_", "-")}`);
+  return message
+    .replace(/input "service"/g, "<service>")
+    .replace(/input "(\w+)"/g, (_, name: string) => `--${name.replace("_", "-")}`);
 }

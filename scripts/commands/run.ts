@@ -16,6 +16,9 @@ export async function runCommand(argv: string[], deps: CliDeps): Promise<number>
   checkOnly(config, opts.only);
   const redactor = createRedactor();
   const site = typeof values.site === "string" ? resolve(deps.cwd, values.site) : undefined;
-  const out = await fullRun(runContext(opts, config, deps, redactor), { ...(opts.only && { only: opts.only }), ...(site && { site }) });
+  const out = await fullRun(runContext(opts, config, deps, redactor), {
+    ...(opts.only && { only: opts.only }),
+    ...(site && { site }),
+  });
   return finishCycle(out, deps, redactor, opts.json);
 }

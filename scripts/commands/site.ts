@@ -23,6 +23,9 @@ export async function siteCommand(argv: string[], deps: CliDeps): Promise<number
     redactor,
   });
   if (opts.json) deps.io.out(`${JSON.stringify(out, null, 2)}\n`);
-  else deps.io.out(`wrote ${out.files.length} files (${(out.bytes / 1024).toFixed(0)} KiB; index.html ${(out.homeBytes / 1024).toFixed(0)} KiB) to ${values.out}\n`);
+  else
+    deps.io.out(
+      `wrote ${out.files.length} files (${(out.bytes / 1024).toFixed(0)} KiB; index.html ${(out.homeBytes / 1024).toFixed(0)} KiB) to ${values.out}\n`,
+    );
   return 0;
 }

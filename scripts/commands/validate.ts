@@ -21,7 +21,10 @@ export async function validateCommand(argv: string[], deps: CliDeps): Promise<nu
   const summary = [...kinds].map(([k, n]) => `${n} ${k}`).join(", ");
   // Loaded again (it is cheap) for the ids left out; loadConfigOrExit hands back the running config only.
   const again = loadConfig(opts.configFile);
-  const disabled = again.ok && again.disabled.length ? `; ${again.disabled.length} disabled (${again.disabled.join(", ")})` : "";
-  deps.io.out(`${opts.configFile}: valid — ${config.services.length} services (${summary}), ${config.groups.length} groups${disabled}\n`);
+  const disabled =
+    again.ok && again.disabled.length ? `; ${again.disabled.length} disabled (${again.disabled.join(", ")})` : "";
+  deps.io.out(
+    `${opts.configFile}: valid — ${config.services.length} services (${summary}), ${config.groups.length} groups${disabled}\n`,
+  );
   return 0;
 }

@@ -19,7 +19,10 @@ export async function checkWorkflows(dir: string, config: Parameters<typeof rege
     const text = await readFile(join(dir, name), "utf8");
     const expected = EXPECTED_REGIONS[name];
     if (expected && regionsIn(text).join() !== expected.join()) {
-      throw new ExitError(2, `${join(dir, name)}: expected the generated regions ${expected.join(", ")}, found ${regionsIn(text).join(", ") || "none"}; restore the "# ops-generated:" marker lines`);
+      throw new ExitError(
+        2,
+        `${join(dir, name)}: expected the generated regions ${expected.join(", ")}, found ${regionsIn(text).join(", ") || "none"}; restore the "# ops-generated:" marker lines`,
+      );
     }
     if (!regionsIn(text).length) continue;
     let next: string;
@@ -40,7 +43,11 @@ export async function checkWorkflows(dir: string, config: Parameters<typeof rege
  * Without --write it only checks, and exits 1 naming the stale files (a test runs it).
  */
 export async function workflowsCommand(argv: string[], deps: CliDeps): Promise<number> {
-  const { values } = parse(argv, { write: { type: "boolean", default: false }, check: { type: "boolean", default: false }, dir: { type: "string" } });
+  const { values } = parse(argv, {
+    write: { type: "boolean", default: false },
+    check: { type: "boolean", default: false },
+    dir: { type: "string" },
+  });
   if (values.write && values.check) throw usage("--write and --check: give one");
   const opts = common(values, deps);
   const config = await loadConfigOrExit(opts.configFile, deps.io);
@@ -48,13 +55,19 @@ export async function workflowsCommand(argv: string[], deps: CliDeps): Promise<n
   const { stale, files } = await checkWorkflows(dir, config);
   if (values.write) {
     for (const name of stale) await writeFile(join(dir, name), files[name]!);
-    deps.io.out(stale.length ? `updated from ${opts.configFile}: ${stale.join(", ")}\n` : `workflows already match ${opts.configFile}\n`);
+    deps.io.out(
+      stale.length
+        ? `updated from ${opts.configFile}: ${stale.join(", ")}\n`
+        : `workflows already match ${opts.configFile}\n`,
+    );
     return 0;
   }
   if (!stale.length) {
     deps.io.out(`workflows match ${opts.configFile}\n`);
     return 0;
   }
-  deps.io.err(`ops workflows: ${stale.join(", ")} no longer match ${opts.configFile} (secrets passed, rollback services or the smoke test); run: npm run ops -- workflows --write\n`);
+  deps.io.err(
+    `ops workflows: ${stale.join(", ")} no longer match ${opts.configFile} (secrets passed, rollback services or the smoke test); run: npm run ops -- workflows --write\n`,
+  );
   return 1;
 }

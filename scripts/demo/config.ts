@@ -29,7 +29,11 @@ export function demoConfig(fleet: Fleet, p: DemoProtocols): OpsConfigInput {
         name: "Agent SDK",
         environment: "shared",
         criticality: "medium",
-        probe: { type: "http", url: url("agent-service", "/health"), expect: { json: [{ path: "status", equals: "ok" }] } },
+        probe: {
+          type: "http",
+          url: url("agent-service", "/health"),
+          expect: { json: [{ path: "status", equals: "ok" }] },
+        },
         thresholds: { latency: { yellow: "500ms", red: "2s" } },
         slo: { availability: 99.9, latency: { stat: "p95", below: "500ms" } },
         // One outage, one page: when the database is down, this is not an incident of its own.
@@ -40,7 +44,16 @@ export function demoConfig(fleet: Fleet, p: DemoProtocols): OpsConfigInput {
         name: "LlamaIndex MCP",
         environment: "shared",
         criticality: "medium",
-        probe: { type: "http", url: url("llamaindex-mcp", "/health"), expect: { json: [{ path: "status", equals: "ok" }, { path: "tools", contains: "query_support" }] } },
+        probe: {
+          type: "http",
+          url: url("llamaindex-mcp", "/health"),
+          expect: {
+            json: [
+              { path: "status", equals: "ok" },
+              { path: "tools", contains: "query_support" },
+            ],
+          },
+        },
         thresholds: { latency: { yellow: "500ms", red: "2s" } },
         dependsOn: ["supabase"],
       },
@@ -83,7 +96,10 @@ export function demoConfig(fleet: Fleet, p: DemoProtocols): OpsConfigInput {
           type: "http",
           url: url("shopify-admin", "/admin/api/2024-10/shop.json"),
           headers: { "X-Shopify-Access-Token": "${SHOPIFY_ADMIN_TOKEN}" },
-          expect: { json: [{ path: "shop.id", exists: true }], headers: [{ name: "Content-Type", contains: "application/json" }] },
+          expect: {
+            json: [{ path: "shop.id", exists: true }],
+            headers: [{ name: "Content-Type", contains: "application/json" }],
+          },
           // The REST call-limit bucket ("12/40") as a value, as in ops.config.yml.
           value: { header: "X-Shopify-Shop-Api-Call-Limit", parse: "fraction" as const },
         },
@@ -144,11 +160,24 @@ export function demoConfig(fleet: Fleet, p: DemoProtocols): OpsConfigInput {
         };
       }),
     ],
-    groups: [{ id: "mcp-servers", name: "MCP servers", environment: "shared", members: mcpIds, quorum: { green: 6, yellow: 5 } }],
+    groups: [
+      {
+        id: "mcp-servers",
+        name: "MCP servers",
+        environment: "shared",
+        members: mcpIds,
+        quorum: { green: 6, yellow: 5 },
+      },
+    ],
   };
 }
 
 /** Secrets the demo hands the run as its environment (never the process's own). */
 export function demoEnv(fleet: Fleet, p: DemoProtocols): Record<string, string> {
-  return { SHOPIFY_ADMIN_TOKEN: fleet.tokens.shopify, GA_ACCESS_TOKEN: fleet.tokens.ga, MCP_TOKEN: p.tokens.mcp, FLY_READ_TOKEN: p.tokens.fly };
+  return {
+    SHOPIFY_ADMIN_TOKEN: fleet.tokens.shopify,
+    GA_ACCESS_TOKEN: fleet.tokens.ga,
+    MCP_TOKEN: p.tokens.mcp,
+    FLY_READ_TOKEN: p.tokens.fly,
+  };
 }

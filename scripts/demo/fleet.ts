@@ -38,15 +38,17 @@ export interface FleetOptions {
 export async function startFleet(opts: FleetOptions = {}): Promise<Fleet> {
   const slowMs = opts.slowMs ?? 1_000;
   const tokens = { shopify: "shpat_demo_0123456789abcdef", ga: "ya29.demo-access-token" };
-  const health = (service: string): Handler => (req, res) =>
-    req.url?.startsWith("/health") || req.url?.startsWith("/api")
-      ? json(res, 200, { status: "ok", service, version: "1.0.0", timestamp: new Date().toISOString() })
-      : json(res, 404, { error: "not found" });
+  const health =
+    (service: string): Handler =>
+    (req, res) =>
+      req.url?.startsWith("/health") || req.url?.startsWith("/api")
+        ? json(res, 200, { status: "ok", service, version: "1.0.0", timestamp: new Date().toISOString() })
+        : json(res, 404, { error: "not found" });
 
   const handlers: Record<string, Handler> = {
     "agent-service": health("agent-service"),
     supabase: health("supabase"),
-    "llamaindex-mcp": (req, res) =>
+    "llamaindex-mcp": (_req, res) =>
       json(res, 200, {
         status: "ok",
         service: "llamaindex-rag-mcp",
@@ -58,7 +60,12 @@ export async function startFleet(opts: FleetOptions = {}): Promise<Fleet> {
     "hotdash-production": health("hotdash-production"),
     "shopify-admin": (req, res) =>
       req.headers["x-shopify-access-token"] === tokens.shopify
-        ? json(res, 200, { shop: { id: 1, name: "Hot Rod AN", myshopify_domain: "hotroddash.myshopify.com" } }, { "x-shopify-shop-api-call-limit": "12/40" })
+        ? json(
+            res,
+            200,
+            { shop: { id: 1, name: "Hot Rod AN", myshopify_domain: "hotroddash.myshopify.com" } },
+            { "x-shopify-shop-api-call-limit": "12/40" },
+          )
         : json(res, 401, { errors: "[API] Invalid API key or access token" }),
     "google-analytics": (req, res) =>
       req.headers.authorization === `Bearer ${tokens.ga}`
@@ -110,11 +117,21 @@ export async function startFleet(opts: FleetOptions = {}): Promise<Fleet> {
     },
     async close() {
       await Promise.all(
-        [...servers.values()].map((s) => new Promise((r) => (s.listening ? (s.closeAllConnections(), s.close(r)) : r(undefined)))),
+        [...servers.values()].map(
+          (s) => new Promise((r) => (s.listening ? (s.closeAllConnections(), s.close(r)) : r(undefined))),
+        ),
       );
     },
   };
 }
 
 /** The seven MCP servers the on-call runbook counts ("MCPs: X/7 operational"). */
-export const MCP_SERVERS = ["shopify", "context7", "github", "supabase", "fly", "google-analytics", "llamaindex-rag"] as const;
+export const MCP_SERVERS = [
+  "shopify",
+  "context7",
+  "github",
+  "supabase",
+  "fly",
+  "google-analytics",
+  "llamaindex-rag",
+] as const;

@@ -26,10 +26,16 @@ export async function serveFolder(root: string, port = 0): Promise<Served> {
     if (req.method !== "GET" && req.method !== "HEAD") return void res.writeHead(405, { allow: "GET, HEAD" }).end();
     const path = decodeURIComponent(new URL(req.url ?? "/", "http://127.0.0.1").pathname);
     const file = normalize(join(root, path.endsWith("/") ? `${path}index.html` : path));
-    if (file !== root && !file.startsWith(root.endsWith(sep) ? root : root + sep)) return void res.writeHead(404).end("not found");
+    if (file !== root && !file.startsWith(root.endsWith(sep) ? root : root + sep))
+      return void res.writeHead(404).end("not found");
     try {
       const body = await readFile(file);
-      res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream", "cache-control": "no-store" }).end(req.method === "HEAD" ? undefined : body);
+      res
+        .writeHead(200, {
+          "content-type": TYPES[extname(file)] ?? "application/octet-stream",
+          "cache-control": "no-store",
+        })
+        .end(req.method === "HEAD" ? undefined : body);
     } catch {
       res.writeHead(404, { "content-type": "text/plain" }).end("not found");
     }

@@ -13,7 +13,12 @@ import { secretRefs } from "../../actions/shared/config/secrets.ts";
  * The lines between are replaced, indented as the opening marker. Everything else in the files is
  * left as written.
  */
-export type RegionKind = "probe-secrets" | "notify-secrets" | "rollback-services" | "rollback-verify-secrets" | "rollback-smoke";
+export type RegionKind =
+  | "probe-secrets"
+  | "notify-secrets"
+  | "rollback-services"
+  | "rollback-verify-secrets"
+  | "rollback-smoke";
 
 const MARKER = /^(\s*)# ops-generated: ([a-z-]+)(.*)$/;
 const END = /^\s*# ops-generated: end\s*$/;
@@ -61,7 +66,10 @@ export function regenerate(text: string, file: string, config: OpsConfig): strin
     const m = MARKER.exec(line);
     if (!m || m[2] === "end") continue;
     const kind = m[2] as RegionKind;
-    if (!(kind in regions)) throw new Error(`${file}:${i + 1}: unknown generated region "${kind}"; expected one of ${Object.keys(regions).join(", ")}`);
+    if (!(kind in regions))
+      throw new Error(
+        `${file}:${i + 1}: unknown generated region "${kind}"; expected one of ${Object.keys(regions).join(", ")}`,
+      );
     let end = i + 1;
     while (end < lines.length && !END.test(lines[end]!)) end++;
     if (end === lines.length) throw new Error(`${file}:${i + 1}: region "${kind}" has no "# ops-generated: end" line`);

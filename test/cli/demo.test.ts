@@ -28,7 +28,9 @@ describe("npm start (ops demo)", () => {
     expect(latest.updatedAt).toBe("2026-11-22T18:00:00.000Z");
     expect(latest.incidents["service:hotdash-staging"]).toMatchObject({ state: "closed", closedBy: "automation" });
     expect(await readFile(join(dir, "reports/STATUS.md"), "utf8")).toMatch(/MCP servers:\*\* 6\/7 operational/);
-    expect((await readdir(join(dir, "incidents"))).some((f) => f.startsWith("2026-11-22-hotdash-staging-down"))).toBe(true);
+    expect((await readdir(join(dir, "incidents"))).some((f) => f.startsWith("2026-11-22-hotdash-staging-down"))).toBe(
+      true,
+    );
     // The status site is built into <data>/site.
     expect(out).toContain(`The status site: ${join(dir, "site")}/index.html`);
     const home = await readFile(join(dir, "site/index.html"), "utf8");

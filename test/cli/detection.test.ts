@@ -31,7 +31,10 @@ const MIN = 60_000;
 const RUNS = 13; // 09:00 … 10:00
 
 type Behaviour = (i: number) => boolean; // true: request i fails
-const failingShare = (pct: number): Behaviour => (i) => Math.round(((i + 1) * pct) / 100) > Math.round((i * pct) / 100);
+const failingShare =
+  (pct: number): Behaviour =>
+  (i) =>
+    Math.round(((i + 1) * pct) / 100) > Math.round((i * pct) / 100);
 
 let server: Server;
 let base = "";
@@ -75,11 +78,25 @@ async function replay(id: string, behaviour: Behaviour): Promise<Outcome> {
   const gh: GitHubServer = await startGitHubServer({ token: "ghs_detect" });
   const clock = manualClock(new Date(T0));
   gh.state.now = () => clock.now();
-  const github = createGitHubClient({ token: "ghs_detect", repository: "hotdash/ops", apiUrl: gh.url, retryUnitMs: 1, writeSpacingMs: 0, timeoutMs: 5_000 });
+  const github = createGitHubClient({
+    token: "ghs_detect",
+    repository: "hotdash/ops",
+    apiUrl: gh.url,
+    retryUnitMs: 1,
+    writeSpacingMs: 0,
+    timeoutMs: 5_000,
+  });
   const events: IncidentEvent[] = [];
   const notifier: Notifier = { send: async (e) => (events.push(e), []) };
   const config = OpsConfig.parse({
-    services: [{ id, name: id, criticality: "critical", probe: { type: "http", url: `${base}${path}`, expect: { json: [{ path: "status", equals: "ok" }] } } }],
+    services: [
+      {
+        id,
+        name: id,
+        criticality: "critical",
+        probe: { type: "http", url: `${base}${path}`, expect: { json: [{ path: "status", equals: "ok" }] } },
+      },
+    ],
     defaults: { samples: 3, sampleSpacing: "500ms", confirmWindow: "2m", retryDelay: "5s", timeout: "2s" },
     incidents: { degradedAfter: "15m" },
   });
@@ -90,12 +107,22 @@ async function replay(id: string, behaviour: Behaviour): Promise<Outcome> {
     for (let k = 0; k < RUNS; k++) {
       const runAt = new Date(T0 + k * 5 * MIN);
       clock.set(runAt);
-      const out = await fullRun({ config, dataDir, clock, runAt, env: {}, log: silentLog, redactor: createRedactor(), dryRun: false }, { github, notifier });
+      const out = await fullRun(
+        { config, dataDir, clock, runAt, env: {}, log: silentLog, redactor: createRedactor(), dryRun: false },
+        { github, notifier },
+      );
       expect(out.errors).toEqual([]);
       const s = out.probe.latest.services[id]!;
-      rows.push({ minute: k * 5, status: s.status, band: s.ratings.successRate, ok: s.metrics.okCount, n: s.metrics.count });
+      rows.push({
+        minute: k * 5,
+        status: s.status,
+        band: s.ratings.successRate,
+        ok: s.metrics.okCount,
+        n: s.metrics.count,
+      });
       for (const op of out.incidents?.operations ?? []) {
-        if (op.op === "create" || op.op === "reopen") opened.push({ minute: k * 5, severity: out.probe.latest.incidents[`service:${id}`]!.severity });
+        if (op.op === "create" || op.op === "reopen")
+          opened.push({ minute: k * 5, severity: out.probe.latest.incidents[`service:${id}`]!.severity });
       }
     }
     expect(gh.violations).toEqual([]);
@@ -115,7 +142,10 @@ describe("detection quality: an hour of 5-minute runs per failure rate", () => {
   it("reaches the runbook's band within 30 min; under 5 % opens nothing; 100 % opens in the first run", async () => {
     const rates = [0, 3, 7, 12, 20, 34, 100];
     const outcomes = await Promise.all(rates.map((p) => replay(`fail-${p}`, failingShare(p))));
-    const table = ["| failing | runbook band | band reached at | band per run, 0–60 min | first incident | measured success (hour) |", "|---|---|---|---|---|---|"];
+    const table = [
+      "| failing | runbook band | band reached at | band per run, 0–60 min | first incident | measured success (hour) |",
+      "|---|---|---|---|---|---|",
+    ];
     rates.forEach((p, i) => {
       const { rows, opened } = outcomes[i]!;
       const want = bandOf(100 - p);
@@ -136,10 +166,17 @@ describe("detection quality: an hour of 5-minute runs per failure rate", () => {
       expect(reached, `${p} %: band ${want} reached`).toBeDefined();
       expect(reached!.minute, `${p} %: band ${want} within 30 min`).toBeLessThanOrEqual(30);
       // Never rated worse than the runbook says.
-      expect(rows.filter((r) => RANK[r.band ?? "green"] > RANK[want]), `${p} %: never worse than ${want}`).toEqual([]);
+      expect(
+        rows.filter((r) => RANK[r.band ?? "green"] > RANK[want]),
+        `${p} %: never worse than ${want}`,
+      ).toEqual([]);
       if (p < 5) expect(opened, `${p} %: opens nothing`).toEqual([]);
       // Red is down: one P0 incident (critical service), kept open all hour, never a second.
-      if (want === "red") expect(opened.map((o) => o.severity), `${p} %: opens one incident`).toEqual(["P0"]);
+      if (want === "red")
+        expect(
+          opened.map((o) => o.severity),
+          `${p} %: opens one incident`,
+        ).toEqual(["P0"]);
       // Yellow is degraded: an incident only once degraded for 15 min without a break (see docs).
       if (want === "yellow") expect(opened.length, `${p} %: at most one incident`).toBeLessThanOrEqual(1);
     });
@@ -151,7 +188,10 @@ describe("detection quality: an hour of 5-minute runs per failure rate", () => {
 
   it("one bad sample, or one bad run, opens nothing and never leaves green", async () => {
     // Request 10 fails (run 3's second sample); then a run whose first attempt fails entirely.
-    const [sample, run] = await Promise.all([replay("one-sample", (i) => i === 10), replay("one-run", (i) => i >= 30 && i < 33)]);
+    const [sample, run] = await Promise.all([
+      replay("one-sample", (i) => i === 10),
+      replay("one-run", (i) => i >= 30 && i < 33),
+    ]);
     for (const o of [sample, run]) {
       expect(o.rows.map((r) => r.band ?? "green")).toEqual(Array(RUNS).fill("green"));
       expect(o.rows.map((r) => r.status)).toEqual(Array(RUNS).fill("up"));
@@ -162,7 +202,9 @@ describe("detection quality: an hour of 5-minute runs per failure rate", () => {
     expect(run.rows.find((r) => r.ok < r.n)).toMatchObject({ minute: 50, ok: 3, n: 6 });
     expect(sample.rows.find((r) => r.ok < r.n)).toMatchObject({ minute: 15, ok: 5, n: 6 });
     // … in latest.json and in the history, one record per run.
-    expect(run.history.filter((h) => h.ok < h.n)).toEqual([expect.objectContaining({ t: "2026-11-23T09:50:00.000Z", ok: 3, n: 6, s: "up" })]);
+    expect(run.history.filter((h) => h.ok < h.n)).toEqual([
+      expect.objectContaining({ t: "2026-11-23T09:50:00.000Z", ok: 3, n: 6, s: "up" }),
+    ]);
     expect(run.history).toHaveLength(RUNS);
   }, 60_000);
 });

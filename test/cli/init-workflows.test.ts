@@ -40,24 +40,41 @@ describe("ops workflows: the lists in the workflows that mirror the config", () 
 
   it("go stale when the config changes, are found stale, and --write brings them back", async () => {
     const dir = scratch();
-    await ops(dir, "init", "--service", "shop=https://shop.example.org/", "--service", "api=https://api.example.org/health");
+    await ops(
+      dir,
+      "init",
+      "--service",
+      "shop=https://shop.example.org/",
+      "--service",
+      "api=https://api.example.org/health",
+    );
     const config = readFileSync(join(dir, "ops.config.yml"), "utf8");
     writeFileSync(
       join(dir, "ops.config.yml"),
-      config.replace('url: "https://api.example.org/health"', 'url: "https://api.example.org/health"\n      headers: { Authorization: "Bearer ${API_TOKEN}" }') +
-        "notifications:\n  slack: { alerts: \"${SLACK_ALERTS_WEBHOOK_URL}\" }\n  routes: { P0: [slack-alerts], P1: [slack-alerts], P2: [slack-alerts], P3: [slack-alerts] }\n",
+      config.replace(
+        'url: "https://api.example.org/health"',
+        'url: "https://api.example.org/health"\n      headers: { Authorization: "Bearer ${API_TOKEN}" }',
+      ) +
+        'notifications:\n  slack: { alerts: "${SLACK_ALERTS_WEBHOOK_URL}" }\n  routes: { P0: [slack-alerts], P1: [slack-alerts], P2: [slack-alerts], P3: [slack-alerts] }\n',
     );
     const stale = await ops(dir, "workflows");
     expect(stale.code).toBe(1);
-    expect(stale.err).toMatch(/ops workflows: monitor\.yml no longer match .*ops\.config\.yml .*run: npm run ops -- workflows --write/);
+    expect(stale.err).toMatch(
+      /ops workflows: monitor\.yml no longer match .*ops\.config\.yml .*run: npm run ops -- workflows --write/,
+    );
 
     expect((await ops(dir, "workflows", "--write")).out).toMatch(/updated from .*: monitor\.yml/);
     expect((await ops(dir, "workflows", "--check")).code).toBe(0);
     const monitor = parse(workflow(dir, "monitor.yml"));
     const runStep = monitor.jobs.monitor.steps.find((s: { run?: string }) => s.run?.includes("scripts/ops.ts run"));
     const probeStep = monitor.jobs.probe.steps.find((s: { run?: string }) => s.run?.includes("scripts/ops.ts probe"));
-    const mergeStep = monitor.jobs["fan-in"].steps.find((s: { run?: string }) => s.run?.includes("scripts/ops.ts merge"));
-    expect(runStep.env).toMatchObject({ API_TOKEN: "${{ secrets.API_TOKEN }}", SLACK_ALERTS_WEBHOOK_URL: "${{ secrets.SLACK_ALERTS_WEBHOOK_URL }}" });
+    const mergeStep = monitor.jobs["fan-in"].steps.find((s: { run?: string }) =>
+      s.run?.includes("scripts/ops.ts merge"),
+    );
+    expect(runStep.env).toMatchObject({
+      API_TOKEN: "${{ secrets.API_TOKEN }}",
+      SLACK_ALERTS_WEBHOOK_URL: "${{ secrets.SLACK_ALERTS_WEBHOOK_URL }}",
+    });
     expect(Object.keys(probeStep.env).filter((k) => k.endsWith("TOKEN") || k.endsWith("URL"))).toEqual(["API_TOKEN"]);
     expect(Object.keys(mergeStep.env)).toContain("SLACK_ALERTS_WEBHOOK_URL");
     expect(Object.keys(mergeStep.env)).not.toContain("API_TOKEN");
@@ -69,14 +86,25 @@ describe("ops workflows: the lists in the workflows that mirror the config", () 
     writeFileSync(path, readFileSync(path, "utf8").replace(/^\s*# ops-generated: rollback-smoke.*$/m, ""));
     const r = await ops(ROOT, "workflows", "--dir", join(dir, ".github", "workflows"));
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/ci\.yml: expected the generated regions rollback-smoke, found none; restore the "# ops-generated:" marker lines/);
+    expect(r.err).toMatch(
+      /ci\.yml: expected the generated regions rollback-smoke, found none; restore the "# ops-generated:" marker lines/,
+    );
   });
 });
 
 describe("ops init", () => {
   it("writes a config for someone else's two services that validates, and workflows for it that pass the audit", async () => {
     const dir = scratch();
-    const init = await ops(dir, "init", "--title", "Acme status", "--service", "shop=https://shop.example.org/", "--service", "api=https://api.example.org/health");
+    const init = await ops(
+      dir,
+      "init",
+      "--title",
+      "Acme status",
+      "--service",
+      "shop=https://shop.example.org/",
+      "--service",
+      "api=https://api.example.org/health",
+    );
     expect(init.code).toBe(0);
     expect(init.out).toMatch(/wrote ops\.config\.yml: shop \(https:\/\/shop\.example\.org\/\), api/);
     expect((await ops(dir, "validate")).out).toMatch(/valid — 2 services \(2 http\), 0 groups/);
@@ -95,7 +123,9 @@ describe("ops init", () => {
 
   it("names the default placeholders when no service is given, and never overwrites without --force", async () => {
     const dir = scratch();
-    expect((await ops(dir, "init")).out).toMatch(/website \(https:\/\/example\.com\/\), api \(https:\/\/example\.com\/health\)/);
+    expect((await ops(dir, "init")).out).toMatch(
+      /website \(https:\/\/example\.com\/\), api \(https:\/\/example\.com\/health\)/,
+    );
     const again = await ops(dir, "init");
     expect(again.code).toBe(2);
     expect(again.err).toMatch(/ops\.config\.yml exists; pass --force to replace it/);

@@ -29,13 +29,20 @@ beforeAll(async () => {
   if (skip) return;
   dir = mkdtempSync(join(tmpdir(), "ops-lean-"));
   app = join(dir, "app");
-  const files = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: REPO, encoding: "utf8" }).split("\0");
+  const files = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
+    cwd: REPO,
+    encoding: "utf8",
+  }).split("\0");
   for (const file of files) {
     if (!file || !existsSync(join(REPO, file))) continue; // deleted in the working tree
     mkdirSync(dirname(join(app, file)), { recursive: true });
     copyFileSync(join(REPO, file), join(app, file));
   }
-  await run("npm", ["ci", "--omit=dev", "--ignore-scripts", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: app });
+  await run(
+    "npm",
+    ["ci", "--omit=dev", "--ignore-scripts", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"],
+    { cwd: app },
+  );
   web = createServer((req, res) => void res.writeHead(req.url === "/" ? 200 : 404).end("ok"));
   const port = await listen(web);
   config = join(dir, "lean.config.yml");
@@ -46,8 +53,12 @@ beforeAll(async () => {
       "title: Lean install",
       "defaults: { timeout: 2s, connectTimeout: 1s, samples: 1, confirmWindow: 100ms, retryDelay: 20ms }",
       "services:",
-      "  - { id: web, name: Web, environment: production, criticality: high, probe: { type: http, url: 'http://127.0.0.1:" + port + "/' }, rollback: { provider: fly, app: lean-web } }",
-      "  - { id: api, name: API, environment: production, criticality: medium, probe: { type: http, url: 'http://127.0.0.1:" + port + "/health' } }",
+      "  - { id: web, name: Web, environment: production, criticality: high, probe: { type: http, url: 'http://127.0.0.1:" +
+        port +
+        "/' }, rollback: { provider: fly, app: lean-web } }",
+      "  - { id: api, name: API, environment: production, criticality: medium, probe: { type: http, url: 'http://127.0.0.1:" +
+        port +
+        "/health' } }",
       "",
     ].join("\n"),
   );
@@ -62,7 +73,12 @@ afterAll(async () => {
 async function node(args: string[], env: Record<string, string> = {}) {
   if (!node24.ok) throw new Error("unreachable: the suite is skipped without Node 24");
   try {
-    const out = await run(node24.path, args, { cwd: app, env: { PATH: process.env.PATH ?? "", HOME: dir, ...env }, timeout: 90_000, encoding: "utf8" });
+    const out = await run(node24.path, args, {
+      cwd: app,
+      env: { PATH: process.env.PATH ?? "", HOME: dir, ...env },
+      timeout: 90_000,
+      encoding: "utf8",
+    });
     return { code: 0, out: out.stdout, err: out.stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string; signal?: string };
@@ -72,7 +88,9 @@ async function node(args: string[], env: Record<string, string> = {}) {
 
 /** An action's entry as the runner starts it: every input in INPUT_* (defaults from action.yml). */
 async function action(name: string, inputs: Record<string, string>) {
-  const meta = parse(readFileSync(join(app, "actions", name, "action.yml"), "utf8")) as { inputs: Record<string, { default?: string }> };
+  const meta = parse(readFileSync(join(app, "actions", name, "action.yml"), "utf8")) as {
+    inputs: Record<string, { default?: string }>;
+  };
   const env: Record<string, string> = {};
   for (const [key, spec] of Object.entries(meta.inputs)) env[`INPUT_${key.toUpperCase()}`] = spec.default ?? "";
   for (const [key, value] of Object.entries(inputs)) env[`INPUT_${key.toUpperCase()}`] = value;
@@ -81,13 +99,18 @@ async function action(name: string, inputs: Record<string, string>) {
   const summary = join(dir, `${name}.summary`);
   writeFileSync(output, "");
   writeFileSync(summary, "");
-  const result = await node([join("actions", name, "index.ts")], { ...env, GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: summary });
+  const result = await node([join("actions", name, "index.ts")], {
+    ...env,
+    GITHUB_OUTPUT: output,
+    GITHUB_STEP_SUMMARY: summary,
+  });
   return { ...result, output: readFileSync(output, "utf8") };
 }
 
 describe.skipIf(skip)("a production install (npm ci --omit=dev) run by Node 24's type stripping", () => {
   it("has no dev dependency to lean on", () => {
-    for (const dev of ["tsx", "typescript", "vitest", "@octokit/openapi", "ajv"]) expect(existsSync(join(app, "node_modules", dev)), dev).toBe(false);
+    for (const dev of ["tsx", "typescript", "vitest", "@octokit/openapi", "ajv"])
+      expect(existsSync(join(app, "node_modules", dev)), dev).toBe(false);
   });
 
   it("ops validate, ops run and ops probe work", async () => {
@@ -114,13 +137,28 @@ describe.skipIf(skip)("a production install (npm ci --omit=dev) run by Node 24's
     const report = await action("report", { config, data });
     expect(report, report.out + report.err).toMatchObject({ code: 0 });
     expect(readFileSync(join(data, "reports", "STATUS.md"), "utf8")).toMatch(/API/);
-    const rollback = await action("rollback", { config, data, phase: "plan", service: "web", reason: "lean install test" });
+    const rollback = await action("rollback", {
+      config,
+      data,
+      phase: "plan",
+      service: "web",
+      reason: "lean install test",
+    });
     expect(rollback, rollback.out + rollback.err).toMatchObject({ code: 0 });
     expect(rollback.out).toMatch(/lean-web/);
   }, 60_000);
 
   it("ops demo runs without the GitHub emulator's dev dependencies, says so, and exits", async () => {
-    const demo = await node(["scripts/ops.ts", "demo", "--runs", "2", "--data", join(dir, "demo"), "--now", "2026-11-22T18:00:00Z"]);
+    const demo = await node([
+      "scripts/ops.ts",
+      "demo",
+      "--runs",
+      "2",
+      "--data",
+      join(dir, "demo"),
+      "--now",
+      "2026-11-22T18:00:00Z",
+    ]);
     expect(demo, demo.err).toMatchObject({ code: 0 });
     expect(demo.out).toMatch(/does not check requests against it/);
     expect(demo.out).toMatch(/Issues on the loopback GitHub/);

@@ -42,7 +42,10 @@ async function workspace(incidents = "") {
     criticality: critical
     probe: { type: http, url: "${base}/health" }
 defaults: { samples: 2, sampleSpacing: 0, confirmWindow: 0, retryDelay: 0, timeout: 2s }
-incidents: { labels: [incident-${dir.slice(-6).toLowerCase().replace(/[^a-z0-9]/g, "x")}]${incidents} }
+incidents: { labels: [incident-${dir
+      .slice(-6)
+      .toLowerCase()
+      .replace(/[^a-z0-9]/g, "x")}]${incidents} }
 `,
   );
   return dir;
@@ -68,7 +71,10 @@ const history = async (dir: string) =>
     .split("\n")
     .map((l) => JSON.parse(l) as { t: string; id: string; s: string });
 const issuesFor = (dir: string) => {
-  const label = `incident-${dir.slice(-6).toLowerCase().replace(/[^a-z0-9]/g, "x")}`;
+  const label = `incident-${dir
+    .slice(-6)
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, "x")}`;
   return [...gh.state.issues.values()].filter((i) => i.labels.includes(label));
 };
 const commentCount = () => gh.state.comments.length;

@@ -54,7 +54,8 @@ async function ops(dir: string, ...argv: string[]) {
   return { code, out, err };
 }
 
-const readLatest = async (dir: string) => JSON.parse(await readFile(join(dir, "reports/latest.json"), "utf8")) as Latest;
+const readLatest = async (dir: string) =>
+  JSON.parse(await readFile(join(dir, "reports/latest.json"), "utf8")) as Latest;
 
 describe("ops run, replayed with --now", () => {
   it("counts consecutive failures and successes across runs and carries `since` by timestamps", async () => {
@@ -67,7 +68,11 @@ describe("ops run, replayed with --now", () => {
     expect(down.out).toMatch(/service api: up → down/);
     await ops(dir, "run", "--now", "2026-11-22T10:12:00Z");
     let latest = await readLatest(dir);
-    expect(latest.services.api).toMatchObject({ status: "down", since: expect.stringMatching(/^2026-11-22T10:05:00/), consecutiveFailures: 2 });
+    expect(latest.services.api).toMatchObject({
+      status: "down",
+      since: expect.stringMatching(/^2026-11-22T10:05:00/),
+      consecutiveFailures: 2,
+    });
     expect(latest.services.api!.reason).toMatch(/unexpected status 503/);
 
     healthy = true;
@@ -76,7 +81,10 @@ describe("ops run, replayed with --now", () => {
     expect(latest.services.api).toMatchObject({ status: "up", consecutiveFailures: 0, consecutiveSuccesses: 1 });
 
     const history = await readFile(join(dir, "reports/history/2026-11-22.jsonl"), "utf8");
-    const lines = history.trim().split("\n").map((l) => JSON.parse(l));
+    const lines = history
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(lines.filter((l) => l.id === "api").map((l) => l.s)).toEqual(["up", "down", "down", "up"]);
     // The secret's value never reaches a file.
     expect(history + JSON.stringify(latest)).not.toContain("s3cret-token-value");
@@ -90,14 +98,27 @@ describe("ops run, replayed with --now", () => {
       await ops(dir, "run", "--now", "2026-11-22T11:00:00Z");
       await ops(dir, "run", "--now", "2026-11-22T11:05:00Z");
     }
-    const strip = (l: Latest) => ({ ...l, run: null, services: Object.fromEntries(Object.entries(l.services).map(([k, s]) => [k, { ...s, metrics: { ...s.metrics, p50: 0, p95: 0, p99: 0, max: 0 } }])) });
+    const strip = (l: Latest) => ({
+      ...l,
+      run: null,
+      services: Object.fromEntries(
+        Object.entries(l.services).map(([k, s]) => [
+          k,
+          { ...s, metrics: { ...s.metrics, p50: 0, p95: 0, p99: 0, max: 0 } },
+        ]),
+      ),
+    });
     expect(strip(await readLatest(a))).toEqual(strip(await readLatest(b)));
   });
 
   it("a missing secret makes only that service unknown", async () => {
     const dir = await workspace();
     let out = "";
-    const code = await main(["run", "--json"], { env: {}, cwd: dir, io: { out: (t) => void (out += t), err: () => {} } });
+    const code = await main(["run", "--json"], {
+      env: {},
+      cwd: dir,
+      io: { out: (t) => void (out += t), err: () => {} },
+    });
     expect(code).toBe(0);
     const { latest } = JSON.parse(out) as { latest: Latest };
     expect(latest.services.shop).toMatchObject({ status: "unknown", reason: "missing secret SHOP_TOKEN" });
@@ -115,7 +136,13 @@ describe("ops run when a later step fails", () => {
     // A GitHub that rejects the token (401 is not retried): the incident step cannot do its work.
     const gh = await startGitHubServer({ token: "the-right-token" });
     const code = await main(["run", "--now", "2026-11-22T13:00:00Z"], {
-      env: { SHOP_TOKEN: "s3cret-token-value", GITHUB_TOKEN: "ghs_test_token_value", GITHUB_REPOSITORY: "hotdash/ops", GITHUB_API_URL: gh.url, GITHUB_STEP_SUMMARY: summary },
+      env: {
+        SHOP_TOKEN: "s3cret-token-value",
+        GITHUB_TOKEN: "ghs_test_token_value",
+        GITHUB_REPOSITORY: "hotdash/ops",
+        GITHUB_API_URL: gh.url,
+        GITHUB_STEP_SUMMARY: summary,
+      },
       cwd: dir,
       io: { out: (t) => void (out += t), err: (t) => void (err += t) },
     }).finally(() => gh.close());
@@ -135,7 +162,10 @@ describe("ops run on an offline runner", () => {
     const dir = await workspace();
     const text = await readFile(join(dir, "ops.config.yml"), "utf8");
     // Port 1 on loopback refuses: the runner "cannot reach the internet".
-    await writeFile(join(dir, "ops.config.yml"), `${text}connectivity: { urls: ["http://127.0.0.1:1/"], timeout: 1s }\n`);
+    await writeFile(
+      join(dir, "ops.config.yml"),
+      `${text}connectivity: { urls: ["http://127.0.0.1:1/"], timeout: 1s }\n`,
+    );
     healthy = false;
     const r = await ops(dir, "run", "--only", "api", "--now", "2026-11-22T12:00:00Z");
     expect(r.code).toBe(0);
@@ -171,7 +201,14 @@ describe("ops exit codes and side effects", () => {
   it("the real process exits 2 on invalid config (the entry binds exit codes)", async () => {
     const dir = await workspace("services: 3\n");
     const run = promisify(execFile);
-    const err = await run(process.execPath, ["--import", "tsx", "scripts/ops.ts", "validate", "--config", join(dir, "ops.config.yml")]).catch((e) => e);
+    const err = await run(process.execPath, [
+      "--import",
+      "tsx",
+      "scripts/ops.ts",
+      "validate",
+      "--config",
+      join(dir, "ops.config.yml"),
+    ]).catch((e) => e);
     expect(err.code).toBe(2);
     expect(err.stderr).toMatch(/services/);
   });

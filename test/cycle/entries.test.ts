@@ -63,7 +63,13 @@ defaults: { samples: 2, sampleSpacing: 0, confirmWindow: 0, retryDelay: 0, timeo
     const at = new Date(t).toISOString();
     const payDown = t >= Date.parse(NOW) - 65 * MIN;
     for (const id of ["web", "api", "db"]) lines.push(JSON.stringify({ t: at, id, s: "up", l: [20, 21], ok: 2, n: 2 }));
-    lines.push(JSON.stringify(payDown ? { t: at, id: "pay", s: "down", l: [], ok: 0, n: 2, r: "unexpected status 503" } : { t: at, id: "pay", s: "up", l: [20, 22], ok: 2, n: 2 }));
+    lines.push(
+      JSON.stringify(
+        payDown
+          ? { t: at, id: "pay", s: "down", l: [], ok: 0, n: 2, r: "unexpected status 503" }
+          : { t: at, id: "pay", s: "up", l: [20, 22], ok: 2, n: 2 },
+      ),
+    );
   }
   await writeFile(join(dir, "reports", "history", "2026-11-22.jsonl"), lines.join("\n") + "\n");
   return dir;
@@ -75,14 +81,28 @@ async function copy(from: string, name: string): Promise<string> {
   return to;
 }
 
-async function runAction(action: string, dir: string, inputs: Record<string, string>, env: Record<string, string> = {}) {
+async function runAction(
+  action: string,
+  dir: string,
+  inputs: Record<string, string>,
+  env: Record<string, string> = {},
+) {
   const [summary, output] = [join(scratch, `${action}.summary.md`), join(scratch, `${action}.output.txt`)];
   // The runner creates both files before a step starts.
   await Promise.all([writeFile(summary, ""), writeFile(output, "")]);
-  const vars: Record<string, string> = { PATH: process.env.PATH ?? "", GITHUB_STEP_SUMMARY: summary, GITHUB_OUTPUT: output, ...env };
-  for (const [k, v] of Object.entries({ config: "ops.config.yml", data: ".", now: NOW, ...inputs })) vars[`INPUT_${k.toUpperCase()}`] = v;
+  const vars: Record<string, string> = {
+    PATH: process.env.PATH ?? "",
+    GITHUB_STEP_SUMMARY: summary,
+    GITHUB_OUTPUT: output,
+    ...env,
+  };
+  for (const [k, v] of Object.entries({ config: "ops.config.yml", data: ".", now: NOW, ...inputs }))
+    vars[`INPUT_${k.toUpperCase()}`] = v;
   return new Promise<{ code: number; out: string }>((done) => {
-    const child = spawn(process.execPath, ["--import", TSX, join(ROOT, "actions", action, "index.ts")], { cwd: dir, env: vars });
+    const child = spawn(process.execPath, ["--import", TSX, join(ROOT, "actions", action, "index.ts")], {
+      cwd: dir,
+      env: vars,
+    });
     let out = "";
     child.stdout.on("data", (b) => (out += b));
     child.stderr.on("data", (b) => (out += b));
@@ -92,7 +112,11 @@ async function runAction(action: string, dir: string, inputs: Record<string, str
 
 async function ops(dir: string, env: Record<string, string>, ...argv: string[]) {
   let out = "";
-  const code = await main([...argv, "--now", NOW], { env, cwd: dir, io: { out: (t) => void (out += t), err: (t) => void (out += t) } });
+  const code = await main([...argv, "--now", NOW], {
+    env,
+    cwd: dir,
+    io: { out: (t) => void (out += t), err: (t) => void (out += t) },
+  });
   return { code, out };
 }
 
@@ -101,12 +125,15 @@ async function files(dir: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const top of ["reports", "incidents"]) {
     const entries = await readdir(join(dir, top), { recursive: true, withFileTypes: true }).catch(() => []);
-    for (const e of entries) if (e.isFile()) out[relative(dir, join(e.parentPath, e.name))] = await readFile(join(e.parentPath, e.name), "utf8");
+    for (const e of entries)
+      if (e.isFile())
+        out[relative(dir, join(e.parentPath, e.name))] = await readFile(join(e.parentPath, e.name), "utf8");
   }
   return out;
 }
 
-const latestOf = async (dir: string) => JSON.parse(await readFile(join(dir, "reports", "latest.json"), "utf8")) as Latest;
+const latestOf = async (dir: string) =>
+  JSON.parse(await readFile(join(dir, "reports", "latest.json"), "utf8")) as Latest;
 
 /**
  * Probing measures real time: response times and the run's end differ between any two runs.
@@ -135,7 +162,12 @@ describe("each action and its CLI command write the same thing", () => {
     expect(Object.keys(fa).sort()).toEqual(Object.keys(fb).sort());
     for (const f of Object.keys(fa)) expect(withoutTimings(fa[f]!), f).toBe(withoutTimings(fb[f]!));
     const latest = await latestOf(a);
-    expect(Object.fromEntries(Object.values(latest.services).map((s) => [s.id, s.status]))).toEqual({ web: "up", api: "down", db: "maintenance", pay: "up" });
+    expect(Object.fromEntries(Object.values(latest.services).map((s) => [s.id, s.status]))).toEqual({
+      web: "up",
+      api: "down",
+      db: "maintenance",
+      pay: "up",
+    });
     probed = a;
   });
 
@@ -143,9 +175,16 @@ describe("each action and its CLI command write the same thing", () => {
     expect(probed).not.toBe("");
     const c = await copy(probed, "incidents-action");
     const d = await copy(probed, "incidents-cli");
-    const [ghC, ghD] = [await startGitHubServer({ owner: "hotdash", repo: "ops", token: TOKEN }), await startGitHubServer({ owner: "hotdash", repo: "ops", token: TOKEN })];
+    const [ghC, ghD] = [
+      await startGitHubServer({ owner: "hotdash", repo: "ops", token: TOKEN }),
+      await startGitHubServer({ owner: "hotdash", repo: "ops", token: TOKEN }),
+    ];
     try {
-      const env = (gh: GitHubServer) => ({ GITHUB_TOKEN: TOKEN, GITHUB_REPOSITORY: "hotdash/ops", GITHUB_API_URL: gh.url });
+      const env = (gh: GitHubServer) => ({
+        GITHUB_TOKEN: TOKEN,
+        GITHUB_REPOSITORY: "hotdash/ops",
+        GITHUB_API_URL: gh.url,
+      });
       const action = await runAction("incident", c, {}, env(ghC));
       expect(action.code, action.out).toBe(0);
       const cli = await ops(d, env(ghD), "incidents");
@@ -155,7 +194,10 @@ describe("each action and its CLI command write the same thing", () => {
       expect([...ghC.violations, ...ghD.violations]).toEqual([]);
 
       const latest = await latestOf(d);
-      const open = Object.values(latest.incidents).filter((i) => i.state === "open").map((i) => i.key).sort();
+      const open = Object.values(latest.incidents)
+        .filter((i) => i.state === "open")
+        .map((i) => i.key)
+        .sort();
       expect(open).toEqual(["budget:pay", "service:api"]);
       // The same step on the same state again: no write to GitHub, the same bytes, still open.
       const before = await files(d);
@@ -192,6 +234,7 @@ describe("ops report --now T gives what the run at T wrote", () => {
     expect((await ops(dir, {}, "report", "--force")).code).toBe(0);
     const byReport = await files(dir);
     expect(byReport["reports/STATUS.md"]).toContain("2026-11-22");
-    for (const f of Object.keys(byRun).filter((f) => f.endsWith(".md") || f.includes("badges/"))) expect(byReport[f], f).toBe(byRun[f]);
+    for (const f of Object.keys(byRun).filter((f) => f.endsWith(".md") || f.includes("badges/")))
+      expect(byReport[f], f).toBe(byRun[f]);
   });
 });

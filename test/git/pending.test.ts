@@ -27,7 +27,13 @@ async function job(box: Sandbox, name: string, minute: number, status: Status = 
 async function jobSteps(box: Sandbox, name: string, minute: number, status: Status = "up") {
   const c: Clone = await box.clone(name, 1);
   const out: string[] = [];
-  const deps = { env: {}, cwd: c.dir, io: { out: (t: string) => void out.push(t), err: () => {} }, clock: manualClock(at(minute)), git: c.git };
+  const deps = {
+    env: {},
+    cwd: c.dir,
+    io: { out: (t: string) => void out.push(t), err: () => {} },
+    clock: manualClock(at(minute)),
+    git: c.git,
+  };
   expect(await commitCommand(["--data", c.dir, "--restore"], deps)).toBe(0);
   const restore = out.splice(0).join("");
   await c.append("reports/history/2026-11-22.jsonl", `{"t":"${at(minute)}","id":"web","s":"${status}"}\n`);
@@ -77,7 +83,13 @@ describe("batched commits through ops/pending (the growth policy)", () => {
     // r2 and r3 both start from the same ops/pending (a manual dispatch overlapping a cron run).
     const steps = async (c: Clone, minute: number) => {
       const out: string[] = [];
-      const deps = { env: {}, cwd: c.dir, io: { out: (t: string) => void out.push(t), err: () => {} }, clock: manualClock(at(minute)), git: c.git };
+      const deps = {
+        env: {},
+        cwd: c.dir,
+        io: { out: (t: string) => void out.push(t), err: () => {} },
+        clock: manualClock(at(minute)),
+        git: c.git,
+      };
       await commitCommand(["--data", c.dir, "--restore"], deps);
       await c.append("reports/history/2026-11-22.jsonl", `{"t":"${at(minute)}","id":"web","s":"up"}\n`);
       await c.write("reports/latest.json", JSON.stringify(latest({ web: "up" }, [], false, at(minute))));
@@ -93,7 +105,10 @@ describe("batched commits through ops/pending (the growth policy)", () => {
     expect(await commitR3()).toMatch(/^pushed /); // lost the lease on ops/pending: flushed to main
     await job(box, "r4", 15);
     await job(box, "r5", 80); // flush
-    const ts = (await remoteFile(box, "reports/history/2026-11-22.jsonl")).trim().split("\n").map((l) => JSON.parse(l).t);
+    const ts = (await remoteFile(box, "reports/history/2026-11-22.jsonl"))
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l).t);
     expect([...ts].sort()).toEqual([0, 5, 10, 11, 15, 80].map(at));
   });
 
@@ -110,7 +125,13 @@ describe("batched commits through ops/pending (the growth policy)", () => {
     await humanEdit("first draft\n");
     await job(box, "r0", 0);
     const r1 = await box.clone("r1", 1);
-    const deps1 = { env: {}, cwd: r1.dir, io: { out: () => {}, err: () => {} }, clock: manualClock(at(5)), git: r1.git };
+    const deps1 = {
+      env: {},
+      cwd: r1.dir,
+      io: { out: () => {}, err: () => {} },
+      clock: manualClock(at(5)),
+      git: r1.git,
+    };
     await r1.write("incidents/note.md", "written by the run\n");
     await r1.write("reports/latest.json", JSON.stringify(latest({ web: "up" }, [], false, at(5))));
     await commitCommand(["--data", r1.dir, "--flush-every", "60m"], deps1); // parked
@@ -119,8 +140,16 @@ describe("batched commits through ops/pending (the growth policy)", () => {
     await humanEdit("edited by a person\n");
 
     const r2 = await box.clone("r2", 1);
-    const deps2 = { env: {}, cwd: r2.dir, io: { out: () => {}, err: () => {} }, clock: manualClock(at(10)), git: r2.git };
-    await expect(commitCommand(["--data", r2.dir, "--restore"], deps2)).rejects.toThrow(/conflicts in incidents\/note\.md/);
+    const deps2 = {
+      env: {},
+      cwd: r2.dir,
+      io: { out: () => {}, err: () => {} },
+      clock: manualClock(at(10)),
+      git: r2.git,
+    };
+    await expect(commitCommand(["--data", r2.dir, "--restore"], deps2)).rejects.toThrow(
+      /conflicts in incidents\/note\.md/,
+    );
     // monitor.yml still runs the commit step (!cancelled()) so this run's own data is kept.
     await r2.append("reports/history/2026-11-22.jsonl", `{"t":"${at(10)}","id":"web","s":"up"}\n`);
     await commitCommand(["--data", r2.dir, "--flush-every", "60m"], deps2);
@@ -148,10 +177,19 @@ describe("shouldFlush", () => {
   it("waits on up ↔ degraded, flushes on down, incidents, new files and age", () => {
     const committed = latest({ a: "up" }, [], false, at(0));
     expect(shouldFlush({ ...base, committed, next: latest({ a: "degraded" }, [], false, at(30)) }).flush).toBe(false);
-    expect(shouldFlush({ ...base, committed, next: latest({ a: "down" }, [], false, at(30)) })).toEqual({ flush: true, why: "a up → down" });
-    expect(shouldFlush({ ...base, committed, next: latest({ a: "up" }, [["a", "P1"]], false, at(30)) }).why).toBe("incident service:a open");
-    expect(shouldFlush({ ...base, committed, next: latest({ a: "up" }), addedFiles: ["reports/updates/x.md"] }).why).toBe("new file reports/updates/x.md");
-    expect(shouldFlush({ ...base, committed, next: latest({ a: "up" }), now: new Date(at(60)) }).why).toBe("default branch 60 min behind");
+    expect(shouldFlush({ ...base, committed, next: latest({ a: "down" }, [], false, at(30)) })).toEqual({
+      flush: true,
+      why: "a up → down",
+    });
+    expect(shouldFlush({ ...base, committed, next: latest({ a: "up" }, [["a", "P1"]], false, at(30)) }).why).toBe(
+      "incident service:a open",
+    );
+    expect(
+      shouldFlush({ ...base, committed, next: latest({ a: "up" }), addedFiles: ["reports/updates/x.md"] }).why,
+    ).toBe("new file reports/updates/x.md");
+    expect(shouldFlush({ ...base, committed, next: latest({ a: "up" }), now: new Date(at(60)) }).why).toBe(
+      "default branch 60 min behind",
+    );
     expect(shouldFlush({ ...base, committed, next: latest({ a: "up" }), everyMs: 0 }).why).toBe("commit every run");
   });
 });

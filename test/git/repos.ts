@@ -22,15 +22,27 @@ export interface Clone {
   read(path: string): Promise<string>;
 }
 
-const ATTRIBUTES = "reports/** linguist-generated=true\nreports/history/*.jsonl merge=union\nREADME.md ops-merge=upstream\n";
+const ATTRIBUTES =
+  "reports/** linguist-generated=true\nreports/history/*.jsonl merge=union\nREADME.md ops-merge=upstream\n";
 export const README = "# Ops\n\nWritten by people.\n\n<!-- status -->\nall up\n<!-- /status -->\n";
-const ME = { GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.com", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.com" };
+const ME = {
+  GIT_AUTHOR_NAME: "t",
+  GIT_AUTHOR_EMAIL: "t@example.com",
+  GIT_COMMITTER_NAME: "t",
+  GIT_COMMITTER_EMAIL: "t@example.com",
+};
 
 export async function sandbox(): Promise<Sandbox> {
   const root = await mkdtemp(join(tmpdir(), "ops-git-"));
   const remote = join(root, "remote.git");
   // Isolated from the developer's ~/.gitconfig (signing, hooks, default branch).
-  const env = { ...process.env, ...ME, HOME: root, GIT_CONFIG_NOSYSTEM: "1", GIT_CONFIG_GLOBAL: join(root, "gitconfig") };
+  const env = {
+    ...process.env,
+    ...ME,
+    HOME: root,
+    GIT_CONFIG_NOSYSTEM: "1",
+    GIT_CONFIG_GLOBAL: join(root, "gitconfig"),
+  };
   await writeFile(join(root, "gitconfig"), "[init]\n\tdefaultBranch = main\n");
   const top = createGit({ cwd: root, env });
   await top(["init", "--quiet", "--bare", "-b", "main", remote]);

@@ -41,7 +41,12 @@ describe("safeCommit against a real bare repository", () => {
     box = await sandbox();
     const [a, b] = [await box.clone("a"), await box.clone("b")];
     const rounds = 6;
-    const opts = { sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)), baseDelayMs: 10, maxDelayMs: 80, maxAttempts: 20 };
+    const opts = {
+      sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
+      baseDelayMs: 10,
+      maxDelayMs: 80,
+      maxAttempts: 20,
+    };
     const results = [];
     for (let i = 1; i <= rounds; i++) {
       results.push(...(await Promise.all([run(a, "a", i, opts), run(b, "b", i, opts)])));
@@ -69,7 +74,10 @@ describe("safeCommit against a real bare repository", () => {
     for (let i = 1; i <= 3; i++) await run(b, "b", i);
     const result = await run(a, "a", 1);
     expect(result).toMatchObject({ kind: "pushed", attempts: 2, rebases: 1 });
-    const ts = (await remoteFile(box, "reports/history/2026-11-22.jsonl")).trim().split("\n").map((l) => JSON.parse(l).t);
+    const ts = (await remoteFile(box, "reports/history/2026-11-22.jsonl"))
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l).t);
     expect(ts.sort()).toEqual(["a-1", "b-0", "b-1", "b-2", "b-3"]);
   });
 
@@ -107,14 +115,29 @@ describe("safeCommit against a real bare repository", () => {
   it("keeps a person's README edit and re-applies the run's status section on top", async () => {
     box = await sandbox();
     const [a, b] = [await box.clone("a"), await box.clone("b")];
-    const section = async (c: Clone, text: string) => c.write("README.md", (await c.read("README.md")).replace(/(<!-- status -->\n)[\s\S]*(<!-- \/status -->)/, `$1${text}\n$2`));
+    const section = async (c: Clone, text: string) =>
+      c.write(
+        "README.md",
+        (await c.read("README.md")).replace(/(<!-- status -->\n)[\s\S]*(<!-- \/status -->)/, `$1${text}\n$2`),
+      );
     // A person rewrites the README, including the lines around the generated section.
-    await b.write("README.md", "# Ops\n\nRewritten by a person.\n\n<!-- status -->\nall up (edited)\n<!-- /status -->\n");
+    await b.write(
+      "README.md",
+      "# Ops\n\nRewritten by a person.\n\n<!-- status -->\nall up (edited)\n<!-- /status -->\n",
+    );
     await safeCommit({ git: b.git, paths: PATHS, message: "docs", sleep: noWait });
     await section(a, "chatwoot down");
-    const result = await safeCommit({ git: a.git, paths: PATHS, message: "ops: a", sleep: noWait, regenerate: () => section(a, "chatwoot down") });
+    const result = await safeCommit({
+      git: a.git,
+      paths: PATHS,
+      message: "ops: a",
+      sleep: noWait,
+      regenerate: () => section(a, "chatwoot down"),
+    });
     expect(result).toMatchObject({ kind: "pushed", rebases: 1 });
-    expect(await remoteFile(box, "README.md")).toBe("# Ops\n\nRewritten by a person.\n\n<!-- status -->\nchatwoot down\n<!-- /status -->\n");
+    expect(await remoteFile(box, "README.md")).toBe(
+      "# Ops\n\nRewritten by a person.\n\n<!-- status -->\nchatwoot down\n<!-- /status -->\n",
+    );
   });
 
   it("refuses to guess on a conflict in a file people edit, and says which", async () => {

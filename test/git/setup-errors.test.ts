@@ -27,7 +27,9 @@ describe("git outside a work tree", () => {
       const error = await git(["show", "HEAD:./reports/latest.json"], { allowFailure }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ActionableError);
       expect((error as ActionableError).code).toBe(2);
-      expect((error as Error).message).toBe(`${dir} is not inside a git work tree, so there is nothing to commit to: run this in a clone of the ops repository (the monitor workflow's checkout), or pass --data DIR pointing into one`);
+      expect((error as Error).message).toBe(
+        `${dir} is not inside a git work tree, so there is nothing to commit to: run this in a clone of the ops repository (the monitor workflow's checkout), or pass --data DIR pointing into one`,
+      );
     }
   });
 
@@ -39,8 +41,14 @@ describe("git outside a work tree", () => {
   it("ops commit prints one clear line and exits 2, no stack trace", async () => {
     const dir = bare();
     let err = "";
-    const code = await main(["commit", "--data", dir, "--no-push"], { env: env(dir), cwd: dir, io: { out: () => {}, err: (t) => void (err += t) } });
+    const code = await main(["commit", "--data", dir, "--no-push"], {
+      env: env(dir),
+      cwd: dir,
+      io: { out: () => {}, err: (t) => void (err += t) },
+    });
     expect(code).toBe(2);
-    expect(err).toBe(`ops commit: ${dir} is not inside a git work tree, so there is nothing to commit to: run this in a clone of the ops repository (the monitor workflow's checkout), or pass --data DIR pointing into one\n`);
+    expect(err).toBe(
+      `ops commit: ${dir} is not inside a git work tree, so there is nothing to commit to: run this in a clone of the ops repository (the monitor workflow's checkout), or pass --data DIR pointing into one\n`,
+    );
   });
 });

@@ -49,10 +49,13 @@ async function acceptAndHang(): Promise<{ url: string; requests: () => number }>
     s.on("data", (d: Buffer) => void (requests += (String(d).match(/^(GET|POST|PATCH|PUT|DELETE) /gm) ?? []).length));
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  cleanup.push(() => new Promise<void>((r) => {
-    for (const s of sockets) s.destroy();
-    server.close(() => r());
-  }));
+  cleanup.push(
+    () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
+  );
   return { url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`, requests: () => requests };
 }
 
@@ -61,14 +64,23 @@ async function acceptAndHang(): Promise<{ url: string; requests: () => number }>
  * so nothing is accepted; once the queue is full the kernel drops further SYNs and a connect hangs.
  */
 async function blackHole(): Promise<string> {
-  const child: ChildProcess = spawn(process.execPath, ["-e", `
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      "-e",
+      `
     const s = require("net").createServer();
     s.listen({ port: 0, host: "127.0.0.1", backlog: 1 }, () => {
       process.stdout.write(String(s.address().port) + "\\n");
       setTimeout(() => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0), 50);
-    });`], { stdio: ["ignore", "pipe", "inherit"] });
+    });`,
+    ],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
   cleanup.push(() => child.kill("SIGKILL"));
-  const port = await new Promise<number>((resolve) => child.stdout!.once("data", (d: Buffer) => resolve(Number(String(d).trim()))));
+  const port = await new Promise<number>((resolve) =>
+    child.stdout!.once("data", (d: Buffer) => resolve(Number(String(d).trim()))),
+  );
   await new Promise((r) => setTimeout(r, 200));
   // Fill the accept queue; these connections complete and are never accepted.
   for (let i = 0; i < 4; i++) {
@@ -101,7 +113,9 @@ describe("a GitHub that does not answer", () => {
     expect(hang.requests()).toBe(1); // not retried
     clearInterval(collecting);
     const later = await timed(c.createComment(1, "x"));
-    expect(later.error?.message).toMatch(/^GitHub comment on #1 on hotdash\/ops skipped: GitHub did not answer earlier in this run \(no answer within 1000 ms\)/);
+    expect(later.error?.message).toMatch(
+      /^GitHub comment on #1 on hotdash\/ops skipped: GitHub did not answer earlier in this run \(no answer within 1000 ms\)/,
+    );
     expect(later.ms).toBeLessThan(TIMEOUT / 4);
     expect(hang.requests()).toBe(1);
   }, 15_000);
@@ -160,11 +174,26 @@ describe("maintenance windows with a deadline", () => {
     cleanup.push(() => gh.close());
     const at = "2026-11-22T16:00:00.000Z";
     gh.state.issues.set(1, {
-      number: 1, id: 1, title: "upgrade", state: "open", stateReason: null, labels: ["maintenance"], assignees: [], user: "ops",
-      body: "services: chatwoot\nstart: 2026-11-22T15:55:00Z\nend: 2026-11-22T17:00:00Z", createdAt: at, updatedAt: at, closedAt: null, deleted: false,
+      number: 1,
+      id: 1,
+      title: "upgrade",
+      state: "open",
+      stateReason: null,
+      labels: ["maintenance"],
+      assignees: [],
+      user: "ops",
+      body: "services: chatwoot\nstart: 2026-11-22T15:55:00Z\nend: 2026-11-22T17:00:00Z",
+      createdAt: at,
+      updatedAt: at,
+      closedAt: null,
+      deleted: false,
     });
     const now = new Date(at);
-    const fresh = await readMaintenanceWithDeadline({ github: client(gh.url, { timeoutMs: 10_000 }), deadlineMs: 10_000, now });
+    const fresh = await readMaintenanceWithDeadline({
+      github: client(gh.url, { timeoutMs: 10_000 }),
+      deadlineMs: 10_000,
+      now,
+    });
     expect(fresh.note).toBeUndefined();
     expect(fresh).toMatchObject({ source: "github", windows: [{ services: ["chatwoot"] }] });
     // What the pipeline keeps in latest.json's maintenanceKnown for the next run.
@@ -172,10 +201,17 @@ describe("maintenance windows with a deadline", () => {
 
     const hang = await acceptAndHang();
     const t = performance.now();
-    const late = await readMaintenanceWithDeadline({ github: client(hang.url, { timeoutMs: 10_000 }), deadlineMs: 300, now, lastKnown });
+    const late = await readMaintenanceWithDeadline({
+      github: client(hang.url, { timeoutMs: 10_000 }),
+      deadlineMs: 300,
+      now,
+      lastKnown,
+    });
     expect(performance.now() - t).toBeLessThan(1_500);
     expect(late).toMatchObject({ source: "last-known", windows: [{ services: ["chatwoot"] }] });
-    expect(late.note).toBe(`maintenance issues not read (GitHub did not answer within 300 ms); using the 1 window(s) known from ${at}`);
+    expect(late.note).toBe(
+      `maintenance issues not read (GitHub did not answer within 300 ms); using the 1 window(s) known from ${at}`,
+    );
 
     const refused = await readMaintenanceWithDeadline({ github: client(await refusedUrl()), deadlineMs: 2_000, now });
     expect(refused.source).toBe("last-known");

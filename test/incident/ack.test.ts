@@ -34,7 +34,9 @@ describe("acknowledge, response SLA and reminders", () => {
     await tick(); // 16:05 opened, P0
     const [issue] = w.openIssues();
     await tick(); // 16:10: 5 min unacknowledged = the P0 response SLA: Level 2 at once, not at 30 min
-    expect(w.commentsOf(issue!.number).at(-1)).toMatch(/^🚨 Escalated to Level 2 \(Engineering Lead\): P0 not acknowledged within its response SLA \(5 min\)/);
+    expect(w.commentsOf(issue!.number).at(-1)).toMatch(
+      /^🚨 Escalated to Level 2 \(Engineering Lead\): P0 not acknowledged within its response SLA \(5 min\)/,
+    );
     expect(w.latest.incidents["service:chatwoot"]!.escalationLevel).toBe(2);
     expect(pdClasses()).toEqual(["trigger:open", "trigger:escalation"]);
     await tick(); // 16:15
@@ -55,7 +57,11 @@ describe("acknowledge, response SLA and reminders", () => {
     expect(state.ackedBy).toBe("alice");
     expect(state.timeline.at(-1)!.text).toBe("Acknowledged by @alice (/ack), 17 min after it opened.");
     // The comments were listed once this run for this open incident.
-    expect(w.gh.requests.slice(before).filter((r) => r.method === "GET" && r.path.endsWith(`/issues/${issue!.number}/comments`))).toHaveLength(1);
+    expect(
+      w.gh.requests
+        .slice(before)
+        .filter((r) => r.method === "GET" && r.path.endsWith(`/issues/${issue!.number}/comments`)),
+    ).toHaveLength(1);
 
     // From now on: no escalation (Level 3 would be due at 1 h), no reminder, comment or notification.
     const sent = [w.slack.received.length, w.pagerduty.received.length, w.commentsOf(issue!.number).length];
@@ -81,7 +87,13 @@ describe("acknowledge, response SLA and reminders", () => {
 
   it("a human assigned acknowledges; the logins the escalation assigned do not", async () => {
     w = await createWorld(
-      { incidents: { escalation: [{ after: "30m", level: 2, name: "Engineering Lead", severities: ["P0", "P1", "P2"], assign: ["lead"] }] } },
+      {
+        incidents: {
+          escalation: [
+            { after: "30m", level: 2, name: "Engineering Lead", severities: ["P0", "P1", "P2"], assign: ["lead"] },
+          ],
+        },
+      },
       { slaDefaults: true },
     );
     w.set("agent-sdk", "down", "timeout"); // medium → P2: respond within 1 h, no reminder cadence
@@ -118,6 +130,10 @@ describe("acknowledge, response SLA and reminders", () => {
     for (let i = 0; i < 6; i++) await tick(5); // 16:45
     expect(w.commentsOf(issue!.number).filter((c) => c.startsWith("⏱️"))).toHaveLength(1);
     // Reminders at 16:25 and 16:45 (every 20 min from the opening), to the P2 route.
-    expect(slackTitles()).toEqual(["P2 incident opened", "P2 incident still unacknowledged", "P2 incident still unacknowledged"]);
+    expect(slackTitles()).toEqual([
+      "P2 incident opened",
+      "P2 incident still unacknowledged",
+      "P2 incident still unacknowledged",
+    ]);
   });
 });

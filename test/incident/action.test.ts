@@ -20,16 +20,32 @@ afterEach(async () => {
 async function runEntry(inputs: Record<string, string>, env: Record<string, string>) {
   const summary = join(w.dataDir, "summary.md");
   const output = join(w.dataDir, "output.txt");
-  const vars: Record<string, string> = { PATH: process.env.PATH ?? "", GITHUB_STEP_SUMMARY: summary, GITHUB_OUTPUT: output, ...env };
-  for (const [k, v] of Object.entries({ config: join(w.dataDir, "ops.config.yml"), data: w.dataDir, ...inputs })) vars[`INPUT_${k.toUpperCase()}`] = v;
+  const vars: Record<string, string> = {
+    PATH: process.env.PATH ?? "",
+    GITHUB_STEP_SUMMARY: summary,
+    GITHUB_OUTPUT: output,
+    ...env,
+  };
+  for (const [k, v] of Object.entries({ config: join(w.dataDir, "ops.config.yml"), data: w.dataDir, ...inputs }))
+    vars[`INPUT_${k.toUpperCase()}`] = v;
   // The runner creates both files before a step starts.
   await writeFile(summary, "");
   await writeFile(output, "");
   return new Promise<{ code: number; stdout: string; summary: string; output: string }>((done) => {
-    execFile(TSX, [join(ROOT, "actions/incident/index.ts")], { env: vars, cwd: w.dataDir, timeout: 60_000 }, async (error, stdout) => {
-      const read = (f: string) => readFile(f, "utf8").catch(() => "");
-      done({ code: error ? Number(error.code ?? 1) : 0, stdout, summary: await read(summary), output: await read(output) });
-    });
+    execFile(
+      TSX,
+      [join(ROOT, "actions/incident/index.ts")],
+      { env: vars, cwd: w.dataDir, timeout: 60_000 },
+      async (error, stdout) => {
+        const read = (f: string) => readFile(f, "utf8").catch(() => "");
+        done({
+          code: error ? Number(error.code ?? 1) : 0,
+          stdout,
+          summary: await read(summary),
+          output: await read(output),
+        });
+      },
+    );
   });
 }
 
@@ -40,9 +56,18 @@ describe("actions/incident entry", () => {
     w.clock.advance(5 * MIN);
     w.evaluate();
     await mkdir(join(w.dataDir, "reports"), { recursive: true });
-    await writeFile(join(w.dataDir, "reports", "latest.json"), JSON.stringify({ ...w.latest, services: { chatwoot: w.latest.services.chatwoot } }));
-    await writeFile(join(w.dataDir, "ops.config.yml"), 'services:\n  - { id: chatwoot, name: Chatwoot, criticality: critical, probe: { type: http, url: "https://c.example.test" } }\n');
-    const r = await runEntry({ "github-token": "ghs_world_token_abcdef" }, { GITHUB_REPOSITORY: "hotdash/ops", GITHUB_API_URL: w.gh.url });
+    await writeFile(
+      join(w.dataDir, "reports", "latest.json"),
+      JSON.stringify({ ...w.latest, services: { chatwoot: w.latest.services.chatwoot } }),
+    );
+    await writeFile(
+      join(w.dataDir, "ops.config.yml"),
+      'services:\n  - { id: chatwoot, name: Chatwoot, criticality: critical, probe: { type: http, url: "https://c.example.test" } }\n',
+    );
+    const r = await runEntry(
+      { "github-token": "ghs_world_token_abcdef" },
+      { GITHUB_REPOSITORY: "hotdash/ops", GITHUB_API_URL: w.gh.url },
+    );
     expect(r.code).toBe(0);
     expect(w.openIssues().map((i) => i.title)).toEqual(["Incident: Chatwoot (production) down"]);
     expect(r.summary).toMatch(/### Incidents\n\n1 open: P0 chatwoot #1/);
@@ -59,10 +84,21 @@ describe("actions/incident entry", () => {
     w.evaluate();
     w.gh.permission = "read";
     await mkdir(join(w.dataDir, "reports"), { recursive: true });
-    await writeFile(join(w.dataDir, "reports", "latest.json"), JSON.stringify({ ...w.latest, services: { chatwoot: w.latest.services.chatwoot } }));
-    await writeFile(join(w.dataDir, "ops.config.yml"), 'services:\n  - { id: chatwoot, name: Chatwoot, criticality: critical, probe: { type: http, url: "https://c.example.test" } }\n');
-    const r = await runEntry({ "github-token": "ghs_world_token_abcdef" }, { GITHUB_REPOSITORY: "hotdash/ops", GITHUB_API_URL: w.gh.url });
-    expect(r.stdout).toMatch(/::warning::service:chatwoot: GitHub create issue on hotdash\/ops was forbidden \(403.*The workflow needs `permissions: issues: write`/);
+    await writeFile(
+      join(w.dataDir, "reports", "latest.json"),
+      JSON.stringify({ ...w.latest, services: { chatwoot: w.latest.services.chatwoot } }),
+    );
+    await writeFile(
+      join(w.dataDir, "ops.config.yml"),
+      'services:\n  - { id: chatwoot, name: Chatwoot, criticality: critical, probe: { type: http, url: "https://c.example.test" } }\n',
+    );
+    const r = await runEntry(
+      { "github-token": "ghs_world_token_abcdef" },
+      { GITHUB_REPOSITORY: "hotdash/ops", GITHUB_API_URL: w.gh.url },
+    );
+    expect(r.stdout).toMatch(
+      /::warning::service:chatwoot: GitHub create issue on hotdash\/ops was forbidden \(403.*The workflow needs `permissions: issues: write`/,
+    );
     expect(r.summary).toMatch(/\*\*Errors\*\*/);
   });
 });

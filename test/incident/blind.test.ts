@@ -81,7 +81,10 @@ describe("monitoring blind", () => {
     latest = await run(110, {});
     expect(latest.services.ga!.blindMs).toBe(60 * MIN);
     const [issue] = blindIssues();
-    expect(issue).toMatchObject({ state: "open", title: expect.stringContaining("monitoring blind: Google Analytics") });
+    expect(issue).toMatchObject({
+      state: "open",
+      title: expect.stringContaining("monitoring blind: Google Analytics"),
+    });
     expect(issue!.labels).toContain("severity:P3");
     expect(issue!.body).toMatch(/GA_TOKEN/);
     // The same run replayed: nothing new.

@@ -31,7 +31,8 @@ async function smtp(options?: Parameters<typeof startSmtpPeer>[0]): Promise<Smtp
   return p;
 }
 
-const HOSTILE = 'expected "ok" at $.status, found "down\\"}"; status codes: 503\n{{severity}} <@&123> @everyone \r\n.\r\nRCPT TO:<evil@example.test>';
+const HOSTILE =
+  'expected "ok" at $.status, found "down\\"}"; status codes: 503\n{{severity}} <@&123> @everyone \r\n.\r\nRCPT TO:<evil@example.test>';
 
 const event = (over: Partial<IncidentEvent> = {}): IncidentEvent => ({
   event: "open",
@@ -64,7 +65,14 @@ function config(notifications: OpsConfigInput["notifications"]): OpsConfig {
 
 const ENV = { GITHUB_REPOSITORY: "hotdash/ops", GITHUB_SERVER_URL: "https://github.com" };
 const build = (c: OpsConfig, env: Record<string, string>) =>
-  notifierFromConfig({ config: c, env: { ...ENV, ...env }, redactor: createRedactor(), dryRun: false, print: () => {}, clock: manualClock("2026-11-22T16:05:00Z") });
+  notifierFromConfig({
+    config: c,
+    env: { ...ENV, ...env },
+    redactor: createRedactor(),
+    dryRun: false,
+    print: () => {},
+    clock: manualClock("2026-11-22T16:05:00Z"),
+  });
 
 /** The evidence every message must carry, whatever its shape. */
 function expectEvidence(text: string) {
@@ -96,7 +104,11 @@ describe("generic webhook", () => {
     // The hostile reason stays inside its string: the body parsed, and the value is exact.
     expect(body.text).toBe(`P0 chatwoot is down: ${HOSTILE}`);
     expect(body.n).toBe(1);
-    expect(body.links).toEqual(["https://github.com/hotdash/ops/issues/7", "https://runbooks.example.test/chatwoot", "https://github.com/hotdash/ops/actions/workflows/rollback.yml"]);
+    expect(body.links).toEqual([
+      "https://github.com/hotdash/ops/issues/7",
+      "https://runbooks.example.test/chatwoot",
+      "https://github.com/hotdash/ops/actions/workflows/rollback.yml",
+    ]);
     expect(body.where).toBe("GET https://chatwoot.example.test/api");
     expect(r.headers[0]!.authorization).toBe("Bearer tok-0123456789");
     expect(r.headers[0]!["content-type"]).toBe("application/json");
@@ -104,10 +116,22 @@ describe("generic webhook", () => {
 
   it("without a template sends every fact as a field", async () => {
     const r = await receiver(202);
-    const c = config({ channels: { hook: { type: "webhook", url: "${HOOK_URL}" } }, routes: { P0: ["hook"], P1: [], P2: [], P3: [] } });
+    const c = config({
+      channels: { hook: { type: "webhook", url: "${HOOK_URL}" } },
+      routes: { P0: ["hook"], P1: [], P2: [], P3: [] },
+    });
     await build(c, { HOOK_URL: r.url }).send(event());
     const body = r.received[0]!.body;
-    expect(body).toMatchObject({ event: "open", key: "service:chatwoot", service: "chatwoot", name: "Chatwoot", severity: "P0", status: "down", reason: HOSTILE, time: "2026-11-22T16:05:00.000Z" });
+    expect(body).toMatchObject({
+      event: "open",
+      key: "service:chatwoot",
+      service: "chatwoot",
+      name: "Chatwoot",
+      severity: "P0",
+      status: "down",
+      reason: HOSTILE,
+      time: "2026-11-22T16:05:00.000Z",
+    });
     expectEvidence(JSON.stringify(body));
   });
 });
@@ -115,17 +139,30 @@ describe("generic webhook", () => {
 describe("Microsoft Teams", () => {
   it("posts an Adaptive Card with the facts and link buttons", async () => {
     const r = await receiver(202); // Workflows answers 202 Accepted
-    const c = config({ channels: { teams: { type: "teams", url: "${TEAMS_URL}" } }, routes: { P0: ["teams"], P1: [], P2: [], P3: [] } });
+    const c = config({
+      channels: { teams: { type: "teams", url: "${TEAMS_URL}" } },
+      routes: { P0: ["teams"], P1: [], P2: [], P3: [] },
+    });
     expect(await build(c, { TEAMS_URL: r.url }).send(event())).toEqual([{ route: "teams", ok: true }]);
     const msg = r.received[0]!.body;
     expect(msg.type).toBe("message");
     const card = msg.attachments[0];
     expect(card.contentType).toBe("application/vnd.microsoft.card.adaptive");
     expect(card.content).toMatchObject({ type: "AdaptiveCard", version: "1.4" });
-    expect(card.content.body[0]).toMatchObject({ type: "TextBlock", text: "P0 incident opened: Chatwoot (production) down", color: "Attention" });
-    const facts = Object.fromEntries(card.content.body[2].facts.map((f: { title: string; value: string }) => [f.title, f.value]));
+    expect(card.content.body[0]).toMatchObject({
+      type: "TextBlock",
+      text: "P0 incident opened: Chatwoot (production) down",
+      color: "Attention",
+    });
+    const facts = Object.fromEntries(
+      card.content.body[2].facts.map((f: { title: string; value: string }) => [f.title, f.value]),
+    );
     expect(facts).toMatchObject({ Severity: "P0", Status: "down", Evidence: HOSTILE });
-    expect(card.content.actions.map((a: { title: string }) => a.title)).toEqual(["Open the issue", "Runbook", "Roll back"]);
+    expect(card.content.actions.map((a: { title: string }) => a.title)).toEqual([
+      "Open the issue",
+      "Runbook",
+      "Roll back",
+    ]);
     expectEvidence(JSON.stringify(msg));
   });
 });
@@ -133,7 +170,10 @@ describe("Microsoft Teams", () => {
 describe("Discord", () => {
   it("posts an embed with allowed_mentions parse [] so no text can ping", async () => {
     const r = await receiver(204); // Discord answers 204 No Content
-    const c = config({ channels: { discord: { type: "discord", url: "${DISCORD_URL}", username: "HotDash Ops" } }, routes: { P0: ["discord"], P1: [], P2: [], P3: [] } });
+    const c = config({
+      channels: { discord: { type: "discord", url: "${DISCORD_URL}", username: "HotDash Ops" } },
+      routes: { P0: ["discord"], P1: [], P2: [], P3: [] },
+    });
     expect(await build(c, { DISCORD_URL: r.url }).send(event())).toEqual([{ route: "discord", ok: true }]);
     const msg = r.received[0]!.body;
     expect(msg.allowed_mentions).toEqual({ parse: [] });
@@ -145,8 +185,13 @@ describe("Discord", () => {
 
   it("cuts long values to Discord's limits", async () => {
     const r = await receiver(204);
-    const c = config({ channels: { discord: { type: "discord", url: "${DISCORD_URL}" } }, routes: { P0: ["discord"], P1: [], P2: [], P3: [] } });
-    await build(c, { DISCORD_URL: r.url }).send(event({ summary: "s".repeat(10_000), details: { status: "down", evidence: "e".repeat(5_000) } }));
+    const c = config({
+      channels: { discord: { type: "discord", url: "${DISCORD_URL}" } },
+      routes: { P0: ["discord"], P1: [], P2: [], P3: [] },
+    });
+    await build(c, { DISCORD_URL: r.url }).send(
+      event({ summary: "s".repeat(10_000), details: { status: "down", evidence: "e".repeat(5_000) } }),
+    );
     const embed = r.received[0]!.body.embeds[0];
     expect(embed.description.length).toBe(4_096);
     expect(embed.fields.find((f: { name: string }) => f.name === "Evidence").value.length).toBe(1_024);
@@ -158,7 +203,16 @@ describe("email over SMTP (a real smtp-server on loopback)", () => {
     const peer = await smtp({ auth: { user: "ops-mailer", pass: "smtp-pass-0123456789" } });
     const c = config({
       channels: {
-        mail: { type: "email", host: "127.0.0.1", port: peer.port, tls: "none", username: "${SMTP_USER}", password: "${SMTP_PASS}", from: "HotDash Ops <ops@example.test>", to: ["oncall@example.test", "lead@example.test"] },
+        mail: {
+          type: "email",
+          host: "127.0.0.1",
+          port: peer.port,
+          tls: "none",
+          username: "${SMTP_USER}",
+          password: "${SMTP_PASS}",
+          from: "HotDash Ops <ops@example.test>",
+          to: ["oncall@example.test", "lead@example.test"],
+        },
       },
       routes: { P0: ["mail"], P1: [], P2: [], P3: [] },
     });
@@ -180,8 +234,20 @@ describe("email over SMTP (a real smtp-server on loopback)", () => {
     const certs = await makeTestCertificates();
     const tlsPeer = await smtp({ tls: certs.valid });
     const plainPeer = await smtp();
-    const mail = (port: number) => ({ type: "email" as const, host: "127.0.0.1", port, tls: "starttls" as const, ca: certs.ca.cert, from: "ops@example.test", to: ["oncall@example.test"] });
-    const c = config({ channels: { secure: mail(tlsPeer.port), plain: mail(plainPeer.port) }, routes: { P0: ["secure", "plain"], P1: [], P2: [], P3: [] }, timeout: "2s" });
+    const mail = (port: number) => ({
+      type: "email" as const,
+      host: "127.0.0.1",
+      port,
+      tls: "starttls" as const,
+      ca: certs.ca.cert,
+      from: "ops@example.test",
+      to: ["oncall@example.test"],
+    });
+    const c = config({
+      channels: { secure: mail(tlsPeer.port), plain: mail(plainPeer.port) },
+      routes: { P0: ["secure", "plain"], P1: [], P2: [], P3: [] },
+      timeout: "2s",
+    });
     const [secure, plain] = await build(c, {}).send(event());
     expect(secure).toEqual({ route: "secure", ok: true });
     expect(tlsPeer.secure).toEqual([true]);
@@ -193,7 +259,18 @@ describe("email over SMTP (a real smtp-server on loopback)", () => {
   it("a wrong password is a failed delivery naming the channel, never the password", async () => {
     const peer = await smtp({ auth: { user: "ops", pass: "right-password-123" } });
     const c = config({
-      channels: { mail: { type: "email", host: "127.0.0.1", port: peer.port, tls: "none", username: "ops", password: "${SMTP_PASS}", from: "ops@example.test", to: ["oncall@example.test"] } },
+      channels: {
+        mail: {
+          type: "email",
+          host: "127.0.0.1",
+          port: peer.port,
+          tls: "none",
+          username: "ops",
+          password: "${SMTP_PASS}",
+          from: "ops@example.test",
+          to: ["oncall@example.test"],
+        },
+      },
       routes: { P0: ["mail"], P1: [], P2: [], P3: [] },
     });
     const [d] = await build(c, { SMTP_PASS: "wrong-password-456" }).send(event());
@@ -217,7 +294,14 @@ describe("a failing channel never blocks the others", () => {
         hung: { type: "webhook", url: "${HUNG_URL}" },
         teams: { type: "teams", url: "${TEAMS_URL}" },
         discord: { type: "discord", url: "${DISCORD_URL}" },
-        mail: { type: "email", host: "127.0.0.1", port: peer.port, tls: "none", from: "ops@example.test", to: ["oncall@example.test"] },
+        mail: {
+          type: "email",
+          host: "127.0.0.1",
+          port: peer.port,
+          tls: "none",
+          from: "ops@example.test",
+          to: ["oncall@example.test"],
+        },
         unset: { type: "discord", url: "${NOT_SET}" },
       },
       routes: { P0: ["hung", "teams", "slack-emergency", "discord", "mail", "unset"], P1: [], P2: [], P3: [] },
@@ -227,7 +311,14 @@ describe("a failing channel never blocks the others", () => {
     const started = Date.now();
     const deliveries = await n.send(event());
     const elapsed = Date.now() - started;
-    expect(deliveries.map((d) => [d.route, d.ok])).toEqual([["hung", false], ["teams", false], ["slack-emergency", true], ["discord", true], ["mail", true], ["unset", false]]);
+    expect(deliveries.map((d) => [d.route, d.ok])).toEqual([
+      ["hung", false],
+      ["teams", false],
+      ["slack-emergency", true],
+      ["discord", true],
+      ["mail", true],
+      ["unset", false],
+    ]);
     expect(deliveries[0]!.error).toBe("webhook (hung): request timed out");
     expect(deliveries[1]!.error).toMatch(/^Teams \(teams\): answered 500/);
     expect(deliveries[5]!.error).toBe("unset not sent: missing secret NOT_SET");
@@ -253,9 +344,20 @@ describe("the issue work goes on while channels fail", () => {
     hung.hang = true;
     const cfg = OpsConfig.parse({
       ...w.config,
-      notifications: { channels: { hung: { type: "webhook", url: "${HUNG_URL}" } }, routes: { P0: ["hung"], P1: ["hung"], P2: [], P3: [] }, timeout: "300ms" },
+      notifications: {
+        channels: { hung: { type: "webhook", url: "${HUNG_URL}" } },
+        routes: { P0: ["hung"], P1: ["hung"], P2: [], P3: [] },
+        timeout: "300ms",
+      },
     });
-    const notifier = notifierFromConfig({ config: cfg, env: { HUNG_URL: hung.url }, redactor: w.redactor, dryRun: false, print: () => {}, clock: w.clock });
+    const notifier = notifierFromConfig({
+      config: cfg,
+      env: { HUNG_URL: hung.url },
+      redactor: w.redactor,
+      dryRun: false,
+      print: () => {},
+      clock: w.clock,
+    });
     w.set("chatwoot", "down", "unexpected status 503");
     w.clock.advance(5 * MIN);
     const result = await w.run({ notifier });

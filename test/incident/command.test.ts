@@ -26,7 +26,10 @@ async function setup() {
   w.evaluate();
   const { chatwoot } = w.latest.services;
   await mkdir(join(w.dataDir, "reports"), { recursive: true });
-  await writeFile(join(w.dataDir, "reports", "latest.json"), JSON.stringify({ ...w.latest, services: { chatwoot } }, null, 2));
+  await writeFile(
+    join(w.dataDir, "reports", "latest.json"),
+    JSON.stringify({ ...w.latest, services: { chatwoot } }, null, 2),
+  );
   await writeFile(join(w.dataDir, "ops.config.yml"), CONFIG);
 }
 
@@ -51,12 +54,26 @@ describe("ops incidents", () => {
     expect(out.open).toEqual([{ key: "service:chatwoot", number: 1, severity: "P0" }]);
     expect(out.operations.map((o: { op: string }) => o.op)).toEqual(["create", "record"]);
     const stored = JSON.parse(await readFile(join(w.dataDir, "reports", "latest.json"), "utf8"));
-    expect(stored.incidents["service:chatwoot"]).toMatchObject({ number: 1, state: "open", openedAt: "2026-11-22T16:05:00.000Z" });
+    expect(stored.incidents["service:chatwoot"]).toMatchObject({
+      number: 1,
+      state: "open",
+      openedAt: "2026-11-22T16:05:00.000Z",
+    });
     // No notification routes are configured: skipped, and not counted as failures.
     expect(out.errors).toEqual([]);
     expect(out.notifications[0].deliveries).toEqual([
-      { route: "slack-emergency", ok: false, skipped: true, error: "slack-emergency not sent: notifications.slack.emergency is not configured" },
-      { route: "pagerduty", ok: false, skipped: true, error: "pagerduty not sent: notifications.pagerduty.routingKey is not configured" },
+      {
+        route: "slack-emergency",
+        ok: false,
+        skipped: true,
+        error: "slack-emergency not sent: notifications.slack.emergency is not configured",
+      },
+      {
+        route: "pagerduty",
+        ok: false,
+        skipped: true,
+        error: "pagerduty not sent: notifications.pagerduty.routingKey is not configured",
+      },
     ]);
 
     const second = await cli(["--now", "2026-11-22T16:35:00Z"], env);
@@ -84,9 +101,21 @@ describe("ops incidents", () => {
     const latest = JSON.parse(await readFile(file, "utf8"));
     latest.services.chatwoot = w.latest.services.chatwoot;
     latest.incidents["service:chatwoot"] = {
-      key: "service:chatwoot", kind: "service", subject: "chatwoot", number: 5, state: "open", severity: "P0", status: "down",
-      openedAt: "2026-11-22T15:00:00.000Z", startedAt: "2026-11-22T15:00:00.000Z", recoveredAt: "2026-11-22T16:00:00.000Z",
-      escalationLevel: 3, goodRuns: 1, notified: ["open-2026-11-22T15:00:00.000Z"], timeline: [], evidence: {},
+      key: "service:chatwoot",
+      kind: "service",
+      subject: "chatwoot",
+      number: 5,
+      state: "open",
+      severity: "P0",
+      status: "down",
+      openedAt: "2026-11-22T15:00:00.000Z",
+      startedAt: "2026-11-22T15:00:00.000Z",
+      recoveredAt: "2026-11-22T16:00:00.000Z",
+      escalationLevel: 3,
+      goodRuns: 1,
+      notified: ["open-2026-11-22T15:00:00.000Z"],
+      timeline: [],
+      evidence: {},
     };
     await writeFile(file, JSON.stringify(latest));
     const r = await cli(["--dry-run", "--now", "2026-11-22T16:10:00Z"], {});

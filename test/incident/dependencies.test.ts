@@ -19,8 +19,17 @@ const tick = async (minutes = 5) => {
   expect(r.errors).toEqual([]);
   return r;
 };
-const http = (id: string, criticality: "critical" | "high" | "medium" | "low", more: { dependsOn?: string[] } = {}) => ({
-  id, name: id, environment: "production" as const, criticality, probe: { type: "http" as const, url: `https://${id}.example.test/` }, ...more,
+const http = (
+  id: string,
+  criticality: "critical" | "high" | "medium" | "low",
+  more: { dependsOn?: string[] } = {},
+) => ({
+  id,
+  name: id,
+  environment: "production" as const,
+  criticality,
+  probe: { type: "http" as const, url: `https://${id}.example.test/` },
+  ...more,
 });
 
 describe("dependencies and groups", () => {
@@ -43,7 +52,11 @@ describe("dependencies and groups", () => {
     expect(w.pagerduty.received).toHaveLength(1);
     expect(w.slack.received).toHaveLength(1);
     // History stays truthful: the dependents are down, and their reason says why.
-    expect(w.latest.services.chatwoot).toMatchObject({ status: "down", causedBy: "supabase", reason: "down (caused by supabase); own check: refused" });
+    expect(w.latest.services.chatwoot).toMatchObject({
+      status: "down",
+      causedBy: "supabase",
+      reason: "down (caused by supabase); own check: refused",
+    });
     expect(w.latest.services["agent-sdk"]).toMatchObject({ status: "down", causedBy: "supabase" }); // through api
     expect(Object.keys(w.latest.incidents)).toEqual(["service:supabase"]);
 
@@ -53,17 +66,26 @@ describe("dependencies and groups", () => {
     w.set("agent-sdk", "up");
     await tick(); // 16:10
     expect(w.latest.services.chatwoot!.causedBy).toBeUndefined();
-    expect(w.openIssues().map((i) => i.labels.find((l) => l.startsWith("service:"))).sort()).toEqual(["service:chatwoot", "service:supabase"]);
+    expect(
+      w
+        .openIssues()
+        .map((i) => i.labels.find((l) => l.startsWith("service:")))
+        .sort(),
+    ).toEqual(["service:chatwoot", "service:supabase"]);
     await tick();
     // The dependency's resolve is sent (never held back).
     expect(w.latest.incidents["service:supabase"]!.state).toBe("closed");
     expect(w.pagerduty.received.map((m) => `${m.body.event_action}:${m.body.dedup_key}`)).toEqual([
-      "trigger:service:supabase", "trigger:service:chatwoot", "resolve:service:supabase",
+      "trigger:service:supabase",
+      "trigger:service:chatwoot",
+      "resolve:service:supabase",
     ]);
   });
 
   it("an incident already open when its dependency goes down goes on, and resolves as usual", async () => {
-    w = await createWorld({ services: [http("supabase", "medium"), http("chatwoot", "critical", { dependsOn: ["supabase"] })] });
+    w = await createWorld({
+      services: [http("supabase", "medium"), http("chatwoot", "critical", { dependsOn: ["supabase"] })],
+    });
     w.set("chatwoot", "down", "502");
     await tick();
     w.set("supabase", "down", "refused");
@@ -81,7 +103,15 @@ describe("dependencies and groups", () => {
   it("members fold into their down group: one group issue listing them, no member issues", async () => {
     w = await createWorld({
       services: [http("mcp-1", "high"), http("mcp-2", "high"), http("mcp-3", "high"), http("mcp-4", "high")],
-      groups: [{ id: "mcp", name: "MCP servers", criticality: "high", members: ["mcp-1", "mcp-2", "mcp-3", "mcp-4"], quorum: { green: 4, yellow: 2 } }],
+      groups: [
+        {
+          id: "mcp",
+          name: "MCP servers",
+          criticality: "high",
+          members: ["mcp-1", "mcp-2", "mcp-3", "mcp-4"],
+          quorum: { green: 4, yellow: 2 },
+        },
+      ],
     });
     for (const id of ["mcp-1", "mcp-2", "mcp-3"]) w.set(id, "down", "timeout");
     await tick();

@@ -51,7 +51,12 @@ afterAll(async () => {
 async function run(minute: number) {
   let out = "";
   const code = await main(["run", "--now", new Date(START + minute * MIN).toISOString()], {
-    env: { GITHUB_TOKEN: TOKEN, GITHUB_REPOSITORY: "hotdash/ops", GITHUB_API_URL: gh.url, HEARTBEAT_URL: `${base}/hc/abc-uuid` },
+    env: {
+      GITHUB_TOKEN: TOKEN,
+      GITHUB_REPOSITORY: "hotdash/ops",
+      GITHUB_API_URL: gh.url,
+      HEARTBEAT_URL: `${base}/hc/abc-uuid`,
+    },
     cwd: dir,
     io: { out: (t) => void (out += t), err: (t) => void (out += t) },
   });

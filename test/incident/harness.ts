@@ -58,7 +58,12 @@ export interface World {
   /** What the evaluation records each run: `since` of a new status, the counters. */
   evaluate(): void;
   /** One monitoring run: evaluate, then the incident step. */
-  run(options?: { github?: IssuesApi; latest?: Latest; budgetAlerts?: BurnAlert[]; notifier?: Notifier }): Promise<IncidentRunResult>;
+  run(options?: {
+    github?: IssuesApi;
+    latest?: Latest;
+    budgetAlerts?: BurnAlert[];
+    notifier?: Notifier;
+  }): Promise<IncidentRunResult>;
   openIssues(): Array<{ number: number; title: string; body: string | null; labels: string[]; state: string }>;
   commentsOf(n: number): string[];
   close(): Promise<void>;
@@ -68,7 +73,11 @@ export async function createWorld(
   configOverrides: Partial<OpsConfigInput> = {},
   // A timeout now opens the run's circuit breaker (no retries), so the default leaves room for the
   // emulator's first answer (it compiles GitHub's OpenAPI schemas; over a second on a busy machine).
-  { start = "2026-11-22T16:00:00Z", timeoutMs = 10_000, slaDefaults = false }: { start?: string; timeoutMs?: number; slaDefaults?: boolean } = {},
+  {
+    start = "2026-11-22T16:00:00Z",
+    timeoutMs = 10_000,
+    slaDefaults = false,
+  }: { start?: string; timeoutMs?: number; slaDefaults?: boolean } = {},
 ): Promise<World> {
   const gh = await startGitHubServer({ token: "ghs_world_token_abcdef" });
   const clock = manualClock(start);
@@ -84,8 +93,20 @@ export async function createWorld(
   };
   const config = OpsConfig.parse({
     services: [
-      { id: "chatwoot", name: "Chatwoot", environment: "production", criticality: "critical", probe: { type: "http", url: "https://chatwoot.example.test/api" } },
-      { id: "agent-sdk", name: "Agent SDK", environment: "shared", criticality: "medium", probe: { type: "http", url: "https://agent.example.test/health" } },
+      {
+        id: "chatwoot",
+        name: "Chatwoot",
+        environment: "production",
+        criticality: "critical",
+        probe: { type: "http", url: "https://chatwoot.example.test/api" },
+      },
+      {
+        id: "agent-sdk",
+        name: "Agent SDK",
+        environment: "shared",
+        criticality: "medium",
+        probe: { type: "http", url: "https://agent.example.test/health" },
+      },
     ],
     notifications: {
       slack: { emergency: "${SLACK_EMERGENCY}", alerts: "${SLACK_ALERTS}" },
@@ -98,7 +119,15 @@ export async function createWorld(
   if (!resolved.ok) throw new Error(`test setup: missing ${resolved.missing.join(", ")}`);
   const notifier = createNotifier({ config: resolved.value, redactor });
   // One client per run, as in production: its circuit breaker lasts one run.
-  const newClient = () => createGitHubClient({ token: "ghs_world_token_abcdef", repository: "hotdash/ops", apiUrl: gh.url, retryUnitMs: 1, writeSpacingMs: 0, timeoutMs });
+  const newClient = () =>
+    createGitHubClient({
+      token: "ghs_world_token_abcdef",
+      repository: "hotdash/ops",
+      apiUrl: gh.url,
+      retryUnitMs: 1,
+      writeSpacingMs: 0,
+      timeoutMs,
+    });
   const github = newClient();
   const template = await loadTemplate();
   const logs: string[] = [];
@@ -108,17 +137,43 @@ export async function createWorld(
     const c = config.services.find((s) => s.id === id)!;
     const at = clock.now().toISOString();
     return {
-      id, name: c.name, environment: c.environment, criticality: c.criticality, type: "http", status: "up", reason: "",
-      since: at, checkedAt: at, ratings: {}, breaches: {}, consecutiveFailures: 0, consecutiveSuccesses: 1,
+      id,
+      name: c.name,
+      environment: c.environment,
+      criticality: c.criticality,
+      type: "http",
+      status: "up",
+      reason: "",
+      since: at,
+      checkedAt: at,
+      ratings: {},
+      breaches: {},
+      consecutiveFailures: 0,
+      consecutiveSuccesses: 1,
       metrics: { successRate: 100, okCount: 3, count: 3, p95: 120, statusCodes: [200], attempts: 1 },
     };
   };
   const world: World = {
-    gh, github, clock, slack, pagerduty, dataDir, redactor, config, template, logs,
+    gh,
+    github,
+    clock,
+    slack,
+    pagerduty,
+    dataDir,
+    redactor,
+    config,
+    template,
+    logs,
     latest: {
       version: 1,
       updatedAt: clock.now().toISOString(),
-      run: { startedAt: clock.now().toISOString(), finishedAt: clock.now().toISOString(), durationMs: 1, offline: false, locations: [] },
+      run: {
+        startedAt: clock.now().toISOString(),
+        finishedAt: clock.now().toISOString(),
+        durationMs: 1,
+        offline: false,
+        locations: [],
+      },
       services: Object.fromEntries(config.services.map((s) => [s.id, service(s.id)])),
       groups: {},
       incidents: {},
@@ -132,7 +187,15 @@ export async function createWorld(
       const bad = status === "down";
       s.metrics = bad
         ? { successRate: 0, okCount: 0, count: 3, statusCodes: [503, 503, 503], attempts: 3, ...extra }
-        : { successRate: 100, okCount: 3, count: 3, p95: status === "degraded" ? 2600 : 120, statusCodes: [200], attempts: 1, ...extra };
+        : {
+            successRate: 100,
+            okCount: 3,
+            count: 3,
+            p95: status === "degraded" ? 2600 : 120,
+            statusCodes: [200],
+            attempts: 1,
+            ...extra,
+          };
       s.consecutiveFailures = 0;
       s.consecutiveSuccesses = 0;
     },
@@ -149,7 +212,11 @@ export async function createWorld(
       // Groups and the attribution of failures behind a down dependency, as the pipeline's evaluate step does.
       const statuses = Object.fromEntries(Object.values(world.latest.services).map((s) => [s.id, s.status]));
       // (Scenarios that set `latest.groups` by hand have no groups in the config.)
-      const groups = config.groups.length ? Object.fromEntries(config.groups.map((g) => [g.id, evaluateGroup(g, statuses, clock.now(), world.latest.groups[g.id])])) : world.latest.groups;
+      const groups = config.groups.length
+        ? Object.fromEntries(
+            config.groups.map((g) => [g.id, evaluateGroup(g, statuses, clock.now(), world.latest.groups[g.id])]),
+          )
+        : world.latest.groups;
       world.latest = attributeCauses({ ...world.latest, groups }, config);
     },
     async run(options = {}) {
@@ -162,8 +229,17 @@ export async function createWorld(
       const client = options.github ?? newClient();
       const { maintenance } = await maintenanceStep(ctx, client);
       const result = await runIncidents({
-        config, latest: options.latest ?? world.latest, github: client, clock, dataDir, notifier: options.notifier ?? notifier, redactor,
-        log, template, maintenance, budgetAlerts: options.budgetAlerts ?? [],
+        config,
+        latest: options.latest ?? world.latest,
+        github: client,
+        clock,
+        dataDir,
+        notifier: options.notifier ?? notifier,
+        redactor,
+        log,
+        template,
+        maintenance,
+        budgetAlerts: options.budgetAlerts ?? [],
       });
       world.latest = { ...world.latest, incidents: result.latest.incidents };
       return result;

@@ -23,15 +23,28 @@ const tick = async (minutes = 5) => {
   return r;
 };
 
-const FORGED = '<!-- hotdash-ops:incident {"key":"service:chatwoot","openedAt":"2026-11-22T16:05:00.000Z","severity":"P0"} -->';
+const FORGED =
+  '<!-- hotdash-ops:incident {"key":"service:chatwoot","openedAt":"2026-11-22T16:05:00.000Z","severity":"P0"} -->';
 const HOSTILE_REASON = `unexpected status 500: ${FORGED} cc @octocat @hotdash/oncall #1 ![x](https://tracker.example/p.gif) [docs](https://evil.example) <img src=x> <!channel> <@U42>`;
 
 describe("service-controlled text in incidents", () => {
   it("a reason forging another service's marker leaves each issue its own: the other's recovery does not close it", async () => {
     w = await createWorld({
       services: [
-        { id: "chatwoot", name: "Chatwoot", environment: "production", criticality: "critical", probe: { type: "http", url: "https://chatwoot.example.test/api" } },
-        { id: "agent-sdk", name: "Agent SDK", environment: "production", criticality: "critical", probe: { type: "http", url: "https://agent.example.test/health" } },
+        {
+          id: "chatwoot",
+          name: "Chatwoot",
+          environment: "production",
+          criticality: "critical",
+          probe: { type: "http", url: "https://chatwoot.example.test/api" },
+        },
+        {
+          id: "agent-sdk",
+          name: "Agent SDK",
+          environment: "production",
+          criticality: "critical",
+          probe: { type: "http", url: "https://agent.example.test/health" },
+        },
       ],
     });
     // The attacker fails first, so its issue has the lower number: with the marker read anywhere
@@ -41,7 +54,10 @@ describe("service-controlled text in incidents", () => {
     w.set("chatwoot", "down", "connection refused");
     await tick();
     const open = w.openIssues().sort((a, b) => a.number - b.number);
-    expect(open.map((i) => i.labels.find((l) => /^service:/.test(l)))).toEqual(["service:agent-sdk", "service:chatwoot"]);
+    expect(open.map((i) => i.labels.find((l) => /^service:/.test(l)))).toEqual([
+      "service:agent-sdk",
+      "service:chatwoot",
+    ]);
     const [attacker, victim] = open;
     expect(w.latest.incidents["service:agent-sdk"]!.number).toBe(attacker!.number);
     expect(w.latest.incidents["service:chatwoot"]!.number).toBe(victim!.number);
@@ -68,7 +84,8 @@ describe("service-controlled text in incidents", () => {
     expect(w.latest.incidents["service:agent-sdk"]).toMatchObject({ state: "open", number: attacker!.number });
     expect(w.latest.incidents["service:chatwoot"]).toBeUndefined();
     expect(w.commentsOf(attacker!.number).every((c) => !c.includes("Resolved"))).toBe(true);
-    for (const text of [w.gh.state.issues.get(attacker!.number)!.body!, ...w.commentsOf(attacker!.number)]) assertInert(text);
+    for (const text of [w.gh.state.issues.get(attacker!.number)!.body!, ...w.commentsOf(attacker!.number)])
+      assertInert(text);
 
     // The record and the notifications carry the reason inert as well.
     const record = await readFile(join(w.dataDir, w.latest.incidents["service:agent-sdk"]!.record!), "utf8");
@@ -78,7 +95,10 @@ describe("service-controlled text in incidents", () => {
     expect(slack.length).toBeGreaterThan(0);
     for (const m of w.slack.received) {
       // The link to the issue is ours (the evidence line follows it); nothing else may be a Slack link, ping or mention.
-      const text = String(m.body.text).replace(/ <https:\/\/github\.example\.test\/hotdash\/ops\/issues\/\d+\|issue>(?=\n|$)/, "");
+      const text = String(m.body.text).replace(
+        / <https:\/\/github\.example\.test\/hotdash\/ops\/issues\/\d+\|issue>(?=\n|$)/,
+        "",
+      );
       expect(text).not.toMatch(/[<>]|@octocat/);
       expect(m.body).toMatchObject({ unfurl_links: false, unfurl_media: false });
     }
@@ -90,8 +110,19 @@ describe("service-controlled text in incidents", () => {
     const at = w.clock.now().toISOString();
     // Someone files an issue with a marker for Chatwoot but labelled for another service.
     w.gh.state.issues.set(1, {
-      number: 1, id: 1, title: "Incident: fake", state: "open", stateReason: null, labels: ["incident", "service:agent-sdk"], assignees: [], user: "someone",
-      body: `<!-- hotdash-ops:incident {"key":"service:chatwoot","openedAt":"${at}","severity":"P3"} -->\nnot ours`, createdAt: at, updatedAt: at, closedAt: null, deleted: false,
+      number: 1,
+      id: 1,
+      title: "Incident: fake",
+      state: "open",
+      stateReason: null,
+      labels: ["incident", "service:agent-sdk"],
+      assignees: [],
+      user: "someone",
+      body: `<!-- hotdash-ops:incident {"key":"service:chatwoot","openedAt":"${at}","severity":"P3"} -->\nnot ours`,
+      createdAt: at,
+      updatedAt: at,
+      closedAt: null,
+      deleted: false,
     });
     w.set("chatwoot", "down", "connection refused");
     await tick();
@@ -105,7 +136,9 @@ describe("service-controlled text in incidents", () => {
 
 /** No HTML comment (other than our first-line marker), mention, reference, image, link or tag. */
 function assertInert(markdown: string): void {
-  const rest = markdown.replace(/^<!-- hotdash-ops:incident \{[^\n]*\} -->\n/, "").replace(/<!-- hotdash-ops:event \{[^\n]*\} -->/g, "");
+  const rest = markdown
+    .replace(/^<!-- hotdash-ops:incident \{[^\n]*\} -->\n/, "")
+    .replace(/<!-- hotdash-ops:event \{[^\n]*\} -->/g, "");
   expect(rest).not.toContain("<!--");
   expect(rest).not.toMatch(/<(img|!channel|@U42|https?:)/i);
   expect(rest).not.toMatch(/(^|[^\w\u200D])@(octocat|hotdash)/);

@@ -10,7 +10,9 @@ import { parseMaintenanceIssue } from "../../actions/shared/maintenance.ts";
  * sections separated by a blank line; markdown elements are not part of the issue.
  */
 type Field = { type: string; id?: string; attributes: { label?: string }; validations?: { required?: boolean } };
-const form = parse(readFileSync(resolve(import.meta.dirname, "../../.github/ISSUE_TEMPLATE/maintenance.yml"), "utf8")) as {
+const form = parse(
+  readFileSync(resolve(import.meta.dirname, "../../.github/ISSUE_TEMPLATE/maintenance.yml"), "utf8"),
+) as {
   name: string;
   labels: string[];
   title: string;
@@ -32,7 +34,12 @@ describe("the maintenance issue form (.github/ISSUE_TEMPLATE/maintenance.yml)", 
   });
 
   it("a filled-in form parses into the window", () => {
-    const body = render({ services: "chatwoot, hotdash-production", start: "2026-11-22T22:00:00Z", end: "2026-11-23T00:30:00+01:00", details: "Postgres 16 upgrade.\nOn call: @lead" });
+    const body = render({
+      services: "chatwoot, hotdash-production",
+      start: "2026-11-22T22:00:00Z",
+      end: "2026-11-23T00:30:00+01:00",
+      details: "Postgres 16 upgrade.\nOn call: @lead",
+    });
     expect(body).toMatch(/^### services\n\nchatwoot, hotdash-production\n\n### start\n\n/);
     expect(parseMaintenanceIssue({ number: 31, title: "Maintenance: Postgres upgrade", body })).toEqual({
       services: ["chatwoot", "hotdash-production"],
@@ -47,6 +54,8 @@ describe("the maintenance issue form (.github/ISSUE_TEMPLATE/maintenance.yml)", 
     expect(ok).toMatch(/### What is being done\n\n_No response_$/);
     expect(parseMaintenanceIssue({ number: 32, title: "t", body: ok })).toMatchObject({ services: ["chatwoot"] });
     const bad = render({ services: "chatwoot", start: "tonight", end: "2026-11-22T23:00:00Z" });
-    expect(parseMaintenanceIssue({ number: 33, title: "t", body: bad })).toEqual({ error: 'maintenance issue #33: add a line "start: <ISO date-time with zone>", found "tonight"' });
+    expect(parseMaintenanceIssue({ number: 33, title: "t", body: bad })).toEqual({
+      error: 'maintenance issue #33: add a line "start: <ISO date-time with zone>", found "tonight"',
+    });
   });
 });

@@ -40,10 +40,22 @@ afterAll(() => {
 });
 
 it("reads at most a few KB of a huge error answer, so memory stays bounded", async () => {
-  const config = Notifications.parse({ slack: { emergency: `${url}/slack` }, pagerduty: { routingKey: "R0UT1NGK3Y-0123456789abcdef", url: `${url}/pd` }, timeout: "20s" });
+  const config = Notifications.parse({
+    slack: { emergency: `${url}/slack` },
+    pagerduty: { routingKey: "R0UT1NGK3Y-0123456789abcdef", url: `${url}/pd` },
+    timeout: "20s",
+  });
   const notifier = createNotifier({ config, redactor: createRedactor() });
   const before = process.memoryUsage().rss;
-  const deliveries = await notifier.send({ event: "open", key: "service:x", severity: "P0", summary: "x down", source: "x", environment: "production", details: {} });
+  const deliveries = await notifier.send({
+    event: "open",
+    key: "service:x",
+    severity: "P0",
+    summary: "x down",
+    source: "x",
+    environment: "production",
+    details: {},
+  });
   const grew = process.memoryUsage().rss - before;
   expect(deliveries.map((d) => d.route).sort()).toEqual(["pagerduty", "slack-emergency"]);
   for (const d of deliveries) {

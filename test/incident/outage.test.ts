@@ -34,7 +34,9 @@ describe("an outage of a critical service, replayed run by run", () => {
     expect(issue!.title).toBe("Incident: Chatwoot (production) down");
     expect(issue!.labels.sort()).toEqual(["env:production", "incident", "service:chatwoot", "severity:P0"]);
     const body = issue!.body!;
-    expect(skeleton(body)).toEqual(skeleton((await readFile(".github/ISSUE_TEMPLATE/incident.md", "utf8")).split(/^---$/m)[2]!));
+    expect(skeleton(body)).toEqual(
+      skeleton((await readFile(".github/ISSUE_TEMPLATE/incident.md", "utf8")).split(/^---$/m)[2]!),
+    );
     expect(body).toContain("**Severity**: P0 (critical service, down)");
     expect(body).toContain("**Duration**: 2026-11-22 16:00 UTC to ongoing");
     expect(body).toMatch(/status codes: 503; success: 0\/3/);
@@ -45,7 +47,11 @@ describe("an outage of a critical service, replayed run by run", () => {
     expect(w.slack.received.map((m) => m.path)).toEqual([expect.stringContaining("emergency")]);
     expect(w.slack.received[0]!.body.text).toMatch(/P0 incident opened\* — Chatwoot \(production\) down/);
     expect(w.pagerduty.received).toHaveLength(1);
-    expect(w.pagerduty.received[0]!.body).toMatchObject({ event_action: "trigger", dedup_key: "service:chatwoot", payload: { severity: "critical", source: "chatwoot" } });
+    expect(w.pagerduty.received[0]!.body).toMatchObject({
+      event_action: "trigger",
+      dedup_key: "service:chatwoot",
+      payload: { severity: "critical", source: "chatwoot" },
+    });
     const record = first.latest.incidents["service:chatwoot"]!.record!;
     expect(record).toBe("incidents/2026-11-22-chatwoot-down-unexpected-status-503.md");
     expect(await readFile(join(w.dataDir, record), "utf8")).toContain("**Severity**: P0");
@@ -69,7 +75,9 @@ describe("an outage of a critical service, replayed run by run", () => {
 
     // A human writes the post-mortem parts in the issue while it is open.
     const stored = w.gh.state.issues.get(issue!.number)!;
-    stored.body = stored.body!.replace("[Detailed explanation]", "Chatwoot's Postgres ran out of connections.").replace("- [ ] [Preventive measure]", "- [ ] Add pgbouncer");
+    stored.body = stored
+      .body!.replace("[Detailed explanation]", "Chatwoot's Postgres ran out of connections.")
+      .replace("- [ ] [Preventive measure]", "- [ ] Add pgbouncer");
 
     w.clock.set("2026-11-22T16:47:00Z");
     w.set("chatwoot", "up");
@@ -83,7 +91,11 @@ describe("an outage of a critical service, replayed run by run", () => {
     expect(closed.state).toBe("closed");
     expect(closed.stateReason).toBe("completed");
     expect(w.commentsOf(issue!.number).at(-1)).toMatch(/^✅ Resolved after 47 min/);
-    expect(w.pagerduty.received.at(-1)!.body).toEqual({ routing_key: expect.any(String), event_action: "resolve", dedup_key: "service:chatwoot" });
+    expect(w.pagerduty.received.at(-1)!.body).toEqual({
+      routing_key: expect.any(String),
+      event_action: "resolve",
+      dedup_key: "service:chatwoot",
+    });
     expect(w.slack.received.at(-1)!.body.text).toMatch(/P0 incident resolved/);
 
     const text = await readFile(join(w.dataDir, record), "utf8");

@@ -24,7 +24,15 @@ afterEach(() => {
   expect(gh.violations.splice(0)).toEqual([]);
 });
 
-const client = () => createGitHubClient({ token: TOKEN, repository: "hotdash/ops", apiUrl: gh.url, retryUnitMs: 1, writeSpacingMs: 0, timeoutMs: 15_000 });
+const client = () =>
+  createGitHubClient({
+    token: TOKEN,
+    repository: "hotdash/ops",
+    apiUrl: gh.url,
+    retryUnitMs: 1,
+    writeSpacingMs: 0,
+    timeoutMs: 15_000,
+  });
 let at = Date.parse("2026-11-22T16:00:00Z");
 function comment(issue: number, user: string, body: string): number {
   const id = gh.state.nextId();
@@ -38,14 +46,30 @@ async function issue(): Promise<number> {
 
 describe("parseStatusCommand", () => {
   it("takes the four phases, any case, and the text after the colon", () => {
-    expect(parseStatusCommand("/status investigating: Looking into errors")).toEqual({ phase: "investigating", text: "Looking into errors" });
-    expect(parseStatusCommand("  /status Identified :  bad deploy\r\nrolling back ")).toEqual({ phase: "identified", text: "bad deploy\nrolling back" });
-    expect(parseStatusCommand("/status monitoring: fix out <!-- hidden -->")).toEqual({ phase: "monitoring", text: "fix out" });
+    expect(parseStatusCommand("/status investigating: Looking into errors")).toEqual({
+      phase: "investigating",
+      text: "Looking into errors",
+    });
+    expect(parseStatusCommand("  /status Identified :  bad deploy\r\nrolling back ")).toEqual({
+      phase: "identified",
+      text: "bad deploy\nrolling back",
+    });
+    expect(parseStatusCommand("/status monitoring: fix out <!-- hidden -->")).toEqual({
+      phase: "monitoring",
+      text: "fix out",
+    });
     expect(parseStatusCommand("/status resolved: all good")?.phase).toBe("resolved");
   });
 
   it("ignores everything else", () => {
-    for (const body of ["status resolved: x", "/status fixed: x", "/status resolved x", "/status resolved:   ", "I ran /status resolved: x", "/statusresolved: x"]) {
+    for (const body of [
+      "status resolved: x",
+      "/status fixed: x",
+      "/status resolved x",
+      "/status resolved:   ",
+      "I ran /status resolved: x",
+      "/statusresolved: x",
+    ]) {
       expect(parseStatusCommand(body), body).toBeUndefined();
     }
     expect(parseStatusCommand(`/status identified: ${"x".repeat(5000)}`)!.text).toHaveLength(2000);
@@ -55,7 +79,12 @@ describe("parseStatusCommand", () => {
 describe("readPublicUpdates against the GitHub emulator", () => {
   it("publishes /status comments from write, maintain and admin users only, asking GitHub once per login", async () => {
     const n = await issue();
-    gh.state.collaborators.set("alice", "write").set("mo", "maintain").set("root", "admin").set("tri", "triage").set("rita", "read");
+    gh.state.collaborators
+      .set("alice", "write")
+      .set("mo", "maintain")
+      .set("root", "admin")
+      .set("tri", "triage")
+      .set("rita", "read");
     comment(n, "alice", "/status investigating: Errors on the API <script>alert(1)</script>");
     comment(n, "github-actions[bot]", "📈 down → down");
     comment(n, "stranger", "/status resolved: it's fine, trust me");
@@ -72,10 +101,23 @@ describe("readPublicUpdates against the GitHub emulator", () => {
       ["resolved", "root", "recovered"],
     ]);
     expect(updates[0]).toMatchObject({ at: "2026-11-22T16:01:00.000Z", commentId: expect.any(Number) });
-    const asked = gh.requests.filter((r) => r.operationId === "repos/get-collaborator-permission-level").map((r) => r.path.split("/")[5]);
+    const asked = gh.requests
+      .filter((r) => r.operationId === "repos/get-collaborator-permission-level")
+      .map((r) => r.path.split("/")[5]);
     expect(asked.sort()).toEqual(["alice", "ghost-deleted", "mo", "rita", "root", "stranger", "tri"]);
     // The result is valid state.
-    expect(IncidentState.parse({ key: "service:x", kind: "service", subject: "x", state: "open", severity: "P1", status: "down", openedAt: "2026-11-22T16:00:00Z", updates }).updates).toHaveLength(3);
+    expect(
+      IncidentState.parse({
+        key: "service:x",
+        kind: "service",
+        subject: "x",
+        state: "open",
+        severity: "P1",
+        status: "down",
+        openedAt: "2026-11-22T16:00:00Z",
+        updates,
+      }).updates,
+    ).toHaveLength(3);
   });
 
   it("does not ask again about updates already stored, and follows edits and deletions", async () => {
@@ -109,9 +151,17 @@ describe("readPublicUpdates against the GitHub emulator", () => {
 describe("the record's Public updates section", () => {
   it("keeps each update on one escaped line", () => {
     const text = publicUpdatesSection([
-      { at: "2026-11-22T16:01:00.000Z", phase: "investigating", author: "alice", text: "a | b\n<img src=x onerror=alert(1)>", commentId: 1 },
+      {
+        at: "2026-11-22T16:01:00.000Z",
+        phase: "investigating",
+        author: "alice",
+        text: "a | b\n<img src=x onerror=alert(1)>",
+        commentId: 1,
+      },
     ]);
-    expect(text).toBe("\n## Public updates\n\n- **2026-11-22 16:01 UTC · Investigating** (@alice): a \\| b &lt;img src=x onerror=alert(1)>\n");
+    expect(text).toBe(
+      "\n## Public updates\n\n- **2026-11-22 16:01 UTC · Investigating** (@alice): a \\| b &lt;img src=x onerror=alert(1)>\n",
+    );
     expect(publicUpdatesSection(undefined)).toBe("");
   });
 });

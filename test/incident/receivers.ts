@@ -42,7 +42,11 @@ export async function startReceiver(status = 200): Promise<Receiver> {
       r.headers.push(req.headers);
       if (r.hang) return;
       res.writeHead(r.status, { "content-type": "application/json" });
-      res.end(r.status < 300 ? JSON.stringify({ status: "success", message: "Event processed" }) : JSON.stringify({ error: "boom" }));
+      res.end(
+        r.status < 300
+          ? JSON.stringify({ status: "success", message: "Event processed" })
+          : JSON.stringify({ error: "boom" }),
+      );
     });
   });
   await new Promise<void>((res) => server.listen(0, "127.0.0.1", res));

@@ -39,7 +39,11 @@ describe("incident records", () => {
     // Written in the run that opens the incident, named from the opening reason.
     expect((await record()).name).toBe("2026-11-22-chatwoot-down-unexpected-status-503.md");
 
-    write((b) => b.replace("[Detailed explanation]", "Chatwoot's Postgres ran out of connections.").trimEnd() + "\n\n## Customer Communication\nStatus page updated at 16:07.\n");
+    write(
+      (b) =>
+        b.replace("[Detailed explanation]", "Chatwoot's Postgres ran out of connections.").trimEnd() +
+        "\n\n## Customer Communication\nStatus page updated at 16:07.\n",
+    );
     for (let i = 0; i < 5; i++) await tick(); // 16:05 … 16:25: nothing changes
 
     const escalated = await tick(); // 16:30: Level 2
@@ -53,12 +57,21 @@ describe("incident records", () => {
       expect(text).toMatch(/Escalated to Level 2/);
     }
 
-    write((b) => b.replace("[What we learned]", "Alert on connection-pool saturation.").replace("- [ ] [Preventive measure]", "- [ ] Add pgbouncer"));
+    write((b) =>
+      b
+        .replace("[What we learned]", "Alert on connection-pool saturation.")
+        .replace("- [ ] [Preventive measure]", "- [ ] Add pgbouncer"),
+    );
     w.set("chatwoot", "up");
     await tick(); // 16:35: first good run
     w.set("chatwoot", "down", "unexpected status 502 (expected 200)");
     await tick(); // 16:40: failing again before it closed
-    write((b) => b.replace("## Customer Communication\nStatus page updated at 16:07.", "## Customer Communication\nStatus page updated at 16:07 and 16:41."));
+    write((b) =>
+      b.replace(
+        "## Customer Communication\nStatus page updated at 16:07.",
+        "## Customer Communication\nStatus page updated at 16:07 and 16:41.",
+      ),
+    );
     w.set("chatwoot", "up");
     await tick(); // 16:45
     const closed = await tick(); // 16:50: closed
@@ -72,9 +85,13 @@ describe("incident records", () => {
       expect(text).toContain("Status page updated at 16:07 and 16:41.");
       expect(text).not.toContain("[Detailed explanation]");
       // Down 16:00–16:35 and 16:40–16:45: 40 min in 2 episodes over 45 min.
-      expect(text).toContain("**Duration**: 2026-11-22 16:00 UTC to 2026-11-22 16:45 UTC (down 40 min in 2 episodes over 45 min)");
+      expect(text).toContain(
+        "**Duration**: 2026-11-22 16:00 UTC to 2026-11-22 16:45 UTC (down 40 min in 2 episodes over 45 min)",
+      );
     }
-    expect(w.commentsOf(1).at(-1)).toMatch(/^✅ Resolved: down 40 min in 2 episodes over 45 min; 2 consecutive good runs/);
+    expect(w.commentsOf(1).at(-1)).toMatch(
+      /^✅ Resolved: down 40 min in 2 episodes over 45 min; 2 consecutive good runs/,
+    );
   });
 
   it("a create that failed: the run that creates the issue writes the record, named from the opening, never '-up'", async () => {
@@ -102,7 +119,11 @@ describe("incident records", () => {
     w.set("chatwoot", "down", "refused");
     await tick(); // 16:05
     w.clock.advance(3 * MIN);
-    write((b) => b.replace("[Detailed explanation]", "Bad deploy v42.").replace(/## Resolution\n[\s\S]*?\n\n## /, "## Resolution\nRolled back to v41 by hand.\n\n## "));
+    write((b) =>
+      b
+        .replace("[Detailed explanation]", "Bad deploy v42.")
+        .replace(/## Resolution\n[\s\S]*?\n\n## /, "## Resolution\nRolled back to v41 by hand.\n\n## "),
+    );
     Object.assign(issue(), { state: "closed", stateReason: "completed", closedAt: w.clock.now().toISOString() }); // 16:08
     const next = await tick(2); // 16:10, the monitoring still sees it failing
     expect(next.operations.map((o) => o.op)).toEqual(["record"]);
@@ -121,6 +142,8 @@ describe("incident records", () => {
     await tick();
     Object.assign(issue(), { state: "closed", stateReason: "completed", closedAt: w.clock.now().toISOString() });
     await tick();
-    expect((await record()).text).toMatch(/## Resolution\n_\(filled in by the monitoring[^\n]*\nClosed by hand at 2026-11-22 16:05 UTC, while the monitoring still saw it failing\./);
+    expect((await record()).text).toMatch(
+      /## Resolution\n_\(filled in by the monitoring[^\n]*\nClosed by hand at 2026-11-22 16:05 UTC, while the monitoring still saw it failing\./,
+    );
   });
 });

@@ -54,8 +54,16 @@ describe("incident lifecycle scenarios", () => {
     expect(w.gh.state.issues.get(first!.number)!.stateReason).toBe("reopened");
     expect(w.commentsOf(first!.number).at(-1)).toMatch(/^🔁 Failing again 10 min after it was closed: down/);
     // P2 goes to the alerts channel only: open, reopen.
-    expect(w.slack.received.map((m) => m.path.replace(/.*\/(\w+)-s3cr3t-path$/, "$1"))).toEqual(["alerts", "alerts", "alerts"]);
-    expect(w.slack.received.map((m) => m.body.text.split("*")[1])).toEqual(["P2 incident opened", "P2 incident resolved", "P2 incident opened"]);
+    expect(w.slack.received.map((m) => m.path.replace(/.*\/(\w+)-s3cr3t-path$/, "$1"))).toEqual([
+      "alerts",
+      "alerts",
+      "alerts",
+    ]);
+    expect(w.slack.received.map((m) => m.body.text.split("*")[1])).toEqual([
+      "P2 incident opened",
+      "P2 incident resolved",
+      "P2 incident opened",
+    ]);
     expect(w.pagerduty.received).toEqual([]);
 
     w.set("agent-sdk", "up");
@@ -82,7 +90,9 @@ describe("incident lifecycle scenarios", () => {
     // Whichever run lost the race closed its issue as a duplicate and did not announce it.
     const closed = [...w.gh.state.issues.values()].filter((i) => i.state === "closed");
     expect(closed.map((c) => c.stateReason)).toEqual(["not_planned"]);
-    expect(w.commentsOf(closed[0]!.number)).toEqual([expect.stringMatching(/^Duplicate of #\d+ \(opened by a concurrent run\)/)]);
+    expect(w.commentsOf(closed[0]!.number)).toEqual([
+      expect.stringMatching(/^Duplicate of #\d+ \(opened by a concurrent run\)/),
+    ]);
     expect(w.pagerduty.received).toHaveLength(1);
     await tick();
     expect(w.openIssues()).toHaveLength(1);
@@ -90,7 +100,14 @@ describe("incident lifecycle scenarios", () => {
 
   it("a maintenance window holds the incident; if still down after it, the next run opens one", async () => {
     w = await createWorld({
-      maintenance: [{ services: ["chatwoot"], start: "2026-11-22T16:00:00Z", end: "2026-11-22T16:30:00Z", reason: "Postgres upgrade" }],
+      maintenance: [
+        {
+          services: ["chatwoot"],
+          start: "2026-11-22T16:00:00Z",
+          end: "2026-11-22T16:30:00Z",
+          reason: "Postgres upgrade",
+        },
+      ],
     });
     w.set("chatwoot", "down", "refused");
     for (let i = 0; i < 5; i++) await tick();
@@ -103,8 +120,19 @@ describe("incident lifecycle scenarios", () => {
     w = await createWorld();
     const at = w.clock.now().toISOString();
     w.gh.state.issues.set(1, {
-      number: 1, id: 1, title: "Chatwoot upgrade", state: "open", stateReason: null, labels: ["maintenance"], assignees: [], user: "ops-human",
-      body: "services: chatwoot\nstart: 2026-11-22T15:55:00Z\nend: 2026-11-22T16:20:00Z", createdAt: at, updatedAt: at, closedAt: null, deleted: false,
+      number: 1,
+      id: 1,
+      title: "Chatwoot upgrade",
+      state: "open",
+      stateReason: null,
+      labels: ["maintenance"],
+      assignees: [],
+      user: "ops-human",
+      body: "services: chatwoot\nstart: 2026-11-22T15:55:00Z\nend: 2026-11-22T16:20:00Z",
+      createdAt: at,
+      updatedAt: at,
+      closedAt: null,
+      deleted: false,
     });
     w.set("chatwoot", "down", "refused");
     for (let i = 0; i < 3; i++) await tick();
@@ -122,7 +150,11 @@ describe("incident lifecycle scenarios", () => {
     Object.assign(stored, { state: "closed", stateReason: "not_planned", closedAt: w.clock.now().toISOString() });
     for (let i = 0; i < 3; i++) await tick();
     expect(stored.state).toBe("closed");
-    expect(w.latest.incidents["service:chatwoot"]).toMatchObject({ state: "closed", closedBy: "human", awaitingRecovery: true });
+    expect(w.latest.incidents["service:chatwoot"]).toMatchObject({
+      state: "closed",
+      closedBy: "human",
+      awaitingRecovery: true,
+    });
     w.set("chatwoot", "up");
     await tick();
     expect(stored.state).toBe("closed");
@@ -132,13 +164,21 @@ describe("incident lifecycle scenarios", () => {
   });
 
   it("escalation mentions and assigns the configured people", async () => {
-    w = await createWorld({ incidents: { escalation: [{ after: "30m", level: 2, name: "Engineering Lead", mention: ["lead-login"], assign: ["lead-login"] }] } });
+    w = await createWorld({
+      incidents: {
+        escalation: [
+          { after: "30m", level: 2, name: "Engineering Lead", mention: ["lead-login"], assign: ["lead-login"] },
+        ],
+      },
+    });
     w.set("chatwoot", "down", "refused");
     await tick();
     for (let i = 0; i < 6; i++) await tick();
     const issue = w.gh.state.issues.get(1)!;
     expect(issue.assignees).toEqual(["lead-login"]);
-    expect(w.commentsOf(1).filter((c) => c.includes("Escalated"))).toEqual([expect.stringMatching(/Level 2 \(Engineering Lead\): P0 unresolved for 30 min\. @lead-login/)]);
+    expect(w.commentsOf(1).filter((c) => c.includes("Escalated"))).toEqual([
+      expect.stringMatching(/Level 2 \(Engineering Lead\): P0 unresolved for 30 min\. @lead-login/),
+    ]);
   });
 
   it("an issue a human reopens after recovery is left open; a new failure continues it", async () => {
@@ -194,15 +234,26 @@ describe("incident lifecycle scenarios", () => {
 
   it("a group losing its quorum is one incident, with a timeline comment when the quorum changes", async () => {
     w = await createWorld();
-    const members = (down: number) => Object.fromEntries(Array.from({ length: 7 }, (_, i) => [`mcp-${i + 1}`, i < down ? ("down" as const) : ("up" as const)]));
+    const members = (down: number) =>
+      Object.fromEntries(
+        Array.from({ length: 7 }, (_, i) => [`mcp-${i + 1}`, i < down ? ("down" as const) : ("up" as const)]),
+      );
     const group = (down: number) => {
       const at = w.clock.now().toISOString();
       const previous = w.latest.groups.mcp;
       const status = 7 - down >= 5 ? "up" : "down";
       w.latest.groups.mcp = {
-        id: "mcp", name: "MCP servers", environment: "shared", criticality: "high", status,
-        reason: status === "down" ? `quorum lost: ${7 - down}/7 operational` : "", since: previous?.status === status ? previous.since : at,
-        checkedAt: at, operational: 7 - down, total: 7, members: members(down),
+        id: "mcp",
+        name: "MCP servers",
+        environment: "shared",
+        criticality: "high",
+        status,
+        reason: status === "down" ? `quorum lost: ${7 - down}/7 operational` : "",
+        since: previous?.status === status ? previous.since : at,
+        checkedAt: at,
+        operational: 7 - down,
+        total: 7,
+        members: members(down),
       };
     };
     w.clock.advance(5 * MIN);
@@ -214,14 +265,21 @@ describe("incident lifecycle scenarios", () => {
     w.clock.advance(5 * MIN);
     group(4);
     await w.run();
-    expect(w.commentsOf(issue!.number)).toEqual([expect.stringMatching(/^📈 quorum fell to 3 operational\. quorum: 3\/7 operational; down: mcp-1, mcp-2, mcp-3, mcp-4/)]);
+    expect(w.commentsOf(issue!.number)).toEqual([
+      expect.stringMatching(
+        /^📈 quorum fell to 3 operational\. quorum: 3\/7 operational; down: mcp-1, mcp-2, mcp-3, mcp-4/,
+      ),
+    ]);
     // Swinging back and forth comments only on a new low.
     for (const down of [3, 4, 3, 5]) {
       w.clock.advance(5 * MIN);
       group(down);
       await w.run();
     }
-    expect(w.commentsOf(issue!.number).map((c) => c.split(".")[0])).toEqual(["📈 quorum fell to 3 operational", "📈 quorum fell to 2 operational"]);
+    expect(w.commentsOf(issue!.number).map((c) => c.split(".")[0])).toEqual([
+      "📈 quorum fell to 3 operational",
+      "📈 quorum fell to 2 operational",
+    ]);
     for (let i = 0; i < 2; i++) {
       w.clock.advance(5 * MIN);
       group(0);

@@ -25,7 +25,11 @@ describe("secrets and notifiers", () => {
     const token = "shpat_0123456789abcdef0123456789abcdef";
     w.redactor.add(token);
     // A probe reason that (wrongly) quotes a secret, e.g. an echoed header from the service.
-    w.set("chatwoot", "down", `unexpected status 401: header X-Shopify-Access-Token: ${token} rejected; routing ${SECRETS.PD_ROUTING_KEY}`);
+    w.set(
+      "chatwoot",
+      "down",
+      `unexpected status 401: header X-Shopify-Access-Token: ${token} rejected; routing ${SECRETS.PD_ROUTING_KEY}`,
+    );
     w.slack.status = 500; // failures must not leak the webhook URL either
     for (let i = 0; i < 8; i++) {
       w.clock.advance(5 * MIN);
@@ -57,7 +61,9 @@ describe("secrets and notifiers", () => {
     // Failed deliveries are warnings: they do not fail the run (docs/incidents.md).
     expect(r.errors).toEqual([]);
     expect(r.warnings).toEqual([
-      expect.stringMatching(/^service:chatwoot: notification slack-emergency failed: Slack \(emergency\): answered 500/),
+      expect.stringMatching(
+        /^service:chatwoot: notification slack-emergency failed: Slack \(emergency\): answered 500/,
+      ),
       "service:chatwoot: notification pagerduty failed: PagerDuty: request failed (ECONNREFUSED)",
     ]);
     expect(r.notifications[0]!.deliveries.map((d) => d.ok)).toEqual([false, false]);
@@ -80,14 +86,24 @@ describe("secrets and notifiers", () => {
     const { runIncidents } = await import("../../actions/incident/step.ts");
     const { printingNotifier } = await import("../../actions/incident/notify/index.ts");
     const r = await runIncidents({
-      config: w.config, latest: w.latest, github: dry, clock: w.clock, dataDir: w.dataDir, dryRun: true,
-      notifier: printingNotifier((l) => lines.push(l), w.config.notifications), redactor: w.redactor, template: w.template,
+      config: w.config,
+      latest: w.latest,
+      github: dry,
+      clock: w.clock,
+      dataDir: w.dataDir,
+      dryRun: true,
+      notifier: printingNotifier((l) => lines.push(l), w.config.notifications),
+      redactor: w.redactor,
+      template: w.template,
       log: { info: (l: string) => void lines.push(l), warn: (l: string) => void lines.push(l) },
-      maintenance: activeMaintenance([], [], w.clock.now()), budgetAlerts: [],
+      maintenance: activeMaintenance([], [], w.clock.now()),
+      budgetAlerts: [],
     });
     expect(r.errors).toEqual([]);
     expect(lines).toEqual([
-      expect.stringMatching(/^\[dry-run\] create issue "Incident: Chatwoot \(production\) down" labels=\[incident, severity:P0, service:chatwoot, env:production\] body=\d+ chars$/),
+      expect.stringMatching(
+        /^\[dry-run\] create issue "Incident: Chatwoot \(production\) down" labels=\[incident, severity:P0, service:chatwoot, env:production\] body=\d+ chars$/,
+      ),
       expect.stringMatching(/^\[dry-run\] write incidents\/2026-11-22-chatwoot-down-refused\.md/),
       expect.stringMatching(/^\[dry-run\] notify slack-emergency: open P0/),
       expect.stringMatching(/^\[dry-run\] notify pagerduty: open P0/),
@@ -109,10 +125,31 @@ describe("notification routes from the config's secrets", () => {
     const slack = await startReceiver(200);
     w = await createWorld();
     try {
-      const config = Notifications.parse({ slack: { emergency: "${SLACK_EMERGENCY}" }, pagerduty: { routingKey: "${PAGERDUTY_ROUTING_KEY}" } });
-      const ops = OpsConfig.parse({ services: [{ id: "x", name: "X", probe: { type: "http", url: "https://x.example.test" } }], notifications: config });
-      const notifier = notifierFromConfig({ config: ops, env: { SLACK_EMERGENCY: `${slack.url}/hook` }, redactor: createRedactor(), dryRun: false, print: () => {}, clock: manualClock("2026-11-22T16:00:00Z") });
-      const deliveries = await notifier.send({ event: "open", key: "service:x", severity: "P1", summary: "X down", source: "x", environment: "production", details: {} });
+      const config = Notifications.parse({
+        slack: { emergency: "${SLACK_EMERGENCY}" },
+        pagerduty: { routingKey: "${PAGERDUTY_ROUTING_KEY}" },
+      });
+      const ops = OpsConfig.parse({
+        services: [{ id: "x", name: "X", probe: { type: "http", url: "https://x.example.test" } }],
+        notifications: config,
+      });
+      const notifier = notifierFromConfig({
+        config: ops,
+        env: { SLACK_EMERGENCY: `${slack.url}/hook` },
+        redactor: createRedactor(),
+        dryRun: false,
+        print: () => {},
+        clock: manualClock("2026-11-22T16:00:00Z"),
+      });
+      const deliveries = await notifier.send({
+        event: "open",
+        key: "service:x",
+        severity: "P1",
+        summary: "X down",
+        source: "x",
+        environment: "production",
+        details: {},
+      });
       expect(deliveries).toEqual([
         { route: "slack-emergency", ok: true },
         { route: "pagerduty", ok: false, error: "pagerduty not sent: missing secret PAGERDUTY_ROUTING_KEY" },

@@ -39,14 +39,31 @@ describe("silences", () => {
     const [issue] = world.openIssues();
     const post = (user: string, body: string) => {
       const at = world.clock.now().toISOString();
-      world.gh.state.comments.push({ id: world.gh.state.nextId(), issue: issue!.number, body, user, createdAt: at, updatedAt: at });
+      world.gh.state.comments.push({
+        id: world.gh.state.nextId(),
+        issue: issue!.number,
+        body,
+        user,
+        createdAt: at,
+        updatedAt: at,
+      });
     };
     post("rita", "/silence 8h not yours to silence");
     post("alice", "/silence 1h known: upstream deploy");
     const r = await tick(world); // 16:10: the response SLA escalates — on the issue, not to anyone's phone
-    expect(r.notifications).toEqual([expect.objectContaining({ event: "escalation", deliveries: [], silenced: expect.stringContaining("known: upstream deploy (by alice, until 2026-11-22T17:05:00.000Z)") })]);
+    expect(r.notifications).toEqual([
+      expect.objectContaining({
+        event: "escalation",
+        deliveries: [],
+        silenced: expect.stringContaining("known: upstream deploy (by alice, until 2026-11-22T17:05:00.000Z)"),
+      }),
+    ]);
     expect(world.commentsOf(issue!.number).at(-1)).toMatch(/^🚨 Escalated to Level 2/);
-    expect(world.latest.incidents["service:chatwoot"]!.silence).toEqual({ until: "2026-11-22T17:05:00.000Z", by: "alice", reason: "known: upstream deploy" });
+    expect(world.latest.incidents["service:chatwoot"]!.silence).toEqual({
+      until: "2026-11-22T17:05:00.000Z",
+      by: "alice",
+      reason: "known: upstream deploy",
+    });
     for (let i = 0; i < 10; i++) await tick(world); // to 17:00: reminders at 16:20, 16:35, 16:50 are held
     expect(slackTitles(world)).toEqual(["P0 incident opened"]);
     expect(world.pagerduty.received).toHaveLength(1);
@@ -68,12 +85,16 @@ describe("silences", () => {
   });
 
   it("a config silence opens and records the incident but sends nothing until it ends", async () => {
-    const world = (w = await createWorld({ silences: [{ services: ["agent-sdk"], until: "2026-11-22T16:30:00Z", reason: "Agent SDK migration" }] }));
+    const world = (w = await createWorld({
+      silences: [{ services: ["agent-sdk"], until: "2026-11-22T16:30:00Z", reason: "Agent SDK migration" }],
+    }));
     world.set("agent-sdk", "down", "timeout");
     const r = await tick(world); // 16:05
     expect(world.openIssues()).toHaveLength(1);
     expect(world.latest.incidents["service:agent-sdk"]!.record).toMatch(/^incidents\//);
-    expect(r.notifications.map((n) => [n.event, n.deliveries, n.silenced])).toEqual([["open", [], "Agent SDK migration (by config, until 2026-11-22T16:30:00.000Z)"]]);
+    expect(r.notifications.map((n) => [n.event, n.deliveries, n.silenced])).toEqual([
+      ["open", [], "Agent SDK migration (by config, until 2026-11-22T16:30:00.000Z)"],
+    ]);
     expect(world.slack.received).toEqual([]);
     // The open counts as sent: the silence's end does not page for it afterwards.
     for (let i = 0; i < 6; i++) await tick(world);
@@ -93,8 +114,19 @@ describe("silences", () => {
     });
     const latest = syntheticLatest(config, now);
     latest.incidents["service:svc-01"] = {
-      key: "service:svc-01", kind: "service", subject: "svc-01", number: 4, state: "open", severity: "P2", status: "down",
-      openedAt: "2026-11-22T15:50:00Z", escalationLevel: 1, goodRuns: 0, notified: [], timeline: [], evidence: {},
+      key: "service:svc-01",
+      kind: "service",
+      subject: "svc-01",
+      number: 4,
+      state: "open",
+      severity: "P2",
+      status: "down",
+      openedAt: "2026-11-22T15:50:00Z",
+      escalationLevel: 1,
+      goodRuns: 0,
+      notified: [],
+      timeline: [],
+      evidence: {},
       silence: { until: "2026-11-22T17:00:00.000Z", by: "alice", reason: "on it" },
     };
     const silent = { info: () => {}, warn: () => {} };
@@ -105,7 +137,13 @@ describe("silences", () => {
       "- 🔕 Service 01 (#4): notifications silenced until 2026-11-22 17:00 UTC by alice (on it)",
       "- 🔕 svc-00: notifications silenced until 2026-11-22 18:00 UTC by config (vendor &lt;b&gt;maintenance&lt;/b&gt;)",
     ]);
-    await runReports({ config: OpsConfig.parse(base), latest: syntheticLatest(config, now), dataDir: dir, clock: manualClock(now), log: silent });
+    await runReports({
+      config: OpsConfig.parse(base),
+      latest: syntheticLatest(config, now),
+      dataDir: dir,
+      clock: manualClock(now),
+      log: silent,
+    });
     expect(await readFile(join(dir, "reports/STATUS.md"), "utf8")).not.toContain("## Silences");
   });
 });

@@ -26,7 +26,8 @@ export async function startSmtpPeer(options: SmtpPeerOptions = {}): Promise<Smtp
     allowInsecureAuth: true,
     ...(options.tls ? { key: options.tls.key, cert: options.tls.cert } : { disabledCommands: ["STARTTLS"] }),
     onAuth(auth, _session, callback) {
-      if (options.auth && auth.username === options.auth.user && auth.password === options.auth.pass) return callback(null, { user: auth.username });
+      if (options.auth && auth.username === options.auth.user && auth.password === options.auth.pass)
+        return callback(null, { user: auth.username });
       return callback(new Error("Invalid username or password"));
     },
     onData(stream, session, callback) {
@@ -56,7 +57,9 @@ export function readMail(raw: string): { headers: string; text: string } {
   const headers = raw.slice(0, split).replace(/\r\n[ \t]+/g, " ");
   let body = raw.slice(split + 4);
   if (/content-transfer-encoding: quoted-printable/i.test(headers)) {
-    const bytes = body.replace(/=\r\n/g, "").replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+    const bytes = body
+      .replace(/=\r\n/g, "")
+      .replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
     body = Buffer.from(bytes, "latin1").toString("utf8");
   }
   return { headers, text: body.replace(/\r\n/g, "\n") };

@@ -17,7 +17,7 @@ const health = {
 
 describe("JSON paths", () => {
   it("parses keys, indexes and quoted keys", () => {
-    expect(parseJsonPath('checks[0].state')).toEqual(["checks", 0, "state"]);
+    expect(parseJsonPath("checks[0].state")).toEqual(["checks", 0, "state"]);
     expect(parseJsonPath('meta["x.y"]')).toEqual(["meta", "x.y"]);
     expect(parseJsonPath("[1]")).toEqual([1]);
   });
@@ -41,7 +41,12 @@ describe("JSON assertions", () => {
 
   it("equals compares exactly, type included", () => {
     expect(fails({ path: "status", equals: "ok" })).toBeUndefined();
-    expect(fails({ path: "uptime", equals: "3600" })).toEqual({ kind: "assertion", assertion: "json uptime equals", expected: '"3600"', found: "3600" });
+    expect(fails({ path: "uptime", equals: "3600" })).toEqual({
+      kind: "assertion",
+      assertion: "json uptime equals",
+      expected: '"3600"',
+      found: "3600",
+    });
     expect(fails({ path: "meta.none", equals: null })).toBeUndefined();
     expect(fails({ path: "nope", equals: 1 })).toMatchObject({ found: "missing" });
   });
@@ -62,7 +67,12 @@ describe("JSON assertions", () => {
     expect(fails({ path: 'meta["x.y"]', exists: true })).toBeUndefined();
     expect(fails({ path: "meta.none", exists: true })).toBeUndefined();
     expect(fails({ path: "error", exists: false })).toBeUndefined();
-    expect(fails({ path: "status", exists: false })).toEqual({ kind: "assertion", assertion: "json status exists", expected: "absent", found: '"ok"' });
+    expect(fails({ path: "status", exists: false })).toEqual({
+      kind: "assertion",
+      assertion: "json status exists",
+      expected: "absent",
+      found: '"ok"',
+    });
   });
 
   it("number comparisons combine their bounds", () => {
@@ -77,14 +87,19 @@ describe("JSON assertions", () => {
   });
 
   it("a malformed path is a failed assertion, not a crash", () => {
-    expect(fails({ path: "checks[", exists: true })).toMatchObject({ kind: "assertion", expected: "a valid JSON path" });
+    expect(fails({ path: "checks[", exists: true })).toMatchObject({
+      kind: "assertion",
+      expected: "a valid JSON path",
+    });
   });
 });
 
 describe("JSON assertions over HTTP", () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startHttp((_req, res) => res.setHeader("content-type", "application/json").end(JSON.stringify(health)));
+    server = await startHttp((_req, res) =>
+      res.setHeader("content-type", "application/json").end(JSON.stringify(health)),
+    );
   });
   afterAll(() => server.close());
 
@@ -96,8 +111,17 @@ describe("JSON assertions over HTTP", () => {
       { path: "uptime", gt: 7200 },
     ];
     const sample = await httpProbe(httpConfig({ url: server.url, expect: { json } }), opts(), deps());
-    expect(sample.failure).toEqual({ kind: "assertion", assertion: "json uptime compare", expected: "> 7200", found: "3600" });
-    const passing = await httpProbe(httpConfig({ url: server.url, expect: { json: json.slice(0, 3) } }), opts(), deps());
+    expect(sample.failure).toEqual({
+      kind: "assertion",
+      assertion: "json uptime compare",
+      expected: "> 7200",
+      found: "3600",
+    });
+    const passing = await httpProbe(
+      httpConfig({ url: server.url, expect: { json: json.slice(0, 3) } }),
+      opts(),
+      deps(),
+    );
     expect(passing.ok).toBe(true);
   });
 });

@@ -25,10 +25,20 @@ async function shop(used: () => number, retryAfter = "2") {
       seen.push(String(req.headers["x-shopify-access-token"]));
       const n = used();
       if (n > 40) {
-        res.writeHead(429, { "content-type": "application/json", "retry-after": retryAfter, "x-shopify-shop-api-call-limit": "40/40" });
-        return res.end('{"errors":"Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service."}');
+        res.writeHead(429, {
+          "content-type": "application/json",
+          "retry-after": retryAfter,
+          "x-shopify-shop-api-call-limit": "40/40",
+        });
+        return res.end(
+          '{"errors":"Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service."}',
+        );
       }
-      res.writeHead(200, { "content-type": "application/json; charset=utf-8", "x-shopify-shop-api-call-limit": `${n}/40`, "x-request-id": "abc-123" });
+      res.writeHead(200, {
+        "content-type": "application/json; charset=utf-8",
+        "x-shopify-shop-api-call-limit": `${n}/40`,
+        "x-request-id": "abc-123",
+      });
       res.end(JSON.stringify({ shop: { id: 1, name: "Hot Rod Dash", pending: "7" } }));
     }),
   );
@@ -36,7 +46,12 @@ async function shop(used: () => number, retryAfter = "2") {
 }
 
 const shopProbe = (url: string, extra: Record<string, unknown> = {}) =>
-  httpConfig({ url, headers: { "X-Shopify-Access-Token": "shpat_secret" }, value: { header: "X-Shopify-Shop-Api-Call-Limit", parse: "fraction" }, ...extra });
+  httpConfig({
+    url,
+    headers: { "X-Shopify-Access-Token": "shpat_secret" },
+    value: { header: "X-Shopify-Shop-Api-Call-Limit", parse: "fraction" },
+    ...extra,
+  });
 
 describe("http: header assertions", () => {
   it("passes equals, contains, matches and exists, and names the first that fails", async () => {
@@ -58,9 +73,30 @@ describe("http: header assertions", () => {
     );
     expect(ok).toMatchObject({ ok: true, statusCode: 200 });
 
-    const bad = await httpProbe(httpConfig({ url: server.url, expect: { headers: [{ name: "X-Request-Id", exists: true }, { name: "Content-Type", equals: "text/html" }] } }), opts(), deps());
-    expect(bad.failure).toEqual({ kind: "assertion", assertion: "header Content-Type equals", expected: '"text/html"', found: '"application/json; charset=utf-8"' });
-    const absent = await httpProbe(httpConfig({ url: server.url, expect: { headers: [{ name: "X-Frame-Options", matches: "DENY" }] } }), opts(), deps());
+    const bad = await httpProbe(
+      httpConfig({
+        url: server.url,
+        expect: {
+          headers: [
+            { name: "X-Request-Id", exists: true },
+            { name: "Content-Type", equals: "text/html" },
+          ],
+        },
+      }),
+      opts(),
+      deps(),
+    );
+    expect(bad.failure).toEqual({
+      kind: "assertion",
+      assertion: "header Content-Type equals",
+      expected: '"text/html"',
+      found: '"application/json; charset=utf-8"',
+    });
+    const absent = await httpProbe(
+      httpConfig({ url: server.url, expect: { headers: [{ name: "X-Frame-Options", matches: "DENY" }] } }),
+      opts(),
+      deps(),
+    );
     expect(absent.failure).toMatchObject({ assertion: "header X-Frame-Options matches", found: "absent" });
   });
 });
@@ -69,7 +105,11 @@ describe("http: a value read from the answer", () => {
   it("reads Shopify's call-limit bucket as a percentage, a plain number, or a JSON path", async () => {
     const { server } = await shop(() => 32);
     expect(await httpProbe(shopProbe(server.url), opts(), deps())).toMatchObject({ ok: true, value: 80 });
-    const number = await httpProbe(httpConfig({ url: server.url, value: { header: "x-shopify-shop-api-call-limit" } }), opts(), deps());
+    const number = await httpProbe(
+      httpConfig({ url: server.url, value: { header: "x-shopify-shop-api-call-limit" } }),
+      opts(),
+      deps(),
+    );
     expect(number.value).toBe(32);
     const json = await httpProbe(httpConfig({ url: server.url, value: { json: "shop.pending" } }), opts(), deps());
     expect(json.value).toBe(7);
@@ -80,7 +120,11 @@ describe("http: a value read from the answer", () => {
     const s = await httpProbe(httpConfig({ url: server.url, value: { header: "X-Missing" } }), opts(), deps());
     expect(s).toMatchObject({ ok: true, warning: "value: header X-Missing is absent" });
     expect(s.value).toBeUndefined();
-    const t = await httpProbe(httpConfig({ url: server.url, value: { header: "X-Request-Id", parse: "fraction" } }), opts(), deps());
+    const t = await httpProbe(
+      httpConfig({ url: server.url, value: { header: "X-Request-Id", parse: "fraction" } }),
+      opts(),
+      deps(),
+    );
     expect(t.warning).toBe('value: header X-Request-Id is "abc-123", not "used/limit" like "32/40"');
   });
 });
@@ -117,7 +161,12 @@ describe("http: throttling (429 with Retry-After)", () => {
         {
           id: "shopify-admin",
           name: "Shopify Admin API",
-          probe: { type: "http", url: server.url, headers: { "X-Shopify-Access-Token": "${SHOPIFY_ADMIN_TOKEN}" }, value: { header: "X-Shopify-Shop-Api-Call-Limit", parse: "fraction" } },
+          probe: {
+            type: "http",
+            url: server.url,
+            headers: { "X-Shopify-Access-Token": "${SHOPIFY_ADMIN_TOKEN}" },
+            value: { header: "X-Shopify-Shop-Api-Call-Limit", parse: "fraction" },
+          },
           thresholds: { value: { yellow: 80, red: 99, unit: "% of the API call limit" } },
         },
       ],
@@ -129,7 +178,9 @@ describe("http: throttling (429 with Retry-After)", () => {
     const now = new Date(T0);
     const { latest } = evaluate({ config, results, now, run: { startedAt: now, finishedAt: now } });
     expect(latest.services["shopify-admin"]).toMatchObject({ status: "degraded", ratings: { value: "red" } });
-    expect(latest.services["shopify-admin"]!.reason).toBe("value 100 % of the API call limit > 99 % of the API call limit; throttled: the service answered 429 (retry after 2 s)");
+    expect(latest.services["shopify-admin"]!.reason).toBe(
+      "value 100 % of the API call limit > 99 % of the API call limit; throttled: the service answered 429 (retry after 2 s)",
+    );
     expect(JSON.stringify({ results, latest })).not.toContain("shpat_live_secret");
   });
 });
@@ -156,12 +207,18 @@ describe("ops validate: the new http fields", () => {
 `;
     const errors = errorsOf(yaml).map((e) => `${e.path}: ${e.message}`);
     expect(errors).toEqual([
-      'services[0].probe.expect.headers[0].equals: expected a string, found nothing (the key is missing) — a required key is missing',
+      "services[0].probe.expect.headers[0].equals: expected a string, found nothing (the key is missing) — a required key is missing",
       'services[0].probe.expect.headers[0].equal: unknown key "equal" — did you mean "equals"? (allowed here: name, equals)',
       'services[0].probe.value.parse: expected one of "number", "fraction", found "ratio"',
-      expect.stringMatching(/^services\[1\]\.probe\.value\.json: expected a JSON path such as "checks\[0\]\.state", found "a\.\.b"/),
-      expect.stringMatching(/^services\[1\]\.probe\.expect\.headers\[0\]\.matches: expected a valid regular expression, found "\(\[" \(Invalid regular expression/),
-      expect.stringMatching(/^services\[2\]\.thresholds\.value: expected a probe that reads a value \(postgres, prometheus, domain, google-analytics with quota, or http with probe\.value\)/),
+      expect.stringMatching(
+        /^services\[1\]\.probe\.value\.json: expected a JSON path such as "checks\[0\]\.state", found "a\.\.b"/,
+      ),
+      expect.stringMatching(
+        /^services\[1\]\.probe\.expect\.headers\[0\]\.matches: expected a valid regular expression, found "\(\[" \(Invalid regular expression/,
+      ),
+      expect.stringMatching(
+        /^services\[2\]\.thresholds\.value: expected a probe that reads a value \(postgres, prometheus, domain, google-analytics with quota, or http with probe\.value\)/,
+      ),
     ]);
   });
 });

@@ -48,7 +48,9 @@ describe.skipIf(skip)("http probe: TLS", () => {
   it("an expired certificate is 'expired' and still reports (negative) days left", async () => {
     const sample = await trusting()(httpConfig({ url: servers.expired!.url }), opts(), deps());
     expect(sample.failure).toMatchObject({ kind: "tls", problem: "expired" });
-    expect(sample.failure?.kind === "tls" && sample.failure.detail).toMatch(/^CERT_HAS_EXPIRED \(certificate CN=127\.0\.0\.1, valid Jan {1,2}1 00:00:00 2020 GMT/);
+    expect(sample.failure?.kind === "tls" && sample.failure.detail).toMatch(
+      /^CERT_HAS_EXPIRED \(certificate CN=127\.0\.0\.1, valid Jan {1,2}1 00:00:00 2020 GMT/,
+    );
     expect(sample.certDaysLeft).toBeLessThan(-2000);
   });
 

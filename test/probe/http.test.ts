@@ -46,14 +46,28 @@ describe("http probe: answers", () => {
   it("accepts status classes and exact codes, and names both in the failure", async () => {
     const s = await serve(startHttp((req, res) => res.writeHead(Number(req.url!.slice(1))).end()));
     expect((await httpProbe(httpConfig({ url: `${s.url}/204` }), opts(), deps())).ok).toBe(true);
-    const teapot = await httpProbe(httpConfig({ url: `${s.url}/418`, expect: { status: ["2xx", 301] } }), opts(), deps());
-    expect(teapot).toMatchObject({ ok: false, statusCode: 418, failure: { kind: "status", expected: "2xx, 301", found: 418 } });
-    expect((await httpProbe(httpConfig({ url: `${s.url}/418`, expect: { status: [418] } }), opts(), deps())).ok).toBe(true);
+    const teapot = await httpProbe(
+      httpConfig({ url: `${s.url}/418`, expect: { status: ["2xx", 301] } }),
+      opts(),
+      deps(),
+    );
+    expect(teapot).toMatchObject({
+      ok: false,
+      statusCode: 418,
+      failure: { kind: "status", expected: "2xx, 301", found: 418 },
+    });
+    expect((await httpProbe(httpConfig({ url: `${s.url}/418`, expect: { status: [418] } }), opts(), deps())).ok).toBe(
+      true,
+    );
   });
 
   it("reads a 401 on a request with credentials as auth (our token), without them as a status failure", async () => {
     const s = await serve(startHttp((_req, res) => res.writeHead(401).end("no")));
-    const withToken = await httpProbe(httpConfig({ url: s.url, headers: { Authorization: "Bearer abc" } }), opts(), deps());
+    const withToken = await httpProbe(
+      httpConfig({ url: s.url, headers: { Authorization: "Bearer abc" } }),
+      opts(),
+      deps(),
+    );
     expect(withToken.failure).toMatchObject({ kind: "auth", status: 401 });
     const queryKey = await httpProbe(httpConfig({ url: `${s.url}/?api_key=abc` }), opts(), deps());
     expect(queryKey.failure).toMatchObject({ kind: "auth", status: 401 });
@@ -104,7 +118,11 @@ describe("http probe: timeouts and broken peers", () => {
 
   it("a peer that takes the TCP connection but never starts TLS hits the connect timeout in the tls phase", async () => {
     const s = await serve(startTcp(() => undefined));
-    const sample = await httpProbe(httpConfig({ url: s.url.replace("http:", "https:") }), opts({ connectTimeoutMs: 300 }), deps());
+    const sample = await httpProbe(
+      httpConfig({ url: s.url.replace("http:", "https:") }),
+      opts({ connectTimeoutMs: 300 }),
+      deps(),
+    );
     expect(sample.failure).toMatchObject({ kind: "timeout", phase: "tls" });
     expect(sample.timings.connect).toBeDefined();
     expect(sample.timings.tls).toBeUndefined();
@@ -124,9 +142,15 @@ describe("http probe: timeouts and broken peers", () => {
 
   it("a connection closed (FIN) or reset (RST) before any answer is a reset before the first byte", async () => {
     const fin = await serve(startTcp((socket) => socket.once("data", () => socket.destroy())));
-    expect((await httpProbe(httpConfig({ url: fin.url }), opts(), deps())).failure).toEqual({ kind: "reset", phase: "firstByte" });
+    expect((await httpProbe(httpConfig({ url: fin.url }), opts(), deps())).failure).toEqual({
+      kind: "reset",
+      phase: "firstByte",
+    });
     const rst = await serve(startTcp((socket) => socket.once("data", () => socket.resetAndDestroy())));
-    expect((await httpProbe(httpConfig({ url: rst.url }), opts(), deps())).failure).toEqual({ kind: "reset", phase: "firstByte" });
+    expect((await httpProbe(httpConfig({ url: rst.url }), opts(), deps())).failure).toEqual({
+      kind: "reset",
+      phase: "firstByte",
+    });
   });
 
   it("a connection reset in the middle of the body is a reset in the body phase", async () => {
@@ -171,15 +195,24 @@ describe("http probe: bodies", () => {
   });
 
   it("rejects a declared Content-Length over the cap without reading it", async () => {
-    const s = await serve(startHttp((_req, res) => res.writeHead(200, { "content-length": "5000" }).end("y".repeat(5000))));
+    const s = await serve(
+      startHttp((_req, res) => res.writeHead(200, { "content-length": "5000" }).end("y".repeat(5000))),
+    );
     const sample = await httpProbe(httpConfig({ url: s.url, maxBodyBytes: 10 }), opts({ maxBodyBytes: 4096 }), deps());
     expect(sample.failure).toEqual({ kind: "body-too-large", limitBytes: 4096 });
   });
 
   it("invalid JSON fails JSON assertions, described without quoting the body", async () => {
     const s = await serve(startHttp((_req, res) => res.end("<html>oops</html>")));
-    const sample = await httpProbe(httpConfig({ url: s.url, expect: { json: [{ path: "status", equals: "ok" }] } }), opts(), deps());
-    expect(sample.failure).toEqual({ kind: "invalid-json", detail: '17 characters starting with "<", it looks like HTML' });
+    const sample = await httpProbe(
+      httpConfig({ url: s.url, expect: { json: [{ path: "status", equals: "ok" }] } }),
+      opts(),
+      deps(),
+    );
+    expect(sample.failure).toEqual({
+      kind: "invalid-json",
+      detail: '17 characters starting with "<", it looks like HTML',
+    });
   });
 
   it("checks keywords present and absent", async () => {
@@ -222,7 +255,11 @@ describe("http probe: redirects", () => {
 
   it("follows redirects to the final answer", async () => {
     const s = await serve(redirector());
-    const sample = await httpProbe(httpConfig({ url: `${s.url}/moved`, expect: { contains: ["final"] } }), opts(), deps());
+    const sample = await httpProbe(
+      httpConfig({ url: `${s.url}/moved`, expect: { contains: ["final"] } }),
+      opts(),
+      deps(),
+    );
     expect(sample).toMatchObject({ ok: true, statusCode: 200 });
   });
 
@@ -239,20 +276,30 @@ describe("http probe: redirects", () => {
     const s = await serve(redirector());
     const sample = await httpProbe(httpConfig({ url: `${s.url}/hop/1`, redirects: 3 }), opts(), deps());
     expect(sample.failure?.kind).toBe("redirects");
-    expect(sample.failure?.kind === "redirects" && sample.failure.detail).toMatch(/^more than 3 redirects .*\/hop\/5\)$/);
+    expect(sample.failure?.kind === "redirects" && sample.failure.detail).toMatch(
+      /^more than 3 redirects .*\/hop\/5\)$/,
+    );
   });
 
   it("with redirects: 0 does not follow, and checks the 3xx itself", async () => {
     const s = await serve(redirector());
     const notFollowed = await httpProbe(httpConfig({ url: `${s.url}/moved`, redirects: 0 }), opts(), deps());
     expect(notFollowed.failure).toEqual({ kind: "status", expected: "2xx", found: 302 });
-    const expected = await httpProbe(httpConfig({ url: `${s.url}/moved`, redirects: 0, expect: { status: [302] } }), opts(), deps());
+    const expected = await httpProbe(
+      httpConfig({ url: `${s.url}/moved`, redirects: 0, expect: { status: [302] } }),
+      opts(),
+      deps(),
+    );
     expect(expected.ok).toBe(true);
   });
 
   it("turns a POST into a GET on 303", async () => {
     const s = await serve(redirector());
-    const sample = await httpProbe(httpConfig({ url: `${s.url}/see-other`, method: "POST", body: "x", expect: { contains: ["GET"] } }), opts(), deps());
+    const sample = await httpProbe(
+      httpConfig({ url: `${s.url}/see-other`, method: "POST", body: "x", expect: { contains: ["GET"] } }),
+      opts(),
+      deps(),
+    );
     expect(sample.ok).toBe(true);
   });
 
@@ -261,7 +308,10 @@ describe("http probe: redirects", () => {
     const target = await serve(startHttp((req, res) => ((received = req.headers), res.end("there"))));
     const origin = await serve(startHttp((_req, res) => res.writeHead(302, { location: `${target.url}/x` }).end()));
     const sample = await httpProbe(
-      httpConfig({ url: origin.url, headers: { Authorization: "Bearer t0ken", "X-Shopify-Access-Token": "shp", Accept: "application/json" } }),
+      httpConfig({
+        url: origin.url,
+        headers: { Authorization: "Bearer t0ken", "X-Shopify-Access-Token": "shp", Accept: "application/json" },
+      }),
       opts(),
       deps(),
     );
@@ -277,7 +327,11 @@ describe("http probe: cancellation", () => {
     const s = await serve(startTcp(() => undefined));
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
-    const sample = await httpProbe(httpConfig({ url: s.url }), opts({ timeoutMs: 10_000, signal: controller.signal }), deps());
+    const sample = await httpProbe(
+      httpConfig({ url: s.url }),
+      opts({ timeoutMs: 10_000, signal: controller.signal }),
+      deps(),
+    );
     expect(sample.failure).toEqual({ kind: "network", code: "ABORTED", detail: "the run was cancelled" });
   });
 });

@@ -19,7 +19,9 @@ beforeAll(async () => {
   h2only = http2.createSecureServer({ key: certs.valid.key, cert: certs.valid.cert, allowHTTP1: false }, (req, res) => {
     seen.push(`${req.httpVersion} ${req.method} ${req.url}`);
     if (req.url === "/moved") return res.writeHead(301, { location: "/health" }).end();
-    res.writeHead(200, { "content-type": "application/json", "x-served-by": "h2" }).end(JSON.stringify({ status: "ok" }));
+    res
+      .writeHead(200, { "content-type": "application/json", "x-served-by": "h2" })
+      .end(JSON.stringify({ status: "ok" }));
   });
   await new Promise<void>((resolve) => h2only.listen(0, "127.0.0.1", resolve));
   h2url = `https://127.0.0.1:${(h2only.address() as AddressInfo).port}`;
@@ -34,7 +36,10 @@ describe("http probe: HTTP/2 through ALPN", () => {
   it("works against an h2-only endpoint, with assertions, redirects, and the protocol recorded", async () => {
     const probe = createHttpProbe({ ca: certs.ca.cert });
     const s = await probe(
-      httpConfig({ url: `${h2url}/moved`, expect: { json: [{ path: "status", equals: "ok" }], headers: [{ name: "x-served-by", equals: "h2" }] } }),
+      httpConfig({
+        url: `${h2url}/moved`,
+        expect: { json: [{ path: "status", equals: "ok" }], headers: [{ name: "x-served-by", equals: "h2" }] },
+      }),
       opts(),
       deps(),
     );
@@ -46,6 +51,9 @@ describe("http probe: HTTP/2 through ALPN", () => {
   it("an HTTP/1.1 server still answers in HTTP/1.1, over TLS and in the clear", async () => {
     const probe = createHttpProbe({ ca: certs.ca.cert });
     expect(await probe(httpConfig({ url: h1.url }), opts(), deps())).toMatchObject({ ok: true, protocol: "http/1.1" });
-    expect(await probe(httpConfig({ url: plain.url }), opts(), deps())).toMatchObject({ ok: true, protocol: "http/1.1" });
+    expect(await probe(httpConfig({ url: plain.url }), opts(), deps())).toMatchObject({
+      ok: true,
+      protocol: "http/1.1",
+    });
   });
 });

@@ -39,26 +39,41 @@ describe("transportFailure", () => {
     const port = await listen((s) => s.once("data", () => s.resetAndDestroy()));
     const error = await socketError(port, true);
     const code = errorCode(error);
-    expect(transportFailure(code, { phase: "firstByte", address: "x:1", afterMs: 1 })).toEqual({ kind: "reset", phase: "firstByte" });
+    expect(transportFailure(code, { phase: "firstByte", address: "x:1", afterMs: 1 })).toEqual({
+      kind: "reset",
+      phase: "firstByte",
+    });
     expect(transportFailure(code, { phase: "tls", address: "x:1", afterMs: 1 })).toBeUndefined();
   });
 
   it("finds a code along the cause chain, as undici wraps the socket's error", () => {
-    const wrapped = new TypeError("fetch failed", { cause: Object.assign(new Error("getaddrinfo ENOTFOUND db.internal"), { code: "ENOTFOUND" }) });
-    expect(transportFailure(errorCode(wrapped), { phase: "connect", address: "db.internal:5432", afterMs: 1 })).toEqual({
-      kind: "dns",
-      code: "ENOTFOUND",
-      host: "db.internal",
+    const wrapped = new TypeError("fetch failed", {
+      cause: Object.assign(new Error("getaddrinfo ENOTFOUND db.internal"), { code: "ENOTFOUND" }),
     });
+    expect(transportFailure(errorCode(wrapped), { phase: "connect", address: "db.internal:5432", afterMs: 1 })).toEqual(
+      {
+        kind: "dns",
+        code: "ENOTFOUND",
+        host: "db.internal",
+      },
+    );
   });
 
   it("reports connect timeouts in the caller's timeout phase, and leaves other codes alone", () => {
     const ctx = { phase: "firstByte" as const, address: "x:1", afterMs: 42, timeoutPhase: "connect" as const };
-    expect(transportFailure("UND_ERR_CONNECT_TIMEOUT", ctx)).toEqual({ kind: "timeout", phase: "connect", afterMs: 42 });
+    expect(transportFailure("UND_ERR_CONNECT_TIMEOUT", ctx)).toEqual({
+      kind: "timeout",
+      phase: "connect",
+      afterMs: 42,
+    });
     expect(transportFailure("CERT_HAS_EXPIRED", ctx)).toBeUndefined();
     expect(transportFailure(undefined, ctx)).toBeUndefined();
     expect(tlsProblemOf("CERT_HAS_EXPIRED")).toBe("expired");
     expect(tlsProblemOf("ECONNRESET")).toBeUndefined();
-    expect(unclassified(new RangeError("odd"), undefined)).toEqual({ kind: "network", code: "RangeError", detail: "odd" });
+    expect(unclassified(new RangeError("odd"), undefined)).toEqual({
+      kind: "network",
+      code: "RangeError",
+      detail: "odd",
+    });
   });
 });

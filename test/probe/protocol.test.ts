@@ -26,7 +26,11 @@ async function rawPeer(answer: string): Promise<string> {
 
 describe("answers the HTTP parser rejects are protocol failures", () => {
   const cases: Array<[string, string, RegExp]> = [
-    ["a header block over undici's limit", `HTTP/1.1 200 OK\r\nX-Big: ${"a".repeat(200_000)}\r\n\r\n`, /^UND_ERR_HEADERS_OVERFLOW/],
+    [
+      "a header block over undici's limit",
+      `HTTP/1.1 200 OK\r\nX-Big: ${"a".repeat(200_000)}\r\n\r\n`,
+      /^UND_ERR_HEADERS_OVERFLOW/,
+    ],
     ["bad chunking", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n", /chunk size/],
     ["something that is not HTTP", "SSH-2.0-OpenSSH_9.6\r\n\r\n", /does not match the HTTP\/1\.1 protocol/],
   ];
@@ -46,7 +50,9 @@ describe("credentials in the URL", () => {
     const server = createServer((req, res) => {
       seen.push(req.headers.authorization);
       const ok = req.headers.authorization === `Basic ${Buffer.from(`ops:${PASSWORD}`).toString("base64")}`;
-      res.writeHead(ok ? 200 : 401, { "www-authenticate": 'Basic realm="x"' }).end(ok ? "fine" : `denied ${req.headers.authorization ?? ""}`);
+      res
+        .writeHead(ok ? 200 : 401, { "www-authenticate": 'Basic realm="x"' })
+        .end(ok ? "fine" : `denied ${req.headers.authorization ?? ""}`);
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     cleanup.push(() => server.close());
@@ -65,18 +71,28 @@ describe("credentials in the URL", () => {
     const env = { PASS: encodeURIComponent(PASSWORD), WRONG: encodeURIComponent(`${PASSWORD}-rotated`) };
     const redactor = createRedactor();
     const clock = manualClock("2026-11-22T16:00:00Z");
-    const [good, bad] = await Promise.all(config.services.map((service) => probeService({ service, defaults: config.defaults, clock, env, redactor })));
+    const [good, bad] = await Promise.all(
+      config.services.map((service) => probeService({ service, defaults: config.defaults, clock, env, redactor })),
+    );
     expect(good!.samples[0]).toMatchObject({ ok: true, statusCode: 200 });
     expect(s.seen[0] ?? s.seen[1]).toMatch(/^Basic /);
     // A refused password is our credentials problem (auth), not the service being down.
     expect(bad!.samples[0]!.failure).toMatchObject({ kind: "auth", status: 401 });
     const text = JSON.stringify([good, bad]);
-    for (const leak of [PASSWORD, encodeURIComponent(PASSWORD), Buffer.from(`ops:${PASSWORD}`).toString("base64")]) expect(text).not.toContain(leak);
+    for (const leak of [PASSWORD, encodeURIComponent(PASSWORD), Buffer.from(`ops:${PASSWORD}`).toString("base64")])
+      expect(text).not.toContain(leak);
   });
 
   it("are not sent when the request already has an Authorization header", async () => {
     const s = await basicAuthServer();
-    await httpProbe(httpConfig({ url: `http://ops:${encodeURIComponent(PASSWORD)}@${s.url}/`, headers: { authorization: "Bearer other" } }), opts(), deps());
+    await httpProbe(
+      httpConfig({
+        url: `http://ops:${encodeURIComponent(PASSWORD)}@${s.url}/`,
+        headers: { authorization: "Bearer other" },
+      }),
+      opts(),
+      deps(),
+    );
     expect(s.seen).toEqual(["Bearer other"]);
   });
 });

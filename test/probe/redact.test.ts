@@ -30,7 +30,12 @@ describe("scrubText", () => {
   });
 
   it("covers every string field of a failure", () => {
-    expect(scrubFailure({ kind: "assertion", assertion: `json ${SECRET}`, expected: SECRET, found: encodeURIComponent(SECRET) }, redactor())).toEqual({
+    expect(
+      scrubFailure(
+        { kind: "assertion", assertion: `json ${SECRET}`, expected: SECRET, found: encodeURIComponent(SECRET) },
+        redactor(),
+      ),
+    ).toEqual({
       kind: "assertion",
       assertion: "json ***",
       expected: "***",

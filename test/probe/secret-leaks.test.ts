@@ -16,7 +16,27 @@ import { describeFailure } from "../../actions/shared/probe/result.ts";
  * of it — plain, URL/form-encoded, JSON-escaped, base64, nor a prefix or suffix of 8+ characters —
  * appears in any output: results, failure lines, request bodies sent to notifiers, errors.
  */
-const ASCII = [..."abcdefghijkLMNOPQRSTUVWXYZ0123456789", '"', "'", "\\", "%", "&", "=", "+", "/", "?", "#", "@", ":", " ", "<", ">", "|", "`", "~"];
+const ASCII = [
+  ..."abcdefghijkLMNOPQRSTUVWXYZ0123456789",
+  '"',
+  "'",
+  "\\",
+  "%",
+  "&",
+  "=",
+  "+",
+  "/",
+  "?",
+  "#",
+  "@",
+  ":",
+  " ",
+  "<",
+  ">",
+  "|",
+  "`",
+  "~",
+];
 /** Unicode cannot travel in a header (undici refuses it, a failure path of its own); in a body it can. */
 const UNICODE = [...ASCII, "é", "中", "😀", "\u2028", "\u0000"];
 
@@ -58,7 +78,9 @@ beforeAll(async () => {
       const body = Buffer.concat(chunks).toString("utf8");
       seen.push(body);
       // The secret arrives in the Authorization header, or as the body of a POST to /http/.
-      const auth = req.url?.startsWith("/http/") ? body : String(req.headers.authorization ?? "").replace(/^Bearer /, "");
+      const auth = req.url?.startsWith("/http/")
+        ? body
+        : String(req.headers.authorization ?? "").replace(/^Bearer /, "");
       const echo = `${"x".repeat(60)}${auth}${"y".repeat(40)}`;
       const path = req.url ?? "/";
       if (path.startsWith("/http/")) {
@@ -72,15 +94,29 @@ beforeAll(async () => {
         res.end(echo);
       } else if (path.startsWith("/mcp")) {
         // A content type quoting the token (Latin-1 only can travel in a header).
-        res.writeHead(200, { "content-type": `text/x-${Buffer.from(auth, "utf8").toString("latin1").replace(/[^\x20-\x7e]/g, "?")}` });
+        res.writeHead(200, {
+          "content-type": `text/x-${Buffer.from(auth, "utf8")
+            .toString("latin1")
+            .replace(/[^\x20-\x7e]/g, "?")}`,
+        });
         res.end("{}");
       } else if (path.startsWith("/fly/")) {
         res.writeHead(200, { "content-type": "application/json" });
-        res.end(JSON.stringify([{ id: "m1", state: "started", checks: [{ name: "hc", status: "critical", output: `${"o".repeat(70)}${auth}` }] }]));
+        res.end(
+          JSON.stringify([
+            {
+              id: "m1",
+              state: "started",
+              checks: [{ name: "hc", status: "critical", output: `${"o".repeat(70)}${auth}` }],
+            },
+          ]),
+        );
       } else if (path.startsWith("/pd")) {
         const key = (JSON.parse(body) as { routing_key?: string }).routing_key ?? "";
         res.writeHead(400, { "content-type": "application/json" });
-        res.end(JSON.stringify({ status: "invalid event", message: `${"m".repeat(150)} routing key ${key} is unknown` }));
+        res.end(
+          JSON.stringify({ status: "invalid event", message: `${"m".repeat(150)} routing key ${key} is unknown` }),
+        );
       } else {
         res.writeHead(404).end();
       }
@@ -92,12 +128,30 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
 function configFor(): OpsConfig {
-  const http = (id: string, probe: Record<string, unknown>) => ({ id, name: id, environment: "production", criticality: "high", probe });
+  const http = (id: string, probe: Record<string, unknown>) => ({
+    id,
+    name: id,
+    environment: "production",
+    criticality: "high",
+    probe,
+  });
   return OpsConfig.parse({
     defaults: { samples: 1, timeout: "2s", retryDelay: "0s", confirmWindow: "0s" },
     services: [
-      http("json-equals", { type: "http", url: `${url}/http/a`, method: "POST", body: "${TOKEN}", expect: { json: [{ path: "token", equals: "${TOKEN}" }] } }),
-      http("body-contains", { type: "http", url: `${url}/http/b`, method: "POST", body: "${TOKEN}", expect: { contains: ["${TOKEN}-missing"] } }),
+      http("json-equals", {
+        type: "http",
+        url: `${url}/http/a`,
+        method: "POST",
+        body: "${TOKEN}",
+        expect: { json: [{ path: "token", equals: "${TOKEN}" }] },
+      }),
+      http("body-contains", {
+        type: "http",
+        url: `${url}/http/b`,
+        method: "POST",
+        body: "${TOKEN}",
+        expect: { contains: ["${TOKEN}-missing"] },
+      }),
       http("query", { type: "http", url: `${url}/nothing-here?key=\${TOKEN}`, expect: { status: [200] } }),
       http("prometheus", { type: "prometheus", url: `${url}/prom`, query: "up", token: "${TOKEN}" }),
       http("mcp", { type: "mcp", url: `${url}/mcp`, headers: { authorization: "Bearer ${TOKEN}" } }),
@@ -108,7 +162,10 @@ function configFor(): OpsConfig {
 
 describe("random secrets never leak, in any encoding, through any probe kind or failure path", () => {
   const rand = random(20261122);
-  const secrets = [...Array.from({ length: 5 }, () => secretOf(rand, ASCII)), ...Array.from({ length: 5 }, () => secretOf(rand, UNICODE))];
+  const secrets = [
+    ...Array.from({ length: 5 }, () => secretOf(rand, ASCII)),
+    ...Array.from({ length: 5 }, () => secretOf(rand, UNICODE)),
+  ];
 
   for (const secret of secrets) {
     it(`hides ${JSON.stringify(secret)}`, async () => {
@@ -124,11 +181,22 @@ describe("random secrets never leak, in any encoding, through any probe kind or 
         // Each kind really failed, so its failure path ran.
         expect(r.samples.some((s) => s.failure) || r.inconclusive, service.id).toBeTruthy();
       }
-      const notifications = OpsConfig.parse({ services: configFor().services.slice(0, 1).map((x) => ({ ...x, probe: { type: "http", url } })), notifications: { pagerduty: { routingKey: "${TOKEN}", url: `${url}/pd` } } }).notifications;
+      const notifications = OpsConfig.parse({
+        services: configFor()
+          .services.slice(0, 1)
+          .map((x) => ({ ...x, probe: { type: "http", url } })),
+        notifications: { pagerduty: { routingKey: "${TOKEN}", url: `${url}/pd` } },
+      }).notifications;
       const resolved = resolveSecrets(notifications, env, redactor);
       if (!resolved.ok) throw new Error("test setup");
       const deliveries = await createNotifier({ config: resolved.value, redactor }).send({
-        event: "open", key: "service:x", severity: "P0", summary: `x down: ${secret}`, source: "x", environment: "production", details: { evidence: secret },
+        event: "open",
+        key: "service:x",
+        severity: "P0",
+        summary: `x down: ${secret}`,
+        source: "x",
+        environment: "production",
+        details: { evidence: secret },
       });
       expect(deliveries.some((d) => !d.ok && d.error?.includes("answered 400"))).toBe(true);
       outputs.push(JSON.stringify(deliveries));
@@ -138,7 +206,7 @@ describe("random secrets never leak, in any encoding, through any probe kind or 
       expect(event.routing_key).toBe(secret);
       outputs.push(JSON.stringify(event.payload));
 
-      const all = outputs.join("\n");
+      const _all = outputs.join("\n");
       for (const form of leakForms(secret)) {
         const where = outputs.find((o) => o.includes(form));
         expect(where, `leaked ${JSON.stringify(form)}`).toBeUndefined();

@@ -30,14 +30,29 @@ describe.runIf(available)("dns probe against a real dnsmasq on loopback", () => 
     expect(a).toMatchObject({ ok: true });
     expect(a.timings.total).toBeGreaterThan(0);
     expect(a.timings.dns).toBe(a.timings.total);
-    expect(await dnsKind(probe({ name: "web.hotdash.test", record: "AAAA", expect: ["FD00::8"] }), opts(), deps())).toMatchObject({ ok: true });
-    expect(await dnsKind(probe({ name: "www.hotdash.test", record: "CNAME", expect: ["web.hotdash.test."] }), opts(), deps())).toMatchObject({ ok: true });
-    expect(await dnsKind(probe({ name: "hotdash.test", record: "TXT", expect: ["v=spf1 -all"] }), opts(), deps())).toMatchObject({ ok: true });
+    expect(
+      await dnsKind(probe({ name: "web.hotdash.test", record: "AAAA", expect: ["FD00::8"] }), opts(), deps()),
+    ).toMatchObject({ ok: true });
+    expect(
+      await dnsKind(
+        probe({ name: "www.hotdash.test", record: "CNAME", expect: ["web.hotdash.test."] }),
+        opts(),
+        deps(),
+      ),
+    ).toMatchObject({ ok: true });
+    expect(
+      await dnsKind(probe({ name: "hotdash.test", record: "TXT", expect: ["v=spf1 -all"] }), opts(), deps()),
+    ).toMatchObject({ ok: true });
   });
 
   it("a wrong answer names what was expected and what came back", async () => {
     const s = await dnsKind(probe({ name: "app.hotdash.test", expect: ["10.0.0.9"] }), opts(), deps());
-    expect(s.failure).toEqual({ kind: "assertion", assertion: "A app.hotdash.test includes", expected: "10.0.0.9", found: "10.0.0.7" });
+    expect(s.failure).toEqual({
+      kind: "assertion",
+      assertion: "A app.hotdash.test includes",
+      expected: "10.0.0.9",
+      found: "10.0.0.7",
+    });
     const txt = await dnsKind(probe({ name: "hotdash.test", record: "TXT", expect: ["v=DMARC1"] }), opts(), deps());
     expect(txt.failure).toMatchObject({ found: "google-site-verification=abc123, v=spf1 -all" });
   });
@@ -56,7 +71,11 @@ describe.runIf(available)("dns probe against a real dnsmasq on loopback", () => 
 describe("dns probe without a working server", () => {
   it("nothing listening on the resolver's port is refused", async () => {
     const port = await closedPort();
-    const s = await dnsKind(DnsProbe.parse({ type: "dns", name: "app.hotdash.test", resolver: `127.0.0.1:${port}` }), opts(), deps());
+    const s = await dnsKind(
+      DnsProbe.parse({ type: "dns", name: "app.hotdash.test", resolver: `127.0.0.1:${port}` }),
+      opts(),
+      deps(),
+    );
     expect(s.failure).toEqual({ kind: "refused", address: `127.0.0.1:${port}` });
   });
 
@@ -64,7 +83,11 @@ describe("dns probe without a working server", () => {
     const silent = dgram.createSocket("udp4");
     await new Promise<void>((resolve) => silent.bind(0, "127.0.0.1", resolve));
     try {
-      const s = await dnsKind(DnsProbe.parse({ type: "dns", name: "app.hotdash.test", resolver: `127.0.0.1:${silent.address().port}` }), opts({ timeoutMs: 300 }), deps());
+      const s = await dnsKind(
+        DnsProbe.parse({ type: "dns", name: "app.hotdash.test", resolver: `127.0.0.1:${silent.address().port}` }),
+        opts({ timeoutMs: 300 }),
+        deps(),
+      );
       expect(s.failure).toMatchObject({ kind: "timeout", phase: "dns" });
       expect(s.timings.total).toBeGreaterThanOrEqual(250);
       expect(s.timings.total).toBeLessThan(1_500);

@@ -40,16 +40,27 @@ describe("domain probe against a loopback RDAP bootstrap and registry", () => {
   });
 
   it("a name the registry does not know, a redemption status, and no expiration event", async () => {
-    expect((await domainKind(probe("nobody.example"), opts(), at())).failure).toMatchObject({ kind: "assertion", assertion: "RDAP knows nobody.example", found: expect.stringContaining("404") });
+    expect((await domainKind(probe("nobody.example"), opts(), at())).failure).toMatchObject({
+      kind: "assertion",
+      assertion: "RDAP knows nobody.example",
+      found: expect.stringContaining("404"),
+    });
     const lapsed = await domainKind(probe("hotdash.shop"), opts(), at());
     expect(lapsed).toMatchObject({ ok: false, value: -3, failure: { kind: "assertion", found: "redemption period" } });
-    expect((await domainKind(probe("hotdash.io"), opts(), at())).failure).toEqual({ kind: "no-data", detail: "the registry publishes no expiration event for hotdash.io" });
+    expect((await domainKind(probe("hotdash.io"), opts(), at())).failure).toEqual({
+      kind: "no-data",
+      detail: "the registry publishes no expiration event for hotdash.io",
+    });
   });
 
   it("a 429 is throttled with the retry hint; a non-RDAP answer is a protocol failure", async () => {
     rdap.throttle(1, 30);
     const s = await domainKind(probe("hotdash.app"), opts(), at());
-    expect(s).toMatchObject({ ok: true, throttled: { status: 429, retryAfterMs: 30_000 }, warning: "throttled: the RDAP server answered 429 (retry after 30 s)" });
+    expect(s).toMatchObject({
+      ok: true,
+      throttled: { status: 429, retryAfterMs: 30_000 },
+      warning: "throttled: the RDAP server answered 429 (retry after 30 s)",
+    });
     const notRdap = await domainKind(probe("hotdash.app", html.url), opts(), at());
     expect(notRdap.failure).toMatchObject({ kind: "invalid-json" });
   });

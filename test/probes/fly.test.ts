@@ -4,7 +4,12 @@ import { FlyProbe } from "../../actions/shared/config/schema/probes.ts";
 import { CHECK_FIELDS_READ, flyKind, MACHINE_FIELDS_READ } from "../../actions/shared/probe/fly.ts";
 import type { SampleOptions } from "../../actions/shared/probe/kind.ts";
 import { describeFailure, INCONCLUSIVE } from "../../actions/shared/probe/result.ts";
-import { CHECK_STATUS_FIELDS, HOST_STATUSES, MACHINE_FIELDS, MACHINE_STATES } from "../../emulators/machines/documented.ts";
+import {
+  CHECK_STATUS_FIELDS,
+  HOST_STATUSES,
+  MACHINE_FIELDS,
+  MACHINE_STATES,
+} from "../../emulators/machines/documented.ts";
 import type { MachineSpec } from "../../emulators/machines/fleet.ts";
 import { startMachinesEmulator, type MachinesEmulator } from "../../emulators/machines/server.ts";
 
@@ -18,7 +23,10 @@ afterEach(async () => {
 
 /** Machines whose checks the test sets stay as set (the emulator would otherwise heal them). */
 async function fleet(...specs: Array<Partial<MachineSpec> & { id: string }>): Promise<MachinesEmulator> {
-  const emu = await startMachinesEmulator({ app: APP, machines: specs.map((s) => ({ image: "registry.fly.io/hotdash:v42", checksNeverPass: true, ...s })) });
+  const emu = await startMachinesEmulator({
+    app: APP,
+    machines: specs.map((s) => ({ image: "registry.fly.io/hotdash:v42", checksNeverPass: true, ...s })),
+  });
   emulators.push(emu);
   return emu;
 }
@@ -34,7 +42,13 @@ describe("fly probe against the Machines API emulator", () => {
   it("is up when every started machine passes its checks, reading without changing anything", async () => {
     const emu = await fleet({ id: "m1" }, { id: "m2", region: "ord" }, { id: "m3" });
     const sample = await flyKind(probe(emu), opts, deps);
-    expect(sample).toEqual({ at: "2026-11-22T16:00:00.000Z", ok: true, statusCode: 200, value: 3, timings: expect.objectContaining({ total: expect.any(Number) }) });
+    expect(sample).toEqual({
+      at: "2026-11-22T16:00:00.000Z",
+      ok: true,
+      statusCode: 200,
+      value: 3,
+      timings: expect.objectContaining({ total: expect.any(Number) }),
+    });
     expect(emu.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`GET /v1/apps/${APP}/machines`]);
     expect(emu.requests[0]!.headers.authorization).toBe(`Bearer ${emu.token}`);
     expect(emu.mutations()).toEqual([]);
@@ -44,7 +58,11 @@ describe("fly probe against the Machines API emulator", () => {
     const emu = await fleet({ id: "m1" }, { id: "m2", region: "ord" }, { id: "m3" });
     setCheck(emu, "m2", "critical", "connection refused");
     const sample = await flyKind(probe(emu), opts, deps);
-    expect(sample).toMatchObject({ ok: true, value: 2, warning: "1 of 3 machines failing: m2 (ord) critical: servicecheck-00-http-8080 (connection refused)" });
+    expect(sample).toMatchObject({
+      ok: true,
+      value: 2,
+      warning: "1 of 3 machines failing: m2 (ord) critical: servicecheck-00-http-8080 (connection refused)",
+    });
   });
 
   it("is down when no started machine passes its checks", async () => {
@@ -52,7 +70,11 @@ describe("fly probe against the Machines API emulator", () => {
     setCheck(emu, "m1", "critical", "502");
     setCheck(emu, "m2", "critical", "timeout");
     const sample = await flyKind(probe(emu), opts, deps);
-    expect(sample).toMatchObject({ ok: false, value: 0, failure: { kind: "assertion", assertion: "a started machine passes its checks" } });
+    expect(sample).toMatchObject({
+      ok: false,
+      value: 0,
+      failure: { kind: "assertion", assertion: "a started machine passes its checks" },
+    });
     expect(describeFailure(sample.failure!)).toBe(
       "assertion a started machine passes its checks failed: expected at least 1, found none of 2 started machines passes: m1 (iad) critical: servicecheck-00-http-8080 (502); m2 (iad) critical: servicecheck-00-http-8080 (timeout)",
     );
@@ -67,7 +89,10 @@ describe("fly probe against the Machines API emulator", () => {
     emu.machine("m1").state = "stopped";
     emu.machine("m2").state = "suspended";
     const sample = await flyKind(probe(emu), opts, deps);
-    expect(sample).toMatchObject({ ok: false, failure: { kind: "assertion", found: "no started machine (2 stopped, 1 suspended)" } });
+    expect(sample).toMatchObject({
+      ok: false,
+      failure: { kind: "assertion", found: "no started machine (2 stopped, 1 suspended)" },
+    });
   });
 
   it("warns about a check in warning and a machine in state failed", async () => {
@@ -75,7 +100,12 @@ describe("fly probe against the Machines API emulator", () => {
     setCheck(emu, "m1", "warning", "slow");
     emu.machine("m3").state = "failed";
     const sample = await flyKind(probe(emu), opts, deps);
-    expect(sample).toMatchObject({ ok: true, value: 2, warning: "1 of 3 machines failing: m3 (iad) state failed; m1 (iad) check warning: servicecheck-00-http-8080 (slow)" });
+    expect(sample).toMatchObject({
+      ok: true,
+      value: 2,
+      warning:
+        "1 of 3 machines failing: m3 (iad) state failed; m1 (iad) check warning: servicecheck-00-http-8080 (slow)",
+    });
   });
 
   it("reports a refused token as auth (unknown), without the token", async () => {
@@ -88,17 +118,29 @@ describe("fly probe against the Machines API emulator", () => {
   it("says which app the API does not know", async () => {
     const emu = await fleet({ id: "m1" });
     const sample = await flyKind(probe(emu, { app: "hotdash-typo" }), opts, deps);
-    expect(sample.failure).toEqual({ kind: "protocol", detail: 'the Machines API does not know app "hotdash-typo" (404); check probe.app' });
+    expect(sample.failure).toEqual({
+      kind: "protocol",
+      detail: 'the Machines API does not know app "hotdash-typo" (404); check probe.app',
+    });
   });
 
   it("a started machine on an unreachable host is not up; launch_failed is failing; an unknown host is a warning", async () => {
     const emu = await fleet({ id: "m1", hostStatus: "unreachable" }, { id: "m2", hostStatus: "unknown" }, { id: "m3" });
     emu.machine("m3").state = "launch_failed";
     const sample = await flyKind(probe(emu), opts, deps);
-    expect(sample).toMatchObject({ ok: true, value: 1, warning: "2 of 3 machines failing: m1 (iad) host unreachable; m3 (iad) state launch_failed; m2 (iad) host status unknown" });
+    expect(sample).toMatchObject({
+      ok: true,
+      value: 1,
+      warning:
+        "2 of 3 machines failing: m1 (iad) host unreachable; m3 (iad) state launch_failed; m2 (iad) host status unknown",
+    });
     emu.machine("m2").spec.hostStatus = "unreachable";
     const down = await flyKind(probe(emu), opts, deps);
-    expect(down.failure).toMatchObject({ kind: "assertion", found: "none of 2 started machines passes: m1 (iad) host unreachable; m2 (iad) host unreachable; m3 (iad) state launch_failed" });
+    expect(down.failure).toMatchObject({
+      kind: "assertion",
+      found:
+        "none of 2 started machines passes: m1 (iad) host unreachable; m2 (iad) host unreachable; m3 (iad) state launch_failed",
+    });
   });
 
   it("a 429 is retried after the Retry-After it gives (on the injected clock), then up", async () => {
@@ -115,8 +157,14 @@ describe("fly probe against the Machines API emulator", () => {
     const emu = await fleet({ id: "m1" });
     emu.rateLimitNext(5, "1");
     const sample = await flyKind(probe(emu), opts, { clock: manualClock("2026-11-22T16:00:00Z") });
-    expect(sample).toMatchObject({ ok: false, statusCode: 429, failure: { kind: "throttled", status: 429, retryAfterMs: 1000 } });
-    expect(describeFailure(sample.failure!)).toBe("throttled (429): the Machines API is rate limiting this token after 3 tries (it asks to retry after 1 s)");
+    expect(sample).toMatchObject({
+      ok: false,
+      statusCode: 429,
+      failure: { kind: "throttled", status: 429, retryAfterMs: 1000 },
+    });
+    expect(describeFailure(sample.failure!)).toBe(
+      "throttled (429): the Machines API is rate limiting this token after 3 tries (it asks to retry after 1 s)",
+    );
     expect(emu.requests).toHaveLength(3);
     expect(INCONCLUSIVE.has("throttled")).toBe(true);
     // A hint longer than the sample can wait is not waited for.

@@ -26,7 +26,13 @@ async function server(options: McpServerOptions = {}): Promise<McpTestServer> {
 }
 
 function probe(s: McpTestServer, extra: Record<string, unknown> = {}) {
-  return McpProbe.parse({ type: "mcp", url: s.url, headers: { Authorization: `Bearer ${TOKEN}` }, tools: LLAMAINDEX_TOOLS, ...extra });
+  return McpProbe.parse({
+    type: "mcp",
+    url: s.url,
+    headers: { Authorization: `Bearer ${TOKEN}` },
+    tools: LLAMAINDEX_TOOLS,
+    ...extra,
+  });
 }
 
 describe("mcp probe against a loopback MCP server", () => {
@@ -36,7 +42,12 @@ describe("mcp probe against a loopback MCP server", () => {
     expect(sample).toMatchObject({ ok: true, statusCode: 200, at: "2026-11-22T16:00:00.000Z" });
     expect(sample.timings.firstByte).toBeTypeOf("number");
     const reqs = s.requests();
-    expect(reqs.map((r) => r.rpc ?? r.method)).toEqual(["initialize", "notifications/initialized", "tools/list", "DELETE"]);
+    expect(reqs.map((r) => r.rpc ?? r.method)).toEqual([
+      "initialize",
+      "notifications/initialized",
+      "tools/list",
+      "DELETE",
+    ]);
     expect(reqs[0]!.headers.accept).toBe("application/json, text/event-stream");
     expect(reqs[0]!.headers["mcp-session-id"]).toBeUndefined();
     expect(reqs[2]!.headers["mcp-session-id"]).toMatch(/^[0-9a-f-]{36}$/);
@@ -57,7 +68,14 @@ describe("mcp probe against a loopback MCP server", () => {
   it("calls tools/list only when the server declared the tools capability", async () => {
     const none = await server({ capabilities: { prompts: {} } });
     const sample = await mcpKind(probe(none), opts, deps);
-    expect(sample).toMatchObject({ ok: false, failure: { kind: "assertion", assertion: "initialize declares the tools capability", found: "capabilities: prompts" } });
+    expect(sample).toMatchObject({
+      ok: false,
+      failure: {
+        kind: "assertion",
+        assertion: "initialize declares the tools capability",
+        found: "capabilities: prompts",
+      },
+    });
     expect(none.requests().filter((r) => r.rpc === "tools/list")).toEqual([]);
     // Expecting no tools, such a server is simply up.
     expect(await mcpKind(probe(none, { tools: [] }), opts, deps)).toMatchObject({ ok: true });
@@ -72,7 +90,11 @@ describe("mcp probe against a loopback MCP server", () => {
 
   it("keeps the transport's Accept even when the config sets its own", async () => {
     const s = await server();
-    const sample = await mcpKind(probe(s, { headers: { Authorization: `Bearer ${TOKEN}`, Accept: "text/html" } }), opts, deps);
+    const sample = await mcpKind(
+      probe(s, { headers: { Authorization: `Bearer ${TOKEN}`, Accept: "text/html" } }),
+      opts,
+      deps,
+    );
     expect(sample).toMatchObject({ ok: true });
     expect(s.requests()[0]!.headers.accept).toBe("application/json, text/event-stream");
   });
@@ -86,7 +108,10 @@ describe("mcp probe against a loopback MCP server", () => {
   it("fails when an expected tool is missing, naming it", async () => {
     const s = await server({ tools: ["query_support", "refresh_index"] });
     const sample = await mcpKind(probe(s), opts, deps);
-    expect(sample).toMatchObject({ ok: false, failure: { kind: "assertion", found: "missing insight_report (listed: query_support, refresh_index)" } });
+    expect(sample).toMatchObject({
+      ok: false,
+      failure: { kind: "assertion", found: "missing insight_report (listed: query_support, refresh_index)" },
+    });
   });
 
   it("reports a 401 after token rotation as auth (unknown, not down), without the token", async () => {
@@ -123,10 +148,15 @@ describe("mcp probe against a loopback MCP server", () => {
     const port = await listen(plain);
     cleanup.push(() => close(plain));
     const html = await mcpKind(McpProbe.parse({ type: "mcp", url: `http://127.0.0.1:${port}/mcp` }), opts, deps);
-    expect(html.failure).toMatchObject({ kind: "protocol", detail: expect.stringMatching(/content-type "text\/html"/) });
+    expect(html.failure).toMatchObject({
+      kind: "protocol",
+      detail: expect.stringMatching(/content-type "text\/html"/),
+    });
 
     const dead = await freePort();
-    expect((await mcpKind(McpProbe.parse({ type: "mcp", url: `http://127.0.0.1:${dead}/mcp` }), opts, deps)).failure).toEqual({
+    expect(
+      (await mcpKind(McpProbe.parse({ type: "mcp", url: `http://127.0.0.1:${dead}/mcp` }), opts, deps)).failure,
+    ).toEqual({
       kind: "refused",
       address: `127.0.0.1:${dead}`,
     });
@@ -144,15 +174,24 @@ describe("mcp probe against a loopback MCP server", () => {
     const silent = createServer(() => undefined);
     const port = await listen(silent);
     cleanup.push(() => close(silent));
-    const sample = await mcpKind(McpProbe.parse({ type: "mcp", url: `http://127.0.0.1:${port}/mcp` }), { ...opts, timeoutMs: 200 }, deps);
+    const sample = await mcpKind(
+      McpProbe.parse({ type: "mcp", url: `http://127.0.0.1:${port}/mcp` }),
+      { ...opts, timeoutMs: 200 },
+      deps,
+    );
     expect(sample.failure).toMatchObject({ kind: "timeout", phase: "firstByte" });
   });
 });
 
 describe("mcp parsing", () => {
   it("frames SSE events: comments, CRLF, multi-line data, incomplete tail", () => {
-    const events = parseSse(': hi\r\n\r\nevent: message\r\ndata: {"a":\r\ndata: 1}\r\n\r\nid: 7\ndata: x\n\ndata: incompl');
-    expect(events).toEqual([{ event: "message", data: '{"a":\n1}' }, { event: "message", data: "x", id: "7" }]);
+    const events = parseSse(
+      ': hi\r\n\r\nevent: message\r\ndata: {"a":\r\ndata: 1}\r\n\r\nid: 7\ndata: x\n\ndata: incompl',
+    );
+    expect(events).toEqual([
+      { event: "message", data: '{"a":\n1}' },
+      { event: "message", data: "x", id: "7" },
+    ]);
   });
 
   it("reads the runbook's LlamaIndex health JSON (errorRate strings) and exact counts", () => {
@@ -172,7 +211,10 @@ describe("mcp parsing", () => {
         { tool: "refresh_index", rate: 12.5 },
         { tool: "insight_report", rate: 100 / 3, calls: 3, errors: 1 },
       ],
-      problems: ["tool refresh_index error rate 12.5 % > 10 %", "tool insight_report error rate 33.3 % (1/3 calls) > 10 %"],
+      problems: [
+        "tool refresh_index error rate 12.5 % > 10 %",
+        "tool insight_report error rate 33.3 % (1/3 calls) > 10 %",
+      ],
     });
     expect(readHealth({ status: "degraded" }, 10)).toEqual({ rates: [], problems: ['health status "degraded"'] });
     expect(readHealth([1], 10)).toEqual({ invalid: "the health answer is not a JSON object" });
@@ -195,7 +237,9 @@ describe("mcp probe credentials and the health endpoint", () => {
     const s = await server();
     const other = await healthServer();
     expect(await mcpKind(probe(s, { health: { url: other.url } }), opts, deps)).toMatchObject({ ok: true });
-    expect(await mcpKind(probe(s, { health: { url: other.url, sendHeaders: true } }), opts, deps)).toMatchObject({ ok: true });
+    expect(await mcpKind(probe(s, { health: { url: other.url, sendHeaders: true } }), opts, deps)).toMatchObject({
+      ok: true,
+    });
     expect(other.auth).toEqual([undefined, `Bearer ${TOKEN}`]);
   });
 

@@ -7,7 +7,9 @@ import { startPostgres, type TestPostgres } from "../servers/postgres.ts";
 import { makeTestCertificates, type TestCertificates } from "../servers/tls.ts";
 import { ensureOpenssl, ensurePostgres, skipWithout } from "../servers/provision.ts";
 
-const skip = skipWithout(await ensurePostgres(), "test/probes/postgres-tls.test.ts") || skipWithout(await ensureOpenssl(), "test/probes/postgres-tls.test.ts");
+const skip =
+  skipWithout(await ensurePostgres(), "test/probes/postgres-tls.test.ts") ||
+  skipWithout(await ensureOpenssl(), "test/probes/postgres-tls.test.ts");
 
 const opts: SampleOptions = { timeoutMs: 5_000, connectTimeoutMs: 2_000, maxBodyBytes: 1 << 20 };
 const deps = { clock: manualClock("2026-11-22T16:00:00Z") };
@@ -25,7 +27,8 @@ afterAll(async () => {
   await db?.stop();
 });
 
-const probe = (tls: Record<string, unknown>) => PostgresProbe.parse({ type: "postgres", url: db.url, query: ENCRYPTED, tls });
+const probe = (tls: Record<string, unknown>) =>
+  PostgresProbe.parse({ type: "postgres", url: db.url, query: ENCRYPTED, tls });
 
 describe.skipIf(skip)("postgres probe TLS modes against a real PostgreSQL serving TLS", () => {
   it("disable connects in the clear", async () => {
@@ -37,18 +40,33 @@ describe.skipIf(skip)("postgres probe TLS modes against a real PostgreSQL servin
   });
 
   it("verify-full trusts the given CA and refuses a chain it cannot verify", async () => {
-    expect(await postgresKind(probe({ mode: "verify-full", ca: certs.ca.cert }), opts, deps)).toMatchObject({ ok: true, value: 1 });
+    expect(await postgresKind(probe({ mode: "verify-full", ca: certs.ca.cert }), opts, deps)).toMatchObject({
+      ok: true,
+      value: 1,
+    });
     const untrusted = await postgresKind(probe({ mode: "verify-full" }), opts, deps);
     expect(untrusted).toMatchObject({ ok: false, failure: { kind: "tls", problem: "untrusted" } });
     expect(JSON.stringify(untrusted)).not.toContain(db.password);
   });
 
   it("a query the probe gave up on is cancelled over TLS too", async () => {
-    const slow = PostgresProbe.parse({ type: "postgres", url: db.url, query: "SELECT pg_sleep(30) AS slow_tls_query", tls: { mode: "require" }, statementTimeout: "60s" });
+    const slow = PostgresProbe.parse({
+      type: "postgres",
+      url: db.url,
+      query: "SELECT pg_sleep(30) AS slow_tls_query",
+      tls: { mode: "require" },
+      statementTimeout: "60s",
+    });
     const sample = await postgresKind(slow, { ...opts, timeoutMs: 300 }, deps);
     expect(sample.failure).toMatchObject({ kind: "timeout", phase: "query" });
     const running = async () =>
-      Number((await db.sql("SELECT count(*)::int AS n FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%slow_tls_query%' AND pid <> pg_backend_pid()"))[0]!.n);
+      Number(
+        (
+          await db.sql(
+            "SELECT count(*)::int AS n FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%slow_tls_query%' AND pid <> pg_backend_pid()",
+          )
+        )[0]!.n,
+      );
     const end = Date.now() + 3_000;
     while ((await running()) > 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
     expect(await running()).toBe(0);

@@ -58,15 +58,23 @@ describe.skipIf(skip)("postgres probe against a real PostgreSQL", () => {
     expect(sample.timings.query).toBeTypeOf("number");
     expect(sample.timings.total).toBeGreaterThanOrEqual(sample.timings.connect!);
 
-    await db.sql("UPDATE agent_approvals SET status = 'approved' WHERE id IN (SELECT id FROM agent_approvals WHERE status = 'pending' LIMIT 20)");
+    await db.sql(
+      "UPDATE agent_approvals SET status = 'approved' WHERE id IN (SELECT id FROM agent_approvals WHERE status = 'pending' LIMIT 20)",
+    );
     expect((await postgresKind(probe(QUEUE), opts, deps)).value).toBe(37);
   });
 
   it("statementTimeout: 0 is PostgreSQL's 'no limit', and a fraction of a millisecond is 1 ms, never 0", async () => {
     const setting = "SELECT setting::int FROM pg_settings WHERE name = 'statement_timeout'";
-    expect(await postgresKind(probe(setting, { statementTimeout: 0 }), opts, deps)).toMatchObject({ ok: true, value: 0 });
+    expect(await postgresKind(probe(setting, { statementTimeout: 0 }), opts, deps)).toMatchObject({
+      ok: true,
+      value: 0,
+    });
     expect([0, 0.4, 1, 1.2, 5_000].map(statementTimeoutMs)).toEqual([0, 1, 1, 2, 5_000]);
-    expect(await postgresKind(probe(setting, { statementTimeout: "2s" }), opts, deps)).toMatchObject({ ok: true, value: 2000 });
+    expect(await postgresKind(probe(setting, { statementTimeout: "2s" }), opts, deps)).toMatchObject({
+      ok: true,
+      value: 2000,
+    });
   });
 
   it("reads numeric and real columns as numbers", async () => {
@@ -77,7 +85,11 @@ describe.skipIf(skip)("postgres probe against a real PostgreSQL", () => {
   it("reports a wrong password as an auth failure without the password anywhere", async () => {
     const wrong = "Wr0ng-Pa55word-xyz";
     const url = db.url.replace(encodeURIComponent(db.password), wrong);
-    const sample = await postgresKind(PostgresProbe.parse({ type: "postgres", url, query: QUEUE, tls: { mode: "disable" } }), opts, deps);
+    const sample = await postgresKind(
+      PostgresProbe.parse({ type: "postgres", url, query: QUEUE, tls: { mode: "disable" } }),
+      opts,
+      deps,
+    );
     expect(sample.ok).toBe(false);
     expect(sample.failure).toMatchObject({ kind: "auth" });
     expect(describeFailure(sample.failure!)).toMatch(/password authentication failed/);
@@ -90,7 +102,11 @@ describe.skipIf(skip)("postgres probe against a real PostgreSQL", () => {
   it("reports a server that is down as connection refused", async () => {
     const port = await freePort();
     const url = `postgres://${db.user}:${db.password}@127.0.0.1:${port}/hotdash`;
-    const sample = await postgresKind(PostgresProbe.parse({ type: "postgres", url, tls: { mode: "disable" } }), opts, deps);
+    const sample = await postgresKind(
+      PostgresProbe.parse({ type: "postgres", url, tls: { mode: "disable" } }),
+      opts,
+      deps,
+    );
     expect(sample).toMatchObject({ ok: false, failure: { kind: "refused", address: `127.0.0.1:${port}` } });
     expect(JSON.stringify(sample)).not.toContain(db.password);
   });
@@ -103,7 +119,11 @@ describe.skipIf(skip)("postgres probe against a real PostgreSQL", () => {
   });
 
   it("gives up at the sample's total timeout even when the statement timeout is longer, and cancels the query on the server", async () => {
-    const sample = await postgresKind(probe("SELECT pg_sleep(30) AS slow_probe_query", { statementTimeout: "60s" }), { ...opts, timeoutMs: 300 }, deps);
+    const sample = await postgresKind(
+      probe("SELECT pg_sleep(30) AS slow_probe_query", { statementTimeout: "60s" }),
+      { ...opts, timeoutMs: 300 },
+      deps,
+    );
     expect(sample).toMatchObject({ ok: false, failure: { kind: "timeout", phase: "query" } });
     // Without the cancel the backend would sleep on for 30 s (a dropped socket is noticed only on
     // the next write). With it, pg_stat_activity shows no such query within moments.
@@ -119,7 +139,10 @@ describe.skipIf(skip)("postgres probe against a real PostgreSQL", () => {
 
   it("reports a non-number as a query failure naming the column", async () => {
     const sample = await postgresKind(probe("SELECT 'lots' AS pending"), opts, deps);
-    expect(sample).toMatchObject({ ok: false, failure: { kind: "query", detail: expect.stringMatching(/"pending".*"lots", not a number/) } });
+    expect(sample).toMatchObject({
+      ok: false,
+      failure: { kind: "query", detail: expect.stringMatching(/"pending".*"lots", not a number/) },
+    });
     expect((await postgresKind(probe("SELECT true"), opts, deps)).failure?.kind).toBe("query");
   });
 
@@ -143,14 +166,22 @@ describe.skipIf(skip)("postgres probe against a real PostgreSQL", () => {
   });
 
   it("ignores ?sslmode= in the URL: the probe's tls setting applies", async () => {
-    const sample = await postgresKind(PostgresProbe.parse({ type: "postgres", url: `${db.url}?sslmode=require`, tls: { mode: "disable" } }), opts, deps);
+    const sample = await postgresKind(
+      PostgresProbe.parse({ type: "postgres", url: `${db.url}?sslmode=require`, tls: { mode: "disable" } }),
+      opts,
+      deps,
+    );
     expect(sample).toMatchObject({ ok: true, value: 1 });
   });
 
   it("reports a URL that is not postgres:// without echoing it", async () => {
     const url = "mysql://admin:hunter2-secret@db.example:3306/x";
     // The config check passes a URL that is one secret; its value is read at run time.
-    const sample = await postgresKind({ ...PostgresProbe.parse({ type: "postgres", url: "${SUPABASE_DB_URL}" }), url }, opts, deps);
+    const sample = await postgresKind(
+      { ...PostgresProbe.parse({ type: "postgres", url: "${SUPABASE_DB_URL}" }), url },
+      opts,
+      deps,
+    );
     expect(sample.failure).toMatchObject({ kind: "protocol" });
     expect(JSON.stringify(sample)).not.toContain("hunter2");
   });
@@ -172,7 +203,11 @@ describe("postgres probe against a peer that accepts and never answers", () => {
     const { port } = silent.address() as AddressInfo;
     try {
       const url = `postgres://u:secret-pw@127.0.0.1:${port}/db`;
-      const sample = await postgresKind(PostgresProbe.parse({ type: "postgres", url, tls: { mode: "disable" } }), { ...opts, connectTimeoutMs: 200 }, deps);
+      const sample = await postgresKind(
+        PostgresProbe.parse({ type: "postgres", url, tls: { mode: "disable" } }),
+        { ...opts, connectTimeoutMs: 200 },
+        deps,
+      );
       expect(sample).toMatchObject({ ok: false, failure: { kind: "timeout", phase: "connect" } });
     } finally {
       for (const s of sockets) s.destroy();

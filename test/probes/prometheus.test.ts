@@ -64,7 +64,10 @@ describe.skipIf(skip)("prometheus probe against a real Prometheus", () => {
     const none = await prometheusKind(probe(MEMORY), opts, deps);
     expect(none.ok).toBe(true);
     expect(none.value).toBeUndefined();
-    expect(none.series?.map((s) => [s.labels.instance, Math.round(s.value)]).sort()).toEqual([["m1", 95], ["m2", 40]]);
+    expect(none.series?.map((s) => [s.labels.instance, Math.round(s.value)]).sort()).toEqual([
+      ["m1", 95],
+      ["m2", 40],
+    ]);
     expect(worstSeries(none.series!, "above")).toMatchObject({ labels: { instance: "m1" } });
     expect(worstSeries(none.series!, "below")).toMatchObject({ labels: { instance: "m2" } });
 
@@ -86,23 +89,39 @@ describe.skipIf(skip)("prometheus probe against a real Prometheus", () => {
 
   it("makes an empty result explicit: unknown (no data) by default, zero or down when configured", async () => {
     const q = 'fly_instance_memory_mem_total{app="no-such-app"}';
-    expect(await prometheusKind(probe(q), opts, deps)).toMatchObject({ ok: false, failure: { kind: "no-data", detail: "the query matched no series" } });
+    expect(await prometheusKind(probe(q), opts, deps)).toMatchObject({
+      ok: false,
+      failure: { kind: "no-data", detail: "the query matched no series" },
+    });
     expect(await prometheusKind(probe(q, { empty: "zero" }), opts, deps)).toMatchObject({ ok: true, value: 0 });
-    expect(await prometheusKind(probe(q, { empty: "down" }), opts, deps)).toMatchObject({ ok: false, failure: { kind: "assertion" } });
+    expect(await prometheusKind(probe(q, { empty: "down" }), opts, deps)).toMatchObject({
+      ok: false,
+      failure: { kind: "assertion" },
+    });
   });
 
   it("treats NaN series (a ratio with no traffic) as no data", async () => {
-    const sample = await prometheusKind(probe('fly_instance_memory_mem_total{app="hotdash-production"} * 0 / 0'), opts, deps);
+    const sample = await prometheusKind(
+      probe('fly_instance_memory_mem_total{app="hotdash-production"} * 0 / 0'),
+      opts,
+      deps,
+    );
     expect(sample.failure).toEqual({ kind: "no-data", detail: "all 2 series are NaN or infinite" });
   });
 
   it("reports a PromQL error with Prometheus's errorType and message", async () => {
     const sample = await prometheusKind(probe("sum(rate(fly_edge_http_responses_count[1m])"), opts, deps);
-    expect(sample).toMatchObject({ ok: false, statusCode: 400, failure: { kind: "query", detail: expect.stringMatching(/^Prometheus bad_data: .*parse error/) } });
+    expect(sample).toMatchObject({
+      ok: false,
+      statusCode: 400,
+      failure: { kind: "query", detail: expect.stringMatching(/^Prometheus bad_data: .*parse error/) },
+    });
   });
 
   it("reads a scalar, and refuses a range vector with advice", async () => {
-    expect((await prometheusKind(probe('scalar(sum(fly_instance_memory_mem_total{instance=~"m1|m2"}))'), opts, deps)).value).toBe(2000);
+    expect(
+      (await prometheusKind(probe('scalar(sum(fly_instance_memory_mem_total{instance=~"m1|m2"}))'), opts, deps)).value,
+    ).toBe(2000);
     const matrix = await prometheusKind(probe("fly_instance_memory_mem_total[1m]"), opts, deps);
     expect(matrix.failure).toMatchObject({ kind: "query", detail: expect.stringMatching(/range vector/) });
   });
@@ -116,20 +135,33 @@ describe.skipIf(skip)("prometheus probe against a real Prometheus", () => {
 
   it("reports a Prometheus that is not running as refused", async () => {
     const port = await freePort();
-    const sample = await prometheusKind(PrometheusProbe.parse({ type: "prometheus", url: `http://127.0.0.1:${port}`, query: "up" }), opts, deps);
+    const sample = await prometheusKind(
+      PrometheusProbe.parse({ type: "prometheus", url: `http://127.0.0.1:${port}`, query: "up" }),
+      opts,
+      deps,
+    );
     expect(sample).toMatchObject({ ok: false, failure: { kind: "refused", address: `127.0.0.1:${port}` } });
   });
 });
 
 describe("prometheus probe against the simulated query API (the demo's metrics endpoint)", () => {
   it("answers canned series, requires the token, and reports non-Prometheus answers as protocol errors", async () => {
-    const api = await startMetricsApi({ token: "demo-token", answers: { cpu: { series: [{ labels: { instance: "a" }, value: 85 }] } } });
+    const api = await startMetricsApi({
+      token: "demo-token",
+      answers: { cpu: { series: [{ labels: { instance: "a" }, value: 85 }] } },
+    });
     try {
-      const p = (query: string, token?: string) => PrometheusProbe.parse({ type: "prometheus", url: `${api.url}/`, query, ...(token && { token }) });
+      const p = (query: string, token?: string) =>
+        PrometheusProbe.parse({ type: "prometheus", url: `${api.url}/`, query, ...(token && { token }) });
       expect(await prometheusKind(p("cpu", "demo-token"), opts, deps)).toMatchObject({ ok: true, value: 85 });
       expect((await prometheusKind(p("cpu"), opts, deps)).failure).toMatchObject({ kind: "auth", status: 401 });
-      api.answer("cpu", { error: { errorType: "timeout", error: "query timed out in expression evaluation", status: 503 } });
-      expect((await prometheusKind(p("cpu", "demo-token"), opts, deps)).failure).toEqual({ kind: "query", detail: "Prometheus timeout: query timed out in expression evaluation" });
+      api.answer("cpu", {
+        error: { errorType: "timeout", error: "query timed out in expression evaluation", status: 503 },
+      });
+      expect((await prometheusKind(p("cpu", "demo-token"), opts, deps)).failure).toEqual({
+        kind: "query",
+        detail: "Prometheus timeout: query timed out in expression evaluation",
+      });
       expect(api.queries()).toEqual(["cpu", "cpu"]);
     } finally {
       await api.close();
@@ -146,7 +178,13 @@ function flyMetrics(e: Exporter) {
   e.grow("fly_edge_http_responses_count", { app: "hotdash-staging", status: "200" }, 98);
   e.grow("fly_edge_http_responses_count", { app: "hotdash-staging", status: "503" }, 2);
   for (const name of ["hotdash-production", "hotdash-staging"]) {
-    for (const [le, n] of [["0.5", 50], ["1", 80], ["5", 100], ["10", 100], ["+Inf", 100]] as const) {
+    for (const [le, n] of [
+      ["0.5", 50],
+      ["1", 80],
+      ["5", 100],
+      ["10", 100],
+      ["+Inf", 100],
+    ] as const) {
       e.grow("fly_edge_http_response_time_seconds_bucket", { app: name, le }, n);
     }
   }
@@ -158,28 +196,34 @@ function flyMetrics(e: Exporter) {
   e.set("fly_instance_memory_mem_available", { app: "hotdash-staging", instance: "s9" }, 1000);
 }
 
-describe.skipIf(skip || !isHotDashConfig())("the default config's Prometheus alerts (ops.config.yml) against a real Prometheus", () => {
-  it("every query is valid PromQL over Fly's metric names and reads the value the exporter implies", async () => {
-    const { config } = loadConfigOrThrow("ops.config.yml", readFileSync(new URL("../../ops.config.yml", import.meta.url), "utf8"));
-    const alerts = config.services.filter((s) => s.probe.type === "prometheus");
-    expect(alerts.length).toBeGreaterThanOrEqual(8);
-    const read: Record<string, number | undefined> = {};
-    for (const service of alerts) {
-      if (service.probe.type !== "prometheus") continue;
-      const sample = await prometheusKind({ ...service.probe, url: prom.url, token: prom.token }, opts, deps);
-      expect(sample.failure, `${service.id}: ${JSON.stringify(sample.failure)}`).toBeUndefined();
-      read[service.id] = sample.value === undefined ? undefined : Math.round(sample.value * 100) / 100;
-    }
-    expect(read).toMatchObject({
-      "production-5xx-rate": 7,
-      "staging-5xx-rate": 2,
-      "production-memory": 95,
-      "production-cpu": 85,
-      "staging-cpu": 30,
-      "staging-memory": 50,
+describe.skipIf(skip || !isHotDashConfig())(
+  "the default config's Prometheus alerts (ops.config.yml) against a real Prometheus",
+  () => {
+    it("every query is valid PromQL over Fly's metric names and reads the value the exporter implies", async () => {
+      const { config } = loadConfigOrThrow(
+        "ops.config.yml",
+        readFileSync(new URL("../../ops.config.yml", import.meta.url), "utf8"),
+      );
+      const alerts = config.services.filter((s) => s.probe.type === "prometheus");
+      expect(alerts.length).toBeGreaterThanOrEqual(8);
+      const read: Record<string, number | undefined> = {};
+      for (const service of alerts) {
+        if (service.probe.type !== "prometheus") continue;
+        const sample = await prometheusKind({ ...service.probe, url: prom.url, token: prom.token }, opts, deps);
+        expect(sample.failure, `${service.id}: ${JSON.stringify(sample.failure)}`).toBeUndefined();
+        read[service.id] = sample.value === undefined ? undefined : Math.round(sample.value * 100) / 100;
+      }
+      expect(read).toMatchObject({
+        "production-5xx-rate": 7,
+        "staging-5xx-rate": 2,
+        "production-memory": 95,
+        "production-cpu": 85,
+        "staging-cpu": 30,
+        "staging-memory": 50,
+      });
+      // histogram_quantile interpolates inside the 1–5 s bucket: 95th of 100 lies 15/20 of the way.
+      expect(read["production-p95-latency"]).toBeCloseTo(4, 6);
+      expect(read["staging-p95-latency"]).toBeCloseTo(4, 6);
     });
-    // histogram_quantile interpolates inside the 1–5 s bucket: 95th of 100 lies 15/20 of the way.
-    expect(read["production-p95-latency"]).toBeCloseTo(4, 6);
-    expect(read["staging-p95-latency"]).toBeCloseTo(4, 6);
-  });
-});
+  },
+);

@@ -30,7 +30,13 @@ interface World {
 }
 
 async function chatwootAndAgent(): Promise<World> {
-  const world = { messages: new Map(), received: new Set(), dropWebhooks: false, hangVerify: false, log: [] } as unknown as World;
+  const world = {
+    messages: new Map(),
+    received: new Set(),
+    dropWebhooks: false,
+    hangVerify: false,
+    log: [],
+  } as unknown as World;
   let next = 100;
   const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) =>
     res.writeHead(status, { "content-type": "application/json", ...headers }).end(JSON.stringify(body));
@@ -43,27 +49,37 @@ async function chatwootAndAgent(): Promise<World> {
     startHttp(async (req, res) => {
       const url = new URL(req.url ?? "/", "http://x");
       world.log.push(`${req.method} ${url.pathname}${url.search}`);
-      if (url.pathname.startsWith("/api/") && req.headers.api_access_token !== TOKEN) return json(res, 401, { error: "Invalid Access Token" });
+      if (url.pathname.startsWith("/api/") && req.headers.api_access_token !== TOKEN)
+        return json(res, 401, { error: "Invalid Access Token" });
       let m;
       if (req.method === "POST" && url.pathname === "/api/v1/accounts/1/conversations/7/messages") {
         const body = await read(req);
         const id = next++;
         world.messages.set(id, { content: String(body.content), deleted: false });
         if (!world.dropWebhooks) world.received.add(id);
-        return json(res, 200, { id, content: body.content, message_type: "incoming" }, { location: `/api/v1/accounts/1/conversations/7/messages/${id}` });
+        return json(
+          res,
+          200,
+          { id, content: body.content, message_type: "incoming" },
+          { location: `/api/v1/accounts/1/conversations/7/messages/${id}` },
+        );
       }
       if (req.method === "GET" && url.pathname === "/agent/webhooks/received") {
         if (world.hangVerify) return; // never answers
         const id = Number(url.searchParams.get("message_id"));
         return json(res, 200, { message_id: id, received: world.received.has(id) });
       }
-      if (req.method === "DELETE" && (m = /^\/api\/v1\/accounts\/1\/conversations\/7\/messages\/(\d+)$/.exec(url.pathname))) {
+      if (
+        req.method === "DELETE" &&
+        (m = /^\/api\/v1\/accounts\/1\/conversations\/7\/messages\/(\d+)$/.exec(url.pathname))
+      ) {
         const msg = world.messages.get(Number(m[1]));
         if (!msg) return json(res, 404, { error: "not found" });
         msg.deleted = true;
         return json(res, 200, { id: Number(m[1]) });
       }
-      if (req.method === "POST" && url.pathname === "/auth/session") return json(res, 200, { token: "sess-9f8e7d6c5b4a" });
+      if (req.method === "POST" && url.pathname === "/auth/session")
+        return json(res, 200, { token: "sess-9f8e7d6c5b4a" });
       if (req.method === "GET" && url.pathname === "/agent/whoami") {
         const session = req.headers["x-session"] ?? String(req.headers.authorization).replace("Bearer ", "");
         return json(res, 403, { error: `session ${String(session)} may not read this` });
@@ -98,7 +114,14 @@ const webhookTest = (base: string, extra: Record<string, unknown> = {}) =>
         expect: { json: [{ path: "received", equals: true }] },
       },
     ],
-    cleanup: [{ name: "delete test message", method: "DELETE", url: `${base}{{location}}`, headers: { api_access_token: TOKEN } }],
+    cleanup: [
+      {
+        name: "delete test message",
+        method: "DELETE",
+        url: `${base}{{location}}`,
+        headers: { api_access_token: TOKEN },
+      },
+    ],
     ...extra,
   });
 
@@ -118,8 +141,16 @@ describe("steps probe: send a test message, verify receipt", () => {
   it("a receipt that never came fails the verify step by name; cleanup still runs", async () => {
     world.dropWebhooks = true;
     const s = await stepsKind(webhookTest(world.server.url), opts(), deps());
-    expect(s.failure).toEqual({ kind: "assertion", assertion: "json received equals", expected: "true", found: "false", step: "verify receipt" });
-    expect(describeFailure(s.failure!)).toBe('step "verify receipt": assertion json received equals failed: expected true, found false');
+    expect(s.failure).toEqual({
+      kind: "assertion",
+      assertion: "json received equals",
+      expected: "true",
+      found: "false",
+      step: "verify receipt",
+    });
+    expect(describeFailure(s.failure!)).toBe(
+      'step "verify receipt": assertion json received equals failed: expected true, found false',
+    );
     expect(world.messages.get(100)).toMatchObject({ deleted: true });
   });
 
@@ -139,9 +170,21 @@ describe("steps probe: send a test message, verify receipt", () => {
   });
 
   it("a failing cleanup is a warning on a passing check", async () => {
-    const probe = webhookTest(world.server.url, { cleanup: [{ name: "delete twice", method: "DELETE", url: `${world.server.url}/api/v1/accounts/1/conversations/7/messages/999`, headers: { api_access_token: TOKEN } }] });
+    const probe = webhookTest(world.server.url, {
+      cleanup: [
+        {
+          name: "delete twice",
+          method: "DELETE",
+          url: `${world.server.url}/api/v1/accounts/1/conversations/7/messages/999`,
+          headers: { api_access_token: TOKEN },
+        },
+      ],
+    });
     const s = await stepsKind(probe, opts(), deps());
-    expect(s).toMatchObject({ ok: true, warning: 'cleanup "delete twice" failed: unexpected status 404 (expected 2xx)' });
+    expect(s).toMatchObject({
+      ok: true,
+      warning: 'cleanup "delete twice" failed: unexpected status 404 (expected 2xx)',
+    });
   });
 
   it("an extracted value marked secret never appears in a failure", async () => {
@@ -149,8 +192,19 @@ describe("steps probe: send a test message, verify receipt", () => {
     const probe = StepsProbe.parse({
       type: "steps",
       steps: [
-        { name: "log in", method: "POST", url: `${base}/auth/session`, body: "{}", extract: { session: { json: "token", secret: true } } },
-        { name: "who am I", url: `${base}/agent/whoami`, headers: { Authorization: "Bearer {{session}}" }, expect: { status: [200] } },
+        {
+          name: "log in",
+          method: "POST",
+          url: `${base}/auth/session`,
+          body: "{}",
+          extract: { session: { json: "token", secret: true } },
+        },
+        {
+          name: "who am I",
+          url: `${base}/agent/whoami`,
+          headers: { Authorization: "Bearer {{session}}" },
+          expect: { status: [200] },
+        },
         { name: "never", url: `${base}/agent/whoami` },
       ],
     });
@@ -158,7 +212,14 @@ describe("steps probe: send a test message, verify receipt", () => {
     expect(s.failure).toMatchObject({ kind: "auth", status: 403, step: "who am I" });
     const probe2 = StepsProbe.parse({
       ...probe,
-      steps: [probe.steps[0], { ...probe.steps[1], headers: { "X-Session": "{{session}}" }, expect: { status: [403], json: [{ path: "error", equals: "ok" }] } }],
+      steps: [
+        probe.steps[0],
+        {
+          ...probe.steps[1],
+          headers: { "X-Session": "{{session}}" },
+          expect: { status: [403], json: [{ path: "error", equals: "ok" }] },
+        },
+      ],
     });
     const t = await stepsKind(probe2, opts(), deps());
     expect(t.failure).toMatchObject({ kind: "assertion", found: '"session *** may not read this"' });
@@ -169,10 +230,19 @@ describe("steps probe: send a test message, verify receipt", () => {
 describe("steps through the engine, with ${SECRET}s", () => {
   it("records up, and the resolved token appears nowhere", async () => {
     const probe = webhookTest(world.server.url);
-    for (const step of [...probe.steps, ...probe.cleanup]) if (step.headers.api_access_token) step.headers.api_access_token = "${CHATWOOT_API_TOKEN}";
-    const config = OpsConfig.parse({ defaults: { samples: 1, confirmWindow: 0 }, services: [{ id: "webhook-test", name: "Webhook test", probe }] });
+    for (const step of [...probe.steps, ...probe.cleanup])
+      if (step.headers.api_access_token) step.headers.api_access_token = "${CHATWOOT_API_TOKEN}";
+    const config = OpsConfig.parse({
+      defaults: { samples: 1, confirmWindow: 0 },
+      services: [{ id: "webhook-test", name: "Webhook test", probe }],
+    });
     const now = new Date(T0);
-    const results = await probeFleet({ config, clock: manualClock(now), env: { CHATWOOT_API_TOKEN: TOKEN }, redactor: createRedactor() });
+    const results = await probeFleet({
+      config,
+      clock: manualClock(now),
+      env: { CHATWOOT_API_TOKEN: TOKEN },
+      redactor: createRedactor(),
+    });
     const { latest } = evaluate({ config, results, now, run: { startedAt: now, finishedAt: now } });
     expect(latest.services["webhook-test"]).toMatchObject({ status: "up" });
     expect(JSON.stringify({ results, latest })).not.toContain(TOKEN);
@@ -194,11 +264,17 @@ describe("ops validate: steps", () => {
 `;
     const errors = errorsOf(yaml).map((e) => `${e.path}: ${e.message}`);
     expect(errors).toEqual([
-      expect.stringMatching(/^services\[0\]\.probe\.steps\[0\]\.url: expected \{\{later\}\} extracted by an earlier step, found \{\{later\}\} \(nothing extracted before\) — a step can only use values extracted by the steps before it$/),
-      expect.stringMatching(/^services\[0\]\.probe\.steps\[1\]\.url: expected \{\{nope\}\} extracted by an earlier step.*add extract: \{ nope: \{ json: PATH \} \} to an earlier step$/),
+      expect.stringMatching(
+        /^services\[0\]\.probe\.steps\[0\]\.url: expected \{\{later\}\} extracted by an earlier step, found \{\{later\}\} \(nothing extracted before\) — a step can only use values extracted by the steps before it$/,
+      ),
+      expect.stringMatching(
+        /^services\[0\]\.probe\.steps\[1\]\.url: expected \{\{nope\}\} extracted by an earlier step.*add extract: \{ nope: \{ json: PATH \} \} to an earlier step$/,
+      ),
       'services[0].probe.steps[1].extract.id: expected a name not extracted before (step "a" extracts it), found "id"',
       expect.stringMatching(/^services\[0\]\.probe\.steps\[1\]\.extract\.id\.json: expected a JSON path/),
-      expect.stringMatching(/^services\[0\]\.probe\.cleanup\[0\]\.url: expected \{\{ghost\}\} extracted by an earlier step/),
+      expect.stringMatching(
+        /^services\[0\]\.probe\.cleanup\[0\]\.url: expected \{\{ghost\}\} extracted by an earlier step/,
+      ),
     ]);
   });
 });

@@ -1,5 +1,4 @@
 import { X509Certificate } from "node:crypto";
-import net from "node:net";
 import tls from "node:tls";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -40,10 +39,17 @@ beforeAll(async () => {
   );
   servers.silent = await startTcp(() => undefined);
   servers.hangup = await startTcp((s) => s.end("-ERR go away\r\n"));
-  [tlsValid, tlsExpired] = await Promise.all([startTls(certs.valid, "hello over tls\n"), startTls(certs.expired, "old\n")]);
+  [tlsValid, tlsExpired] = await Promise.all([
+    startTls(certs.valid, "hello over tls\n"),
+    startTls(certs.expired, "old\n"),
+  ]);
 });
 afterAll(async () => {
-  await Promise.all([...Object.values(servers).map((s) => s.close()), ...tlsServers.map((s) => new Promise((r) => s.close(r))), pg?.stop()]);
+  await Promise.all([
+    ...Object.values(servers).map((s) => s.close()),
+    ...tlsServers.map((s) => new Promise((r) => s.close(r))),
+    pg?.stop(),
+  ]);
 });
 
 const probe = (input: Record<string, unknown>) => TcpProbe.parse({ type: "tcp", host: "127.0.0.1", ...input });
@@ -57,24 +63,42 @@ describe("tcp probe", () => {
   });
 
   it("reads a banner (SMTP) and an answer to what it sends (Redis PING)", async () => {
-    expect(await tcpKind(probe({ port: servers.smtp!.port, expect: "220 " }), opts(), deps())).toMatchObject({ ok: true });
-    const redis = await tcpKind(probe({ port: servers.redis!.port, send: "PING\r\n", expect: "+PONG" }), opts(), deps());
+    expect(await tcpKind(probe({ port: servers.smtp!.port, expect: "220 " }), opts(), deps())).toMatchObject({
+      ok: true,
+    });
+    const redis = await tcpKind(
+      probe({ port: servers.redis!.port, send: "PING\r\n", expect: "+PONG" }),
+      opts(),
+      deps(),
+    );
     expect(redis.ok).toBe(true);
     expect(redis.timings.firstByte).toBeGreaterThan(0);
   });
 
   it("a wrong answer, a hang-up and silence are assertion failures saying what came", async () => {
     const wrong = await tcpKind(probe({ port: servers.smtp!.port, expect: "+PONG" }), opts({ timeoutMs: 400 }), deps());
-    expect(wrong.failure).toEqual({ kind: "assertion", assertion: "the answer contains", expected: '"+PONG"', found: '"220 mail.hotdash.test ESMTP ready\\r\\n" (no match before the timeout)' });
+    expect(wrong.failure).toEqual({
+      kind: "assertion",
+      assertion: "the answer contains",
+      expected: '"+PONG"',
+      found: '"220 mail.hotdash.test ESMTP ready\\r\\n" (no match before the timeout)',
+    });
     const hangup = await tcpKind(probe({ port: servers.hangup!.port, expect: "+PONG" }), opts(), deps());
     expect(hangup.failure).toMatchObject({ kind: "assertion", found: '"-ERR go away\\r\\n", then the peer closed' });
-    const silent = await tcpKind(probe({ port: servers.silent!.port, expect: "220" }), opts({ timeoutMs: 300 }), deps());
+    const silent = await tcpKind(
+      probe({ port: servers.silent!.port, expect: "220" }),
+      opts({ timeoutMs: 300 }),
+      deps(),
+    );
     expect(silent.failure).toMatchObject({ kind: "timeout", phase: "firstByte" });
   });
 
   it("nothing listening is refused", async () => {
     const port = await closedPort();
-    expect((await tcpKind(probe({ port }), opts(), deps())).failure).toEqual({ kind: "refused", address: `127.0.0.1:${port}` });
+    expect((await tcpKind(probe({ port }), opts(), deps())).failure).toEqual({
+      kind: "refused",
+      address: `127.0.0.1:${port}`,
+    });
   });
 
   it("TLS: handshake timed, certificate days by the injected clock, an expired certificate refused", async () => {
@@ -90,11 +114,17 @@ describe("tcp probe", () => {
     expect(expired.certDaysLeft).toBeLessThan(0);
     const untrusted = await tcpKind(probe({ port: tlsValid, tls: true }), opts(), deps());
     expect(untrusted.failure).toMatchObject({ kind: "tls", problem: "untrusted" });
-    expect(await tcpKind(probe({ port: tlsValid, tls: true, verifyTls: false }), opts(), deps())).toMatchObject({ ok: true });
+    expect(await tcpKind(probe({ port: tlsValid, tls: true, verifyTls: false }), opts(), deps())).toMatchObject({
+      ok: true,
+    });
   });
 
   it("TLS against a plain port fails in the handshake", async () => {
-    const s = await tcpKind(probe({ port: pg.port, tls: true }), opts({ timeoutMs: 1_000, connectTimeoutMs: 800 }), deps());
+    const s = await tcpKind(
+      probe({ port: pg.port, tls: true }),
+      opts({ timeoutMs: 1_000, connectTimeoutMs: 800 }),
+      deps(),
+    );
     expect(s.ok).toBe(false);
     expect(s.failure).toMatchObject({ kind: "tls", problem: "handshake" });
   });

@@ -33,7 +33,8 @@ function actionCable(server: Server): WebSocketServer {
     ws.on("close", () => clearInterval(ping));
     ws.on("message", (data) => {
       const msg = JSON.parse(data.toString()) as { command?: string; identifier?: string };
-      if (msg.command === "subscribe") ws.send(JSON.stringify({ identifier: msg.identifier, type: "confirm_subscription" }));
+      if (msg.command === "subscribe")
+        ws.send(JSON.stringify({ identifier: msg.identifier, type: "confirm_subscription" }));
     });
   });
   return wss;
@@ -67,17 +68,27 @@ const SUBSCRIBE = JSON.stringify({ command: "subscribe", identifier: '{"channel"
 
 describe("websocket probe against a real ws server", () => {
   it("opens, sends a subscribe and waits past pings for the confirmation", async () => {
-    const s = await websocketKind(probe({ url: `${plainUrl}/cable?token=cable-token`, send: SUBSCRIBE, expect: "confirm_subscription" }), opts(), deps());
+    const s = await websocketKind(
+      probe({ url: `${plainUrl}/cable?token=cable-token`, send: SUBSCRIBE, expect: "confirm_subscription" }),
+      opts(),
+      deps(),
+    );
     expect(s).toMatchObject({ ok: true, statusCode: 101 });
     expect(s.timings.firstByte).toBeGreaterThanOrEqual(s.timings.connect!);
     expect(s.timings.total).toBeGreaterThanOrEqual(s.timings.firstByte!);
-    expect(await websocketKind(probe({ url: `${plainUrl}/cable?token=cable-token` }), opts(), deps())).toMatchObject({ ok: true });
+    expect(await websocketKind(probe({ url: `${plainUrl}/cable?token=cable-token` }), opts(), deps())).toMatchObject({
+      ok: true,
+    });
   });
 
   it("wss: handshake timed, certificate days by the injected clock, untrusted CA refused", async () => {
     const notAfter = new Date(new X509Certificate(certs.valid.cert).validTo);
     const clock = manualClock(new Date(notAfter.getTime() - 5.5 * 86_400_000));
-    const s = await createWebSocketProbe({ ca: certs.ca.cert })(probe({ url: `${secureUrl}/cable?token=cable-token`, expect: "welcome" }), opts(), { clock });
+    const s = await createWebSocketProbe({ ca: certs.ca.cert })(
+      probe({ url: `${secureUrl}/cable?token=cable-token`, expect: "welcome" }),
+      opts(),
+      { clock },
+    );
     expect(s).toMatchObject({ ok: true, certDaysLeft: 5 });
     expect(s.timings.tls).toBeGreaterThanOrEqual(s.timings.connect!);
     const untrusted = await websocketKind(probe({ url: `${secureUrl}/cable?token=cable-token` }), opts(), deps());
@@ -87,18 +98,46 @@ describe("websocket probe against a real ws server", () => {
   it("a refused token is auth (unknown), a missing reply names what came, a close names its code", async () => {
     const refused = await websocketKind(probe({ url: `${plainUrl}/cable?token=rotated` }), opts(), deps());
     expect(refused).toMatchObject({ statusCode: 401, failure: { kind: "auth", status: 401 } });
-    const wrong = await websocketKind(probe({ url: `${plainUrl}/cable?token=cable-token`, expect: "confirm_subscription" }), opts({ timeoutMs: 300 }), deps());
-    expect(wrong.failure).toMatchObject({ kind: "assertion", expected: '"confirm_subscription"', found: expect.stringMatching(/ping.*\(no match before the timeout\)$/) });
-    const silent = await websocketKind(probe({ url: `${plainUrl}/silent?token=cable-token`, expect: "welcome" }), opts({ timeoutMs: 300 }), deps());
+    const wrong = await websocketKind(
+      probe({ url: `${plainUrl}/cable?token=cable-token`, expect: "confirm_subscription" }),
+      opts({ timeoutMs: 300 }),
+      deps(),
+    );
+    expect(wrong.failure).toMatchObject({
+      kind: "assertion",
+      expected: '"confirm_subscription"',
+      found: expect.stringMatching(/ping.*\(no match before the timeout\)$/),
+    });
+    const silent = await websocketKind(
+      probe({ url: `${plainUrl}/silent?token=cable-token`, expect: "welcome" }),
+      opts({ timeoutMs: 300 }),
+      deps(),
+    );
     expect(silent.failure).toMatchObject({ kind: "timeout", phase: "body" });
-    const bye = await websocketKind(probe({ url: `${plainUrl}/bye?token=cable-token`, expect: "welcome" }), opts(), deps());
-    expect(bye.failure).toEqual({ kind: "assertion", assertion: "a message contains", expected: '"welcome"', found: "the server closed the connection (1011 internal error)" });
+    const bye = await websocketKind(
+      probe({ url: `${plainUrl}/bye?token=cable-token`, expect: "welcome" }),
+      opts(),
+      deps(),
+    );
+    expect(bye.failure).toEqual({
+      kind: "assertion",
+      assertion: "a message contains",
+      expected: '"welcome"',
+      found: "the server closed the connection (1011 internal error)",
+    });
   });
 
   it("nothing listening is refused; a peer that never answers the handshake times out", async () => {
     const port = await closedPort();
-    expect((await websocketKind(probe({ url: `ws://127.0.0.1:${port}/cable` }), opts(), deps())).failure).toEqual({ kind: "refused", address: `127.0.0.1:${port}` });
-    const hang = await websocketKind(probe({ url: `ws://127.0.0.1:${mute.port}/cable` }), opts({ timeoutMs: 300 }), deps());
+    expect((await websocketKind(probe({ url: `ws://127.0.0.1:${port}/cable` }), opts(), deps())).failure).toEqual({
+      kind: "refused",
+      address: `127.0.0.1:${port}`,
+    });
+    const hang = await websocketKind(
+      probe({ url: `ws://127.0.0.1:${mute.port}/cable` }),
+      opts({ timeoutMs: 300 }),
+      deps(),
+    );
     expect(hang.failure).toMatchObject({ kind: "timeout", phase: "firstByte" });
     const notWs = await websocketKind(probe({ url: "https://127.0.0.1/cable" }), opts(), deps());
     expect(notWs.failure).toMatchObject({ kind: "protocol" });

@@ -19,14 +19,30 @@ let metrics: MetricsApi;
 let fly: MachinesEmulator;
 
 beforeAll(async () => {
-  mcps = await Promise.all(Array.from({ length: 7 }, (_, i) => startMcpServer({ token: "mcp-token", answer: i % 2 ? "sse" : "json" })));
+  mcps = await Promise.all(
+    Array.from({ length: 7 }, (_, i) => startMcpServer({ token: "mcp-token", answer: i % 2 ? "sse" : "json" })),
+  );
   mcps[5]!.rotateToken("rotated");
   mcps[6]!.setTools(["query_support"]);
   metrics = await startMetricsApi({
     token: "prom-token",
-    answers: { [MEMORY]: { series: [{ labels: { instance: "m1" }, value: 93 }, { labels: { instance: "m2" }, value: 41 }] } },
+    answers: {
+      [MEMORY]: {
+        series: [
+          { labels: { instance: "m1" }, value: 93 },
+          { labels: { instance: "m2" }, value: 41 },
+        ],
+      },
+    },
   });
-  fly = await startMachinesEmulator({ app: "hotdash-production", token: "fly-token", machines: [{ id: "m1", image: "x:1" }, { id: "m2", image: "x:1", checksNeverPass: true }] });
+  fly = await startMachinesEmulator({
+    app: "hotdash-production",
+    token: "fly-token",
+    machines: [
+      { id: "m1", image: "x:1" },
+      { id: "m2", image: "x:1", checksNeverPass: true },
+    ],
+  });
   for (const c of fly.machine("m2").checks) Object.assign(c, { status: "critical", output: "connection refused" });
 });
 
@@ -42,7 +58,12 @@ describe("API probes through the engine and the evaluation", () => {
         ...mcps.map((m, i) => ({
           id: `mcp-${i + 1}`,
           name: `MCP ${i + 1}`,
-          probe: { type: "mcp", url: m.url, headers: { Authorization: "Bearer ${MCP_TOKEN}" }, tools: LLAMAINDEX_TOOLS },
+          probe: {
+            type: "mcp",
+            url: m.url,
+            headers: { Authorization: "Bearer ${MCP_TOKEN}" },
+            tools: LLAMAINDEX_TOOLS,
+          },
         })),
         {
           id: "production-memory",
@@ -50,9 +71,20 @@ describe("API probes through the engine and the evaluation", () => {
           probe: { type: "prometheus", url: metrics.url, token: "${FLY_METRICS_TOKEN}", query: MEMORY },
           thresholds: { value: { yellow: 80, red: 90, unit: "%" } },
         },
-        { id: "production-machines", name: "Production machines", probe: { type: "fly", app: "hotdash-production", apiUrl: fly.url } },
+        {
+          id: "production-machines",
+          name: "Production machines",
+          probe: { type: "fly", app: "hotdash-production", apiUrl: fly.url },
+        },
       ],
-      groups: [{ id: "mcp", name: "MCP servers", members: mcps.map((_, i) => `mcp-${i + 1}`), quorum: { green: 6, yellow: 5 } }],
+      groups: [
+        {
+          id: "mcp",
+          name: "MCP servers",
+          members: mcps.map((_, i) => `mcp-${i + 1}`),
+          quorum: { green: 6, yellow: 5 },
+        },
+      ],
     });
     const env = { MCP_TOKEN: "mcp-token", FLY_METRICS_TOKEN: "prom-token", FLY_READ_TOKEN: "fly-token" };
     const redactor = createRedactor();
@@ -63,9 +95,19 @@ describe("API probes through the engine and the evaluation", () => {
     expect(s["mcp-1"]).toMatchObject({ status: "up" });
     expect(s["mcp-2"]).toMatchObject({ status: "up" });
     expect(s["mcp-6"]).toMatchObject({ status: "unknown", reason: expect.stringMatching(/^auth failed \(401\)/) });
-    expect(s["mcp-7"]).toMatchObject({ status: "down", reason: expect.stringMatching(/missing refresh_index, insight_report/) });
-    expect(s["production-memory"]).toMatchObject({ status: "degraded", ratings: { value: "red" }, reason: expect.stringContaining("value 93 % (instance=m1) > 90 %") });
-    expect(s["production-machines"]).toMatchObject({ status: "degraded", reason: expect.stringContaining("m2 (iad) critical: servicecheck-00-http-8080 (connection refused)") });
+    expect(s["mcp-7"]).toMatchObject({
+      status: "down",
+      reason: expect.stringMatching(/missing refresh_index, insight_report/),
+    });
+    expect(s["production-memory"]).toMatchObject({
+      status: "degraded",
+      ratings: { value: "red" },
+      reason: expect.stringContaining("value 93 % (instance=m1) > 90 %"),
+    });
+    expect(s["production-machines"]).toMatchObject({
+      status: "degraded",
+      reason: expect.stringContaining("m2 (iad) critical: servicecheck-00-http-8080 (connection refused)"),
+    });
     // 5 up, one unknown, one down: below the green quorum of 6.
     expect(latest.groups.mcp).toMatchObject({ status: "degraded" });
 

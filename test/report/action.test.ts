@@ -21,7 +21,11 @@ beforeEach(async () => {
 afterEach(() => rm(dir, { recursive: true, force: true }));
 
 function runAction(inputs: Record<string, string>) {
-  const env: Record<string, string> = { PATH: process.env.PATH ?? "", GITHUB_STEP_SUMMARY: join(dir, "summary.md"), GITHUB_OUTPUT: join(dir, "output.txt") };
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? "",
+    GITHUB_STEP_SUMMARY: join(dir, "summary.md"),
+    GITHUB_OUTPUT: join(dir, "output.txt"),
+  };
   for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
   return spawnSync(process.execPath, ["--import", tsx, entry], { env, cwd: dir, encoding: "utf8", timeout: 60_000 });
 }
@@ -29,9 +33,27 @@ function runAction(inputs: Record<string, string>) {
 describe("report action entry", () => {
   it("writes the reports, its outputs and the job summary", async () => {
     const config = syntheticConfig(3);
-    await writeFile(join(dir, "ops.config.yml"), JSON.stringify({ services: config.services.map((s) => ({ id: s.id, name: s.name, probe: { type: "http", url: "http://127.0.0.1:9/" } })) }));
+    await writeFile(
+      join(dir, "ops.config.yml"),
+      JSON.stringify({
+        services: config.services.map((s) => ({
+          id: s.id,
+          name: s.name,
+          probe: { type: "http", url: "http://127.0.0.1:9/" },
+        })),
+      }),
+    );
     const now = Date.now();
-    await writeHistory(dir, syntheticRuns(config, { from: now - 2 * 86_400_000, to: now - 60_000, cadenceMs: 300_000, jitterMs: 60_000, seed: 9 }));
+    await writeHistory(
+      dir,
+      syntheticRuns(config, {
+        from: now - 2 * 86_400_000,
+        to: now - 60_000,
+        cadenceMs: 300_000,
+        jitterMs: 60_000,
+        seed: 9,
+      }),
+    );
     const run = runAction({ config: "ops.config.yml", data: "." });
     expect(run.status, run.stderr + run.stdout).toBe(0);
     expect(await readFile(join(dir, "reports", "STATUS.md"), "utf8")).toContain("| Service 00 |");

@@ -6,7 +6,14 @@ import type { Status } from "../../actions/shared/status.ts";
 
 const MIN = 60_000;
 const T0 = Date.parse("2026-11-22T00:00:00Z");
-const rec = (min: number, s: Status, l: number[] = [100]): TimedRecord => ({ t: T0 + min * MIN, id: "a", s, l, ok: 1, n: 1 });
+const rec = (min: number, s: Status, l: number[] = [100]): TimedRecord => ({
+  t: T0 + min * MIN,
+  id: "a",
+  s,
+  l,
+  ok: 1,
+  n: 1,
+});
 
 describe("uptime from durations between records", () => {
   it("holds each status until the next record, whatever the run spacing", () => {

@@ -18,14 +18,25 @@ const warnings: string[] = [];
 
 beforeAll(async () => {
   scenario = await buildScenario();
-  out = await runReports({ ...scenario, dataDir: scenario.dir, clock: manualClock(NOW), log: { info: () => {}, warn: (m) => warnings.push(m) } });
+  out = await runReports({
+    ...scenario,
+    dataDir: scenario.dir,
+    clock: manualClock(NOW),
+    log: { info: () => {}, warn: (m) => warnings.push(m) },
+  });
 });
 afterAll(() => rm(scenario.dir, { recursive: true, force: true }));
 
 describe("reports for a damaged history (golden files)", () => {
   it("writes the expected set of files", () => {
     const markdown = out.written.filter((f) => !f.startsWith("reports/badges/"));
-    expect(markdown).toEqual(["reports/STATUS.md", "README.md", "reports/updates/2026-11-23T0800.md", "reports/daily/2026-11-22.md", "reports/weekly/2026-W47.md"]);
+    expect(markdown).toEqual([
+      "reports/STATUS.md",
+      "README.md",
+      "reports/updates/2026-11-23T0800.md",
+      "reports/daily/2026-11-22.md",
+      "reports/weekly/2026-W47.md",
+    ]);
     expect(out.written.filter((f) => f.startsWith("reports/badges/"))).toHaveLength(1 + 10 * 4);
   });
 
@@ -45,7 +56,12 @@ describe("reports for a damaged history (golden files)", () => {
     const month = await buildScenario();
     try {
       const at = "2026-12-01T00:05:00Z";
-      const first = await runReports({ ...month, dataDir: month.dir, clock: manualClock(at), log: { info: () => {}, warn: () => {} } });
+      const first = await runReports({
+        ...month,
+        dataDir: month.dir,
+        clock: manualClock(at),
+        log: { info: () => {}, warn: () => {} },
+      });
       expect(first.written).toContain("reports/monthly/2026-11.md");
       const got = await readFile(join(month.dir, "reports/monthly/2026-11.md"), "utf8");
       const golden = join(GOLDEN, "reports/monthly/2026-11.md");
@@ -54,7 +70,12 @@ describe("reports for a damaged history (golden files)", () => {
         await writeFile(golden, got);
       }
       expect(got).toBe(await readFile(golden, "utf8"));
-      const again = await runReports({ ...month, dataDir: month.dir, clock: manualClock("2026-12-01T00:10:00Z"), log: { info: () => {}, warn: () => {} } });
+      const again = await runReports({
+        ...month,
+        dataDir: month.dir,
+        clock: manualClock("2026-12-01T00:10:00Z"),
+        log: { info: () => {}, warn: () => {} },
+      });
       expect(again.written).not.toContain("reports/monthly/2026-11.md");
     } finally {
       await rm(month.dir, { recursive: true, force: true });
@@ -73,10 +94,17 @@ describe("reports for a damaged history (golden files)", () => {
   it("is identical when run again on a fresh copy of the same data", async () => {
     const again = await buildScenario();
     try {
-      const second = await runReports({ ...again, dataDir: again.dir, clock: manualClock(NOW), log: { info: () => {}, warn: () => {} } });
+      const second = await runReports({
+        ...again,
+        dataDir: again.dir,
+        clock: manualClock(NOW),
+        log: { info: () => {}, warn: () => {} },
+      });
       expect(second.written).toEqual(out.written);
       for (const file of out.written) {
-        expect(await readFile(join(again.dir, file), "utf8"), file).toBe(await readFile(join(scenario.dir, file), "utf8"));
+        expect(await readFile(join(again.dir, file), "utf8"), file).toBe(
+          await readFile(join(scenario.dir, file), "utf8"),
+        );
       }
       expect(second.summary).toBe(out.summary);
     } finally {

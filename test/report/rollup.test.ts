@@ -19,7 +19,10 @@ let dir: string;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), "rollup-"));
   warnings.length = 0;
-  await writeHistory(dir, syntheticRuns(config, { from: START, to: START + 6 * DAY, cadenceMs: 300_000, jitterMs: 60_000, seed: 3 }));
+  await writeHistory(
+    dir,
+    syntheticRuns(config, { from: START, to: START + 6 * DAY, cadenceMs: 300_000, jitterMs: 60_000, seed: 3 }),
+  );
 });
 afterEach(() => rm(dir, { recursive: true, force: true }));
 
@@ -53,7 +56,12 @@ describe("compactHistory", () => {
     await compactHistory({ dataDir: dir, config, now: new Date(START + 6 * DAY), log });
     const rolled = (await readRollups(dir)).days.get(day)!;
     for (const [id, records] of raw) {
-      const direct = accumulate(records, Date.parse(`${day}T00:00:00Z`), Date.parse(`${day}T00:00:00Z`) + DAY, config.retention.gapLimit);
+      const direct = accumulate(
+        records,
+        Date.parse(`${day}T00:00:00Z`),
+        Date.parse(`${day}T00:00:00Z`) + DAY,
+        config.retention.gapLimit,
+      );
       const line = rolled.get(id)!;
       expect(line.ms).toEqual(direct.ms);
       expect(line.hist).toEqual(direct.hist);
@@ -64,7 +72,10 @@ describe("compactHistory", () => {
   it("re-rolls a day whose roll-up was cut short, and readers keep the complete one", async () => {
     // A crash after writing part of a day's lines: no marker, a torn last line.
     await mkdir(rollupPaths.dir(dir), { recursive: true });
-    await writeFile(rollupPaths.file(dir, "2026"), '{"d":"2026-11-01","id":"svc-00","ms":{"up":5},"runs":1,"ok":1,"n":1,"h":{}}\n{"d":"2026-11-01","id":"svc-0');
+    await writeFile(
+      rollupPaths.file(dir, "2026"),
+      '{"d":"2026-11-01","id":"svc-00","ms":{"up":5},"runs":1,"ok":1,"n":1,"h":{}}\n{"d":"2026-11-01","id":"svc-0',
+    );
     const out = await compactHistory({ dataDir: dir, config, now: new Date(START + 2 * DAY), log });
     expect(out.rolled).toEqual(["2026-11-01"]);
     const read = await readRollups(dir);
@@ -75,7 +86,10 @@ describe("compactHistory", () => {
 
   it("never prunes a raw day that is not rolled up", async () => {
     // A torn record in a day: the rest of the day still rolls up, and only then is it pruned.
-    await appendFile(join(dir, "reports", "history", "2026-11-01.jsonl"), '{"t":"2026-11-01T23:59:00.000Z","id":"svc-0');
+    await appendFile(
+      join(dir, "reports", "history", "2026-11-01.jsonl"),
+      '{"t":"2026-11-01T23:59:00.000Z","id":"svc-0',
+    );
     const late = new Date(START + 30 * DAY);
     const out = await compactHistory({ dataDir: dir, config, now: late, log });
     expect(out.pruned).toEqual(out.rolled.filter((d) => d < "2026-11-28"));
@@ -85,10 +99,28 @@ describe("compactHistory", () => {
 
   it("answers a window spanning rolled and raw days like the raw records alone", async () => {
     const now = START + 6 * DAY - 3 * 3_600_000;
-    const full = await loadHistoryView({ dataDir: dir, now, gapLimit: config.retention.gapLimit, spanDays: 10, rawRecentDays: 10 });
+    const full = await loadHistoryView({
+      dataDir: dir,
+      now,
+      gapLimit: config.retention.gapLimit,
+      spanDays: 10,
+      rawRecentDays: 10,
+    });
     const expected = full.window("svc-01", START + 12 * 3_600_000, now);
-    await compactHistory({ dataDir: dir, config: { retention: { ...config.retention, rawDays: 40 } }, now: new Date(now), log });
-    const mixed = await loadHistoryView({ dataDir: dir, now, gapLimit: config.retention.gapLimit, spanDays: 10, rawRecentDays: 1, edges: [START + 12 * 3_600_000] });
+    await compactHistory({
+      dataDir: dir,
+      config: { retention: { ...config.retention, rawDays: 40 } },
+      now: new Date(now),
+      log,
+    });
+    const mixed = await loadHistoryView({
+      dataDir: dir,
+      now,
+      gapLimit: config.retention.gapLimit,
+      spanDays: 10,
+      rawRecentDays: 1,
+      edges: [START + 12 * 3_600_000],
+    });
     const got = mixed.window("svc-01", START + 12 * 3_600_000, now);
     expect(got.ms).toEqual(expected.ms);
     expect(got.hist).toEqual(expected.hist);

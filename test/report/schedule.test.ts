@@ -22,7 +22,9 @@ describe("report slots", () => {
     expect(isoWeek(at("2026-11-22T10:00:00Z")).label).toBe("2026-W47");
     expect(isoWeek(at("2027-01-01T10:00:00Z")).label).toBe("2026-W53");
     expect(isoWeek(at("2024-12-30T10:00:00Z")).label).toBe("2025-W01");
-    expect(new Date(latestWeeklySlot({ day: 1, time: "10:00" }, at("2026-11-23T09:59:00Z"))).toISOString()).toBe("2026-11-16T10:00:00.000Z");
+    expect(new Date(latestWeeklySlot({ day: 1, time: "10:00" }, at("2026-11-23T09:59:00Z"))).toISOString()).toBe(
+      "2026-11-16T10:00:00.000Z",
+    );
   });
 });
 
@@ -55,7 +57,13 @@ describe("periodic reports are written once, at or after their time", () => {
   it("writes the 16:00 update on the first (late) run after 16:00 and never again", async () => {
     const config = syntheticConfig(3);
     const run = async (iso: string) => {
-      const out = await runReports({ config, latest: syntheticLatest(config, iso), dataDir: dir, clock: manualClock(iso), log: { info: () => {}, warn: () => {} } });
+      const out = await runReports({
+        config,
+        latest: syntheticLatest(config, iso),
+        dataDir: dir,
+        clock: manualClock(iso),
+        log: { info: () => {}, warn: () => {} },
+      });
       return out.written.filter((f) => f.startsWith("reports/updates/"));
     };
     expect(await run("2026-11-22T15:58:00Z")).toEqual(["reports/updates/2026-11-22T1200.md"]);

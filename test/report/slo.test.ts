@@ -9,7 +9,13 @@ import { syntheticConfig, syntheticLatest, writeHistory } from "../../scripts/be
 import { accumulate, emptyStats } from "../../actions/shared/store/durations.ts";
 import type { TimedRecord } from "../../actions/shared/store/history-read.ts";
 import type { Status } from "../../actions/shared/status.ts";
-import { BUDGET_WINDOW_MS, MIN_WINDOW_COVERAGE, burnRateAlerts, burnRules, errorBudget } from "../../actions/shared/slo/slo.ts";
+import {
+  BUDGET_WINDOW_MS,
+  MIN_WINDOW_COVERAGE,
+  burnRateAlerts,
+  burnRules,
+  errorBudget,
+} from "../../actions/shared/slo/slo.ts";
 import { budgetCell, downtimeCell } from "../../actions/report/status.ts";
 
 const MIN = 60_000;
@@ -85,7 +91,12 @@ describe("multi-window burn-rate alerts", () => {
     expect(alert!.long.burnRate).toBeCloseTo(285.71, 1);
     // A short window mostly unknown (the last record 4 minutes old, gap limit 1 min) holds it back.
     const stale = history(4, (m) => m <= 10).filter((r) => r.t <= NOW - 4 * MIN);
-    const gappy = burnRateAlerts({ services: [{ id: "api", name: "API", objective: 99.9 }], rules, window: (_id, from, to) => accumulate(stale, from, to, MIN, emptyStats()), now: NOW });
+    const gappy = burnRateAlerts({
+      services: [{ id: "api", name: "API", objective: 99.9 }],
+      rules,
+      window: (_id, from, to) => accumulate(stale, from, to, MIN, emptyStats()),
+      now: NOW,
+    });
     expect(gappy.filter((a) => a.factor === 14.4)).toEqual([]);
   });
 
@@ -134,12 +145,31 @@ describe("computeBudgetAlerts (for the incident step)", () => {
       const config = syntheticConfig(2);
       const lines: string[] = [];
       for (let m = 4 * 1440; m >= 1; m--) {
-        lines.push(JSON.stringify({ t: new Date(NOW - m * MIN).toISOString(), id: "svc-00", s: m <= 10 ? "down" : "up", l: [100], ok: 1, n: 1 }));
+        lines.push(
+          JSON.stringify({
+            t: new Date(NOW - m * MIN).toISOString(),
+            id: "svc-00",
+            s: m <= 10 ? "down" : "up",
+            l: [100],
+            ok: 1,
+            n: 1,
+          }),
+        );
       }
-      await writeHistory(dir, lines.map((l) => ({ day: JSON.parse(l).t.slice(0, 10), lines: [l] })));
+      await writeHistory(
+        dir,
+        lines.map((l) => ({ day: JSON.parse(l).t.slice(0, 10), lines: [l] })),
+      );
       const alerts = await computeBudgetAlerts({ config, dataDir: dir, now: new Date(NOW) });
       expect(alerts.map((a) => [a.key, a.action, a.factor])).toEqual([["budget:svc-00", "page", 14.4]]);
-      const reports = await runReports({ config, latest: syntheticLatest(config, new Date(NOW).toISOString()), dataDir: dir, clock: manualClock(new Date(NOW)), log: { info: () => {}, warn: () => {} }, write: false });
+      const reports = await runReports({
+        config,
+        latest: syntheticLatest(config, new Date(NOW).toISOString()),
+        dataDir: dir,
+        clock: manualClock(new Date(NOW)),
+        log: { info: () => {}, warn: () => {} },
+        write: false,
+      });
       expect(reports.alerts).toEqual(alerts);
     } finally {
       await rm(dir, { recursive: true, force: true });

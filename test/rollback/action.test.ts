@@ -41,18 +41,45 @@ function runAction(inputs: Record<string, string>, env: Record<string, string> =
   const output = join(dir, `output-${Math.random()}.txt`);
   writeFileSync(summary, "");
   writeFileSync(output, "");
-  const vars: Record<string, string> = { PATH: process.env.PATH ?? "", GITHUB_STEP_SUMMARY: summary, GITHUB_OUTPUT: output, ...env };
-  for (const [k, v] of Object.entries({ config: join(dir, "ops.config.yml"), data: dir, "github-token": "", ...inputs })) vars[`INPUT_${k.toUpperCase()}`] = v;
+  const vars: Record<string, string> = {
+    PATH: process.env.PATH ?? "",
+    GITHUB_STEP_SUMMARY: summary,
+    GITHUB_OUTPUT: output,
+    ...env,
+  };
+  for (const [k, v] of Object.entries({
+    config: join(dir, "ops.config.yml"),
+    data: dir,
+    "github-token": "",
+    ...inputs,
+  }))
+    vars[`INPUT_${k.toUpperCase()}`] = v;
   return new Promise<{ code: number; stdout: string; summary: string; output: string }>((resolve) => {
-    execFile(TSX, [join(ROOT, "actions/rollback/index.ts")], { env: vars, cwd: dir, timeout: 60_000 }, (error, stdout) => {
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, summary: readFileSync(summary, "utf8"), output: readFileSync(output, "utf8") });
-    });
+    execFile(
+      TSX,
+      [join(ROOT, "actions/rollback/index.ts")],
+      { env: vars, cwd: dir, timeout: 60_000 },
+      (error, stdout) => {
+        resolve({
+          code: error ? Number(error.code ?? 1) : 0,
+          stdout,
+          summary: readFileSync(summary, "utf8"),
+          output: readFileSync(output, "utf8"),
+        });
+      },
+    );
   });
 }
 
 describe("rollback action entry", () => {
   it("plan phase: validates and prints what will happen, with no secret at all", async () => {
-    const r = await runAction({ phase: "plan", service: "agent-service", target: "v42", reason: "P1", dry_run: "false" });
+    const r = await runAction({
+      phase: "plan",
+      service: "agent-service",
+      target: "v42",
+      reason: "P1",
+      dry_run: "false",
+    });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("Fly app hotdash-agent-service, roll every machine to release v42");
     expect(r.summary).toContain("Rollback plan for `agent-service`");

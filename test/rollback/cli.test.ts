@@ -69,19 +69,41 @@ describe("ops rollback", () => {
   it("exits 3 when the fleet ends split, and 2 for bad input, naming the flag", async () => {
     const { run, err } = await setup(threeMachines({ m3: { neverStarts: true } }));
     expect(await run(["agent-service", "--reason", "P1"])).toBe(3);
-    await expect(run(["agent-service", "--reason", "P1", "--target", "v1; reboot"])).rejects.toMatchObject({ code: 2, message: expect.stringMatching(/^Invalid rollback input:\n {2}- --target: "v1; reboot" is not valid/) });
-    await expect(run(["nope", "--reason", "x"])).rejects.toMatchObject({ code: 2, message: expect.stringMatching(/<service>: unknown service "nope"/) });
-    await expect(run(["agent-service"])).rejects.toMatchObject({ code: 2, message: expect.stringMatching(/--reason: required/) });
+    await expect(run(["agent-service", "--reason", "P1", "--target", "v1; reboot"])).rejects.toMatchObject({
+      code: 2,
+      message: expect.stringMatching(/^Invalid rollback input:\n {2}- --target: "v1; reboot" is not valid/),
+    });
+    await expect(run(["nope", "--reason", "x"])).rejects.toMatchObject({
+      code: 2,
+      message: expect.stringMatching(/<service>: unknown service "nope"/),
+    });
+    await expect(run(["agent-service"])).rejects.toMatchObject({
+      code: 2,
+      message: expect.stringMatching(/--reason: required/),
+    });
     expect(err.join("")).toContain("✗ machine m3");
   });
 
   it("a missing token (exit 2, a usage problem) or a refused one (exit 1) is a clear message, not a stack trace", async () => {
     const { run } = await setup(threeMachines());
     const noToken = (argv: string[], env: Record<string, string>) =>
-      rollbackCommand([...argv, "--config", join(dir!, "ops.config.yml")], { env, cwd: dir!, io: { out: () => {}, err: () => {} }, clock: manualClock("2026-11-22T17:00:00Z") });
+      rollbackCommand([...argv, "--config", join(dir!, "ops.config.yml")], {
+        env,
+        cwd: dir!,
+        io: { out: () => {}, err: () => {} },
+        clock: manualClock("2026-11-22T17:00:00Z"),
+      });
     // Issue 11: a missing deploy token exits with the documented usage/credential code 2, not 1.
-    await expect(noToken(["agent-service", "--reason", "x", "--dry-run"], {})).rejects.toMatchObject({ code: 2, message: expect.stringMatching(/^not rolled back: missing secret FLY_API_TOKEN/) });
-    await expect(noToken(["agent-service", "--reason", "x", "--dry-run"], { FLY_API_TOKEN: "wrong" })).rejects.toMatchObject({ code: 1, message: expect.stringMatching(/^not rolled back: \[GET\] .*401 unauthorized — the Fly token was refused/) });
+    await expect(noToken(["agent-service", "--reason", "x", "--dry-run"], {})).rejects.toMatchObject({
+      code: 2,
+      message: expect.stringMatching(/^not rolled back: missing secret FLY_API_TOKEN/),
+    });
+    await expect(
+      noToken(["agent-service", "--reason", "x", "--dry-run"], { FLY_API_TOKEN: "wrong" }),
+    ).rejects.toMatchObject({
+      code: 1,
+      message: expect.stringMatching(/^not rolled back: \[GET\] .*401 unauthorized — the Fly token was refused/),
+    });
     expect(await run(["agent-service", "--reason", "x", "--dry-run"])).toBe(0);
   });
 });

@@ -1,7 +1,13 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { manualClock } from "../../actions/shared/clock.ts";
 import { createFlyClient, FlyApiError } from "../../actions/rollback/fly.ts";
-import { describePlan, describeTarget, parseFlyTarget, planFlyRollback, resolveFlyTarget } from "../../actions/rollback/plan.ts";
+import {
+  describePlan,
+  describeTarget,
+  parseFlyTarget,
+  planFlyRollback,
+  resolveFlyTarget,
+} from "../../actions/rollback/plan.ts";
 import { describeFleet, executeFlyPlan } from "../../actions/rollback/execute.ts";
 import { startMachinesEmulator, type MachinesEmulator } from "../../emulators/machines/server.ts";
 import { APP, IMG, threeMachines } from "./fixtures.ts";
@@ -17,13 +23,25 @@ async function setup(machines: MachineSpec[]) {
   emu = await startMachinesEmulator({ app: APP, machines });
   const clock = manualClock("2026-11-22T16:00:00Z");
   const retries: number[] = [];
-  const fly = createFlyClient({ apiUrl: emu.url, app: APP, token: emu.token, clock, onRetry: (r) => retries.push(r.waitMs) });
+  const fly = createFlyClient({
+    apiUrl: emu.url,
+    app: APP,
+    token: emu.token,
+    clock,
+    onRetry: (r) => retries.push(r.waitMs),
+  });
   const log: string[] = [];
   const run = async (target?: string) => {
     const machinesNow = await fly.listMachines();
     const versions = await Promise.all(machinesNow.map((m) => fly.listVersions(m.id)));
     const plan = planFlyRollback(APP, machinesNow, resolveFlyTarget(parseFlyTarget(target), machinesNow, versions));
-    const result = await executeFlyPlan(plan, { fly, clock, log: (l) => log.push(l), description: "rollback by alice: test", checksPollMs: 1_000 });
+    const result = await executeFlyPlan(plan, {
+      fly,
+      clock,
+      log: (l) => log.push(l),
+      description: "rollback by alice: test",
+      checksPollMs: 1_000,
+    });
     return { plan, result };
   };
   return { emu, fly, clock, retries, log, run };
@@ -48,9 +66,15 @@ describe("rolling a Fly app back", () => {
     // Leases taken before each update, released after, and machines never overlap.
     const order = emu.mutations().map((r) => `${r.method} ${r.path.split("/machines/")[1]}`);
     expect(order).toEqual([
-      "POST m1/lease", "POST m1", "DELETE m1/lease",
-      "POST m2/lease", "POST m2", "DELETE m2/lease",
-      "POST m3/lease", "POST m3", "DELETE m3/lease",
+      "POST m1/lease",
+      "POST m1",
+      "DELETE m1/lease",
+      "POST m2/lease",
+      "POST m2",
+      "DELETE m2/lease",
+      "POST m3/lease",
+      "POST m3",
+      "DELETE m3/lease",
     ]);
     // The lease outlives the longest a machine may take (start 300 s + checks 300 s + margin).
     expect(emu.mutations()[0]!.body).toEqual({ ttl: 720, description: "rollback by alice: test" });
@@ -80,7 +104,9 @@ describe("rolling a Fly app back", () => {
     const { run } = await setup(threeMachines({ m1: { checksNeverPass: true } }));
     const { result } = await run();
     expect(result.outcome).toBe("partial");
-    expect(result.failure).toMatch(/m1: started on .* but its checks did not pass within 300 s: servicecheck-00-http-8080: critical/);
+    expect(result.failure).toMatch(
+      /m1: started on .* but its checks did not pass within 300 s: servicecheck-00-http-8080: critical/,
+    );
     expect(result.machines.map((m) => m.status)).toEqual(["failed", "not-attempted", "not-attempted"]);
   });
 
@@ -105,7 +131,9 @@ describe("rolling a Fly app back", () => {
     emu.failNext("DELETE", "/m2/lease", 500);
     const { result } = await run();
     expect(result.outcome).toBe("success");
-    expect(result.warnings).toEqual([expect.stringMatching(/^lease on m2 not released \(it expires by itself\): \[DELETE\] .*500 injected 500/)]);
+    expect(result.warnings).toEqual([
+      expect.stringMatching(/^lease on m2 not released \(it expires by itself\): \[DELETE\] .*500 injected 500/),
+    ]);
 
     // Our own unreleased lease now blocks a second rollout until it expires: refused, nothing changed.
     const blocked = await run("v41");
@@ -135,17 +163,29 @@ describe("rolling a Fly app back", () => {
     const versions = await Promise.all(machines.map((m) => fly.listVersions(m.id)));
     const plan = planFlyRollback(APP, machines, resolveFlyTarget(parseFlyTarget(undefined), machines, versions));
     // m1's checks take 50 polls × 5 s = 250 s; then m2 (up to 10 min) would end after the 12 min budget.
-    const result = await executeFlyPlan(plan, { fly, clock, log: () => {}, description: "t", deadline: new Date("2026-11-22T16:12:00Z") });
+    const result = await executeFlyPlan(plan, {
+      fly,
+      clock,
+      log: () => {},
+      description: "t",
+      deadline: new Date("2026-11-22T16:12:00Z"),
+    });
     expect(result.machines.map((m) => m.status)).toEqual(["updated", "not-attempted", "not-attempted"]);
     expect(result.outcome).toBe("partial");
-    expect(result.failure).toMatch(/^stopped before m2: it might not finish \(up to 10 min\) within the rollout budget ending 2026-11-22T16:12:00.000Z; 2 machine\(s\) not attempted/);
+    expect(result.failure).toMatch(
+      /^stopped before m2: it might not finish \(up to 10 min\) within the rollout budget ending 2026-11-22T16:12:00.000Z; 2 machine\(s\) not attempted/,
+    );
   });
 
   it("refuses to touch anything when a machine is leased by someone else", async () => {
-    const { emu, run } = await setup(threeMachines({ m3: { leasedBy: { owner: "bob@hotdash.com", description: "fly deploy" } } }));
+    const { emu, run } = await setup(
+      threeMachines({ m3: { leasedBy: { owner: "bob@hotdash.com", description: "fly deploy" } } }),
+    );
     const { result } = await run();
     expect(result.outcome).toBe("failed");
-    expect(result.failure).toMatch(/machine m3 is leased by bob@hotdash.com until .* \("fly deploy"\); .*Nothing was changed/);
+    expect(result.failure).toMatch(
+      /machine m3 is leased by bob@hotdash.com until .* \("fly deploy"\); .*Nothing was changed/,
+    );
     expect(emu.mutations()).toEqual([]);
     expect(result.machines.every((m) => m.runningImage === IMG(43) && m.status === "not-attempted")).toBe(true);
   });
@@ -172,7 +212,12 @@ describe("rolling a Fly app back", () => {
 
   it("explains a refused token", async () => {
     emu = await startMachinesEmulator({ app: APP, machines: threeMachines() });
-    const fly = createFlyClient({ apiUrl: emu.url, app: APP, token: "wrong", clock: manualClock("2026-11-22T16:00:00Z") });
+    const fly = createFlyClient({
+      apiUrl: emu.url,
+      app: APP,
+      token: "wrong",
+      clock: manualClock("2026-11-22T16:00:00Z"),
+    });
     await expect(fly.listMachines()).rejects.toThrow(/401 unauthorized — the Fly token was refused: set FLY_API_TOKEN/);
   });
 });
@@ -206,7 +251,9 @@ describe("targets", () => {
     const previous = await run();
     expect(describePlan(previous.plan)[0]).toMatch(/\(previous distinct image(, release v\d+)?\), one at a time:/);
     expect(describeTarget({ source: "release v42", releaseVersion: 42 })).toBe("release v42");
-    expect(describeTarget({ source: "previous distinct image", releaseVersion: 42 })).toBe("previous distinct image, release v42");
+    expect(describeTarget({ source: "previous distinct image", releaseVersion: 42 })).toBe(
+      "previous distinct image, release v42",
+    );
     expect(describeTarget({ source: "given image" })).toBe("given image");
   });
 
@@ -214,8 +261,14 @@ describe("targets", () => {
     const { fly } = await setup(threeMachines());
     const machines = await fly.listMachines();
     const versions = await Promise.all(machines.map((m) => fly.listVersions(m.id)));
-    expect(resolveFlyTarget({ kind: "release", version: 41 }, machines, versions)).toEqual({ image: IMG(41), releaseVersion: 41, source: "release v41" });
-    expect(() => resolveFlyTarget({ kind: "release", version: 7 }, machines, versions)).toThrow(/release v7 is not in the machines' version history \(known: v41, v42, v43\)/);
+    expect(resolveFlyTarget({ kind: "release", version: 41 }, machines, versions)).toEqual({
+      image: IMG(41),
+      releaseVersion: 41,
+      source: "release v41",
+    });
+    expect(() => resolveFlyTarget({ kind: "release", version: 7 }, machines, versions)).toThrow(
+      /release v7 is not in the machines' version history \(known: v41, v42, v43\)/,
+    );
   });
 
   it("leaves machines already on the target alone", async () => {

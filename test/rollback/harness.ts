@@ -38,11 +38,17 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(machines: MachineSpec[], configExtra: Partial<OpsConfigInput> = {}, rollback?: Record<string, unknown>): Promise<Harness> {
+export async function startHarness(
+  machines: MachineSpec[],
+  configExtra: Partial<OpsConfigInput> = {},
+  rollback?: Record<string, unknown>,
+): Promise<Harness> {
   const fly = await startMachinesEmulator({ app: APP, machines, token: FLY_TOKEN });
   const gh = await startGitHubServer({ token: GH_TOKEN, routes: deploymentRoutes });
   const ds = deployState(gh.state);
-  ds.approvals.set(RUN_ID, [{ login: "manager-mia", state: "approved", comment: "P1, approved per support plan", environments: ["production"] }]);
+  ds.approvals.set(RUN_ID, [
+    { login: "manager-mia", state: "approved", comment: "P1, approved per support plan", environments: ["production"] },
+  ]);
 
   const health = { url: "", status: 200, hits: 0 };
   const server = createServer((_req, res) => {
@@ -72,7 +78,13 @@ export async function startHarness(machines: MachineSpec[], configExtra: Partial
   const clock = manualClock("2026-11-22T16:40:00Z");
   const commits: Harness["commits"] = [];
   const logs: string[] = [];
-  const octokit = createOctokit({ token: GH_TOKEN, repository: "hotdash/ops", apiUrl: gh.url, retryUnitMs: 1, writeSpacingMs: 0 });
+  const octokit = createOctokit({
+    token: GH_TOKEN,
+    repository: "hotdash/ops",
+    apiUrl: gh.url,
+    retryUnitMs: 1,
+    writeSpacingMs: 0,
+  });
   const github = createRollbackGitHub(octokit.request as unknown as OctokitRequest, { owner: "hotdash", repo: "ops" });
 
   return {

@@ -27,7 +27,10 @@ afterAll(() => emu.close());
 
 const keys = (o: unknown) => Object.keys(o as object);
 const templateOf = (path: string) =>
-  path.replace(/^\/v1/, "").replace(/^\/apps\/[^/]+/, "/apps/{app_name}").replace(/\/machines\/[^/]+/, "/machines/{machine_id}");
+  path
+    .replace(/^\/v1/, "")
+    .replace(/^\/apps\/[^/]+/, "/apps/{app_name}")
+    .replace(/\/machines\/[^/]+/, "/machines/{machine_id}");
 
 async function get(path: string): Promise<unknown> {
   const res = await request(emu.url + path, { headers: { authorization: `Bearer ${emu.token}` } });
@@ -46,13 +49,17 @@ describe("client requests follow the published Machines API", () => {
     const updates = emu.requests.filter((r) => r.method === "POST" && /\/machines\/[^/]+$/.test(r.path));
     expect(updates.length).toBe(3);
     for (const u of updates) {
-      expect(keys(u.body).filter((k) => !(doc.UPDATE_MACHINE_REQUEST_FIELDS as readonly string[]).includes(k))).toEqual([]);
+      expect(keys(u.body).filter((k) => !(doc.UPDATE_MACHINE_REQUEST_FIELDS as readonly string[]).includes(k))).toEqual(
+        [],
+      );
       const config = (u.body as { config: object }).config;
       expect(keys(config).filter((k) => !(doc.MACHINE_CONFIG_FIELDS as readonly string[]).includes(k))).toEqual([]);
       expect(u.headers[doc.LEASE_NONCE_HEADER]).toBeTruthy();
     }
     for (const l of emu.requests.filter((r) => r.method === "POST" && r.path.endsWith("/lease"))) {
-      expect(keys(l.body).filter((k) => !(doc.CREATE_LEASE_REQUEST_FIELDS as readonly string[]).includes(k))).toEqual([]);
+      expect(keys(l.body).filter((k) => !(doc.CREATE_LEASE_REQUEST_FIELDS as readonly string[]).includes(k))).toEqual(
+        [],
+      );
     }
     const waits = emu.requests.filter((r) => r.path.endsWith("/wait"));
     expect(waits.length).toBe(3);

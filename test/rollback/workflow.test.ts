@@ -96,8 +96,15 @@ describe("rollback workflow", () => {
   it("grants least privilege per job, each permission with a comment saying why", () => {
     expect(wf.permissions).toEqual({});
     expect(wf.jobs.plan!.permissions).toEqual({ contents: "read" });
-    expect(wf.jobs.rollback!.permissions).toEqual({ contents: "write", deployments: "write", issues: "write", actions: "read" });
-    const permissionLines = text.split("\n").filter((l) => /^\s+(contents|deployments|issues|actions): (read|write)/.test(l));
+    expect(wf.jobs.rollback!.permissions).toEqual({
+      contents: "write",
+      deployments: "write",
+      issues: "write",
+      actions: "read",
+    });
+    const permissionLines = text
+      .split("\n")
+      .filter((l) => /^\s+(contents|deployments|issues|actions): (read|write)/.test(l));
     expect(permissionLines.length).toBe(5);
     for (const line of permissionLines) expect(line).toMatch(/ # \S/);
   });
@@ -124,9 +131,11 @@ describe("rollback workflow", () => {
     }
     const ci = join(ROOT, ".github/workflows/ci.yml");
     if (existsSync(ci)) {
-      const pins = (t: string) => new Map([...t.matchAll(/uses: ([\w.-]+\/[\w.-]+)@([0-9a-f]{40})/g)].map((m) => [m[1]!, m[2]!]));
+      const pins = (t: string) =>
+        new Map([...t.matchAll(/uses: ([\w.-]+\/[\w.-]+)@([0-9a-f]{40})/g)].map((m) => [m[1]!, m[2]!]));
       const ours = pins(text);
-      for (const [action, sha] of pins(readFileSync(ci, "utf8"))) if (ours.has(action)) expect(`${action}@${ours.get(action)}`).toBe(`${action}@${sha}`);
+      for (const [action, sha] of pins(readFileSync(ci, "utf8")))
+        if (ours.has(action)) expect(`${action}@${ours.get(action)}`).toBe(`${action}@${sha}`);
     }
   });
 
@@ -135,7 +144,10 @@ describe("rollback workflow", () => {
   });
 
   it("matches the action's declared inputs", () => {
-    const action = parse(readFileSync(join(ROOT, "actions/rollback/action.yml"), "utf8")) as { inputs: Record<string, unknown>; runs: { using: string } };
+    const action = parse(readFileSync(join(ROOT, "actions/rollback/action.yml"), "utf8")) as {
+      inputs: Record<string, unknown>;
+      runs: { using: string };
+    };
     expect(action.runs.using).toBe("node24");
     for (const job of Object.values(wf.jobs)) {
       for (const step of job.steps.filter((s) => s.uses === "./actions/rollback")) {

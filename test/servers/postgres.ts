@@ -44,7 +44,8 @@ function serverIdentity(): { uid: number; gid: number } | undefined {
       const gid = Number(execFileSync("id", ["-g", name], { encoding: "utf8" }).trim());
       return { uid, gid };
     } catch (error) {
-      if (name === "nobody") throw new Error("running as root and neither user postgres nor nobody exists", { cause: error });
+      if (name === "nobody")
+        throw new Error("running as root and neither user postgres nor nobody exists", { cause: error });
     }
   }
   return undefined;
@@ -76,22 +77,61 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
 
   execFileSync(
     join(bin, "initdb"),
-    ["-D", data, "-U", user, "--pwfile", join(dir, "pwfile"), "--auth", "scram-sha-256", "-E", "UTF8", "--no-sync", "--no-instructions"],
+    [
+      "-D",
+      data,
+      "-U",
+      user,
+      "--pwfile",
+      join(dir, "pwfile"),
+      "--auth",
+      "scram-sha-256",
+      "-E",
+      "UTF8",
+      "--no-sync",
+      "--no-instructions",
+    ],
     { ...asServer, stdio: "pipe" },
   );
   const tlsArgs: string[] = [];
   if (options.tls) {
     // PostgreSQL refuses a key file others can read, and must own it.
-    for (const [name, text] of [["server.key", options.tls.key], ["server.crt", options.tls.cert]] as const) {
+    for (const [name, text] of [
+      ["server.key", options.tls.key],
+      ["server.crt", options.tls.cert],
+    ] as const) {
       writeFileSync(join(dir, name), text, { mode: 0o600 });
       if (identity) chownSync(join(dir, name), identity.uid, identity.gid);
     }
-    tlsArgs.push("-c", "ssl=on", "-c", `ssl_cert_file=${join(dir, "server.crt")}`, "-c", `ssl_key_file=${join(dir, "server.key")}`);
+    tlsArgs.push(
+      "-c",
+      "ssl=on",
+      "-c",
+      `ssl_cert_file=${join(dir, "server.crt")}`,
+      "-c",
+      `ssl_key_file=${join(dir, "server.key")}`,
+    );
   }
   const port = await freePort();
   const child = spawn(
     join(bin, "postgres"),
-    ["-D", data, "-p", String(port), "-k", dir, "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", ...tlsArgs],
+    [
+      "-D",
+      data,
+      "-p",
+      String(port),
+      "-k",
+      dir,
+      "-c",
+      "listen_addresses=127.0.0.1",
+      "-c",
+      "fsync=off",
+      "-c",
+      "synchronous_commit=off",
+      "-c",
+      "full_page_writes=off",
+      ...tlsArgs,
+    ],
     { ...asServer, stdio: ["ignore", "ignore", "pipe"] },
   );
   let log = "";
@@ -117,7 +157,9 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
       await client.end();
     }
   };
-  await sql(`CREATE TABLE agent_approvals (id serial PRIMARY KEY, status text NOT NULL DEFAULT 'pending', created_at timestamptz NOT NULL DEFAULT now())`);
+  await sql(
+    `CREATE TABLE agent_approvals (id serial PRIMARY KEY, status text NOT NULL DEFAULT 'pending', created_at timestamptz NOT NULL DEFAULT now())`,
+  );
 
   return {
     host: "127.0.0.1",

@@ -21,7 +21,10 @@ export interface TestPrometheus {
   /** Authorization headers the proxy received, in order. */
   authHeaders(): Array<string | undefined>;
   /** Polls an instant query until `accept` likes its result (Prometheus scrapes every 500 ms). */
-  waitFor(query: string, accept: (result: Array<{ metric: Record<string, string>; value: [number, string] }>) => boolean): Promise<void>;
+  waitFor(
+    query: string,
+    accept: (result: Array<{ metric: Record<string, string>; value: [number, string] }>) => boolean,
+  ): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -67,11 +70,16 @@ export async function startPrometheus(options: { targets: string[]; token?: stri
   const seen: Array<string | undefined> = [];
   const proxy = createServer((req, res) => {
     seen.push(req.headers.authorization);
-    if (req.headers.authorization !== `Bearer ${token}`) return void res.writeHead(401, { "content-type": "text/plain" }).end("Unauthorized\n");
-    const upstream = request(`${directUrl}${req.url}`, { method: req.method, headers: { ...req.headers, host: `127.0.0.1:${port}` } }, (up) => {
-      res.writeHead(up.statusCode ?? 502, up.headers);
-      up.pipe(res);
-    });
+    if (req.headers.authorization !== `Bearer ${token}`)
+      return void res.writeHead(401, { "content-type": "text/plain" }).end("Unauthorized\n");
+    const upstream = request(
+      `${directUrl}${req.url}`,
+      { method: req.method, headers: { ...req.headers, host: `127.0.0.1:${port}` } },
+      (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      },
+    );
     upstream.on("error", (error) => res.writeHead(502).end(String(error)));
     req.pipe(upstream);
   });
@@ -79,7 +87,9 @@ export async function startPrometheus(options: { targets: string[]; token?: stri
 
   const query = async (q: string) => {
     const res = await fetch(`${directUrl}/api/v1/query?query=${encodeURIComponent(q)}`);
-    const body = (await res.json()) as { data?: { result?: Array<{ metric: Record<string, string>; value: [number, string] }> } };
+    const body = (await res.json()) as {
+      data?: { result?: Array<{ metric: Record<string, string>; value: [number, string] }> };
+    };
     return body.data?.result ?? [];
   };
   const waitFor: TestPrometheus["waitFor"] = async (q, accept) => {
@@ -96,7 +106,9 @@ export async function startPrometheus(options: { targets: string[]; token?: stri
       }
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
-    throw new Error(`prometheus: "${q}" did not return the awaited data within 30 s; last: ${JSON.stringify(last)}\n${log}`);
+    throw new Error(
+      `prometheus: "${q}" did not return the awaited data within 30 s; last: ${JSON.stringify(last)}\n${log}`,
+    );
   };
 
   const stop = async () => {

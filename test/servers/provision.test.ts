@@ -17,7 +17,12 @@ function setup(over: Partial<ProvisionDeps> = {}) {
   let installed: string | undefined;
   const installs: string[] = [];
   const lines: string[] = [];
-  const tool: DebianTool = { name: "widget", debianPackage: "widget-server", find: () => installed, elsewhere: "put widget on PATH" };
+  const tool: DebianTool = {
+    name: "widget",
+    debianPackage: "widget-server",
+    find: () => installed,
+    elsewhere: "put widget on PATH",
+  };
   const deps: ProvisionDeps = {
     platform: "linux",
     uid: 0,
@@ -53,8 +58,16 @@ describe("provisionDebian", () => {
   });
 
   it.each([
-    ["not root", { uid: 1000 }, /widget not found and not running as root.*apt-get install widget-server.*put widget on PATH/],
-    ["not Linux", { platform: "darwin" as const }, /widget not found \(not Linux.*apt-get install widget-server.*put widget on PATH/],
+    [
+      "not root",
+      { uid: 1000 },
+      /widget not found and not running as root.*apt-get install widget-server.*put widget on PATH/,
+    ],
+    [
+      "not Linux",
+      { platform: "darwin" as const },
+      /widget not found \(not Linux.*apt-get install widget-server.*put widget on PATH/,
+    ],
     ["no apt-get", { hasApt: () => false }, /no apt-get here: apt-get install widget-server/],
   ])("%s: no install, and a reason that names the binary and how to install it", async (_, over, reason) => {
     const s = setup(over);
@@ -65,9 +78,14 @@ describe("provisionDebian", () => {
   });
 
   it("an apt-get failure becomes the reason, with apt's own words, and releases the lock", async () => {
-    const s = setup({ aptInstall: async () => Promise.reject(Object.assign(new Error("exit 100"), { stderr: "E: Unable to locate package widget-server" })) });
+    const s = setup({
+      aptInstall: async () =>
+        Promise.reject(Object.assign(new Error("exit 100"), { stderr: "E: Unable to locate package widget-server" })),
+    });
     const found = await provisionDebian(s.tool, s.deps);
-    expect(!found.ok && found.reason).toMatch(/apt-get install widget-server failed \(E: Unable to locate package widget-server\)/);
+    expect(!found.ok && found.reason).toMatch(
+      /apt-get install widget-server failed \(E: Unable to locate package widget-server\)/,
+    );
     const again = await provisionDebian(s.tool, s.deps); // would wait forever if the lock were kept
     expect(again.ok).toBe(false);
   });
@@ -81,7 +99,10 @@ describe("provisionDebian", () => {
 });
 
 describe("skipWithout", () => {
-  const missing = { ok: false as const, reason: "prometheus not found and not running as root: apt-get install prometheus" };
+  const missing = {
+    ok: false as const,
+    reason: "prometheus not found and not running as root: apt-get install prometheus",
+  };
 
   it("runs the suite when the binary is there", () => {
     expect(skipWithout({ ok: true, path: "/usr/bin/prometheus", source: "system" }, "suite", {}, () => {})).toBe(false);
@@ -91,11 +112,15 @@ describe("skipWithout", () => {
     const lines: string[] = [];
     expect(skipWithout(missing, "test/probes/prometheus.test.ts", {}, (l) => lines.push(l))).toBe(true);
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/SKIPPED test\/probes\/prometheus\.test\.ts: prometheus not found .*apt-get install prometheus/);
+    expect(lines[0]).toMatch(
+      /SKIPPED test\/probes\/prometheus\.test\.ts: prometheus not found .*apt-get install prometheus/,
+    );
   });
 
   it("under CI=true a skip is a failure", () => {
-    expect(() => skipWithout(missing, "test/probes/prometheus.test.ts", { CI: "true" }, () => {})).toThrow(/SKIPPED .*CI=true: a skipped suite is a failure/);
+    expect(() => skipWithout(missing, "test/probes/prometheus.test.ts", { CI: "true" }, () => {})).toThrow(
+      /SKIPPED .*CI=true: a skipped suite is a failure/,
+    );
   });
 });
 

@@ -12,7 +12,21 @@
  *   loud line naming the missing binary and how to install it; under CI=true that skip is a failure.
  */
 import { execFile } from "node:child_process";
-import { accessSync, constants, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  accessSync,
+  constants,
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join, relative } from "node:path";
 import { promisify } from "node:util";
@@ -74,22 +88,35 @@ export async function provisionDebian(tool: DebianTool, deps: ProvisionDeps = sy
   const found = tool.find();
   if (found) return { ok: true, path: found, source: "system" };
   const how = `apt-get install ${tool.debianPackage} on Debian/Ubuntu; elsewhere ${tool.elsewhere}`;
-  if (deps.platform !== "linux") return { ok: false, reason: `${tool.name} not found (not Linux, so not installed automatically): ${how}` };
-  if (deps.uid !== 0) return { ok: false, reason: `${tool.name} not found and not running as root, so not installed automatically: ${how}` };
+  if (deps.platform !== "linux")
+    return { ok: false, reason: `${tool.name} not found (not Linux, so not installed automatically): ${how}` };
+  if (deps.uid !== 0)
+    return {
+      ok: false,
+      reason: `${tool.name} not found and not running as root, so not installed automatically: ${how}`,
+    };
   if (!deps.hasApt()) return { ok: false, reason: `${tool.name} not found and there is no apt-get here: ${how}` };
   return withLock(deps, async () => {
     // Another worker may have installed it while we waited for the lock.
     const now = tool.find();
     if (now) return { ok: true, path: now, source: "system" };
-    deps.log(`[test servers] ${tool.name} is missing: installing Debian's package ${tool.debianPackage} (apt-get install ${tool.debianPackage}), once for this machine…`);
+    deps.log(
+      `[test servers] ${tool.name} is missing: installing Debian's package ${tool.debianPackage} (apt-get install ${tool.debianPackage}), once for this machine…`,
+    );
     try {
       await deps.aptInstall(tool.debianPackage);
     } catch (error) {
-      const detail = String((error as { stderr?: string }).stderr || (error as Error).message || error).trim().slice(-500);
-      return { ok: false, reason: `${tool.name} not found, and apt-get install ${tool.debianPackage} failed (${detail}): ${how}` };
+      const detail = String((error as { stderr?: string }).stderr || (error as Error).message || error)
+        .trim()
+        .slice(-500);
+      return {
+        ok: false,
+        reason: `${tool.name} not found, and apt-get install ${tool.debianPackage} failed (${detail}): ${how}`,
+      };
     }
     const path = tool.find();
-    if (!path) return { ok: false, reason: `${tool.name} still not found after apt-get install ${tool.debianPackage}: ${how}` };
+    if (!path)
+      return { ok: false, reason: `${tool.name} still not found after apt-get install ${tool.debianPackage}: ${how}` };
     deps.log(`[test servers] installed ${tool.debianPackage}: ${path}`);
     return { ok: true, path, source: `Debian package ${tool.debianPackage}, installed by the tests` };
   });
@@ -106,7 +133,8 @@ async function withLock<T>(deps: ProvisionDeps, body: () => Promise<T>): Promise
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       if (holderGone(owner)) rmSync(deps.lockDir, { recursive: true, force: true });
-      else if (waited > 15 * 60_000) throw new Error(`waited 15 min for ${deps.lockDir}; remove it if no test run is installing packages`);
+      else if (waited > 15 * 60_000)
+        throw new Error(`waited 15 min for ${deps.lockDir}; remove it if no test run is installing packages`);
       else await deps.sleep(200);
     }
   }
@@ -186,7 +214,10 @@ export const OPENSSL: DebianTool = {
 export const CHROMIUM: DebianTool = {
   name: "chromium",
   debianPackage: "chromium",
-  find: () => ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p)) ?? onPath("chromium") ?? onPath("chromium-browser"),
+  find: () =>
+    ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p)) ??
+    onPath("chromium") ??
+    onPath("chromium-browser"),
   elsewhere: "install Chromium or Chrome and put `chromium` on PATH",
 };
 
@@ -306,7 +337,12 @@ function worldTraversable(path: string): boolean {
  * missing and how to install it, and true (skip) — or, under CI=true, an error: a skipped real-server
  * suite in CI would hide that it never ran.
  */
-export function skipWithout(found: Provisioned, suite: string, env: NodeJS.ProcessEnv = process.env, log: (line: string) => void = (l) => void process.stderr.write(`${l}\n`)): boolean {
+export function skipWithout(
+  found: Provisioned,
+  suite: string,
+  env: NodeJS.ProcessEnv = process.env,
+  log: (line: string) => void = (l) => void process.stderr.write(`${l}\n`),
+): boolean {
   if (found.ok) return false;
   const line = `SKIPPED ${suite}: ${found.reason}`;
   if (env.CI === "true") throw new Error(`${line} (CI=true: a skipped suite is a failure here)`);

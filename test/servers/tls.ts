@@ -36,12 +36,48 @@ export async function makeTestCertificates(): Promise<TestCertificates> {
   const dir = await mkdtemp(join(tmpdir(), "ops-tls-"));
   const at = (name: string) => join(dir, name);
   const openssl = (...args: string[]) => run("openssl", args, { cwd: dir });
-  const newKey = (name: string) => openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", at(name));
+  const newKey = (name: string) =>
+    openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", at(name));
   try {
-    await Promise.all([newKey("ca.key"), newKey("valid.key"), newKey("expired.key"), newKey("wrong.key"), newKey("self.key")]);
-    await openssl("req", "-x509", "-new", "-key", "ca.key", "-out", "ca.crt", "-days", "2", "-subj", "/CN=ops test CA",
-      "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
-    await openssl("req", "-x509", "-new", "-key", "self.key", "-out", "self.crt", "-days", "30", "-subj", "/CN=127.0.0.1", "-addext", SAN);
+    await Promise.all([
+      newKey("ca.key"),
+      newKey("valid.key"),
+      newKey("expired.key"),
+      newKey("wrong.key"),
+      newKey("self.key"),
+    ]);
+    await openssl(
+      "req",
+      "-x509",
+      "-new",
+      "-key",
+      "ca.key",
+      "-out",
+      "ca.crt",
+      "-days",
+      "2",
+      "-subj",
+      "/CN=ops test CA",
+      "-addext",
+      "basicConstraints=critical,CA:TRUE",
+      "-addext",
+      "keyUsage=critical,keyCertSign,cRLSign",
+    );
+    await openssl(
+      "req",
+      "-x509",
+      "-new",
+      "-key",
+      "self.key",
+      "-out",
+      "self.crt",
+      "-days",
+      "30",
+      "-subj",
+      "/CN=127.0.0.1",
+      "-addext",
+      SAN,
+    );
     await Promise.all([
       openssl("req", "-new", "-key", "valid.key", "-out", "valid.csr", "-subj", "/CN=127.0.0.1"),
       openssl("req", "-new", "-key", "expired.key", "-out", "expired.csr", "-subj", "/CN=127.0.0.1"),
@@ -49,13 +85,58 @@ export async function makeTestCertificates(): Promise<TestCertificates> {
     ]);
     await writeFile(at("leaf.ext"), `${SAN}\n`);
     await writeFile(at("wrong.ext"), "subjectAltName=DNS:example.invalid\n");
-    await openssl("x509", "-req", "-in", "valid.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-days", "30", "-extfile", "leaf.ext", "-out", "valid.crt");
-    await openssl("x509", "-req", "-in", "wrong.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-days", "30", "-extfile", "wrong.ext", "-out", "wrong.crt");
+    await openssl(
+      "x509",
+      "-req",
+      "-in",
+      "valid.csr",
+      "-CA",
+      "ca.crt",
+      "-CAkey",
+      "ca.key",
+      "-CAcreateserial",
+      "-days",
+      "30",
+      "-extfile",
+      "leaf.ext",
+      "-out",
+      "valid.crt",
+    );
+    await openssl(
+      "x509",
+      "-req",
+      "-in",
+      "wrong.csr",
+      "-CA",
+      "ca.crt",
+      "-CAkey",
+      "ca.key",
+      "-CAcreateserial",
+      "-days",
+      "30",
+      "-extfile",
+      "wrong.ext",
+      "-out",
+      "wrong.crt",
+    );
     await writeFile(at("index.txt"), "");
     await writeFile(at("serial"), "1000\n");
     await writeFile(at("ca.cnf"), CA_CONFIG);
-    await openssl("ca", "-batch", "-config", "ca.cnf", "-in", "expired.csr", "-out", "expired.crt", "-notext",
-      "-startdate", "20200101000000Z", "-enddate", "20200102000000Z");
+    await openssl(
+      "ca",
+      "-batch",
+      "-config",
+      "ca.cnf",
+      "-in",
+      "expired.csr",
+      "-out",
+      "expired.crt",
+      "-notext",
+      "-startdate",
+      "20200101000000Z",
+      "-enddate",
+      "20200102000000Z",
+    );
     const pair = async (key: string, cert: string): Promise<KeyPair> => ({
       key: await readFile(at(key), "utf8"),
       cert: await readFile(at(cert), "utf8"),

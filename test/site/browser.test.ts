@@ -32,7 +32,13 @@ beforeAll(async () => {
   if (!present) return;
   fx = await buildSiteFixture();
   const out = join(fx.dir, "_site");
-  await buildSite({ config: fx.config, dataDir: fx.dir, outDir: out, now: fx.now, log: { info: () => {}, warn: () => {} } });
+  await buildSite({
+    config: fx.config,
+    dataDir: fx.dir,
+    outDir: out,
+    now: fx.now,
+    log: { info: () => {}, warn: () => {} },
+  });
   served = await serveFolder(out);
   base = served.url.replace(/\/$/, "");
   profile = await mkdtemp(join(tmpdir(), "site-chromium-"));
@@ -40,7 +46,16 @@ beforeAll(async () => {
   browser = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
   await mkdir(ARTIFACTS, { recursive: true });
 }, 120_000);
@@ -53,7 +68,10 @@ afterAll(async () => {
   await rm(fx.dir, { recursive: true, force: true });
 });
 
-async function open(path: string, options: { colorScheme?: "light" | "dark"; width?: number; now?: number } = {}): Promise<Page> {
+async function open(
+  path: string,
+  options: { colorScheme?: "light" | "dark"; width?: number; now?: number } = {},
+): Promise<Page> {
   const page = await browser.newPage();
   await page.setViewportSize({ width: options.width ?? 1100, height: 900 });
   await page.emulateMedia({ colorScheme: options.colorScheme ?? "light" });
@@ -68,8 +86,12 @@ const axeSource = () => readFile(createRequire(import.meta.url).resolve("axe-cor
 async function seriousViolations(page: Page): Promise<string[]> {
   await page.addScriptTag({ content: await axeSource() });
   // Expressions as strings: this file is type-checked without the DOM library.
-  const result = (await page.evaluate(`axe.run(document, { resultTypes: ["violations"] })`)) as { violations: Array<{ id: string; impact: string; nodes: Array<{ target: unknown }> }> };
-  return result.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id} (${v.impact}): ${JSON.stringify(v.nodes.slice(0, 2).map((n) => n.target))}`);
+  const result = (await page.evaluate(`axe.run(document, { resultTypes: ["violations"] })`)) as {
+    violations: Array<{ id: string; impact: string; nodes: Array<{ target: unknown }> }>;
+  };
+  return result.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${JSON.stringify(v.nodes.slice(0, 2).map((n) => n.target))}`);
 }
 
 describe.skipIf(!present)("the status site in chromium", () => {
@@ -80,7 +102,9 @@ describe.skipIf(!present)("the status site in chromium", () => {
     expect(await strips.count()).toBe(30);
     const counts = await strips.evaluateAll((els) => els.map((e) => e.querySelectorAll("i").length));
     expect(new Set(counts)).toEqual(new Set([90]));
-    expect(await page.locator("#svc-svc-01 .strip i").last().getAttribute("title")).toMatch(/^2026-11-22: .*1 incident$/);
+    expect(await page.locator("#svc-svc-01 .strip i").last().getAttribute("title")).toMatch(
+      /^2026-11-22: .*1 incident$/,
+    );
     expect(await page.locator("#stale").isHidden()).toBe(true);
     await page.screenshot({ path: join(ARTIFACTS, "home-light.png"), fullPage: false });
     expect(await seriousViolations(page)).toEqual([]);
@@ -130,7 +154,9 @@ describe.skipIf(!present)("the status site in chromium", () => {
     expect(await light.evaluate("getComputedStyle(document.body).backgroundColor")).toBe("rgb(255, 255, 255)");
     await light.close();
     const phone = await open("services/svc-02.html", { width: 375 });
-    const overflow = (await phone.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")) as number;
+    const overflow = (await phone.evaluate(
+      "document.documentElement.scrollWidth - document.documentElement.clientWidth",
+    )) as number;
     expect(overflow).toBeLessThanOrEqual(0);
     await phone.screenshot({ path: join(ARTIFACTS, "service-mobile.png"), fullPage: false });
     expect(await seriousViolations(phone)).toEqual([]);

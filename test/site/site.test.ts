@@ -40,7 +40,17 @@ describe("the status site from a year of history", () => {
       "incidents/2026-11-18-svc-03-up-connection-refused.html",
       "incidents/2026-11-22-svc-01-down-timeout-after-10-s.html",
     ]);
-    expect(files).toEqual(expect.arrayContaining(["index.html", "incidents.html", "feed.atom", "feed.rss", "feed.json", "status.json", ".nojekyll"]));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        "index.html",
+        "incidents.html",
+        "feed.atom",
+        "feed.rss",
+        "feed.json",
+        "status.json",
+        ".nojekyll",
+      ]),
+    );
   });
 
   it("keeps the home page under 150 KB with 90 daily bars per service", async () => {
@@ -67,7 +77,9 @@ describe("the status site from a year of history", () => {
       expect(text, name).not.toContain("<b>not bold</b>");
     }
     const page = await read("incidents/2026-11-22-svc-01-down-timeout-after-10-s.html");
-    expect(page).toContain("&lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt; &amp; &lt;img src=x onerror=alert(1)&gt;");
+    expect(page).toContain(
+      "&lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt; &amp; &lt;img src=x onerror=alert(1)&gt;",
+    );
     expect(await read("index.html")).toContain("timeout after 10 s (total) &lt;b&gt;not bold&lt;/b&gt;");
   });
 
@@ -84,7 +96,9 @@ describe("the status site from a year of history", () => {
     expect(list).toContain("2026-11-18-svc-03");
     expect(list).not.toContain("2026-05-06-svc-05"); // older than 90 days
     expect(list).toMatch(/Maintenance now<\/h2><ul><li><strong>Service 07<\/strong>: database upgrade/);
-    expect(list).toMatch(/Upcoming maintenance<\/h2><ul><li><strong>Service 08<\/strong>: weekly patching, <time datetime="2026-11-29T01:00:00.000Z">/);
+    expect(list).toMatch(
+      /Upcoming maintenance<\/h2><ul><li><strong>Service 08<\/strong>: weekly patching, <time datetime="2026-11-29T01:00:00.000Z">/,
+    );
   });
 
   it("draws the response-time chart with a legend, axis labels and the numbers as a table", async () => {
@@ -139,18 +153,30 @@ describe("stale data, config and determinism", () => {
     const data = await readSiteData(fx.config, fx.dir, fx.now, silent);
     const fresh = buildSiteFiles(fx.config, data, Date.parse("2026-11-22T16:32:00Z"));
     const stale = buildSiteFiles(fx.config, data, Date.parse("2026-11-22T16:34:00Z"));
-    expect(fresh.get("index.html")).toMatch(/<p class="stale" id="stale" role="status" data-stale-after="2026-11-22T16:33:00.000Z" hidden>/);
-    expect(stale.get("index.html")).toMatch(/<p class="stale" id="stale" role="status" data-stale-after="2026-11-22T16:33:00.000Z"><strong>Stale data/);
+    expect(fresh.get("index.html")).toMatch(
+      /<p class="stale" id="stale" role="status" data-stale-after="2026-11-22T16:33:00.000Z" hidden>/,
+    );
+    expect(stale.get("index.html")).toMatch(
+      /<p class="stale" id="stale" role="status" data-stale-after="2026-11-22T16:33:00.000Z"><strong>Stale data/,
+    );
     expect(JSON.parse(fresh.get("status.json")!).stale).toBe(false);
     expect(JSON.parse(stale.get("status.json")!).stale).toBe(true);
     // Without script the time of the data is still there.
-    expect(fresh.get("index.html")).toContain('As of <time datetime="2026-11-22T16:18:00.000Z">2026-11-22 16:18 UTC</time>');
+    expect(fresh.get("index.html")).toContain(
+      'As of <time datetime="2026-11-22T16:18:00.000Z">2026-11-22 16:18 UTC</time>',
+    );
   });
 
   it("shows only the services and environments the site: block names, with its title, logo and base URL", async () => {
     const config = OpsConfig.parse({
       ...fx.config,
-      site: { title: "HotDash <status>", baseUrl: "https://status.example.test/ops", logo: "logo.svg", services: ["svc-03", "svc-01", "svc-04"], environments: ["production"] },
+      site: {
+        title: "HotDash <status>",
+        baseUrl: "https://status.example.test/ops",
+        logo: "logo.svg",
+        services: ["svc-03", "svc-01", "svc-04"],
+        environments: ["production"],
+      },
     });
     const data = await readSiteData(config, fx.dir, fx.now, silent);
     const built = buildSiteFiles(config, data, fx.now);
@@ -160,14 +186,21 @@ describe("stale data, config and determinism", () => {
     expect(home).toContain('<img src="logo.svg" alt="">');
     expect([...built.keys()].filter((k) => k.startsWith("incidents/"))).toHaveLength(2);
     const atom = parseAtomFeed(built.get("feed.atom")!);
-    expect(atom.entries![0]!.links![0]!.href).toMatch(/^https:\/\/status\.example\.test\/ops\/incidents\/2026-11-22-svc-01/);
+    expect(atom.entries![0]!.links![0]!.href).toMatch(
+      /^https:\/\/status\.example\.test\/ops\/incidents\/2026-11-22-svc-01/,
+    );
   });
 
   it("rejects a site: block naming an unknown service, with a suggestion", () => {
-    const result = validateConfig({ services: [{ id: "chatwoot", name: "Chatwoot", probe: { type: "http", url: "https://x.test/" } }], site: { services: ["chatwot"], baseUrl: "not a url" } });
+    const result = validateConfig({
+      services: [{ id: "chatwoot", name: "Chatwoot", probe: { type: "http", url: "https://x.test/" } }],
+      site: { services: ["chatwot"], baseUrl: "not a url" },
+    });
     expect(result.ok).toBe(false);
     const messages = (result.ok ? [] : result.problems).map((p) => `${p.path.join(".")}: ${p.message}`);
-    expect(messages).toContain('site.services.0: expected the id of a service or group, found "chatwot" — did you mean "chatwoot"?');
+    expect(messages).toContain(
+      'site.services.0: expected the id of a service or group, found "chatwot" — did you mean "chatwoot"?',
+    );
     expect(messages).toContain('site.baseUrl: expected an http(s) URL, found "not a url"');
   });
 
@@ -178,17 +211,36 @@ describe("stale data, config and determinism", () => {
     expect([...b.entries()]).toEqual([...a.entries()]);
     const foreign = await mkdtemp(join(tmpdir(), "not-a-site-"));
     await writeFile(join(foreign, "README.md"), "keep me");
-    await expect(buildSite({ config: fx.config, dataDir: fx.dir, outDir: foreign, now: fx.now, log: silent })).rejects.toThrow(/is not empty and was not built by "ops site"/);
+    await expect(
+      buildSite({ config: fx.config, dataDir: fx.dir, outDir: foreign, now: fx.now, log: silent }),
+    ).rejects.toThrow(/is not empty and was not built by "ops site"/);
     expect(await readdir(foreign)).toEqual(["README.md"]);
     await rm(foreign, { recursive: true, force: true });
   });
 
   it("builds through `ops site` with --data, --out and --now", async () => {
     const cfg = join(fx.dir, "ops.config.yml");
-    await writeFile(cfg, JSON.stringify({ title: "CLI site", services: fx.config.services.slice(0, 3).map((s) => ({ id: s.id, name: s.name, environment: s.environment, criticality: s.criticality, probe: { type: "http", url: "http://127.0.0.1:9/" } })) }));
+    await writeFile(
+      cfg,
+      JSON.stringify({
+        title: "CLI site",
+        services: fx.config.services
+          .slice(0, 3)
+          .map((s) => ({
+            id: s.id,
+            name: s.name,
+            environment: s.environment,
+            criticality: s.criticality,
+            probe: { type: "http", url: "http://127.0.0.1:9/" },
+          })),
+      }),
+    );
     const lines: string[] = [];
     const io = { out: (t: string) => lines.push(t), err: (t: string) => lines.push(t) };
-    const code = await main(["site", "--config", cfg, "--data", fx.dir, "--out", "cli-site", "--now", "2026-11-22T16:20:00Z"], { env: {}, cwd: fx.dir, io });
+    const code = await main(
+      ["site", "--config", cfg, "--data", fx.dir, "--out", "cli-site", "--now", "2026-11-22T16:20:00Z"],
+      { env: {}, cwd: fx.dir, io },
+    );
     expect(code, lines.join("")).toBe(0);
     expect(lines.join("")).toMatch(/wrote 12 files/);
     expect(await readFile(join(fx.dir, "cli-site", "index.html"), "utf8")).toContain("<title>CLI site:");

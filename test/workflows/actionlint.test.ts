@@ -26,7 +26,10 @@ jobs:
       - run: echo \${{ matrix.nope }}
 `;
     const results = await runLint(bad, "bad.yml");
-    expect(results.map((r) => [r.line, r.kind])).toEqual([[6, "expression"], [7, "expression"]]);
+    expect(results.map((r) => [r.line, r.kind])).toEqual([
+      [6, "expression"],
+      [7, "expression"],
+    ]);
     expect(results[0]!.message).toMatch(/"github\.event\.issue\.title" is potentially untrusted/);
   });
 });

@@ -13,7 +13,11 @@ import { WORKFLOWS_DIR } from "./workflow-files.ts";
 const text = readFileSync(join(WORKFLOWS_DIR, "chatops.yml"), "utf8");
 const wf = parse(text);
 
-type Job = { if: string; permissions: Record<string, string>; steps: Array<{ run?: string; env?: Record<string, string> }> };
+type Job = {
+  if: string;
+  permissions: Record<string, string>;
+  steps: Array<{ run?: string; env?: Record<string, string> }>;
+};
 const jobs = wf.jobs as Record<string, Job>;
 
 /** The subset of GitHub's expression language the two conditions use. */
@@ -47,7 +51,11 @@ describe("chatops.yml", () => {
   it("least privilege: issues: write everywhere, actions: write only in the job that dispatches", () => {
     expect(jobs.command!.permissions).toEqual({ contents: "read", issues: "write" });
     expect(jobs.rollback!.permissions).toEqual({ contents: "read", issues: "write", actions: "write" });
-    expect(Object.entries(jobs).filter(([, j]) => j.permissions.actions === "write").map(([name]) => name)).toEqual(["rollback"]);
+    expect(
+      Object.entries(jobs)
+        .filter(([, j]) => j.permissions.actions === "write")
+        .map(([name]) => name),
+    ).toEqual(["rollback"]);
   });
 
   it("the comment reaches the CLI through the event file, never through run:", () => {
@@ -62,7 +70,9 @@ describe("chatops.yml", () => {
 
   it("each comment goes to at most one job, and /rollback only to the dispatching one", () => {
     const route = (body: string, pr = false, type = "User") =>
-      Object.entries(jobs).filter(([, j]) => evaluate(j.if, { body, pr, type })).map(([name]) => name);
+      Object.entries(jobs)
+        .filter(([, j]) => evaluate(j.if, { body, pr, type }))
+        .map(([name]) => name);
     expect(route("/ack")).toEqual(["command"]);
     expect(route("/silence 2h waiting")).toEqual(["command"]);
     expect(route("/rollback previous bad deploy")).toEqual(["rollback"]);

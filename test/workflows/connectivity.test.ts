@@ -34,12 +34,19 @@ describe("checkConnectivity (runner pre-check)", () => {
     const out = await checkConnectivity({ urls: [closed], timeout: 2_000 });
     expect(out.online).toBe(false);
     expect(out.failures).toEqual([{ url: closed, error: expect.stringContaining("ECONNREFUSED") }]);
-    expect(out.offline).toEqual({ kind: "offline", detail: expect.stringMatching(/^none of 1 connectivity URL\(s\) reachable \(http:\/\/127/) });
+    expect(out.offline).toEqual({
+      kind: "offline",
+      detail: expect.stringMatching(/^none of 1 connectivity URL\(s\) reachable \(http:\/\/127/),
+    });
   });
 
   it("turns every service into an inconclusive result, so nothing is blamed", async () => {
     const out = await checkConnectivity({ urls: [closed], timeout: 2_000 });
-    const results = offlineResults([{ id: "a", probe: { type: "http" } }], out.offline!, new Date("2026-11-22T16:00:00Z"));
+    const results = offlineResults(
+      [{ id: "a", probe: { type: "http" } }],
+      out.offline!,
+      new Date("2026-11-22T16:00:00Z"),
+    );
     expect(results).toEqual([expect.objectContaining({ serviceId: "a", samples: [], inconclusive: out.offline })]);
   });
 });

@@ -25,16 +25,29 @@ function io() {
 }
 
 const result = (serviceId: string, ok: number) => ({
-  serviceId, type: "http", startedAt: "2026-11-22T16:00:00.000Z", durationMs: 5, attempts: 1, samples: [],
+  serviceId,
+  type: "http",
+  startedAt: "2026-11-22T16:00:00.000Z",
+  durationMs: 5,
+  attempts: 1,
+  samples: [],
   metrics: { successRate: (ok / 3) * 100, okCount: ok, count: 3, statusCodes: [] },
 });
 
 describe("planRun", () => {
   it("keeps the default fleet in one job, splits big fleets and fans out over locations", () => {
-    expect(planRun({ shards: 1, services: 15, locations: [] })).toEqual({ sharded: false, shards: ["1/1"], locations: ["ubuntu-latest"] });
+    expect(planRun({ shards: 1, services: 15, locations: [] })).toEqual({
+      sharded: false,
+      shards: ["1/1"],
+      locations: ["ubuntu-latest"],
+    });
     expect(planRun({ shards: 1, services: 250, locations: [] }).shards).toEqual(["1/3", "2/3", "3/3"]);
     expect(planRun({ shards: 4, services: 10, locations: [] }).shards).toHaveLength(4);
-    expect(planRun({ shards: 1, services: 10, locations: ["a", "b", "a"] })).toEqual({ sharded: true, shards: ["1/1"], locations: ["a", "b"] });
+    expect(planRun({ shards: 1, services: 10, locations: ["a", "b", "a"] })).toEqual({
+      sharded: true,
+      shards: ["1/1"],
+      locations: ["a", "b"],
+    });
   });
 });
 
@@ -52,17 +65,29 @@ describe("ops plan and ops merge", () => {
     await writeFile(join(dir, "ops.config.yml"), CONFIG);
     const meta = (location: string) => ({ shard: "1/1", location, startedAt: "2026-11-22T16:00:00.000Z" });
     // eu-west's runner sees b down; github sees it up: 1 of 2 = 50 % → down by consensus.
-    const files = { "probe-0": shardFile(meta("ubuntu-latest"), [result("a", 3), result("b", 3), result("c", 3)]), "probe-1": shardFile(meta("eu-west"), [result("a", 3), result("b", 0), result("c", 3)]) };
+    const files = {
+      "probe-0": shardFile(meta("ubuntu-latest"), [result("a", 3), result("b", 3), result("c", 3)]),
+      "probe-1": shardFile(meta("eu-west"), [result("a", 3), result("b", 0), result("c", 3)]),
+    };
     for (const [name, file] of Object.entries(files)) {
       await mkdir(join(dir, "shards", name), { recursive: true });
       await writeFile(join(dir, "shards", name, "shard.json"), JSON.stringify(file));
     }
     const o = io();
-    const code = await mergeCommand(["--from", "shards", "--out", "merged.json"], { env: {}, cwd: dir, io: o.io, clock: manualClock("2026-11-22T16:05:00Z") });
+    const code = await mergeCommand(["--from", "shards", "--out", "merged.json"], {
+      env: {},
+      cwd: dir,
+      io: o.io,
+      clock: manualClock("2026-11-22T16:05:00Z"),
+    });
     expect(code).toBe(0);
     const merged = parseShardFile(await readFile(join(dir, "merged.json"), "utf8"), "merged.json");
     expect(merged.location).toBe("eu-west+ubuntu-latest");
-    expect(merged.results.map((r) => [r.serviceId, r.metrics.okCount])).toEqual([["a", 3], ["b", 0], ["c", 3]]);
+    expect(merged.results.map((r) => [r.serviceId, r.metrics.okCount])).toEqual([
+      ["a", 3],
+      ["b", 0],
+      ["c", 3],
+    ]);
     expect(o.err.join("")).toContain("b: down at eu-west; up at ubuntu-latest: down by consensus");
   });
 
@@ -72,13 +97,28 @@ describe("ops plan and ops merge", () => {
     const meta = (location: string) => ({ shard: "1/1", location, startedAt: "2026-11-22T16:00:00.000Z" });
     await mkdir(join(dir, "shards", "probe-0"), { recursive: true });
     await mkdir(join(dir, "shards", "probe-1"), { recursive: true });
-    await writeFile(join(dir, "shards", "probe-0", "shard.json"), JSON.stringify(shardFile(meta("ubuntu-latest"), [result("a", 3), result("b", 0), result("c", 3)])));
-    await writeFile(join(dir, "shards", "probe-1", "shard.json"), JSON.stringify(shardFile(meta("eu-west"), [result("a", 0), result("b", 0), result("c", 3)])));
-    const code = await mergeCommand(["--from", "shards", "--data", "out"], { env: {}, cwd: dir, io: io().io, clock: manualClock("2026-11-22T16:05:00Z") });
+    await writeFile(
+      join(dir, "shards", "probe-0", "shard.json"),
+      JSON.stringify(shardFile(meta("ubuntu-latest"), [result("a", 3), result("b", 0), result("c", 3)])),
+    );
+    await writeFile(
+      join(dir, "shards", "probe-1", "shard.json"),
+      JSON.stringify(shardFile(meta("eu-west"), [result("a", 0), result("b", 0), result("c", 3)])),
+    );
+    const code = await mergeCommand(["--from", "shards", "--data", "out"], {
+      env: {},
+      cwd: dir,
+      io: io().io,
+      clock: manualClock("2026-11-22T16:05:00Z"),
+    });
     expect(code).toBe(0);
     const latest = JSON.parse(await readFile(join(dir, "out", "reports", "latest.json"), "utf8"));
-    expect(Object.fromEntries(Object.values<{ id: string; status: string }>(latest.services).map((s) => [s.id, s.status]))).toEqual({ a: "down", b: "down", c: "up" });
-    const history = (await readFile(join(dir, "out", "reports", "history", "2026-11-22.jsonl"), "utf8")).trim().split("\n");
+    expect(
+      Object.fromEntries(Object.values<{ id: string; status: string }>(latest.services).map((s) => [s.id, s.status])),
+    ).toEqual({ a: "down", b: "down", c: "up" });
+    const history = (await readFile(join(dir, "out", "reports", "history", "2026-11-22.jsonl"), "utf8"))
+      .trim()
+      .split("\n");
     expect(history.map((l) => JSON.parse(l).id)).toEqual(["a", "b", "c"]);
   });
 
@@ -87,7 +127,9 @@ describe("ops plan and ops merge", () => {
     await writeFile(join(dir, "ops.config.yml"), CONFIG);
     await mkdir(join(dir, "shards", "probe-0"), { recursive: true });
     await writeFile(join(dir, "shards", "probe-0", "shard.json"), '{"version":1');
-    await expect(mergeCommand(["--from", "shards", "--out", "m.json"], { env: {}, cwd: dir, io: io().io })).rejects.toThrow(/probe-0\/shard.json: not JSON/);
+    await expect(
+      mergeCommand(["--from", "shards", "--out", "m.json"], { env: {}, cwd: dir, io: io().io }),
+    ).rejects.toThrow(/probe-0\/shard.json: not JSON/);
     await expect(mergeCommand([], { env: {}, cwd: dir, io: io().io })).rejects.toMatchObject({ code: 2 });
   });
 });

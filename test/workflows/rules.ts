@@ -35,9 +35,11 @@ export function checkWorkflow(text: string, file: string): Findings {
   if (doc.errors.length) return { problems: doc.errors.map((e) => `${file}: ${e.message}`), writers };
 
   // Values only (comments may mention the rule itself).
-  if (TO_JSON_SECRETS.test(JSON.stringify(doc.toJS()))) say("workflow", "toJSON(secrets) hands every secret to a step; pass secrets by name");
+  if (TO_JSON_SECRETS.test(JSON.stringify(doc.toJS())))
+    say("workflow", "toJSON(secrets) hands every secret to a step; pass secrets by name");
   const top = doc.get("permissions", true);
-  if (!isMap(top) || top.items.length !== 0) say("permissions", "top-level `permissions: {}` expected (jobs grant what they need)");
+  if (!isMap(top) || top.items.length !== 0)
+    say("permissions", "top-level `permissions: {}` expected (jobs grant what they need)");
   const topConcurrency = concurrencyOf(doc, []);
 
   const jobs = doc.get("jobs", true);
@@ -75,7 +77,8 @@ export function checkWorkflow(text: string, file: string): Findings {
         const ref = String(uses.value);
         if (!ref.startsWith("./")) {
           if (!SHA_PIN.test(ref)) say(where, `"${ref}" must be pinned to a full 40-character commit SHA`);
-          else if (!VERSION_COMMENT.test(uses.comment ?? "")) say(where, `"${ref}" needs a version comment such as # v5.0.0`);
+          else if (!VERSION_COMMENT.test(uses.comment ?? ""))
+            say(where, `"${ref}" needs a version comment such as # v5.0.0`);
           if (ref.startsWith("actions/checkout@") && !writesContents && !persistFalse(step)) {
             say(where, "checkout in a job that does not push needs `persist-credentials: false`");
           }
@@ -87,7 +90,8 @@ export function checkWorkflow(text: string, file: string): Findings {
       }
       if (typeof run === "string") {
         for (const [line] of run.matchAll(INSTALL)) {
-          if (!/--ignore-scripts\b/.test(line)) say(where, `"${line.trim()}" needs --ignore-scripts (no dependency's install script runs next to a token)`);
+          if (!/--ignore-scripts\b/.test(line))
+            say(where, `"${line.trim()}" needs --ignore-scripts (no dependency's install script runs next to a token)`);
         }
       }
     });
@@ -107,8 +111,12 @@ const OWN_GROUP_WRITERS = new Set(["rollback.yml:rollback"]);
 export function checkWriters(writers: readonly WriterJob[]): string[] {
   return writers.flatMap((w) => {
     const out: string[] = [];
-    if (w.group !== WRITERS_GROUP && !OWN_GROUP_WRITERS.has(`${w.file}:${w.job}`)) out.push(`${w.file}: jobs.${w.job}: writes to the repository, so it must run in concurrency group "${WRITERS_GROUP}" (found ${JSON.stringify(w.group)})`);
-    if (w.cancelInProgress) out.push(`${w.file}: jobs.${w.job}: cancel-in-progress would kill a run half way through its commit`);
+    if (w.group !== WRITERS_GROUP && !OWN_GROUP_WRITERS.has(`${w.file}:${w.job}`))
+      out.push(
+        `${w.file}: jobs.${w.job}: writes to the repository, so it must run in concurrency group "${WRITERS_GROUP}" (found ${JSON.stringify(w.group)})`,
+      );
+    if (w.cancelInProgress)
+      out.push(`${w.file}: jobs.${w.job}: cancel-in-progress would kill a run half way through its commit`);
     return out;
   });
 }
@@ -120,7 +128,10 @@ function concurrencyOf(doc: Document, path: string[]): { group?: string; cancel:
   const node = doc.getIn([...path, "concurrency"], true) as YAMLMap;
   const group = node.get("group");
   const cancel = node.get("cancel-in-progress");
-  return { ...(typeof group === "string" && { group }), cancel: cancel === true || (typeof cancel === "string" && cancel !== "false") };
+  return {
+    ...(typeof group === "string" && { group }),
+    cancel: cancel === true || (typeof cancel === "string" && cancel !== "false"),
+  };
 }
 
 function persistFalse(step: YAMLMap): boolean {

@@ -17,10 +17,18 @@ const ids = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `svc-${Str
 
 describe("selectShard", () => {
   it("splits a fleet into disjoint, covering shards whose sizes differ by at most one", () => {
-    for (const [n, total] of [[20, 3], [7, 7], [5, 8], [1, 1]] as const) {
+    for (const [n, total] of [
+      [20, 3],
+      [7, 7],
+      [5, 8],
+      [1, 1],
+    ] as const) {
       const fleet = ids(n);
       const shards = shardList(total).map((s) => selectShard(fleet, parseShard(s)));
-      const all = shards.flat().map((s) => s.id).sort();
+      const all = shards
+        .flat()
+        .map((s) => s.id)
+        .sort();
       expect(all).toEqual(fleet.map((s) => s.id));
       const sizes = shards.map((s) => s.length);
       expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
@@ -30,11 +38,13 @@ describe("selectShard", () => {
   it("does not depend on the order of the config file", () => {
     const fleet = ids(11);
     const reversed = [...fleet].reverse();
-    for (const s of shardList(4)) expect(selectShard(reversed, parseShard(s))).toEqual(selectShard(fleet, parseShard(s)));
+    for (const s of shardList(4))
+      expect(selectShard(reversed, parseShard(s))).toEqual(selectShard(fleet, parseShard(s)));
   });
 
   it("rejects malformed --shard values with the expected form", () => {
-    for (const bad of ["0/3", "4/3", "1/0", "a/b", "2", ""]) expect(() => parseShard(bad)).toThrow(/expected i\/N with 1 ≤ i ≤ N/);
+    for (const bad of ["0/3", "4/3", "1/0", "a/b", "2", ""])
+      expect(() => parseShard(bad)).toThrow(/expected i\/N with 1 ≤ i ≤ N/);
   });
 });
 
@@ -65,7 +75,9 @@ describe("consensus across locations", () => {
     );
     expect(out.results[0]?.metrics.okCount).toBe(3);
     expect(out.votes[0]).toMatchObject({ down: ["eu-west"], up: ["github", "us-east"], downByConsensus: false });
-    expect(describeVotes(out.votes)).toEqual(["api: down only at eu-west (up at github, us-east): below quorum, not counted"]);
+    expect(describeVotes(out.votes)).toEqual([
+      "api: down only at eu-west (up at github, us-east): below quorum, not counted",
+    ]);
   });
 
   it("declares down when at least the quorum share of locations sees it down", () => {
@@ -80,7 +92,10 @@ describe("consensus across locations", () => {
   it("lets offline runners abstain, and stays inconclusive when nobody could judge", () => {
     const out = consensus(
       [
-        { location: "a", results: [result("api", 0, 0, { inconclusive: offline }), result("db", 0, 0, { inconclusive: offline })] },
+        {
+          location: "a",
+          results: [result("api", 0, 0, { inconclusive: offline }), result("db", 0, 0, { inconclusive: offline })],
+        },
         { location: "b", results: [result("api", 0), result("db", 0, 0, { inconclusive: offline })] },
       ],
       { downQuorum: 50 },
@@ -93,18 +108,24 @@ describe("consensus across locations", () => {
 describe("mergeShards", () => {
   const services = ["a", "b", "c"].map((id) => ({ id, probe: { type: "http" } }));
   const now = new Date("2026-11-22T16:05:00Z");
-  const file = (shard: string, rs: ProbeResult[], location = "github") => shardFile({ shard, location, startedAt: now.toISOString() }, rs);
+  const file = (shard: string, rs: ProbeResult[], location = "github") =>
+    shardFile({ shard, location, startedAt: now.toISOString() }, rs);
 
   it("puts shards back in config order and records a missing shard's services as unknown", () => {
     const out = mergeShards({ files: [file("2/2", [result("b", 3)])], services, downQuorum: 50, now });
     expect(out.results.map((r) => r.serviceId)).toEqual(["a", "b", "c"]);
     expect(out.missing).toEqual(["github: 1/2"]);
-    expect(out.results[0]?.inconclusive).toEqual({ kind: "no-data", detail: "no result from shard github: 1/2 (did its job fail?)" });
+    expect(out.results[0]?.inconclusive).toEqual({
+      kind: "no-data",
+      detail: "no result from shard github: 1/2 (did its job fail?)",
+    });
   });
 
   it("refuses overlapping shards and mixed splits", () => {
     const overlap = [file("1/2", [result("a", 3)]), file("2/2", [result("a", 3)])];
-    expect(() => mergeShards({ files: overlap, services, downQuorum: 50, now })).toThrow(/reported by shard 1\/2 and 2\/2/);
+    expect(() => mergeShards({ files: overlap, services, downQuorum: 50, now })).toThrow(
+      /reported by shard 1\/2 and 2\/2/,
+    );
     const mixed = [file("1/2", [result("a", 3)]), file("2/3", [result("b", 3)])];
     expect(() => mergeShards({ files: mixed, services, downQuorum: 50, now })).toThrow(/different splits/);
   });
@@ -112,20 +133,38 @@ describe("mergeShards", () => {
   it("records an offline shard as inconclusive for its services, without probing them", async () => {
     const config = OpsConfig.parse({
       connectivity: { urls: ["http://127.0.0.1:9/"], timeout: "1s" },
-      services: ["a", "b", "c"].map((id) => ({ id, name: id, environment: "production", criticality: "medium", probe: { type: "http", url: "http://127.0.0.1:9/" } })),
+      services: ["a", "b", "c"].map((id) => ({
+        id,
+        name: id,
+        environment: "production",
+        criticality: "medium",
+        probe: { type: "http", url: "http://127.0.0.1:9/" },
+      })),
     });
-    const file = await probeShard({ config, shard: parseShard("1/2"), location: "eu-west", clock: systemClock, env: {}, redactor: createRedactor() });
+    const file = await probeShard({
+      config,
+      shard: parseShard("1/2"),
+      location: "eu-west",
+      clock: systemClock,
+      env: {},
+      redactor: createRedactor(),
+    });
     expect(file).toMatchObject({ shard: "1/2", location: "eu-west", offline: true });
-    expect(file.results.map((r) => [r.serviceId, r.inconclusive?.kind, r.samples.length])).toEqual([["a", "offline", 0], ["c", "offline", 0]]);
+    expect(file.results.map((r) => [r.serviceId, r.inconclusive?.kind, r.samples.length])).toEqual([
+      ["a", "offline", 0],
+      ["c", "offline", 0],
+    ]);
   });
 
   it("reads back what it wrote, and names the problem in a damaged artifact", () => {
     const f = file("1/1", [result("a", 3)]);
     expect(parseShardFile(JSON.stringify(f), "x.json")).toEqual(f);
-    expect(() => parseShardFile('{"version":1,"shard":"x"', "probe-1/shard.json")).toThrow(/probe-1\/shard.json: not JSON/);
-    expect(() => parseShardFile('{"version":2,"shard":"1/1","location":"g","startedAt":"t","results":[{}]}', "s.json")).toThrow(
-      /version: expected 1, found 2; results\[0\]: expected a ProbeResult/,
+    expect(() => parseShardFile('{"version":1,"shard":"x"', "probe-1/shard.json")).toThrow(
+      /probe-1\/shard.json: not JSON/,
     );
+    expect(() =>
+      parseShardFile('{"version":2,"shard":"1/1","location":"g","startedAt":"t","results":[{}]}', "s.json"),
+    ).toThrow(/version: expected 1, found 2; results\[0\]: expected a ProbeResult/);
   });
 });
 
@@ -153,7 +192,9 @@ describe("merged shards give the same results as one run over the same fleet", (
     n: (r.lastAttempt ?? r.metrics).count,
     codes: r.metrics.statusCodes,
     // The final attempt's failure: an earlier attempt's (a timeout on a loaded machine) is not the verdict.
-    failure: r.lastAttempt ? r.samples.slice(-r.lastAttempt.count).findLast((s) => s.failure)?.failure?.kind : r.metrics.lastFailure?.kind,
+    failure: r.lastAttempt
+      ? r.samples.slice(-r.lastAttempt.count).findLast((s) => s.failure)?.failure?.kind
+      : r.metrics.lastFailure?.kind,
     inconclusive: r.inconclusive?.kind,
   });
 
@@ -178,7 +219,10 @@ describe("merged shards give the same results as one run over the same fleet", (
     // Statuses without latency ratings: two live runs on a loaded machine can land either side of
     // a 500 ms threshold, which says nothing about merging; up, down and unknown come from what the
     // probes found, and the fleet still has more than one of them (checked below).
-    const timingFree = { ...config, services: config.services.map((s) => ({ ...s, thresholds: { ...s.thresholds, latency: undefined } })) };
+    const timingFree = {
+      ...config,
+      services: config.services.map((s) => ({ ...s, thresholds: { ...s.thresholds, latency: undefined } })),
+    };
     const a = evaluate({ config: timingFree, results: whole, now: clock.now(), run }).latest;
     const b = evaluate({ config: timingFree, results: merged.results, now: clock.now(), run }).latest;
     const statuses = (l: typeof a) => [

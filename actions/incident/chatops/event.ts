@@ -12,19 +12,31 @@ export const CommentEvent = z.object({
   action: z.string(),
   comment: z.object({
     id: z.number().int().positive(),
-    body: z.string().nullable().transform((b) => b ?? ""),
+    body: z
+      .string()
+      .nullable()
+      .transform((b) => b ?? ""),
     user: User,
     created_at: z.string(),
   }),
   issue: z.object({
     number: z.number().int().positive(),
     state: z.enum(["open", "closed"]),
-    body: z.string().nullable().transform((b) => b ?? ""),
-    labels: z.array(z.union([z.string(), z.object({ name: z.string() })])).transform((ls) => ls.map((l) => (typeof l === "string" ? l : l.name))),
+    body: z
+      .string()
+      .nullable()
+      .transform((b) => b ?? ""),
+    labels: z
+      .array(z.union([z.string(), z.object({ name: z.string() })]))
+      .transform((ls) => ls.map((l) => (typeof l === "string" ? l : l.name))),
     pull_request: z.unknown().optional(),
     html_url: z.string().optional(),
   }),
-  repository: z.object({ full_name: z.string(), default_branch: z.string().default("main"), html_url: z.string().optional() }),
+  repository: z.object({
+    full_name: z.string(),
+    default_branch: z.string().default("main"),
+    html_url: z.string().optional(),
+  }),
 });
 
 export type CommentEvent = z.output<typeof CommentEvent>;
@@ -35,7 +47,10 @@ export async function readCommentEvent(file: string): Promise<CommentEvent> {
   try {
     raw = JSON.parse(await readFile(file, "utf8"));
   } catch (error) {
-    throw new Error(`cannot read the event file ${file}: ${(error as Error).message}; run on an issue_comment event (GITHUB_EVENT_PATH) or pass --event FILE`, { cause: error });
+    throw new Error(
+      `cannot read the event file ${file}: ${(error as Error).message}; run on an issue_comment event (GITHUB_EVENT_PATH) or pass --event FILE`,
+      { cause: error },
+    );
   }
   const parsed = CommentEvent.safeParse(raw);
   if (!parsed.success) {

@@ -36,8 +36,16 @@ export function createChatOpsGitHub(request: OctokitRequest, repo: Repo): ChatOp
       return await fn();
     } catch (error) {
       const status = (error as { status?: number }).status;
-      const hint = status === 403 || status === 404 ? `; ${NEEDS[needs]}` : status === 401 ? "; the token was refused (pass github.token as GITHUB_TOKEN)" : "";
-      throw new Error(`GitHub ${what} on ${repo.owner}/${repo.repo} failed (${status ?? "no answer"}: ${(error as Error).message})${hint}`, { cause: error });
+      const hint =
+        status === 403 || status === 404
+          ? `; ${NEEDS[needs]}`
+          : status === 401
+            ? "; the token was refused (pass github.token as GITHUB_TOKEN)"
+            : "";
+      throw new Error(
+        `GitHub ${what} on ${repo.owner}/${repo.repo} failed (${status ?? "no answer"}: ${(error as Error).message})${hint}`,
+        { cause: error },
+      );
     }
   };
 
@@ -48,7 +56,10 @@ export function createChatOpsGitHub(request: OctokitRequest, repo: Repo): ChatOp
     permissionOf: (login) =>
       call(`read the permission of ${login}`, "read", async () => {
         try {
-          const { data } = await request("GET /repos/{owner}/{repo}/collaborators/{username}/permission", { ...base, username: login });
+          const { data } = await request("GET /repos/{owner}/{repo}/collaborators/{username}/permission", {
+            ...base,
+            username: login,
+          });
           const d = data as { permission?: string; role_name?: string };
           // role_name tells maintain from write and triage from read; `permission` is the legacy fold.
           const role = (d.role_name ?? d.permission ?? "none") as Permission;
@@ -62,24 +73,56 @@ export function createChatOpsGitHub(request: OctokitRequest, repo: Repo): ChatOp
       call(`list the comments of #${issue}`, "issues", async () => {
         const all: IssueComment[] = [];
         for (let page = 1; page <= MAX_PAGES; page++) {
-          const { data } = await request("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", { ...base, issue_number: issue, per_page: PER_PAGE, page });
-          const items = data as Array<{ id: number; body?: string; created_at: string; user?: { login: string } | null }>;
-          all.push(...items.map((c) => ({ id: c.id, body: c.body ?? "", createdAt: c.created_at, ...(c.user ? { author: c.user.login } : {}) })));
+          const { data } = await request("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+            ...base,
+            issue_number: issue,
+            per_page: PER_PAGE,
+            page,
+          });
+          const items = data as Array<{
+            id: number;
+            body?: string;
+            created_at: string;
+            user?: { login: string } | null;
+          }>;
+          all.push(
+            ...items.map((c) => ({
+              id: c.id,
+              body: c.body ?? "",
+              createdAt: c.created_at,
+              ...(c.user ? { author: c.user.login } : {}),
+            })),
+          );
           if (items.length < PER_PAGE) break;
         }
         return all;
       }),
     createComment: (issue, body) =>
       call(`comment on #${issue}`, "issues", async () => {
-        await request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { ...base, issue_number: issue, body, request: { retries: 0 } });
+        await request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+          ...base,
+          issue_number: issue,
+          body,
+          request: { retries: 0 },
+        });
       }),
     react: (commentId, content) =>
       call(`react to comment ${commentId}`, "issues", async () => {
-        await request("POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", { ...base, comment_id: commentId, content });
+        await request("POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", {
+          ...base,
+          comment_id: commentId,
+          content,
+        });
       }),
     dispatchWorkflow: (file, ref, inputs) =>
       call(`dispatch ${file}`, "actions", async () => {
-        await request("POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches", { ...base, workflow_id: file, ref, inputs, request: { retries: 0 } });
+        await request("POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches", {
+          ...base,
+          workflow_id: file,
+          ref,
+          inputs,
+          request: { retries: 0 },
+        });
       }),
   };
 }

@@ -17,11 +17,27 @@ describe("parseCommand", () => {
   it("reads each command, with the config's duration grammar", () => {
     expect(ok("/ack")).toEqual({ kind: "ack" });
     expect(ok("/ACK on it\nlooking at the Fly dashboard")).toEqual({ kind: "ack" });
-    expect(ok("/silence 2h waiting for Fly support")).toEqual({ kind: "silence", durationMs: 7_200_000, reason: "waiting for Fly support" });
+    expect(ok("/silence 2h waiting for Fly support")).toEqual({
+      kind: "silence",
+      durationMs: 7_200_000,
+      reason: "waiting for Fly support",
+    });
     expect(ok("/maintenance 90m")).toEqual({ kind: "maintenance", durationMs: 5_400_000, reason: "" });
-    expect(ok("/maintenance 1.5h db migration")).toEqual({ kind: "maintenance", durationMs: 5_400_000, reason: "db migration" });
-    expect(ok("/status Identified: a bad deploy; rolling back")).toEqual({ kind: "status", phase: "identified", text: "a bad deploy; rolling back" });
-    expect(ok("/rollback previous error rate 12% since v43")).toEqual({ kind: "rollback", target: "previous", reason: "error rate 12% since v43" });
+    expect(ok("/maintenance 1.5h db migration")).toEqual({
+      kind: "maintenance",
+      durationMs: 5_400_000,
+      reason: "db migration",
+    });
+    expect(ok("/status Identified: a bad deploy; rolling back")).toEqual({
+      kind: "status",
+      phase: "identified",
+      text: "a bad deploy; rolling back",
+    });
+    expect(ok("/rollback previous error rate 12% since v43")).toEqual({
+      kind: "rollback",
+      target: "previous",
+      reason: "error rate 12% since v43",
+    });
   });
 
   it("an ordinary comment is not a command", () => {
@@ -39,27 +55,42 @@ describe("parseCommand", () => {
     expect(error("/silence 30d too long")).toBe("the duration must be between 1 min and 168 h");
     expect(error("/maintenance 2d")).toBe("the duration must be between 1 min and 24 h");
     expect(error("/silence 10s short")).toBe("the duration must be between 1 min and 168 h");
-    expect(error("/status fixed: all good")).toMatch(/^write `\/status <investigating\|identified\|monitoring\|resolved>: <text>`/);
+    expect(error("/status fixed: all good")).toMatch(
+      /^write `\/status <investigating\|identified\|monitoring\|resolved>: <text>`/,
+    );
     expect(error("/rollback")).toMatch(/^write `\/rollback <target\|previous> <reason>`/);
   });
 
   it("a huge body costs nothing and a huge command line is refused", () => {
     expect(ok(`/ack\n${"x".repeat(5_000_000)}`)).toEqual({ kind: "ack" });
-    expect(error(`/status identified: ${"x".repeat(5_000_000)}`)).toBe("the command line is longer than 1000 characters");
+    expect(error(`/status identified: ${"x".repeat(5_000_000)}`)).toBe(
+      "the command line is longer than 1000 characters",
+    );
     expect(error(`/status identified: ${"x".repeat(900)}`)).toBe("the text is longer than 500 characters");
   });
 });
 
 describe("readIssueCommands and commandState: the comments are the record", () => {
-  const roles: Record<string, Permission> = { lead: "admin", oncall: "write", keeper: "maintain", helper: "triage", visitor: "read" };
+  const roles: Record<string, Permission> = {
+    lead: "admin",
+    oncall: "write",
+    keeper: "maintain",
+    helper: "triage",
+    visitor: "read",
+  };
   const permissionOf = (login: string) => roles[login];
   let id = 0;
-  const c = (user: string | undefined, at: string, body: string) => ({ id: ++id, body, createdAt: `2026-11-22T${at}:00Z`, ...(user ? { author: user } : {}) });
+  const c = (user: string | undefined, at: string, body: string) => ({
+    id: ++id,
+    body,
+    createdAt: `2026-11-22T${at}:00Z`,
+    ...(user ? { author: user } : {}),
+  });
   const comments = [
     c("visitor", "16:01", "/ack"),
     c("helper", "16:02", "/silence 7d spam"),
     c(undefined, "16:03", "/ack"),
-    c("github-actions[bot]", "16:04", "<!-- hotdash-ops:chatops {\"comment\":1} -->\n@visitor, thank you — …"),
+    c("github-actions[bot]", "16:04", '<!-- hotdash-ops:chatops {"comment":1} -->\n@visitor, thank you — …'),
     c("oncall", "16:05", "/ack"),
     c("lead", "16:06", "/ack"),
     c("oncall", "16:07", "/silence 2h waiting for Fly"),
@@ -71,8 +102,19 @@ describe("readIssueCommands and commandState: the comments are the record", () =
 
   it("keeps valid commands from write, maintain and admin only, oldest first", () => {
     const read = readIssueCommands(comments, permissionOf);
-    expect(read.map((r) => `${r.by}:${r.command.kind}`)).toEqual(["oncall:ack", "lead:ack", "oncall:silence", "keeper:status", "oncall:maintenance", "lead:status"]);
-    expect(commandAuthors(comments).sort()).toEqual(["github-actions[bot]", "helper", "keeper", "lead", "oncall", "visitor"].filter((l) => l !== "github-actions[bot]").sort());
+    expect(read.map((r) => `${r.by}:${r.command.kind}`)).toEqual([
+      "oncall:ack",
+      "lead:ack",
+      "oncall:silence",
+      "keeper:status",
+      "oncall:maintenance",
+      "lead:status",
+    ]);
+    expect(commandAuthors(comments).sort()).toEqual(
+      ["github-actions[bot]", "helper", "keeper", "lead", "oncall", "visitor"]
+        .filter((l) => l !== "github-actions[bot]")
+        .sort(),
+    );
   });
 
   it("replayed at several times: the first ack holds, silences and maintenance expire by themselves", () => {
@@ -94,7 +136,10 @@ describe("readIssueCommands and commandState: the comments are the record", () =
   });
 
   it("a later, shorter silence ends the earlier one", () => {
-    const read = readIssueCommands([c("oncall", "16:00", "/silence 7d quiet"), c("oncall", "16:10", "/silence 1m done")], permissionOf);
+    const read = readIssueCommands(
+      [c("oncall", "16:00", "/silence 7d quiet"), c("oncall", "16:10", "/silence 1m done")],
+      permissionOf,
+    );
     expect(commandState(read, new Date("2026-11-22T16:10:30Z")).silenced?.reason).toBe("done");
     expect(commandState(read, new Date("2026-11-22T16:12:00Z")).silenced).toBeUndefined();
   });
@@ -103,7 +148,12 @@ describe("readIssueCommands and commandState: the comments are the record", () =
     const read = readIssueCommands([c("oncall", "16:00", "/maintenance 1h db failover")], permissionOf);
     const state = commandState(read, new Date("2026-11-22T16:30:00Z"));
     expect(maintenanceWindows(state, "chatwoot", 12)).toEqual([
-      { services: ["chatwoot"], start: "2026-11-22T16:00:00Z", end: "2026-11-22T17:00:00.000Z", reason: "/maintenance by oncall on #12: db failover" },
+      {
+        services: ["chatwoot"],
+        start: "2026-11-22T16:00:00Z",
+        end: "2026-11-22T17:00:00.000Z",
+        reason: "/maintenance by oncall on #12: db failover",
+      },
     ]);
     expect(maintenanceWindows(commandState(read, new Date("2026-11-22T17:00:00Z")), "chatwoot", 12)).toEqual([]);
   });

@@ -18,7 +18,13 @@ export type Command =
 export type Parsed = { ok: true; command: Command } | { ok: false; error: string };
 
 /** Limits: a silence longer than a week or a maintenance longer than a day is a typo more often than a plan. */
-export const LIMITS = { silenceMs: 7 * 86_400_000, maintenanceMs: 86_400_000, minMs: 60_000, line: 1_000, reason: 500 } as const;
+export const LIMITS = {
+  silenceMs: 7 * 86_400_000,
+  maintenanceMs: 86_400_000,
+  minMs: 60_000,
+  line: 1_000,
+  reason: 500,
+} as const;
 
 export const USAGE = [
   "`/ack` — I'm on it (stops escalation and reminders)",
@@ -39,8 +45,10 @@ export function parseCommand(body: string): Parsed | undefined {
   if (!name) return undefined;
   const end = head.search(/\r?\n/);
   const line = (end < 0 ? head : head.slice(0, end)).trim();
-  if (end < 0 && body.length > head.length) return { ok: false, error: `the command line is longer than ${LIMITS.line} characters` };
-  if (line.length > LIMITS.line) return { ok: false, error: `the command line is longer than ${LIMITS.line} characters` };
+  if (end < 0 && body.length > head.length)
+    return { ok: false, error: `the command line is longer than ${LIMITS.line} characters` };
+  if (line.length > LIMITS.line)
+    return { ok: false, error: `the command line is longer than ${LIMITS.line} characters` };
   const rest = line.slice(name[0].length).trim();
   switch (name[1]!.toLowerCase()) {
     case "ack":
@@ -48,7 +56,11 @@ export function parseCommand(body: string): Parsed | undefined {
     case "silence": {
       const [d, reason] = durationThenText(rest, "/silence <duration> <reason>", LIMITS.silenceMs);
       if (typeof d === "string") return { ok: false, error: d };
-      if (!reason) return { ok: false, error: "say why: `/silence <duration> <reason>`, e.g. `/silence 2h waiting for Fly support`" };
+      if (!reason)
+        return {
+          ok: false,
+          error: "say why: `/silence <duration> <reason>`, e.g. `/silence 2h waiting for Fly support`",
+        };
       return tooLong(reason) ?? { ok: true, command: { kind: "silence", durationMs: d, reason } };
     }
     case "maintenance": {
@@ -60,13 +72,22 @@ export function parseCommand(body: string): Parsed | undefined {
       const m = /^([A-Za-z]+)\s*:\s*(.+)$/s.exec(rest);
       const phase = m?.[1]?.toLowerCase();
       if (!m || !PHASES.includes(phase as Phase)) {
-        return { ok: false, error: `write \`/status <${PHASES.join("|")}>: <text>\`, e.g. \`/status identified: a bad deploy, rolling back\`` };
+        return {
+          ok: false,
+          error: `write \`/status <${PHASES.join("|")}>: <text>\`, e.g. \`/status identified: a bad deploy, rolling back\``,
+        };
       }
-      return tooLong(m[2]!.trim()) ?? { ok: true, command: { kind: "status", phase: phase as Phase, text: m[2]!.trim() } };
+      return (
+        tooLong(m[2]!.trim()) ?? { ok: true, command: { kind: "status", phase: phase as Phase, text: m[2]!.trim() } }
+      );
     }
     case "rollback": {
       const m = /^(\S+)\s+(.+)$/s.exec(rest);
-      if (!m) return { ok: false, error: "write `/rollback <target|previous> <reason>`, e.g. `/rollback previous error rate 12% since v43`" };
+      if (!m)
+        return {
+          ok: false,
+          error: "write `/rollback <target|previous> <reason>`, e.g. `/rollback previous error rate 12% since v43`",
+        };
       return tooLong(m[2]!.trim()) ?? { ok: true, command: { kind: "rollback", target: m[1]!, reason: m[2]!.trim() } };
     }
     default:
@@ -83,12 +104,15 @@ function durationThenText(rest: string, usage: string, maxMs: number): [number |
   } catch {
     return [`${inlineCode(m[1]!.slice(0, 20))} is not a duration; write e.g. 30m, 2h or 1d (\`${usage}\`)`, ""];
   }
-  if (ms < LIMITS.minMs || ms > maxMs) return [`the duration must be between ${formatDuration(LIMITS.minMs)} and ${formatDuration(maxMs)}`, ""];
+  if (ms < LIMITS.minMs || ms > maxMs)
+    return [`the duration must be between ${formatDuration(LIMITS.minMs)} and ${formatDuration(maxMs)}`, ""];
   return [ms, m[2]!.trim()];
 }
 
 function tooLong(text: string): Parsed | undefined {
-  return text.length > LIMITS.reason ? { ok: false, error: `the text is longer than ${LIMITS.reason} characters` } : undefined;
+  return text.length > LIMITS.reason
+    ? { ok: false, error: `the text is longer than ${LIMITS.reason} characters` }
+    : undefined;
 }
 
 /** Text a person wrote, shown in a reply as a code span: no Markdown, no @mention that pings, no link. */

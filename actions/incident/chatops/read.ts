@@ -24,7 +24,10 @@ export interface IssueCommand {
  * (the caller fetches them, once per login: `GET /repos/{o}/{r}/collaborators/{login}/permission`);
  * undefined counts as no permission. Comments without an author (stand-ins) are skipped.
  */
-export function readIssueCommands(comments: readonly IssueComment[], permissionOf: (login: string) => Permission | undefined): IssueCommand[] {
+export function readIssueCommands(
+  comments: readonly IssueComment[],
+  permissionOf: (login: string) => Permission | undefined,
+): IssueCommand[] {
   const out: IssueCommand[] = [];
   for (const c of comments) {
     if (!c.author) continue;
@@ -78,5 +81,12 @@ export function commandState(commands: readonly IssueCommand[], now: Date): Comm
 export function maintenanceWindows(state: CommandState, subjectId: string, issueNumber: number): IssueWindow[] {
   const m = state.maintenance;
   if (!m) return [];
-  return [{ services: [subjectId], start: m.at, end: m.until, reason: `/maintenance by ${m.by} on #${issueNumber}${m.reason ? `: ${m.reason}` : ""}` }];
+  return [
+    {
+      services: [subjectId],
+      start: m.at,
+      end: m.until,
+      reason: `/maintenance by ${m.by} on #${issueNumber}${m.reason ? `: ${m.reason}` : ""}`,
+    },
+  ];
 }

@@ -65,19 +65,31 @@ export async function runCommand(input: CommandInput): Promise<CommandOutcome> {
   const permission = await github.permissionOf(who);
   if (!MAY_COMMAND.has(permission)) {
     log(`command: refused ${who} (permission ${permission})`);
-    await answer("-1", `@${who}, thank you — incident commands can only be run by people with write access to this repository, so nothing was done. If you are helping with this incident, please describe what you see in a comment and the on-call engineer will pick it up.`);
+    await answer(
+      "-1",
+      `@${who}, thank you — incident commands can only be run by people with write access to this repository, so nothing was done. If you are helping with this incident, please describe what you see in a comment and the on-call engineer will pick it up.`,
+    );
     return { result: "refused", why: `${who} has ${permission} permission; write, maintain or admin is needed` };
   }
   if (!incident) {
-    await answer("confused", `@${who}, this is not an incident issue, so nothing was done. Incident commands work on the issues the monitor opens (labelled \`${input.config.incidents.labels[0] ?? "incident"}\`).`);
+    await answer(
+      "confused",
+      `@${who}, this is not an incident issue, so nothing was done. Incident commands work on the issues the monitor opens (labelled \`${input.config.incidents.labels[0] ?? "incident"}\`).`,
+    );
     return { result: "refused", why: "not an incident issue" };
   }
   if (issue.state === "closed") {
-    await answer("confused", `@${who}, this incident is closed, so nothing was done. Reopen the issue first if it is not over.`);
+    await answer(
+      "confused",
+      `@${who}, this incident is closed, so nothing was done. Reopen the issue first if it is not over.`,
+    );
     return { result: "refused", why: "the incident is closed" };
   }
   if (!parsed.ok) {
-    await answer("confused", `@${who}, I could not run that: ${parsed.error}. Nothing was done.\n\nCommands:\n${USAGE.map((u) => `- ${u}`).join("\n")}`);
+    await answer(
+      "confused",
+      `@${who}, I could not run that: ${parsed.error}. Nothing was done.\n\nCommands:\n${USAGE.map((u) => `- ${u}`).join("\n")}`,
+    );
     return { result: "invalid", why: parsed.error };
   }
 
@@ -86,16 +98,28 @@ export async function runCommand(input: CommandInput): Promise<CommandOutcome> {
   const until = (ms: number) => `${stamp(at + ms)} (${formatDuration(ms)})`;
   switch (cmd.kind) {
     case "ack":
-      await answer("+1", `Acknowledged by @${who} at ${stamp(at)}. Escalation and reminders stop for this incident; the time to acknowledge is recorded.`);
+      await answer(
+        "+1",
+        `Acknowledged by @${who} at ${stamp(at)}. Escalation and reminders stop for this incident; the time to acknowledge is recorded.`,
+      );
       break;
     case "silence":
-      await answer("+1", `Silenced by @${who} until ${until(cmd.durationMs)}: ${inlineCode(cmd.reason)}. Notifications for this incident stop until then; the issue and the records stay current. \`/silence 1m\` ends it early.`);
+      await answer(
+        "+1",
+        `Silenced by @${who} until ${until(cmd.durationMs)}: ${inlineCode(cmd.reason)}. Notifications for this incident stop until then; the issue and the records stay current. \`/silence 1m\` ends it early.`,
+      );
       break;
     case "maintenance":
-      await answer("+1", `Maintenance for ${inlineCode(subject.id ?? "this incident")} until ${until(cmd.durationMs)}${cmd.reason ? `: ${inlineCode(cmd.reason)}` : ""}, by @${who}. Probes go on and are recorded as maintenance; no new incident opens during the window.`);
+      await answer(
+        "+1",
+        `Maintenance for ${inlineCode(subject.id ?? "this incident")} until ${until(cmd.durationMs)}${cmd.reason ? `: ${inlineCode(cmd.reason)}` : ""}, by @${who}. Probes go on and are recorded as maintenance; no new incident opens during the window.`,
+      );
       break;
     case "status":
-      await answer("+1", `Public update recorded (**${cmd.phase}**) by @${who}: ${inlineCode(cmd.text)}. It appears on the status page with the next run.`);
+      await answer(
+        "+1",
+        `Public update recorded (**${cmd.phase}**) by @${who}: ${inlineCode(cmd.text)}. It appears on the status page with the next run.`,
+      );
       break;
     case "rollback":
       return rollback(input, cmd, subject, answer, marker);
@@ -116,7 +140,10 @@ async function rollback(
   const target = cmd.target.toLowerCase() === "previous" ? "" : cmd.target;
   let service: string;
   try {
-    if (subject.kind !== "service" || !subject.id) throw new InputError([`this incident is about ${subject.kind === "group" ? "a group" : "no single service"}; roll back a service from the Actions tab`]);
+    if (subject.kind !== "service" || !subject.id)
+      throw new InputError([
+        `this incident is about ${subject.kind === "group" ? "a group" : "no single service"}; roll back a service from the Actions tab`,
+      ]);
     service = selectService(input.config, subject.id).service.id;
     parseRollbackInputs({ service, target, reason: cmd.reason, incident: String(event.issue.number) });
   } catch (error) {
@@ -127,12 +154,24 @@ async function rollback(
   }
   const runs = `${(input.serverUrl ?? "https://github.com").replace(/\/+$/, "")}/${github.repo.owner}/${github.repo.repo}/actions/workflows/${ROLLBACK_WORKFLOW}`;
   // The reply (with its marker) goes first: a re-run of this event then finds it and never dispatches twice.
-  await answer("rocket", `Rollback of ${inlineCode(service)} to ${target ? inlineCode(target) : "the previous image"} requested by @${who}: ${inlineCode(cmd.reason)}. Dispatching [${ROLLBACK_WORKFLOW}](${runs}); it waits for a reviewer of the \`production\` environment before anything changes.`);
+  await answer(
+    "rocket",
+    `Rollback of ${inlineCode(service)} to ${target ? inlineCode(target) : "the previous image"} requested by @${who}: ${inlineCode(cmd.reason)}. Dispatching [${ROLLBACK_WORKFLOW}](${runs}); it waits for a reviewer of the \`production\` environment before anything changes.`,
+  );
   try {
-    await github.dispatchWorkflow(ROLLBACK_WORKFLOW, event.repository.default_branch, { service, target, reason: cmd.reason, incident: String(event.issue.number), dry_run: "false" });
+    await github.dispatchWorkflow(ROLLBACK_WORKFLOW, event.repository.default_branch, {
+      service,
+      target,
+      reason: cmd.reason,
+      incident: String(event.issue.number),
+      dry_run: "false",
+    });
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
-    await github.createComment(event.issue.number, `${marker.replace("chatops", "chatops-failed")}\n@${who}, the rollback was **not** dispatched: ${inlineCode(why.slice(0, 300))}. Run ${ROLLBACK_WORKFLOW} from the Actions tab instead.`);
+    await github.createComment(
+      event.issue.number,
+      `${marker.replace("chatops", "chatops-failed")}\n@${who}, the rollback was **not** dispatched: ${inlineCode(why.slice(0, 300))}. Run ${ROLLBACK_WORKFLOW} from the Actions tab instead.`,
+    );
     return { result: "failed", command: "rollback", why };
   }
   input.log(`command: rollback of ${service} dispatched by ${who} on #${event.issue.number}`);
@@ -150,7 +189,9 @@ export function subjectOf(issue: { body: string; labels: string[] }, incidentLab
   const marker = readMarker(issue.body);
   const fromKey = (key: string): Subject => {
     const [kind, id] = key.split(":", 2) as [string, string | undefined];
-    return kind === "service" || kind === "group" || kind === "budget" ? { incident: true, kind, ...(id ? { id } : {}) } : { incident: true };
+    return kind === "service" || kind === "group" || kind === "budget"
+      ? { incident: true, kind, ...(id ? { id } : {}) }
+      : { incident: true };
   };
   if (marker) return fromKey(marker.key);
   const labelled = issue.labels.some((l) => incidentLabels.some((x) => x.toLowerCase() === l.toLowerCase()));

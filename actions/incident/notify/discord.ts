@@ -18,7 +18,11 @@ export function discordMessage(f: MessageFacts, username?: string) {
         description: clip(f.summary, 4_096),
         ...(f.issueUrl ? { url: f.issueUrl } : {}),
         color,
-        fields: evidenceLines(f).map(([name, value]) => ({ name, value: clip(value, 1_024), inline: name === "Severity" || name === "Status" })),
+        fields: evidenceLines(f).map(([name, value]) => ({
+          name,
+          value: clip(value, 1_024),
+          inline: name === "Severity" || name === "Status",
+        })),
         timestamp: f.time,
       },
     ],
@@ -26,6 +30,11 @@ export function discordMessage(f: MessageFacts, username?: string) {
   };
 }
 
-export function sendDiscord(name: string, channel: DiscordChannelConfig, f: MessageFacts, timeoutMs: number): Promise<void> {
+export function sendDiscord(
+  name: string,
+  channel: DiscordChannelConfig,
+  f: MessageFacts,
+  timeoutMs: number,
+): Promise<void> {
   return postJson(channel.url, discordMessage(f, channel.username), timeoutMs, `Discord (${name})`);
 }

@@ -9,7 +9,14 @@ import { evidenceLines, type MessageFacts } from "./facts.ts";
  * per message (no pool): a run sends a handful at most. Every phase has the route's timeout.
  */
 export function emailMessage(channel: Pick<EmailChannelConfig, "from" | "to">, f: MessageFacts) {
-  const lines = [f.summary, "", ...evidenceLines(f).map(([k, v]) => `${k}: ${v}`), "", `Incident ${f.key}, ${f.time}.`, "Sent by HotDash Ops."];
+  const lines = [
+    f.summary,
+    "",
+    ...evidenceLines(f).map(([k, v]) => `${k}: ${v}`),
+    "",
+    `Incident ${f.key}, ${f.time}.`,
+    "Sent by HotDash Ops.",
+  ];
   return {
     from: channel.from,
     to: channel.to,
@@ -19,7 +26,12 @@ export function emailMessage(channel: Pick<EmailChannelConfig, "from" | "to">, f
   };
 }
 
-export async function sendEmail(name: string, channel: EmailChannelConfig, f: MessageFacts, timeoutMs: number): Promise<void> {
+export async function sendEmail(
+  name: string,
+  channel: EmailChannelConfig,
+  f: MessageFacts,
+  timeoutMs: number,
+): Promise<void> {
   const label = `email (${name})`;
   const transport = nodemailer.createTransport({
     host: channel.host,
@@ -27,7 +39,9 @@ export async function sendEmail(name: string, channel: EmailChannelConfig, f: Me
     secure: channel.tls === "implicit",
     requireTLS: channel.tls === "starttls",
     ignoreTLS: channel.tls === "none",
-    ...(channel.username || channel.password ? { auth: { user: channel.username ?? "", pass: channel.password ?? "" } } : {}),
+    ...(channel.username || channel.password
+      ? { auth: { user: channel.username ?? "", pass: channel.password ?? "" } }
+      : {}),
     ...(channel.ca ? { tls: { ca: channel.ca } } : {}),
     connectionTimeout: timeoutMs,
     greetingTimeout: timeoutMs,
@@ -39,7 +53,10 @@ export async function sendEmail(name: string, channel: EmailChannelConfig, f: Me
   } catch (error) {
     const e = error as { code?: string; responseCode?: number; message?: string };
     const what = [e.code, e.responseCode].filter(Boolean).join(" ");
-    throw new Error(`${label}: not sent (${what || "failed"}): ${(e.message ?? String(error)).replace(/\s+/g, " ").slice(0, 200)}`, { cause: error });
+    throw new Error(
+      `${label}: not sent (${what || "failed"}): ${(e.message ?? String(error)).replace(/\s+/g, " ").slice(0, 200)}`,
+      { cause: error },
+    );
   } finally {
     transport.close();
   }

@@ -22,13 +22,24 @@ export interface EvidenceContext {
   repoUrl?: string;
 }
 
-export function evidenceContext(config: OpsConfig, env: { GITHUB_SERVER_URL?: string; GITHUB_REPOSITORY?: string }): EvidenceContext {
-  const repoUrl = env.GITHUB_REPOSITORY ? `${(env.GITHUB_SERVER_URL || "https://github.com").replace(/\/+$/, "")}/${env.GITHUB_REPOSITORY}` : undefined;
+export function evidenceContext(
+  config: OpsConfig,
+  env: { GITHUB_SERVER_URL?: string; GITHUB_REPOSITORY?: string },
+): EvidenceContext {
+  const repoUrl = env.GITHUB_REPOSITORY
+    ? `${(env.GITHUB_SERVER_URL || "https://github.com").replace(/\/+$/, "")}/${env.GITHUB_REPOSITORY}`
+    : undefined;
   const subjects = new Map<string, { name: string; location: string; runbook?: string; rollback: boolean }>();
   for (const s of config.services) {
-    subjects.set(s.id, { name: s.name, location: locationOf(s.probe), ...(s.runbook ? { runbook: s.runbook } : {}), rollback: s.rollback !== undefined });
+    subjects.set(s.id, {
+      name: s.name,
+      location: locationOf(s.probe),
+      ...(s.runbook ? { runbook: s.runbook } : {}),
+      rollback: s.rollback !== undefined,
+    });
   }
-  for (const g of config.groups) subjects.set(g.id, { name: g.name, location: `group of ${g.members.join(", ")}`, rollback: false });
+  for (const g of config.groups)
+    subjects.set(g.id, { name: g.name, location: `group of ${g.members.join(", ")}`, rollback: false });
   const runbook = config.notifications.runbook ?? (repoUrl ? `${repoUrl}/blob/HEAD/docs/incidents.md` : undefined);
   return { subjects, ...(runbook ? { runbook } : {}), ...(repoUrl ? { repoUrl } : {}) };
 }
@@ -65,14 +76,22 @@ function safeTarget(url: string): string {
   return url.replace(/\?.*$/s, "").replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/i, "$1");
 }
 
-const VERB = { open: "opened", escalation: "escalated", reminder: "still unacknowledged", resolve: "resolved" } as const;
+const VERB = {
+  open: "opened",
+  escalation: "escalated",
+  reminder: "still unacknowledged",
+  resolve: "resolved",
+} as const;
 
 export function factsOf(e: IncidentEvent, ctx: EvidenceContext, now: Date): MessageFacts {
   const subject = ctx.subjects.get(e.source);
   const name = subject?.name ?? e.source;
   const status = e.details.status ?? "";
   const issueUrl = e.url && /^https?:\/\//.test(e.url) ? e.url : "";
-  const rollbackUrl = subject?.rollback && ctx.repoUrl && !e.key.startsWith("group:") ? `${ctx.repoUrl}/actions/workflows/rollback.yml` : "";
+  const rollbackUrl =
+    subject?.rollback && ctx.repoUrl && !e.key.startsWith("group:")
+      ? `${ctx.repoUrl}/actions/workflows/rollback.yml`
+      : "";
   return {
     title: `${e.severity} incident ${VERB[e.event]}: ${name} (${e.environment})${status ? ` ${status}` : ""}`,
     event: e.event,

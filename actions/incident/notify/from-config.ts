@@ -49,7 +49,11 @@ export function notifierFromConfig(input: NotifierFromConfigInput): Notifier {
 }
 
 /** Each channel resolved whole, or the names of the secrets it lacks. */
-export function resolveChannels(channels: Readonly<Record<string, ChannelConfig>>, env: Env, redactor: Redactor): Record<string, ChannelConfig | { missing: string[] }> {
+export function resolveChannels(
+  channels: Readonly<Record<string, ChannelConfig>>,
+  env: Env,
+  redactor: Redactor,
+): Record<string, ChannelConfig | { missing: string[] }> {
   return Object.fromEntries(
     Object.entries(channels).map(([name, channel]) => {
       const r = resolveSecrets(channel, env, redactor);

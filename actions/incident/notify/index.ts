@@ -46,13 +46,25 @@ export function createNotifier(options: NotifierOptions): Notifier {
           try {
             if (!isBuiltin(route)) {
               const channel = options.channels?.[route];
-              if (!channel) return { route, ok: false, error: `${route} not sent: no channel "${route}" was set up (notifications.channels)` };
-              if ("missing" in channel) return { route, ok: false, error: `${route} not sent: missing secret ${channel.missing.join(", ")}` };
+              if (!channel)
+                return {
+                  route,
+                  ok: false,
+                  error: `${route} not sent: no channel "${route}" was set up (notifications.channels)`,
+                };
+              if ("missing" in channel)
+                return { route, ok: false, error: `${route} not sent: missing secret ${channel.missing.join(", ")}` };
               // A guard over the channel's own timeouts: a hung peer cannot hold the run.
               await deadline(sendChannel(route, channel, facts, config.timeout), config.timeout + 2_000, route);
             } else if (route === "pagerduty") {
               if (!config.pagerduty?.routingKey) return skipped(route, "pagerduty.routingKey");
-              await sendPagerDuty(config.pagerduty.url, config.pagerduty.routingKey, event, config.timeout, redactor.scrub);
+              await sendPagerDuty(
+                config.pagerduty.url,
+                config.pagerduty.routingKey,
+                event,
+                config.timeout,
+                redactor.scrub,
+              );
             } else {
               const which = route === "slack-emergency" ? "emergency" : "alerts";
               const url = config.slack[which];

@@ -23,10 +23,16 @@ export function pagerDutyEvent(routingKey: string, e: IncidentEvent) {
       class: e.event,
       custom_details: Object.fromEntries(Object.entries(e.details).map(([k, v]) => [k, plainText(v, { max: 1_000 })])),
     },
-    ...(e.url && e.url.startsWith("http") ? { links: [{ href: e.url, text: "GitHub issue" }] } : {}),
+    ...(e.url?.startsWith("http") ? { links: [{ href: e.url, text: "GitHub issue" }] } : {}),
   };
 }
 
-export function sendPagerDuty(url: string, routingKey: string, e: IncidentEvent, timeoutMs: number, scrub?: (text: string) => string): Promise<void> {
+export function sendPagerDuty(
+  url: string,
+  routingKey: string,
+  e: IncidentEvent,
+  timeoutMs: number,
+  scrub?: (text: string) => string,
+): Promise<void> {
   return postJson(url, pagerDutyEvent(routingKey, e), timeoutMs, "PagerDuty", { scrub });
 }

@@ -16,7 +16,13 @@ export interface PostOptions {
   scrub?: (text: string) => string;
 }
 
-export async function postJson(url: string, body: unknown, timeoutMs: number, label: string, options: PostOptions = {}): Promise<void> {
+export async function postJson(
+  url: string,
+  body: unknown,
+  timeoutMs: number,
+  label: string,
+  options: PostOptions = {},
+): Promise<void> {
   const scrub = options.scrub ?? ((t: string) => t);
   let status: number;
   let text = "";
@@ -33,8 +39,11 @@ export async function postJson(url: string, body: unknown, timeoutMs: number, la
     text = scrub((await readBounded(res.body)).text.replace(/\s+/g, " ").trim()).slice(0, QUOTED_CHARS);
   } catch (error) {
     // A code (ECONNREFUSED, UND_ERR_…) says what happened without echoing the URL it happened to.
-    const code = (error as { code?: unknown; cause?: { code?: unknown } }).code ?? (error as { cause?: { code?: unknown } }).cause?.code;
-    const timedOut = error instanceof Error && (error.name === "TimeoutError" || /timeout/i.test(String(code ?? error.message)));
+    const code =
+      (error as { code?: unknown; cause?: { code?: unknown } }).code ??
+      (error as { cause?: { code?: unknown } }).cause?.code;
+    const timedOut =
+      error instanceof Error && (error.name === "TimeoutError" || /timeout/i.test(String(code ?? error.message)));
     const why = timedOut ? "timed out" : typeof code === "string" ? `failed (${code})` : "failed";
     throw new Error(`${label}: request ${why}`, { cause: error });
   }

@@ -29,15 +29,25 @@ export function teamsMessage(f: MessageFacts) {
           body: [
             { type: "TextBlock", text: clip(f.title, 300), weight: "Bolder", size: "Medium", color, wrap: true },
             { type: "TextBlock", text: clip(f.summary, 2_000), wrap: true },
-            { type: "FactSet", facts: evidenceLines(f).map(([title, value]) => ({ title, value: clip(value, 2_000) })) },
+            {
+              type: "FactSet",
+              facts: evidenceLines(f).map(([title, value]) => ({ title, value: clip(value, 2_000) })),
+            },
           ],
-          actions: links.filter(([, url]) => /^https?:\/\//.test(url)).map(([title, url]) => ({ type: "Action.OpenUrl", title, url })),
+          actions: links
+            .filter(([, url]) => /^https?:\/\//.test(url))
+            .map(([title, url]) => ({ type: "Action.OpenUrl", title, url })),
         },
       },
     ],
   };
 }
 
-export function sendTeams(name: string, channel: TeamsChannelConfig, f: MessageFacts, timeoutMs: number): Promise<void> {
+export function sendTeams(
+  name: string,
+  channel: TeamsChannelConfig,
+  f: MessageFacts,
+  timeoutMs: number,
+): Promise<void> {
   return postJson(channel.url, teamsMessage(f), timeoutMs, `Teams (${name})`);
 }

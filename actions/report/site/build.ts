@@ -57,7 +57,15 @@ export interface BuildSiteOutput {
   homeBytes: number;
 }
 
-export async function buildSite({ config, dataDir, outDir, now, log, redactor, ...given }: BuildSiteInput): Promise<BuildSiteOutput> {
+export async function buildSite({
+  config,
+  dataDir,
+  outDir,
+  now,
+  log,
+  redactor,
+  ...given
+}: BuildSiteInput): Promise<BuildSiteOutput> {
   const data = given.data ?? (await readSiteData(config, dataDir, now, log));
   for (const p of data.problems) log.warn(`site: ${p}`);
   const files = buildSiteFiles(config, data, now);
@@ -86,6 +94,9 @@ async function replaceFolder(outDir: string): Promise<void> {
     () => true,
     () => false,
   );
-  if (!ours) throw new Error(`${outDir} is not empty and was not built by "ops site" (no ${MARKER} file); pass an empty or new folder with --out`);
+  if (!ours)
+    throw new Error(
+      `${outDir} is not empty and was not built by "ops site" (no ${MARKER} file); pass an empty or new folder with --out`,
+    );
   await rm(outDir, { recursive: true, force: true });
 }

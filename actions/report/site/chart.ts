@@ -35,11 +35,18 @@ export function latencyChart(points: LatencyPoint[], name: string, id: string): 
   };
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => f * top);
   const grid = ticks
-    .map((v) => `<line class="grid" x1="${M.l}" x2="${W - M.r}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}"/><text x="${M.l - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end">${Math.round(v)}</text>`)
+    .map(
+      (v) =>
+        `<line class="grid" x1="${M.l}" x2="${W - M.r}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}"/><text x="${M.l - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end">${Math.round(v)}</text>`,
+    )
     .join("");
   const every = Math.max(1, Math.ceil(points.length / 6));
   const xLabels = points
-    .map((p, i) => (i % every === 0 || i === points.length - 1 ? `<text x="${x(i).toFixed(1)}" y="${H - M.b + 18}" text-anchor="middle">${p.day.slice(5)}</text>` : ""))
+    .map((p, i) =>
+      i % every === 0 || i === points.length - 1
+        ? `<text x="${x(i).toFixed(1)}" y="${H - M.b + 18}" text-anchor="middle">${p.day.slice(5)}</text>`
+        : "",
+    )
     .join("");
   const p95s = known.map((p) => p.p95!);
   const last = known[known.length - 1]!;

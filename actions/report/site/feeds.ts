@@ -21,19 +21,38 @@ export interface FeedEntry {
 
 export function feedEntries(model: SiteModel): FeedEntry[] {
   const entries: FeedEntry[] = [];
-  const idOf = (slug: string, what: string) => (model.baseUrl ? `${model.baseUrl}incidents/${slug}.html#${what}` : `urn:hotdash-ops:incident:${slug}:${what}`);
+  const idOf = (slug: string, what: string) =>
+    model.baseUrl ? `${model.baseUrl}incidents/${slug}.html#${what}` : `urn:hotdash-ops:incident:${slug}:${what}`;
   for (const i of model.incidents) {
     const path = `incidents/${i.slug}.html`;
     const sev = i.severity ? `${i.severity} ` : "";
     if (i.startedAt !== undefined) {
-      entries.push({ id: idOf(i.slug, "started"), title: `Incident started: ${sev}${i.title}`, path, at: i.startedAt, text: `${i.subject}: incident started${i.severity ? ` (${i.severity})` : ""}.` });
+      entries.push({
+        id: idOf(i.slug, "started"),
+        title: `Incident started: ${sev}${i.title}`,
+        path,
+        at: i.startedAt,
+        text: `${i.subject}: incident started${i.severity ? ` (${i.severity})` : ""}.`,
+      });
     }
     for (const u of i.updates) {
-      entries.push({ id: idOf(i.slug, `update-${u.commentId}`), title: `${phaseLabel(u.phase)}: ${i.title}`, path: `${path}#update-${u.commentId}`, at: Date.parse(u.at), text: u.text });
+      entries.push({
+        id: idOf(i.slug, `update-${u.commentId}`),
+        title: `${phaseLabel(u.phase)}: ${i.title}`,
+        path: `${path}#update-${u.commentId}`,
+        at: Date.parse(u.at),
+        text: u.text,
+      });
     }
     if (!i.open && i.endedAt !== undefined) {
       const took = i.startedAt !== undefined ? ` after ${duration(i.endedAt - i.startedAt)}` : "";
-      entries.push({ id: idOf(i.slug, "resolved"), title: `Incident resolved: ${i.title}`, path, at: i.endedAt, text: `${i.subject}: resolved${took}.` });
+      entries.push({
+        id: idOf(i.slug, "resolved"),
+        title: `Incident resolved: ${i.title}`,
+        path,
+        at: i.endedAt,
+        text: `${i.subject}: resolved${took}.`,
+      });
     }
   }
   return entries.sort((a, b) => b.at - a.at || a.id.localeCompare(b.id)).slice(0, FEED_LIMIT);

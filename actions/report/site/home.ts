@@ -32,6 +32,9 @@ export function phaseLabel(phase: string): string {
 }
 
 export function maintenanceLine(m: MaintenanceItem): Markup {
-  const when = m.start !== undefined && m.end !== undefined ? html`${timeTag(m.start)} to ${timeTag(m.end)} (${duration(m.end - m.start)})` : "";
+  const when =
+    m.start !== undefined && m.end !== undefined
+      ? html`${timeTag(m.start)} to ${timeTag(m.end)} (${duration(m.end - m.start)})`
+      : "";
   return html`<li><strong>${m.services.join(", ")}</strong>: ${m.reason}${when ? html`, ${when}` : ""}${m.every ? html` <span class="note">(${m.every})</span>` : ""}</li>`;
 }

@@ -18,7 +18,11 @@ export function renderIncidents(model: SiteModel): string {
 
 export function durationOf(i: SiteIncident, now: number): string {
   if (i.startedAt === undefined) return "unknown";
-  return i.open ? `ongoing for ${duration(now - i.startedAt)}` : i.endedAt !== undefined ? duration(i.endedAt - i.startedAt) : "unknown";
+  return i.open
+    ? `ongoing for ${duration(now - i.startedAt)}`
+    : i.endedAt !== undefined
+      ? duration(i.endedAt - i.startedAt)
+      : "unknown";
 }
 
 /** One incident as a card: title, severity, state, when, how long, and its latest public update. */

@@ -40,7 +40,11 @@ export interface PageInput {
 }
 
 export function page({ model, title, root, body, description }: PageInput): string {
-  const logo = model.logo ? (/^https?:\/\//.test(model.logo) ? model.logo : `${root}${model.logo.replace(/^\/+/, "")}`) : undefined;
+  const logo = model.logo
+    ? /^https?:\/\//.test(model.logo)
+      ? model.logo
+      : `${root}${model.logo.replace(/^\/+/, "")}`
+    : undefined;
   const doc = html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${title}</title><meta name="description" content="${description ?? `Current status, uptime and incidents: ${model.title}`}">
@@ -105,8 +109,11 @@ export function stripSummary(bars: DayBar[], label: string): string {
   const full = known.filter((b) => b.uptime! >= 99.995).length;
   const worst = [...known].sort((a, b) => a.uptime! - b.uptime! || a.day.localeCompare(b.day))[0];
   const incidents = bars.reduce((n, b) => n + b.incidents, 0);
-  const parts = [`${label}, ${bars[0]?.day ?? ""} to ${bars[bars.length - 1]?.day ?? ""}: ${full} of ${bars.length} days at 100%`];
-  if (worst && worst.uptime! < 99.995) parts.push(`${known.length - full} with downtime, lowest ${pct(worst.uptime)} on ${worst.day}`);
+  const parts = [
+    `${label}, ${bars[0]?.day ?? ""} to ${bars[bars.length - 1]?.day ?? ""}: ${full} of ${bars.length} days at 100%`,
+  ];
+  if (worst && worst.uptime! < 99.995)
+    parts.push(`${known.length - full} with downtime, lowest ${pct(worst.uptime)} on ${worst.day}`);
   if (bars.length - known.length) parts.push(`${bars.length - known.length} without data`);
   if (incidents) parts.push(`incidents on ${bars.filter((b) => b.incidents).length} day(s)`);
   return parts.join("; ");

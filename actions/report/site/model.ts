@@ -122,8 +122,12 @@ export function buildSiteModel(config: OpsConfig, data: SiteData, now: number): 
   const listed = site.services ? new Set(site.services) : undefined;
   const envOk = (env: string) => !site.environments || site.environments.includes(env);
   const order = (id: string) => (site.services ? site.services.indexOf(id) : 0);
-  const services = config.services.filter((s) => (!listed || listed.has(s.id)) && envOk(s.environment)).sort((a, b) => order(a.id) - order(b.id));
-  const groups = config.groups.filter((g) => (!listed || listed.has(g.id)) && envOk(g.environment)).sort((a, b) => order(a.id) - order(b.id));
+  const services = config.services
+    .filter((s) => (!listed || listed.has(s.id)) && envOk(s.environment))
+    .sort((a, b) => order(a.id) - order(b.id));
+  const groups = config.groups
+    .filter((g) => (!listed || listed.has(g.id)) && envOk(g.environment))
+    .sort((a, b) => order(a.id) - order(b.id));
   const report = buildModel({ ...config, services, groups }, data.latest, data.view, now);
 
   const byId = new Map(services.map((s) => [s.id, s] as const));
@@ -143,7 +147,13 @@ export function buildSiteModel(config: OpsConfig, data: SiteData, now: number): 
       const day = new Date(from).toISOString().slice(0, 10);
       let incidents = 0;
       for (const [start, end] of spans) if (start < from + DAY && end >= from) incidents++;
-      days.push({ day, uptime: availability(stats.ms), downMs: stats.ms.down, maintenanceMs: stats.ms.maintenance, incidents });
+      days.push({
+        day,
+        uptime: availability(stats.ms),
+        downMs: stats.ms.down,
+        maintenanceMs: stats.ms.maintenance,
+        incidents,
+      });
       if (i < STRIP_DAYS) latency.push({ day, p50: quantile(stats.hist, 0.5), p95: quantile(stats.hist, 0.95) });
     }
     const windows = (
@@ -176,9 +186,9 @@ export function buildSiteModel(config: OpsConfig, data: SiteData, now: number): 
     };
   });
 
-  const envs = [...new Set([...siteServices.map((s) => s.environment), ...report.groups.map((g) => g.environment)])].sort(
-    (a, b) => rank(a) - rank(b) || a.localeCompare(b),
-  );
+  const envs = [
+    ...new Set([...siteServices.map((s) => s.environment), ...report.groups.map((g) => g.environment)]),
+  ].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
   const cadenceMs = safeCadence(config.schedule.monitor, now);
   const dataAt = data.latest ? Date.parse(data.latest.updatedAt) : undefined;
   const staleAfter = dataAt === undefined ? undefined : dataAt + STALE_FACTOR * cadenceMs;
@@ -234,7 +244,11 @@ function siteIncidents(config: OpsConfig, data: SiteData, shown: ReadonlySet<str
     const open = s.state === "open";
     const end = s.recoveredAt ?? s.closedAt;
     out.push({
-      slug: s.record ? baseName(s.record).replace(/\.md$/, "") : s.number !== undefined ? `issue-${s.number}` : `${s.key}-${s.openedAt}`.replace(/[^A-Za-z0-9-]+/g, "-"),
+      slug: s.record
+        ? baseName(s.record).replace(/\.md$/, "")
+        : s.number !== undefined
+          ? `issue-${s.number}`
+          : `${s.key}-${s.openedAt}`.replace(/[^A-Za-z0-9-]+/g, "-"),
       // As the incident issue and its record are titled.
       title: `${name} (${envs.get(s.subject) ?? "shared"}) ${String(s.evidence.worst ?? s.status)}`,
       subject: name,
@@ -249,14 +263,22 @@ function siteIncidents(config: OpsConfig, data: SiteData, shown: ReadonlySet<str
       updates: s.updates ?? [],
     });
   }
-  return out.sort((a, b) => Number(b.open) - Number(a.open) || (b.startedAt ?? 0) - (a.startedAt ?? 0) || a.slug.localeCompare(b.slug));
+  return out.sort(
+    (a, b) =>
+      Number(b.open) - Number(a.open) || (b.startedAt ?? 0) - (a.startedAt ?? 0) || a.slug.localeCompare(b.slug),
+  );
 }
 
 function baseName(path: string): string {
   return path.split("/").pop()!;
 }
 
-function maintenanceOf(config: OpsConfig, services: Array<{ id: string; name: string; status: Status; reason: string }>, shown: ReadonlySet<string>, now: number) {
+function maintenanceOf(
+  config: OpsConfig,
+  services: Array<{ id: string; name: string; status: Status; reason: string }>,
+  shown: ReadonlySet<string>,
+  now: number,
+) {
   const current: MaintenanceItem[] = [];
   const upcoming: MaintenanceItem[] = [];
   const names = new Map([...config.services, ...config.groups].map((s) => [s.id, s.name] as const));
@@ -274,13 +296,29 @@ function maintenanceOf(config: OpsConfig, services: Array<{ id: string; name: st
     }
     const every = `every ${w.weekly.days.join(", ")} at ${w.weekly.start} ${w.timezone} for ${duration(w.weekly.duration)}`;
     const active = weeklyWindowAt(w.weekly, w.timezone, new Date(now));
-    if (active) current.push({ services: who, start: active.start.getTime(), end: active.end.getTime(), every, reason: w.reason ?? "weekly maintenance" });
+    if (active)
+      current.push({
+        services: who,
+        start: active.start.getTime(),
+        end: active.end.getTime(),
+        every,
+        reason: w.reason ?? "weekly maintenance",
+      });
     const next = nextWeekly(w.weekly, w.timezone, active ? active.end.getTime() : now);
-    upcoming.push({ services: who, ...(next && { start: next.start.getTime(), end: next.end.getTime() }), every, reason: w.reason ?? "weekly maintenance" });
+    upcoming.push({
+      services: who,
+      ...(next && { start: next.start.getTime(), end: next.end.getTime() }),
+      every,
+      reason: w.reason ?? "weekly maintenance",
+    });
   }
   // Services the last run found in maintenance (also from `maintenance` issues) that no window above names.
   for (const s of services) {
-    if (s.status !== "maintenance" || current.some((c) => c.services.includes(s.name) || c.services.includes("all services"))) continue;
+    if (
+      s.status !== "maintenance" ||
+      current.some((c) => c.services.includes(s.name) || c.services.includes("all services"))
+    )
+      continue;
     current.push({ services: [s.name], reason: s.reason || "maintenance" });
   }
   upcoming.sort((a, b) => (a.start ?? Infinity) - (b.start ?? Infinity));
@@ -296,4 +334,3 @@ function nextWeekly(weekly: { days: string[]; start: string; duration: number },
   }
   return undefined;
 }
-

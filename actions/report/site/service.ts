@@ -13,7 +13,9 @@ export function renderService(model: SiteModel, s: SiteService): string {
   const size = Math.ceil(s.days.length / 4);
   for (let i = 0; i < s.days.length; i += size) {
     const part = s.days.slice(i, i + size);
-    rows.push(html`${strip(part, `${s.name}: daily uptime`)}<p class="axis" aria-hidden="true"><span>${part[0]!.day}</span><span>${part[part.length - 1]!.day}</span></p>`);
+    rows.push(
+      html`${strip(part, `${s.name}: daily uptime`)}<p class="axis" aria-hidden="true"><span>${part[0]!.day}</span><span>${part[part.length - 1]!.day}</span></p>`,
+    );
   }
   const body = html`<p><a href="../index.html">← All services</a></p>
 <div class="row"><h1>${s.name}</h1>${statusTag(s.status)}</div>
@@ -25,5 +27,11 @@ ${s.reason && s.status !== "up" ? html`<p class="reason">${s.reason}</p>` : ""}
 <tbody>${s.windows.map((w) => html`<tr><th scope="row">Last ${w.label}</th><td class="n">${pct(w.uptime)}</td><td class="n">${duration(w.downMs)}</td><td class="n">${duration(w.maintenanceMs)}</td><td class="n">${duration(w.unknownMs)}</td></tr>`)}</tbody></table></div>
 <p class="note">p95 over the last 24 hours: ${ms(s.p95h24)}.</p>
 <h2>Incidents</h2>${incidents.length ? incidents.map((i) => incidentSummary(i, "../", model.builtAt)) : html`<p>No incidents recorded in the last year.</p>`}`;
-  return page({ model, title: `${s.name}: ${model.title}`, root: "../", body, description: `Status, uptime and incidents of ${s.name}` });
+  return page({
+    model,
+    title: `${s.name}: ${model.title}`,
+    root: "../",
+    body,
+    description: `Status, uptime and incidents of ${s.name}`,
+  });
 }

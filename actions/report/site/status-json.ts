@@ -24,12 +24,26 @@ export function statusJson(model: SiteModel): string {
       reason: s.reason,
       ...(s.since && { since: s.since }),
       ...(s.checkedAt && { checkedAt: s.checkedAt }),
-      uptime: JSON.parse(JSON.stringify({ h24: round(s.uptime.h24), d7: round(s.uptime.d7), d30: round(s.uptime.d30), d90: round(s.uptime.d90) })),
+      uptime: JSON.parse(
+        JSON.stringify({
+          h24: round(s.uptime.h24),
+          d7: round(s.uptime.d7),
+          d30: round(s.uptime.d30),
+          d90: round(s.uptime.d90),
+        }),
+      ),
       ...(s.p95h24 !== undefined && { p95Ms24h: s.p95h24 }),
       page: `services/${s.id}.html`,
     })),
     groups: model.environments.flatMap((e) =>
-      e.groups.map((g) => ({ id: g.id, name: g.name, environment: g.environment, status: g.status, ...(g.operational !== undefined && { operational: g.operational }), total: g.total })),
+      e.groups.map((g) => ({
+        id: g.id,
+        name: g.name,
+        environment: g.environment,
+        status: g.status,
+        ...(g.operational !== undefined && { operational: g.operational }),
+        total: g.total,
+      })),
     ),
     incidents: model.incidents.map((i) => ({
       id: i.slug,
@@ -52,6 +66,12 @@ export function statusJson(model: SiteModel): string {
   return `${jsonText(doc)}\n`;
 
   function window(m: SiteModel["maintenance"]["current"][number]) {
-    return { services: m.services, ...(m.start !== undefined && { start: iso(m.start) }), ...(m.end !== undefined && { end: iso(m.end) }), ...(m.every && { every: m.every }), reason: m.reason };
+    return {
+      services: m.services,
+      ...(m.start !== undefined && { start: iso(m.start) }),
+      ...(m.end !== undefined && { end: iso(m.end) }),
+      ...(m.every && { every: m.every }),
+      reason: m.reason,
+    };
   }
 }

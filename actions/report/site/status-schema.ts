@@ -31,11 +31,15 @@ export const StatusJson = z
     title: z.string().describe("The site's title."),
     generatedAt: Iso.describe("When the site was built."),
     dataAt: Iso.optional().describe("When the newest run finished; absent before the first run."),
-    staleAfter: Iso.optional().describe("After this time, with no newer build, the data is stale (3 × the schedule's interval after dataAt)."),
+    staleAfter: Iso.optional().describe(
+      "After this time, with no newer build, the data is stale (3 × the schedule's interval after dataAt).",
+    ),
     stale: z.boolean().describe("Whether the data was already stale when the site was built."),
     overall: z
       .object({
-        status: z.enum(["operational", "degraded", "partial", "major", "offline", "nodata"]).describe("The overall state."),
+        status: z
+          .enum(["operational", "degraded", "partial", "major", "offline", "nodata"])
+          .describe("The overall state."),
         description: z.string().describe("The overall state in words, as the banner says it."),
       })
       .describe("The fleet as a whole."),
@@ -77,7 +81,11 @@ export const StatusJson = z
           state: z.enum(["open", "resolved"]),
           startedAt: Iso.optional(),
           resolvedAt: Iso.optional(),
-          durationMs: z.number().nonnegative().optional().describe("Start to resolution, or to generatedAt while open."),
+          durationMs: z
+            .number()
+            .nonnegative()
+            .optional()
+            .describe("Start to resolution, or to generatedAt while open."),
           issue: z.string().optional().describe("URL of the tracking issue."),
           page: z.string().describe("Its page, relative to the site root."),
           updates: z.array(Update).describe("Public updates, oldest first."),

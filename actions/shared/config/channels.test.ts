@@ -47,8 +47,12 @@ describe("notification channels in the config", () => {
     const json = errorAt(errors, "notifications.channels.badjson.body");
     expect(json.message).toMatch(/a JSON text/);
     expect({ line: json.line, column: json.column }).toEqual(pos(text, `'{"text": {{service}}}'`));
-    expect(errorAt(errors, "notifications.channels.unknown.body").message).toMatch(/known placeholders only \(body.text has \{\{servce\}\}; known: event, key, service/);
-    expect(errorAt(errors, "notifications.channels.inkey.body").message).toMatch(/placeholders only in string values \(body has \{\{service\}\} in a key\)/);
+    expect(errorAt(errors, "notifications.channels.unknown.body").message).toMatch(
+      /known placeholders only \(body.text has \{\{servce\}\}; known: event, key, service/,
+    );
+    expect(errorAt(errors, "notifications.channels.inkey.body").message).toMatch(
+      /placeholders only in string values \(body has \{\{service\}\} in a key\)/,
+    );
   });
 
   it("a route naming no channel is an error; a channel no route names is a warning", () => {
@@ -75,7 +79,10 @@ describe("notification channels in the config", () => {
 `;
     const r = loadConfig("ops.config.yml", text);
     if (!r.ok) throw new Error(formatConfigErrors(r.errors));
-    expect(r.warnings.map((w) => w.path).sort()).toEqual(["notifications.channels.discord.url", "notifications.channels.mail.password"]);
+    expect(r.warnings.map((w) => w.path).sort()).toEqual([
+      "notifications.channels.discord.url",
+      "notifications.channels.mail.password",
+    ]);
     expect(JSON.stringify(r.warnings)).not.toContain("hunter2");
   });
 

@@ -12,23 +12,39 @@ interface Out {
  * Regular expressions that compile and JSON paths that parse, in one HTTP exchange's assertions,
  * value and extractions (an http probe, or one step of a steps probe).
  */
-export function checkExchange(p: Pick<HttpProbeConfig, "expect"> & { value?: HttpProbeConfig["value"]; extract?: StepConfig["extract"] }, at: PathSegment[], out: Out): void {
+export function checkExchange(
+  p: Pick<HttpProbeConfig, "expect"> & { value?: HttpProbeConfig["value"]; extract?: StepConfig["extract"] },
+  at: PathSegment[],
+  out: Out,
+): void {
   p.expect.headers.forEach((a, i) => {
     if (!("matches" in a)) return;
     try {
       new RegExp(a.matches);
     } catch (e) {
-      out.errors.push(problem([...at, "expect", "headers", i, "matches"], "a valid regular expression", `${JSON.stringify(a.matches)} (${(e as Error).message})`));
+      out.errors.push(
+        problem(
+          [...at, "expect", "headers", i, "matches"],
+          "a valid regular expression",
+          `${JSON.stringify(a.matches)} (${(e as Error).message})`,
+        ),
+      );
     }
   });
-  const paths: Array<[string, PathSegment[]]> = p.expect.json.map((a, i) => [a.path, [...at, "expect", "json", i, "path"]]);
+  const paths: Array<[string, PathSegment[]]> = p.expect.json.map((a, i) => [
+    a.path,
+    [...at, "expect", "json", i, "path"],
+  ]);
   if (p.value && "json" in p.value) paths.push([p.value.json, [...at, "value", "json"]]);
-  for (const [name, how] of Object.entries(p.extract ?? {})) if ("json" in how) paths.push([how.json, [...at, "extract", name, "json"]]);
+  for (const [name, how] of Object.entries(p.extract ?? {}))
+    if ("json" in how) paths.push([how.json, [...at, "extract", name, "json"]]);
   for (const [path, where] of paths) {
     try {
       parseJsonPath(path);
     } catch (e) {
-      out.errors.push(problem(where, 'a JSON path such as "checks[0].state"', `${JSON.stringify(path)} (${(e as Error).message})`));
+      out.errors.push(
+        problem(where, 'a JSON path such as "checks[0].state"', `${JSON.stringify(path)} (${(e as Error).message})`),
+      );
     }
   }
 }
@@ -44,14 +60,30 @@ export function checkSteps(p: StepsProbeConfig, at: PathSegment[], out: Out): vo
     for (const name of templateNames(step)) {
       if (available.has(name)) continue;
       const later = [...p.steps].some((s) => name in s.extract);
-      const hint = later ? "a step can only use values extracted by the steps before it" : `add extract: { ${name}: { json: PATH } } to an earlier step`;
-      out.errors.push(problem([...where, ...fieldUsing(step, name)], `{{${name}}} extracted by an earlier step`, `{{${name}}} (${available.size ? `extracted so far: ${[...available.keys()].join(", ")}` : "nothing extracted before"})`, hint));
+      const hint = later
+        ? "a step can only use values extracted by the steps before it"
+        : `add extract: { ${name}: { json: PATH } } to an earlier step`;
+      out.errors.push(
+        problem(
+          [...where, ...fieldUsing(step, name)],
+          `{{${name}}} extracted by an earlier step`,
+          `{{${name}}} (${available.size ? `extracted so far: ${[...available.keys()].join(", ")}` : "nothing extracted before"})`,
+          hint,
+        ),
+      );
     }
   };
   p.steps.forEach((step, i) => {
     visit(step, [...at, "steps", i], known);
     for (const name of Object.keys(step.extract)) {
-      if (known.has(name)) out.errors.push(problem([...at, "steps", i, "extract", name], `a name not extracted before (step "${known.get(name)}" extracts it)`, `"${name}"`));
+      if (known.has(name))
+        out.errors.push(
+          problem(
+            [...at, "steps", i, "extract", name],
+            `a name not extracted before (step "${known.get(name)}" extracts it)`,
+            `"${name}"`,
+          ),
+        );
       known.set(name, step.name);
     }
   });

@@ -20,10 +20,25 @@ export function checkNotificationRoutes(n: NotificationsConfig, out: Out): void 
       used.add(route);
       if (builtin.has(route) || route in n.channels) return;
       const known = [...BUILTIN_ROUTES, ...channels].join(", ");
-      out.errors.push(problem(["notifications", "routes", severity, i], `a route: ${known}`, JSON.stringify(route), "add the channel under notifications.channels or fix the name"));
+      out.errors.push(
+        problem(
+          ["notifications", "routes", severity, i],
+          `a route: ${known}`,
+          JSON.stringify(route),
+          "add the channel under notifications.channels or fix the name",
+        ),
+      );
     });
   }
   for (const name of channels) {
-    if (!used.has(name)) out.warnings.push(problem(["notifications", "channels", name], "a channel named in notifications.routes", "a channel no severity routes to", "it never sends; add it to a severity's routes"));
+    if (!used.has(name))
+      out.warnings.push(
+        problem(
+          ["notifications", "channels", name],
+          "a channel named in notifications.routes",
+          "a channel no severity routes to",
+          "it never sends; add it to a severity's routes",
+        ),
+      );
   }
 }

@@ -1,5 +1,14 @@
 import type { z } from "zod";
-import { Defaults, EscalationLevel, Group, MaintenanceWindow, Notifications, OpsConfig, Schedule, Service } from "./schema/index.ts";
+import {
+  Defaults,
+  EscalationLevel,
+  Group,
+  MaintenanceWindow,
+  Notifications,
+  OpsConfig,
+  Schedule,
+  Service,
+} from "./schema/index.ts";
 import { checkQuorum, checkService, checkThresholds, type CheckResult } from "./checks.ts";
 import { checkEscalation, checkMaintenance, checkSchedule, type EscalationLevelConfig } from "./checks-time.ts";
 import { checkRefsIn } from "./checks-refs.ts";

@@ -44,17 +44,29 @@ export function checkRefsIn(value: unknown, at: PathSegment[], out: Out): void {
       const name = close < 0 ? "" : text.slice(i + OPEN.length, close);
       if (close < 0 || !NAME.test(name)) {
         const expected = "a secret reference ${NAME}: letters, digits and underscores, not starting with a digit";
-        out.errors.push(problem(path, expected, JSON.stringify(ref), close < 0 ? "the reference is not closed with }" : undefined));
+        out.errors.push(
+          problem(path, expected, JSON.stringify(ref), close < 0 ? "the reference is not closed with }" : undefined),
+        );
       } else hasRef = true;
     }
     const resolved = isResolved(path);
     if (hasRef && !resolved) {
       const hint = `${formatPath(path)} is shown as written; only probe, rollback, notifications and heartbeat are resolved`;
-      out.warnings.push(problem(path, "no ${NAME} reference outside probe, rollback, notifications and heartbeat", "a reference", hint));
+      out.warnings.push(
+        problem(path, "no ${NAME} reference outside probe, rollback, notifications and heartbeat", "a reference", hint),
+      );
     }
     if (resolved) {
       const bare = /\$([A-Z_][A-Z0-9_]{2,})\b/.exec(text.replace(/\$\{[^}]*\}/g, ""));
-      if (bare) out.warnings.push(problem(path, `\${${bare[1]}} (with braces) to read the environment`, `$${bare[1]}`, "without braces it is sent literally"));
+      if (bare)
+        out.warnings.push(
+          problem(
+            path,
+            `\${${bare[1]}} (with braces) to read the environment`,
+            `$${bare[1]}`,
+            "without braces it is sent literally",
+          ),
+        );
       if (!hasRef && looksLikeCredential(path, text)) {
         const hint = "put the value in a repository secret and write ${NAME} here";
         out.warnings.push(problem(path, "a ${NAME} secret reference", "a literal value (hidden)", hint));
@@ -78,7 +90,9 @@ function checkLogins(config: OpsConfig, out: Out): void {
   for (const [login, paths] of places) {
     if (LOGIN.test(login)) continue;
     const more = paths.length > 1 ? ` (also at ${paths.slice(1).map(formatPath).join(", ")})` : "";
-    out.warnings.push(problem(paths[0]!, "a GitHub login", JSON.stringify(login), `replace the placeholder with a real login${more}`));
+    out.warnings.push(
+      problem(paths[0]!, "a GitHub login", JSON.stringify(login), `replace the placeholder with a real login${more}`),
+    );
   }
 }
 

@@ -40,10 +40,14 @@ export function checkMaintenance(w: MaintenanceWindowConfig, i: number, out: Out
   }
   const [hh, mm] = w.weekly.start.split(":").map(Number);
   if (hh! > 23 || mm! > 59) {
-    out.errors.push(problem([...at, "weekly", "start"], 'a time of day "HH:MM" from 00:00 to 23:59', JSON.stringify(w.weekly.start)));
+    out.errors.push(
+      problem([...at, "weekly", "start"], 'a time of day "HH:MM" from 00:00 to 23:59', JSON.stringify(w.weekly.start)),
+    );
   }
   if (w.weekly.duration <= 0 || w.weekly.duration > WEEK_MS) {
-    out.errors.push(problem([...at, "weekly", "duration"], "more than 0 and at most 7d", formatDuration(w.weekly.duration)));
+    out.errors.push(
+      problem([...at, "weekly", "duration"], "more than 0 and at most 7d", formatDuration(w.weekly.duration)),
+    );
   }
   const days = new Set<string>();
   w.weekly.days.forEach((d, j) => {
@@ -64,16 +68,25 @@ export function checkEscalation(levels: ReadonlyArray<readonly [EscalationLevelC
     const at: PathSegment[] = ["incidents", "escalation", i];
     for (const [prev, j] of levels.slice(0, k)) {
       if (l.level === prev.level) {
-        out.errors.push(problem([...at, "level"], `a level other than ${prev.level} (escalation[${j}])`, String(l.level)));
+        out.errors.push(
+          problem([...at, "level"], `a level other than ${prev.level} (escalation[${j}])`, String(l.level)),
+        );
         continue;
       }
       const shared = l.severities.some((s) => prev.severities.includes(s));
       if (!shared) continue;
       if (l.level < prev.level) {
-        out.errors.push(problem([...at, "level"], `levels in increasing order (after level ${prev.level})`, String(l.level)));
+        out.errors.push(
+          problem([...at, "level"], `levels in increasing order (after level ${prev.level})`, String(l.level)),
+        );
       } else if (l.after <= prev.after) {
         out.errors.push(
-          problem([...at, "after"], `later than level ${prev.level} (${formatDuration(prev.after)})`, formatDuration(l.after), "a higher level is reached later"),
+          problem(
+            [...at, "after"],
+            `later than level ${prev.level} (${formatDuration(prev.after)})`,
+            formatDuration(l.after),
+            "a higher level is reached later",
+          ),
         );
       }
     }
@@ -97,7 +110,14 @@ export function cronProblem(expr: string): string | undefined {
     const [name, lo, hi, names] = CRON_FIELDS[f]!;
     for (const part of fields[f]!.split(",")) {
       const m = /^(\*|([a-z0-9]+)(?:-([a-z0-9]+))?)(?:\/(\d+))?$/i.exec(part);
-      const num = (s: string | undefined) => (s === undefined ? lo : names.includes(s.toLowerCase()) ? names.indexOf(s.toLowerCase()) + lo : /^\d+$/.test(s) ? Number(s) : NaN);
+      const num = (s: string | undefined) =>
+        s === undefined
+          ? lo
+          : names.includes(s.toLowerCase())
+            ? names.indexOf(s.toLowerCase()) + lo
+            : /^\d+$/.test(s)
+              ? Number(s)
+              : NaN;
       if (!m) return `a valid ${name} field, found "${part}"`;
       const a = m[1] === "*" ? lo : num(m[2]);
       const b = m[3] === undefined ? a : num(m[3]);
@@ -110,13 +130,18 @@ export function cronProblem(expr: string): string | undefined {
 export function checkSchedule(schedule: ScheduleConfig, out: Out): void {
   const { monitor, updates } = schedule;
   const bad = cronProblem(monitor);
-  if (bad) out.errors.push(problem(["schedule", "monitor"], "a cron expression such as \"*/5 * * * *\"", JSON.stringify(monitor), bad));
+  if (bad)
+    out.errors.push(
+      problem(["schedule", "monitor"], 'a cron expression such as "*/5 * * * *"', JSON.stringify(monitor), bad),
+    );
   else {
     const minute = monitor.trim().split(/\s+/)[0]!;
     const step = /^\*(?:\/(\d+))?$/.exec(minute);
     if (step && Number(step[1] ?? 1) < 5) {
       const hint = "GitHub runs scheduled workflows at most every 5 minutes";
-      out.errors.push(problem(["schedule", "monitor"], "an interval of at least 5 minutes", JSON.stringify(monitor), hint));
+      out.errors.push(
+        problem(["schedule", "monitor"], "an interval of at least 5 minutes", JSON.stringify(monitor), hint),
+      );
     }
   }
   const seen = new Set<string>();

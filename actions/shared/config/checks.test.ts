@@ -4,7 +4,8 @@ import { loadConfig } from "./load.ts";
 
 describe("cronProblem", () => {
   it("accepts GitHub-style 5-field crons", () => {
-    for (const c of ["*/5 * * * *", "0 23 * * *", "0 10 * * 1", "0,30 8-20 * * mon-fri", "15 */6 1 jan *"]) expect(cronProblem(c)).toBeUndefined();
+    for (const c of ["*/5 * * * *", "0 23 * * *", "0 10 * * 1", "0,30 8-20 * * mon-fri", "15 */6 1 jan *"])
+      expect(cronProblem(c)).toBeUndefined();
   });
   it("names the field that is wrong", () => {
     expect(cronProblem("*/5 * * *")).toBe("5 fields (minute hour day month weekday), found 4");
@@ -39,14 +40,22 @@ describe("warnings (the config stays valid)", () => {
   });
 
   it("a placeholder login, once per value with the other places listed", () => {
-    const w = warnings(`${svc("{ type: http, url: https://x.dev }")}    owners: [REPLACE_ME]\nenvironments:\n  production: { reviewers: [REPLACE_ME, octocat] }\n`);
+    const w = warnings(
+      `${svc("{ type: http, url: https://x.dev }")}    owners: [REPLACE_ME]\nenvironments:\n  production: { reviewers: [REPLACE_ME, octocat] }\n`,
+    );
     expect(w).toHaveLength(1);
     expect(w[0]).toMatchObject({ path: "services[0].owners[0]", found: '"REPLACE_ME"', line: 5 });
     expect(w[0]!.message).toContain("also at environments.production.reviewers[0]");
   });
 
   it("a Fly rollback of another app than the one probed", () => {
-    const w = warnings(`${svc("{ type: http, url: https://hotdash-chatwoot.fly.dev/api }")}    rollback: { provider: fly, app: hotdash-staging }\n`);
-    expect(w[0]).toMatchObject({ path: "services[0].rollback.app", expected: 'the app the probe checks ("hotdash-chatwoot")', found: '"hotdash-staging"' });
+    const w = warnings(
+      `${svc("{ type: http, url: https://hotdash-chatwoot.fly.dev/api }")}    rollback: { provider: fly, app: hotdash-staging }\n`,
+    );
+    expect(w[0]).toMatchObject({
+      path: "services[0].rollback.app",
+      expected: 'the app the probe checks ("hotdash-chatwoot")',
+      found: '"hotdash-staging"',
+    });
   });
 });

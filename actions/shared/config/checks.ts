@@ -25,13 +25,24 @@ export function checkConfig(config: OpsConfig): CheckResult {
   const disabled = new Set(config.services.filter((s) => !s.enabled).map((s) => s.id));
   config.groups.forEach((g, gi) =>
     g.members.forEach((m, mi) => {
-      if (disabled.has(m)) out.errors.push(problem(["groups", gi, "members", mi], "an enabled service", `"${m}" (enabled: false)`, "a disabled service is never probed, so the group could not count it"));
+      if (disabled.has(m))
+        out.errors.push(
+          problem(
+            ["groups", gi, "members", mi],
+            "an enabled service",
+            `"${m}" (enabled: false)`,
+            "a disabled service is never probed, so the group could not count it",
+          ),
+        );
     }),
   );
   checkThresholds(config.defaults.thresholds, ["defaults", "thresholds"], out);
   config.services.forEach((s, i) => checkService(config.defaults.timeout, s, i, out));
   config.maintenance.forEach((w, i) => checkMaintenance(w, i, out));
-  checkEscalation(config.incidents.escalation.map((l, i) => [l, i] as const), out);
+  checkEscalation(
+    config.incidents.escalation.map((l, i) => [l, i] as const),
+    out,
+  );
   checkSchedule(config.schedule, out);
   checkSecretRefs(config, out);
   checkNotificationRoutes(config.notifications, out);
@@ -42,11 +53,23 @@ export function checkConfig(config: OpsConfig): CheckResult {
 export function checkQuorum(g: GroupConfig, gi: number, out: CheckResult): void {
   const { green, yellow } = g.quorum;
   if (yellow > green) {
-    out.errors.push(problem(["groups", gi, "quorum", "yellow"], `at most quorum.green (${green})`, String(yellow), "yellow needs fewer members up than green"));
+    out.errors.push(
+      problem(
+        ["groups", gi, "quorum", "yellow"],
+        `at most quorum.green (${green})`,
+        String(yellow),
+        "yellow needs fewer members up than green",
+      ),
+    );
   }
   if (green > g.members.length) {
     out.errors.push(
-      problem(["groups", gi, "quorum", "green"], `at most the number of members (${g.members.length})`, String(green), "the group could never be green"),
+      problem(
+        ["groups", gi, "quorum", "green"],
+        `at most the number of members (${g.members.length})`,
+        String(green),
+        "the group could never be green",
+      ),
     );
   }
 }
@@ -55,15 +78,31 @@ export function checkQuorum(g: GroupConfig, gi: number, out: CheckResult): void 
 export function checkThresholds(t: ThresholdsConfig, at: PathSegment[], out: CheckResult): void {
   if (t.latency && t.latency.yellow >= t.latency.red) {
     const { yellow, red } = t.latency;
-    out.errors.push(problem([...at, "latency", "yellow"], `less than red (${formatDuration(red)})`, formatDuration(yellow), "higher latency is worse, so yellow comes first"));
+    out.errors.push(
+      problem(
+        [...at, "latency", "yellow"],
+        `less than red (${formatDuration(red)})`,
+        formatDuration(yellow),
+        "higher latency is worse, so yellow comes first",
+      ),
+    );
   }
   if (t.successRate && t.successRate.yellow <= t.successRate.red) {
     const { yellow, red } = t.successRate;
-    out.errors.push(problem([...at, "successRate", "yellow"], `more than red (${red} %)`, `${yellow} %`, "a lower success rate is worse, so yellow is the higher number"));
+    out.errors.push(
+      problem(
+        [...at, "successRate", "yellow"],
+        `more than red (${red} %)`,
+        `${yellow} %`,
+        "a lower success rate is worse, so yellow is the higher number",
+      ),
+    );
   }
   if (t.certDays && t.certDays.yellow <= t.certDays.red) {
     const { yellow, red } = t.certDays;
-    out.errors.push(problem([...at, "certDays", "yellow"], `more days than red (${red})`, String(yellow), "fewer days left is worse"));
+    out.errors.push(
+      problem([...at, "certDays", "yellow"], `more days than red (${red})`, String(yellow), "fewer days left is worse"),
+    );
   }
   const v = t.value;
   if (v) {
@@ -73,7 +112,9 @@ export function checkThresholds(t: ThresholdsConfig, at: PathSegment[], out: Che
       const wrong = v.direction === "above" ? v.yellow >= v.red : v.yellow <= v.red;
       if (wrong) {
         const rel = v.direction === "above" ? "less than" : "more than";
-        out.errors.push(problem([...at, "value", "yellow"], `${rel} red (${v.red}) for direction "${v.direction}"`, String(v.yellow)));
+        out.errors.push(
+          problem([...at, "value", "yellow"], `${rel} red (${v.red}) for direction "${v.direction}"`, String(v.yellow)),
+        );
       }
     }
   }
@@ -93,15 +134,37 @@ export function checkService(defaultTimeout: number | undefined, s: ServiceConfi
   checkThresholds(s.thresholds, [...at, "thresholds"], out);
   const type = s.probe.type;
   const readsValue =
-    VALUE_PROBES.has(type) || (s.probe.type === "http" && s.probe.value !== undefined) || (s.probe.type === "google-analytics" && s.probe.quota !== undefined);
+    VALUE_PROBES.has(type) ||
+    (s.probe.type === "http" && s.probe.value !== undefined) ||
+    (s.probe.type === "google-analytics" && s.probe.quota !== undefined);
   if (s.thresholds.value && !readsValue) {
-    const hint = type === "http" ? "an http probe reads a value only with probe.value ({ header: NAME } or { json: PATH })" : undefined;
-    out.errors.push(problem([...at, "thresholds", "value"], "a probe that reads a value (postgres, prometheus, domain, google-analytics with quota, or http with probe.value)", `probe type "${type}"`, hint));
+    const hint =
+      type === "http"
+        ? "an http probe reads a value only with probe.value ({ header: NAME } or { json: PATH })"
+        : undefined;
+    out.errors.push(
+      problem(
+        [...at, "thresholds", "value"],
+        "a probe that reads a value (postgres, prometheus, domain, google-analytics with quota, or http with probe.value)",
+        `probe type "${type}"`,
+        hint,
+      ),
+    );
   }
   if (s.probe.type === "http") checkExchange(s.probe, [...at, "probe"], out);
   if (s.probe.type === "steps") checkSteps(s.probe, [...at, "probe"], out);
-  if ((type === "prometheus" || type === "domain" || (s.probe.type === "http" && s.probe.value)) && !s.thresholds.value) {
-    out.warnings.push(problem([...at, "thresholds"], `thresholds.value for a ${type} probe that reads a value`, "none", "the value is recorded but never rated"));
+  if (
+    (type === "prometheus" || type === "domain" || (s.probe.type === "http" && s.probe.value)) &&
+    !s.thresholds.value
+  ) {
+    out.warnings.push(
+      problem(
+        [...at, "thresholds"],
+        `thresholds.value for a ${type} probe that reads a value`,
+        "none",
+        "the value is recorded but never rated",
+      ),
+    );
   }
   // Only an explicit connectTimeout is wrong here: an inherited one is simply capped by timeout.
   const timeout = s.timeout ?? defaultTimeout;
@@ -113,7 +176,13 @@ export function checkService(defaultTimeout: number | undefined, s: ServiceConfi
   if (!rb) return;
   if (rb.provider === "fly") {
     if (!FLY_ROLLBACK_PROBES.has(type)) {
-      out.errors.push(problem([...at, "rollback"], "a service probed by http, fly, mcp or prometheus (a deployed app)", `probe type "${type}"`));
+      out.errors.push(
+        problem(
+          [...at, "rollback"],
+          "a service probed by http, fly, mcp or prometheus (a deployed app)",
+          `probe type "${type}"`,
+        ),
+      );
     }
     const host = flyHost(s);
     if (host && host !== rb.app) {
@@ -123,7 +192,13 @@ export function checkService(defaultTimeout: number | undefined, s: ServiceConfi
     try {
       new RegExp(rb.targetPattern);
     } catch (e) {
-      out.errors.push(problem([...at, "rollback", "targetPattern"], "a valid regular expression", `${JSON.stringify(rb.targetPattern)} (${(e as Error).message})`));
+      out.errors.push(
+        problem(
+          [...at, "rollback", "targetPattern"],
+          "a valid regular expression",
+          `${JSON.stringify(rb.targetPattern)} (${(e as Error).message})`,
+        ),
+      );
     }
   }
 }

@@ -65,15 +65,28 @@ describe.runIf(isHotDashConfig(FILE))("ops.config.yml (the committed HotDash con
     expect(c.slo?.availability).toBe(99.9);
     expect(service(c, "agent-service").slo).toMatchObject({ availability: 99.9, latency: { stat: "p95", below: 500 } });
     expect(service(c, "llamaindex-mcp").slo?.latency?.below).toBe(500);
-    for (const id of ["hotdash-staging", "hotdash-production", "chatwoot", "supabase"]) expect(service(c, id).criticality).toBe("critical");
+    for (const id of ["hotdash-staging", "hotdash-production", "chatwoot", "supabase"])
+      expect(service(c, id).criticality).toBe("critical");
     for (const id of ["agent-service", "llamaindex-mcp"]) expect(service(c, id).criticality).toBe("medium");
-    expect(service(c, "production-5xx-rate").thresholds.value).toMatchObject({ red: 5, for: 300_000, direction: "above" });
+    expect(service(c, "production-5xx-rate").thresholds.value).toMatchObject({
+      red: 5,
+      for: 300_000,
+      direction: "above",
+    });
     expect(service(c, "production-p95-latency").thresholds.value).toMatchObject({ red: 10, for: 600_000 });
     expect(service(c, "production-memory").thresholds.value).toMatchObject({ red: 90, for: 300_000 });
     expect(service(c, "production-cpu").thresholds.value).toMatchObject({ yellow: 80, for: 900_000 });
     expect(service(c, "approval-queue").thresholds.value).toMatchObject({ red: 50, direction: "above" });
-    const apps = c.services.filter((s) => s.probe.type === "fly").map((s) => (s.probe.type === "fly" ? s.probe.app : ""));
-    expect(apps.sort()).toEqual(["hotdash-agent-service", "hotdash-chatwoot", "hotdash-llamaindex-mcp", "hotdash-production", "hotdash-staging"]);
+    const apps = c.services
+      .filter((s) => s.probe.type === "fly")
+      .map((s) => (s.probe.type === "fly" ? s.probe.app : ""));
+    expect(apps.sort()).toEqual([
+      "hotdash-agent-service",
+      "hotdash-chatwoot",
+      "hotdash-llamaindex-mcp",
+      "hotdash-production",
+      "hotdash-staging",
+    ]);
   });
 
   it("carries the support plan's incident rules, routes and schedule", () => {
@@ -83,8 +96,17 @@ describe.runIf(isHotDashConfig(FILE))("ops.config.yml (the committed HotDash con
       [2, 1_800_000, ["P0"]],
       [3, 3_600_000, ["P0"]],
     ]);
-    expect(c.notifications.routes).toEqual({ P0: ["slack-emergency", "pagerduty"], P1: ["slack-emergency", "pagerduty"], P2: ["slack-alerts"], P3: ["slack-alerts"] });
-    expect(c.schedule).toMatchObject({ updates: ["00:00", "08:00", "12:00", "16:00", "20:00", "23:00"], daily: "23:00", weekly: { day: 1, time: "10:00" } });
+    expect(c.notifications.routes).toEqual({
+      P0: ["slack-emergency", "pagerduty"],
+      P1: ["slack-emergency", "pagerduty"],
+      P2: ["slack-alerts"],
+      P3: ["slack-alerts"],
+    });
+    expect(c.schedule).toMatchObject({
+      updates: ["00:00", "08:00", "12:00", "16:00", "20:00", "23:00"],
+      daily: "23:00",
+      weekly: { day: 1, time: "10:00" },
+    });
   });
 
   it("holds secrets only as ${NAME} references", () => {
@@ -96,5 +118,4 @@ describe.runIf(isHotDashConfig(FILE))("ops.config.yml (the committed HotDash con
     // Nothing that looks like a credential (long opaque token) is written literally.
     expect(TEXT).not.toMatch(/(shpat_|xox[bp]-|ghp_|Bearer [A-Za-z0-9._-]{16,})/);
   });
-
 });

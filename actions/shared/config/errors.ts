@@ -63,7 +63,9 @@ export class ConfigLoadError extends Error {
   readonly errors: readonly ConfigError[];
   constructor(errors: readonly ConfigError[]) {
     const n = errors.length;
-    super(`${n} configuration error${n === 1 ? "" : "s"}; fix them and run \`ops validate\` again:\n${formatConfigErrors(errors)}`);
+    super(
+      `${n} configuration error${n === 1 ? "" : "s"}; fix them and run \`ops validate\` again:\n${formatConfigErrors(errors)}`,
+    );
     this.name = "ConfigLoadError";
     this.errors = errors;
   }
@@ -80,14 +82,16 @@ export function describeValue(value: unknown, sensitive = false): string {
   if (value === undefined) return "nothing (the key is missing)";
   if (value === null) return "null (an empty value)";
   if (typeof value === "string") {
-    if (sensitive && !onlyRefs(value)) return `a literal string of ${value.length} characters (hidden: it may be a secret)`;
+    if (sensitive && !onlyRefs(value))
+      return `a literal string of ${value.length} characters (hidden: it may be a secret)`;
     if (value === "") return 'an empty string ""';
     const shown = value.length > MAX_SHOWN ? `${value.slice(0, MAX_SHOWN)}…` : value;
     return JSON.stringify(shown);
   }
   if (typeof value === "number" && sensitive) return "a number (hidden: it may be a secret)";
   if (typeof value === "number" || typeof value === "boolean") return String(value);
-  if (Array.isArray(value)) return value.length ? `a list of ${value.length} item${value.length === 1 ? "" : "s"}` : "an empty list []";
+  if (Array.isArray(value))
+    return value.length ? `a list of ${value.length} item${value.length === 1 ? "" : "s"}` : "an empty list []";
   if (typeof value === "object") {
     const keys = Object.keys(value);
     if (!keys.length) return "an empty mapping {}";

@@ -76,7 +76,10 @@ function unknownKey(path: PathSegment[], key: string, allowed: string[]): Proble
 
 function didYouMean(raw: unknown, values: readonly unknown[]): string | undefined {
   if (typeof raw !== "string") return undefined;
-  const near = nearest(raw, values.filter((v): v is string => typeof v === "string"));
+  const near = nearest(
+    raw,
+    values.filter((v): v is string => typeof v === "string"),
+  );
   return near ? `did you mean "${near}"?` : undefined;
 }
 
@@ -93,7 +96,8 @@ function union(
     // A discriminated union on `type` (probes) or `provider` (rollbacks): name the allowed kinds.
     const options = issue.options;
     const expected = `${issue.discriminator} to be one of ${options.map(quote).join(", ")}`;
-    const hint = raw === undefined ? `add "${issue.discriminator}:" to say which kind this is` : didYouMean(raw, options);
+    const hint =
+      raw === undefined ? `add "${issue.discriminator}:" to say which kind this is` : didYouMean(raw, options);
     return [problem(path, expected, found, hint)];
   }
   const branches = issue.errors;
@@ -102,13 +106,16 @@ function union(
   if (usable.length) {
     // The option whose keys the author used is the one meant; else the one with fewest complaints.
     const preferred = branches[preferredOption(here, raw) ?? -1];
-    const best = preferred && usable.includes(preferred) ? preferred : usable.reduce((a, b) => (b.length < a.length ? b : a));
+    const best =
+      preferred && usable.includes(preferred) ? preferred : usable.reduce((a, b) => (b.length < a.length ? b : a));
     return best.flatMap((i) => mapIssue(i, path, data, root));
   }
   let expected: string;
   if (isSchema(here, Duration)) expected = DURATION_WORDS;
   else {
-    const words = branches.flatMap((b) => b.map((i) => (i.code === "invalid_type" ? (TYPE_WORDS[i.expected] ?? i.expected) : i.message)));
+    const words = branches.flatMap((b) =>
+      b.map((i) => (i.code === "invalid_type" ? (TYPE_WORDS[i.expected] ?? i.expected) : i.message)),
+    );
     expected = [...new Set(words)].join(" or ") || "one of the allowed forms";
   }
   return [problem(path, expected, found, raw === undefined ? "a required key is missing" : undefined)];

@@ -35,7 +35,8 @@ describe("loadConfig: semantic errors next to schema errors", () => {
       file: "ops.config.yml",
       path: "services[0].probe.type",
       ...pos(text, "htp"),
-      expected: 'type to be one of "http", "postgres", "prometheus", "fly", "mcp", "tcp", "dns", "domain", "websocket", "steps", "google-analytics"',
+      expected:
+        'type to be one of "http", "postgres", "prometheus", "fly", "mcp", "tcp", "dns", "domain", "websocket", "steps", "google-analytics"',
       found: '"htp"',
     });
     expect(errors[1]).toMatchObject({
@@ -136,7 +137,11 @@ incidents:
 `;
     const errors = errorsOf(text);
     expect(errors.map((e) => e.path)).toEqual(["incidents.escalation[1].after", "incidents.escalation[2].level"]);
-    expect(errors[1]).toMatchObject({ ...pos(text, "2,"), expected: "levels in increasing order (after level 3)", found: "2" });
+    expect(errors[1]).toMatchObject({
+      ...pos(text, "2,"),
+      expected: "levels in increasing order (after level 3)",
+      found: "2",
+    });
   });
 
   it("compares an inherited timeout only when defaults are valid; an explicit one always", () => {

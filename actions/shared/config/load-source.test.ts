@@ -11,12 +11,21 @@ const VALID = "services:\n  - id: web\n    name: Web\n    probe: { type: http, u
 describe("the config file's bytes", () => {
   it("refuses invalid UTF-8 with the place, instead of replacing it", () => {
     const file = join(dir, "latin1.yml");
-    writeFileSync(file, Buffer.concat([Buffer.from(VALID), Buffer.from("# caf"), Buffer.from([0xe9]), Buffer.from("\n")]));
+    writeFileSync(
+      file,
+      Buffer.concat([Buffer.from(VALID), Buffer.from("# caf"), Buffer.from([0xe9]), Buffer.from("\n")]),
+    );
     const r = loadConfig(file);
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.errors).toEqual([
-      expect.objectContaining({ expected: "UTF-8 text", found: `byte 0xe9 at offset ${VALID.length + 5}`, line: 5, column: 6, message: expect.stringMatching(/not valid UTF-8 .*save it as UTF-8/) }),
+      expect.objectContaining({
+        expected: "UTF-8 text",
+        found: `byte 0xe9 at offset ${VALID.length + 5}`,
+        line: 5,
+        column: 6,
+        message: expect.stringMatching(/not valid UTF-8 .*save it as UTF-8/),
+      }),
     ]);
   });
 
@@ -25,7 +34,11 @@ describe("the config file's bytes", () => {
     writeFileSync(file, VALID + `# ${"x".repeat(MAX_CONFIG_BYTES)}\n`);
     const r = loadConfig(file);
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.errors[0]).toMatchObject({ expected: "a config of at most 4 MiB", message: expect.stringMatching(/too large \(\d+ bytes\)/) });
+    if (!r.ok)
+      expect(r.errors[0]).toMatchObject({
+        expected: "a config of at most 4 MiB",
+        message: expect.stringMatching(/too large \(\d+ bytes\)/),
+      });
   });
 
   it("still loads valid UTF-8 (accents, emoji)", () => {

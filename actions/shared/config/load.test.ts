@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { ConfigLoadError, formatConfigErrors, loadConfig, loadConfigOrThrow, validateConfig, type ConfigError } from "./load.ts";
+import {
+  ConfigLoadError,
+  formatConfigErrors,
+  loadConfig,
+  loadConfigOrThrow,
+  validateConfig,
+  type ConfigError,
+} from "./load.ts";
 import { errorsOf, pos } from "./test-yaml.ts";
 
 function errorAt(errors: ConfigError[], path: string): ConfigError {
@@ -35,7 +42,12 @@ describe("loadConfig: every block's defaults are written once", () => {
     if (!without.ok || !empty.ok) return;
     expect(empty.config).toEqual(without.config);
     // The values come from the fields' own defaults (one place each), not from a copy on the block.
-    expect(without.config.defaults).toMatchObject({ timeout: 10_000, samples: 3, confirmWindow: 120_000, thresholds: { successRate: { yellow: 95, red: 90 } } });
+    expect(without.config.defaults).toMatchObject({
+      timeout: 10_000,
+      samples: 3,
+      confirmWindow: 120_000,
+      thresholds: { successRate: { yellow: 95, red: 90 } },
+    });
     expect(without.config.schedule.monitor).toBe("*/5 * * * *");
     expect(without.config.retention).toEqual({ rawDays: 35, gapLimit: 1_200_000 });
     expect(without.config.services[0]!.probe).toMatchObject({ expect: { status: ["2xx"] } });
@@ -46,7 +58,11 @@ describe("loadConfig: anchors and merge keys", () => {
   it("accepts a fleet built from an anchor under an ignored x- key", () => {
     const text = `x-prom: &prom { type: prometheus, url: https://prom.example, token: "\${T}" }\nservices:\n  - id: a\n    name: A\n    probe: { <<: *prom, query: up }\n    thresholds: { value: { red: 1 } }\n`;
     const r = loadConfig("ops.config.yml", text);
-    expect(r.ok && r.config.services[0]!.probe).toMatchObject({ type: "prometheus", url: "https://prom.example", query: "up" });
+    expect(r.ok && r.config.services[0]!.probe).toMatchObject({
+      type: "prometheus",
+      url: "https://prom.example",
+      query: "up",
+    });
   });
 
   it("shares settings through <<: *anchor, and still places errors in merged entries", () => {
@@ -85,7 +101,11 @@ describe("loadConfig: YAML syntax errors", () => {
   });
 
   it("reports an empty file and a missing file", () => {
-    expect(errorsOf("")[0]).toMatchObject({ path: "", expected: "a mapping with at least `services`", found: "an empty document" });
+    expect(errorsOf("")[0]).toMatchObject({
+      path: "",
+      expected: "a mapping with at least `services`",
+      found: "an empty document",
+    });
     const r = loadConfig("/nonexistent/ops.config.yml");
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.errors[0]).toMatchObject({ file: "/nonexistent/ops.config.yml", found: "ENOENT" });
@@ -96,7 +116,12 @@ describe("loadConfig: schema errors", () => {
   it("wrong type: names the expected type and the found value", () => {
     const text = `services:\n${SERVICE}    samples: "three"\n`;
     const e = errorAt(errorsOf(text), "services[0].samples");
-    expect(e).toMatchObject({ file: "ops.config.yml", ...pos(text, '"three"'), expected: "a number", found: '"three"' });
+    expect(e).toMatchObject({
+      file: "ops.config.yml",
+      ...pos(text, '"three"'),
+      expected: "a number",
+      found: '"three"',
+    });
   });
 
   it("unknown key: points at the key and names the nearest valid one", () => {
@@ -110,8 +135,15 @@ describe("loadConfig: schema errors", () => {
   it("inside a union, reports against the form whose keys were used", () => {
     const text = `services:\n${SERVICE}maintenance:\n  - services: [web]\n    weekly: { days: [sunday], start: "03:00", duraton: 1h }\n`;
     const errors = errorsOf(text);
-    expect(errors.map((e) => e.path)).toEqual(["maintenance[0].weekly.duration", "maintenance[0].weekly.days[0]", "maintenance[0].weekly.duraton"]);
-    expect(errorAt(errors, "maintenance[0].weekly.days[0]")).toMatchObject({ ...pos(text, "sunday"), found: '"sunday"' });
+    expect(errors.map((e) => e.path)).toEqual([
+      "maintenance[0].weekly.duration",
+      "maintenance[0].weekly.days[0]",
+      "maintenance[0].weekly.duraton",
+    ]);
+    expect(errorAt(errors, "maintenance[0].weekly.days[0]")).toMatchObject({
+      ...pos(text, "sunday"),
+      found: '"sunday"',
+    });
     expect(errorAt(errors, "maintenance[0].weekly.duraton").message).toContain('did you mean "duration"?');
   });
 
@@ -125,7 +157,11 @@ describe("loadConfig: schema errors", () => {
   it("bad enum value: lists the allowed values and suggests one", () => {
     const text = `services:\n${SERVICE}    criticality: critcal\n`;
     const e = errorAt(errorsOf(text), "services[0].criticality");
-    expect(e).toMatchObject({ ...pos(text, "critcal"), expected: 'one of "critical", "high", "medium", "low"', found: '"critcal"' });
+    expect(e).toMatchObject({
+      ...pos(text, "critcal"),
+      expected: 'one of "critical", "high", "medium", "low"',
+      found: '"critcal"',
+    });
     expect(e.message).toContain('did you mean "critical"?');
   });
 
@@ -139,7 +175,9 @@ describe("loadConfig: schema errors", () => {
     const text = `services:\n  - id: web\n    name: Web\n    probe:\n      type: htp\n      url: https://example.com\n`;
     const e = errorAt(errorsOf(text), "services[0].probe.type");
     expect(e).toMatchObject({ ...pos(text, "htp"), found: '"htp"' });
-    expect(e.expected).toBe('type to be one of "http", "postgres", "prometheus", "fly", "mcp", "tcp", "dns", "domain", "websocket", "steps", "google-analytics"');
+    expect(e.expected).toBe(
+      'type to be one of "http", "postgres", "prometheus", "fly", "mcp", "tcp", "dns", "domain", "websocket", "steps", "google-analytics"',
+    );
     expect(e.message).toContain('did you mean "http"?');
   });
 
@@ -177,9 +215,19 @@ describe("loadConfig: schema errors", () => {
   it("out of range, bad format, too few items", () => {
     const text = `defaults: { samples: 50 }\nconnectivity: { urls: [not-a-url] }\ngroups:\n  - { id: g, name: G, members: [], quorum: { green: 1, yellow: 1 } }\nservices:\n${SERVICE}`;
     const errors = errorsOf(text);
-    expect(errorAt(errors, "defaults.samples")).toMatchObject({ ...pos(text, "50"), expected: "a number ≤ 20", found: "50" });
-    expect(errorAt(errors, "connectivity.urls[0]")).toMatchObject({ expected: "a URL such as https://example.com/health", found: '"not-a-url"' });
-    expect(errorAt(errors, "groups[0].members")).toMatchObject({ expected: "at least 1 item", found: "an empty list []" });
+    expect(errorAt(errors, "defaults.samples")).toMatchObject({
+      ...pos(text, "50"),
+      expected: "a number ≤ 20",
+      found: "50",
+    });
+    expect(errorAt(errors, "connectivity.urls[0]")).toMatchObject({
+      expected: "a URL such as https://example.com/health",
+      found: '"not-a-url"',
+    });
+    expect(errorAt(errors, "groups[0].members")).toMatchObject({
+      expected: "at least 1 item",
+      found: "an empty list []",
+    });
   });
 
   it("reports every error in the file at once, in file order", () => {
@@ -191,13 +239,21 @@ describe("loadConfig: schema errors", () => {
 });
 
 describe("loadConfig: semantic errors", () => {
-  const base = (extra: string) => `services:\n${SERVICE}  - id: api\n    name: API\n    probe: { type: http, url: https://example.com/api }\n${extra}`;
+  const base = (extra: string) =>
+    `services:\n${SERVICE}  - id: api\n    name: API\n    probe: { type: http, url: https://example.com/api }\n${extra}`;
 
   it("duplicate service ids, group ids and a group id that is a service id", () => {
     const text = `${base("")}  - id: web\n    name: Again\n    probe: { type: http, url: https://example.com }\ngroups:\n  - { id: api, name: G, members: [web], quorum: { green: 1, yellow: 1 } }\n`;
     const errors = errorsOf(text);
-    expect(errorAt(errors, "services[2].id")).toMatchObject({ ...pos(text, "web", 1), expected: "a unique service id", found: '"web", already used by services[0]' });
-    expect(errorAt(errors, "groups[0].id")).toMatchObject({ expected: "an id no service uses", found: '"api", the id of services[1]' });
+    expect(errorAt(errors, "services[2].id")).toMatchObject({
+      ...pos(text, "web", 1),
+      expected: "a unique service id",
+      found: '"web", already used by services[0]',
+    });
+    expect(errorAt(errors, "groups[0].id")).toMatchObject({
+      expected: "an id no service uses",
+      found: '"api", the id of services[1]',
+    });
   });
 
   it("id errors come in the same round as schema errors elsewhere", () => {
@@ -207,32 +263,60 @@ describe("loadConfig: semantic errors", () => {
   });
 
   it("unknown group member, with the nearest service id", () => {
-    const text = base("groups:\n  - id: g\n    name: G\n    members: [web, apj]\n    quorum: { green: 1, yellow: 1 }\n");
+    const text = base(
+      "groups:\n  - id: g\n    name: G\n    members: [web, apj]\n    quorum: { green: 1, yellow: 1 }\n",
+    );
     const e = errorAt(errorsOf(text), "groups[0].members[1]");
     expect(e).toMatchObject({ ...pos(text, "apj"), expected: "the id of a service in `services`", found: '"apj"' });
     expect(e.message).toContain('did you mean "api"?');
   });
 
   it("impossible quorum: yellow above green, green above the member count", () => {
-    const text = base("groups:\n  - id: g\n    name: G\n    members: [web, api]\n    quorum: { green: 3, yellow: 4 }\n");
+    const text = base(
+      "groups:\n  - id: g\n    name: G\n    members: [web, api]\n    quorum: { green: 3, yellow: 4 }\n",
+    );
     const errors = errorsOf(text);
-    expect(errorAt(errors, "groups[0].quorum.green")).toMatchObject({ ...pos(text, "3"), expected: "at most the number of members (2)", found: "3" });
-    expect(errorAt(errors, "groups[0].quorum.yellow")).toMatchObject({ expected: "at most quorum.green (3)", found: "4" });
+    expect(errorAt(errors, "groups[0].quorum.green")).toMatchObject({
+      ...pos(text, "3"),
+      expected: "at most the number of members (2)",
+      found: "3",
+    });
+    expect(errorAt(errors, "groups[0].quorum.yellow")).toMatchObject({
+      expected: "at most quorum.green (3)",
+      found: "4",
+    });
   });
 
   it("impossible thresholds in every metric's direction", () => {
     const text = `services:\n  - id: db\n    name: DB\n    probe: { type: postgres, url: "\${DB_URL}" }\n    thresholds:\n      latency: { yellow: 2s, red: 800ms }\n      successRate: { yellow: 90, red: 95 }\n      certDays: { yellow: 7, red: 14 }\n      value: { yellow: 60, red: 50, direction: above }\n`;
     const errors = errorsOf(text);
-    expect(errorAt(errors, "services[0].thresholds.latency.yellow")).toMatchObject({ ...pos(text, "2s"), expected: "less than red (800 ms)", found: "2 s" });
-    expect(errorAt(errors, "services[0].thresholds.successRate.yellow")).toMatchObject({ expected: "more than red (95 %)", found: "90 %" });
-    expect(errorAt(errors, "services[0].thresholds.certDays.yellow")).toMatchObject({ expected: "more days than red (14)", found: "7" });
-    expect(errorAt(errors, "services[0].thresholds.value.yellow")).toMatchObject({ expected: 'less than red (50) for direction "above"', found: "60" });
+    expect(errorAt(errors, "services[0].thresholds.latency.yellow")).toMatchObject({
+      ...pos(text, "2s"),
+      expected: "less than red (800 ms)",
+      found: "2 s",
+    });
+    expect(errorAt(errors, "services[0].thresholds.successRate.yellow")).toMatchObject({
+      expected: "more than red (95 %)",
+      found: "90 %",
+    });
+    expect(errorAt(errors, "services[0].thresholds.certDays.yellow")).toMatchObject({
+      expected: "more days than red (14)",
+      found: "7",
+    });
+    expect(errorAt(errors, "services[0].thresholds.value.yellow")).toMatchObject({
+      expected: 'less than red (50) for direction "above"',
+      found: "60",
+    });
   });
 
   it("value thresholds on a probe that reads no value", () => {
     const text = `services:\n${SERVICE}    thresholds:\n      value: { red: 5 }\n`;
     const e = errorAt(errorsOf(text), "services[0].thresholds.value");
-    expect(e).toMatchObject({ expected: "a probe that reads a value (postgres, prometheus, domain, google-analytics with quota, or http with probe.value)", found: 'probe type "http"' });
+    expect(e).toMatchObject({
+      expected:
+        "a probe that reads a value (postgres, prometheus, domain, google-analytics with quota, or http with probe.value)",
+      found: 'probe type "http"',
+    });
   });
 
   it("a Fly rollback on a database probe", () => {
@@ -248,14 +332,27 @@ describe("loadConfig: semantic errors", () => {
     const unknown = errorAt(errors, "maintenance[0].services[0]");
     expect(unknown).toMatchObject({ ...pos(text, "wbe"), expected: "the id of a service or group", found: '"wbe"' });
     expect(unknown.message).toContain('did you mean "web"?');
-    expect(errorAt(errors, "maintenance[0].end")).toMatchObject({ expected: "a time after start (2025-10-20T03:00:00Z)", found: '"2025-10-20T02:00:00Z"' });
-    expect(errorAt(errors, "maintenance[1].timezone")).toMatchObject({ ...pos(text, "America/Chicgo"), expected: "an IANA time zone", found: '"America/Chicgo"' });
+    expect(errorAt(errors, "maintenance[0].end")).toMatchObject({
+      expected: "a time after start (2025-10-20T03:00:00Z)",
+      found: '"2025-10-20T02:00:00Z"',
+    });
+    expect(errorAt(errors, "maintenance[1].timezone")).toMatchObject({
+      ...pos(text, "America/Chicgo"),
+      expected: "an IANA time zone",
+      found: '"America/Chicgo"',
+    });
   });
 
   it("silences: unknown service, no expiry", () => {
-    const text = base('silences:\n  - { services: [wbe], until: "2025-10-20T03:00:00Z", reason: deploy }\n  - { services: [web], reason: forever }\n');
+    const text = base(
+      'silences:\n  - { services: [wbe], until: "2025-10-20T03:00:00Z", reason: deploy }\n  - { services: [web], reason: forever }\n',
+    );
     const errors = errorsOf(text);
-    expect(errorAt(errors, "silences[0].services[0]")).toMatchObject({ ...pos(text, "wbe"), expected: "the id of a service or group", found: '"wbe"' });
+    expect(errorAt(errors, "silences[0].services[0]")).toMatchObject({
+      ...pos(text, "wbe"),
+      expected: "the id of a service or group",
+      found: '"wbe"',
+    });
     expect(errorAt(errors, "silences[0].services[0]").message).toContain('did you mean "web"?');
     expect(errorAt(errors, "silences[1].until")).toBeDefined();
   });
@@ -268,15 +365,26 @@ describe("loadConfig: semantic errors", () => {
       "  - { id: db, name: DB, probe: { type: http, url: https://example.com/db }, dependsOn: [web, db] }\n" +
       "groups:\n  - { id: all, name: All, members: [web, api], quorum: { green: 2, yellow: 1 }, dependsOn: [web] }\n";
     const errors = errorsOf(text);
-    expect(errorAt(errors, "services[0].dependsOn[1]")).toMatchObject({ expected: "the id of a service or group", found: '"supabse"' });
-    expect(errorAt(errors, "services[2].dependsOn[1]")).toMatchObject({ expected: "the id of another service or group", found: '"db", itself' });
+    expect(errorAt(errors, "services[0].dependsOn[1]")).toMatchObject({
+      expected: "the id of a service or group",
+      found: '"supabse"',
+    });
+    expect(errorAt(errors, "services[2].dependsOn[1]")).toMatchObject({
+      expected: "the id of another service or group",
+      found: '"db", itself',
+    });
     expect(errorAt(errors, "groups[0].dependsOn[0]").expected).toBe("a service or group outside the group");
-    expect(errorAt(errors, "services[0].dependsOn")).toMatchObject({ expected: "dependencies without a cycle", found: "web → api → db → web" });
+    expect(errorAt(errors, "services[0].dependsOn")).toMatchObject({
+      expected: "dependencies without a cycle",
+      found: "web → api → db → web",
+    });
     expect(errors.filter((e) => e.expected === "dependencies without a cycle")).toHaveLength(1);
   });
 
   it("escalation levels out of order", () => {
-    const text = base("incidents:\n  escalation:\n    - { level: 2, after: 1h, name: Lead }\n    - { level: 3, after: 30m, name: Manager }\n");
+    const text = base(
+      "incidents:\n  escalation:\n    - { level: 2, after: 1h, name: Lead }\n    - { level: 3, after: 30m, name: Manager }\n",
+    );
     const e = errorAt(errorsOf(text), "incidents.escalation[1].after");
     expect(e).toMatchObject({ ...pos(text, "30m"), expected: "later than level 2 (60 min)", found: "30 min" });
   });
@@ -284,8 +392,14 @@ describe("loadConfig: semantic errors", () => {
   it("schedule: a cron faster than GitHub allows and a repeated update time", () => {
     const text = base('schedule:\n  monitor: "* * * * *"\n  updates: ["08:00", "08:00"]\n');
     const errors = errorsOf(text);
-    expect(errorAt(errors, "schedule.monitor")).toMatchObject({ expected: "an interval of at least 5 minutes", found: '"* * * * *"' });
-    expect(errorAt(errors, "schedule.updates[1]")).toMatchObject({ ...pos(text, '"08:00"', 1), found: '"08:00" again' });
+    expect(errorAt(errors, "schedule.monitor")).toMatchObject({
+      expected: "an interval of at least 5 minutes",
+      found: '"* * * * *"',
+    });
+    expect(errorAt(errors, "schedule.updates[1]")).toMatchObject({
+      ...pos(text, '"08:00"', 1),
+      found: '"08:00" again',
+    });
   });
 
   it("a malformed ${NAME} reference", () => {
@@ -305,7 +419,10 @@ describe("secrets in messages", () => {
       expect(out).not.toContain("12345678");
       expect(out).not.toContain("s3cr3t-from-env-value");
       expect(out).toContain("hidden");
-      const warn = loadConfig("x.yml", `services:\n  - id: web\n    name: Web\n    probe: { type: http, url: https://x.dev, headers: { Authorization: "Bearer abc123secretvalue" } }\n`);
+      const warn = loadConfig(
+        "x.yml",
+        `services:\n  - id: web\n    name: Web\n    probe: { type: http, url: https://x.dev, headers: { Authorization: "Bearer abc123secretvalue" } }\n`,
+      );
       expect(warn.ok).toBe(true);
       expect(formatConfigErrors(warn.warnings)).toContain("a literal value (hidden)");
       expect(formatConfigErrors(warn.warnings)).not.toContain("abc123secretvalue");
@@ -342,7 +459,12 @@ describe("formatting and helpers", () => {
   it("validateConfig checks an object without a file", () => {
     const r = validateConfig({ services: [{ id: "a", name: "A", probe: { type: "fly", app: "Bad_App" } }] });
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.problems[0]).toMatchObject({ path: ["services", 0, "probe", "app"], expected: "a Fly app name", found: '"Bad_App"' });
+    if (!r.ok)
+      expect(r.problems[0]).toMatchObject({
+        path: ["services", 0, "probe", "app"],
+        expected: "a Fly app name",
+        found: '"Bad_App"',
+      });
   });
 
   it("rejects a probe URL without a scheme at validation, not at run time, and says what to write", () => {
@@ -364,14 +486,25 @@ describe("formatting and helpers", () => {
     const errors = r.ok ? [] : r.errors;
     const web = errorAt(errors, "services[0].probe.url");
     // A literal URL may hold a credential, so its value stays hidden in messages (as elsewhere).
-    expect(web).toMatchObject({ line: 6, column: 12, found: "a literal string of 16 characters (hidden: it may be a secret)" });
-    expect(web.message).toMatch(/^expected a URL starting with http:\/\/ or https:\/\/, such as "https:\/\/example\.com\/health" \(or a \$\{SECRET\} holding one\), found a literal/);
-    expect(errorAt(errors, "services[1].probe.url").expected).toMatch(/^a URL starting with postgres:\/\/ or postgresql:\/\//);
+    expect(web).toMatchObject({
+      line: 6,
+      column: 12,
+      found: "a literal string of 16 characters (hidden: it may be a secret)",
+    });
+    expect(web.message).toMatch(
+      /^expected a URL starting with http:\/\/ or https:\/\/, such as "https:\/\/example\.com\/health" \(or a \$\{SECRET\} holding one\), found a literal/,
+    );
+    expect(errorAt(errors, "services[1].probe.url").expected).toMatch(
+      /^a URL starting with postgres:\/\/ or postgresql:\/\//,
+    );
     expect(errorAt(errors, "services[2].probe.health.url").expected).toMatch(/^a URL starting with http:\/\//);
     // A URL that is a secret, or starts with one, is checked when the secret is read.
     expect(errors.map((e) => e.path)).not.toContain("services[2].probe.url");
     for (const url of ["http://127.0.0.1:18081/", "HTTPS://example.com", "${BASE}/health", "https://${HOST}/x"]) {
-      const one = loadConfig("x.yml", `services:\n  - id: web\n    name: Web\n    probe: { type: http, url: "${url}" }\n`);
+      const one = loadConfig(
+        "x.yml",
+        `services:\n  - id: web\n    name: Web\n    probe: { type: http, url: "${url}" }\n`,
+      );
       expect(one.ok ? [] : one.errors, url).toEqual([]);
     }
   });

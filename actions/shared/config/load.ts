@@ -13,7 +13,12 @@ import { locate } from "./locate.ts";
  * reported at once with file, path, line and column; nothing after this re-validates the config.
  */
 export type ConfigResult =
-  | { ok: true; config: OpsConfig; warnings: ConfigError[]; /** Ids of services with `enabled: false`, left out of `config.services`. */ disabled: string[] }
+  | {
+      ok: true;
+      config: OpsConfig;
+      warnings: ConfigError[] /** Ids of services with `enabled: false`, left out of `config.services`. */;
+      disabled: string[];
+    }
   | { ok: false; errors: ConfigError[]; warnings: ConfigError[] };
 
 /**
@@ -28,11 +33,27 @@ export function loadConfig(file: string, text?: string): ConfigResult {
     if (e instanceof SourceError) return { ok: false, errors: [{ file, path: "", ...e.problem }], warnings: [] };
     const code = (e as NodeJS.ErrnoException).code ?? String(e);
     const message = `cannot read the config file (${code}); pass --config FILE or create ops.config.yml`;
-    return { ok: false, errors: [{ file, path: "", expected: "a readable YAML file", found: code, message }], warnings: [] };
+    return {
+      ok: false,
+      errors: [{ file, path: "", expected: "a readable YAML file", found: code, message }],
+      warnings: [],
+    };
   }
   if (source.length > MAX_CONFIG_BYTES) {
     const found = `${source.length} characters`;
-    return { ok: false, errors: [{ file, path: "", expected: `a config of at most ${MAX_CONFIG_BYTES / 1_048_576} MiB`, found, message: `the config is too large (${found}); a fleet's config is a few KB — is this the right file?` }], warnings: [] };
+    return {
+      ok: false,
+      errors: [
+        {
+          file,
+          path: "",
+          expected: `a config of at most ${MAX_CONFIG_BYTES / 1_048_576} MiB`,
+          found,
+          message: `the config is too large (${found}); a fleet's config is a few KB — is this the right file?`,
+        },
+      ],
+      warnings: [],
+    };
   }
 
   const lineCounter = new LineCounter();
@@ -48,7 +69,13 @@ export function loadConfig(file: string, text?: string): ConfigResult {
   } catch (e) {
     // Unresolved aliases and alias bombs surface only when the document is turned into values.
     const found = (e as Error).message;
-    const error = { file, path: "", expected: "YAML whose aliases all resolve", found, message: `expected YAML whose aliases all resolve, found ${found}` };
+    const error = {
+      file,
+      path: "",
+      expected: "YAML whose aliases all resolve",
+      found,
+      message: `expected YAML whose aliases all resolve, found ${found}`,
+    };
     return { ok: false, errors: [error], warnings: yamlWarnings };
   }
 
@@ -83,7 +110,11 @@ function readSource(file: string): string {
   const size = statSync(file).size;
   if (size > MAX_CONFIG_BYTES) {
     const found = `${size} bytes`;
-    throw new SourceError({ expected: `a config of at most ${MAX_CONFIG_BYTES / 1_048_576} MiB`, found, message: `the config file is too large (${found}); a fleet's config is a few KB — is this the right file?` });
+    throw new SourceError({
+      expected: `a config of at most ${MAX_CONFIG_BYTES / 1_048_576} MiB`,
+      found,
+      message: `the config file is too large (${found}); a fleet's config is a few KB — is this the right file?`,
+    });
   }
   const bytes = readFileSync(file);
   const bad = invalidUtf8At(bytes);
@@ -92,7 +123,13 @@ function readSource(file: string): string {
     const line = before.split("\n").length;
     const column = before.length - before.lastIndexOf("\n");
     const found = `byte 0x${bytes[bad]!.toString(16).padStart(2, "0")} at offset ${bad}`;
-    throw new SourceError({ expected: "UTF-8 text", found, line, column, message: `the config file is not valid UTF-8 (${found}, line ${line}); save it as UTF-8` });
+    throw new SourceError({
+      expected: "UTF-8 text",
+      found,
+      line,
+      column,
+      message: `the config file is not valid UTF-8 (${found}, line ${line}); save it as UTF-8`,
+    });
   }
   return bytes.toString("utf8");
 }
@@ -105,7 +142,22 @@ export function invalidUtf8At(bytes: Uint8Array): number | undefined {
       i++;
       continue;
     }
-    const [len, min, max] = b >= 0xc2 && b <= 0xdf ? [2, 0x80, 0xbf] : b === 0xe0 ? [3, 0xa0, 0xbf] : b === 0xed ? [3, 0x80, 0x9f] : b >= 0xe1 && b <= 0xef ? [3, 0x80, 0xbf] : b === 0xf0 ? [4, 0x90, 0xbf] : b >= 0xf1 && b <= 0xf3 ? [4, 0x80, 0xbf] : b === 0xf4 ? [4, 0x80, 0x8f] : [0, 0, 0];
+    const [len, min, max] =
+      b >= 0xc2 && b <= 0xdf
+        ? [2, 0x80, 0xbf]
+        : b === 0xe0
+          ? [3, 0xa0, 0xbf]
+          : b === 0xed
+            ? [3, 0x80, 0x9f]
+            : b >= 0xe1 && b <= 0xef
+              ? [3, 0x80, 0xbf]
+              : b === 0xf0
+                ? [4, 0x90, 0xbf]
+                : b >= 0xf1 && b <= 0xf3
+                  ? [4, 0x80, 0xbf]
+                  : b === 0xf4
+                    ? [4, 0x80, 0x8f]
+                    : [0, 0, 0];
     if (len === 0) return i;
     // The second byte has a narrower range (no overlong forms, no surrogates, nothing past U+10FFFF).
     const second = bytes[i + 1];
@@ -149,7 +201,11 @@ export function validateConfig(data: unknown): ValidationResult {
   if (!parsed.success) {
     // Id cross-references need no valid schema, and the other checks run on the parts that are
     // valid, so all of them are reported in the same round as the schema errors.
-    const problems = [...issuesToProblems(parsed.error.issues, data, OpsConfig), ...checkIdsAndReferences(data), ...checkValidParts(config)];
+    const problems = [
+      ...issuesToProblems(parsed.error.issues, data, OpsConfig),
+      ...checkIdsAndReferences(data),
+      ...checkValidParts(config),
+    ];
     return { ok: false, problems, warnings: [] };
   }
   const checked = checkConfig(parsed.data);
@@ -194,7 +250,9 @@ function yamlError(file: string, e: YAMLError): ConfigError {
 function sortByPosition(errors: ConfigError[]): ConfigError[] {
   return errors
     .map((e, i) => ({ e, i }))
-    .sort((a, b) => (a.e.line ?? Infinity) - (b.e.line ?? Infinity) || (a.e.column ?? 0) - (b.e.column ?? 0) || a.i - b.i)
+    .sort(
+      (a, b) => (a.e.line ?? Infinity) - (b.e.line ?? Infinity) || (a.e.column ?? 0) - (b.e.column ?? 0) || a.i - b.i,
+    )
     .map(({ e }) => e);
 }
 

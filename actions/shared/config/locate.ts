@@ -18,7 +18,12 @@ function keyOf(k: unknown): unknown {
   return isScalar(k) ? k.value : k;
 }
 
-export function locate(doc: Document, lc: LineCounter, path: readonly PathSegment[], atKey = false): Position | undefined {
+export function locate(
+  doc: Document,
+  lc: LineCounter,
+  path: readonly PathSegment[],
+  atKey = false,
+): Position | undefined {
   let node: unknown = doc.contents;
   let keyNode: unknown;
   let depth = 0;

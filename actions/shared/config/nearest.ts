@@ -38,7 +38,8 @@ export function nearest(word: string, candidates: Iterable<string>): string | un
     if (c === word) continue;
     const cl = c.toLowerCase();
     // A word that is a (misspelt) start of a longer key counts too: "statment" → "statementTimeout".
-    const prefix = lower.length >= 4 && cl.length > lower.length ? editDistance(lower, cl.slice(0, lower.length)) : Infinity;
+    const prefix =
+      lower.length >= 4 && cl.length > lower.length ? editDistance(lower, cl.slice(0, lower.length)) : Infinity;
     const d = cl === lower ? 0 : Math.min(editDistance(lower, cl), prefix);
     const limit = Math.min(3, Math.max(1, Math.floor(Math.max(word.length, c.length) / 3)));
     // Ties keep the first candidate, so the answer follows the schema's own key order.

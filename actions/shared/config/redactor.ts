@@ -83,7 +83,11 @@ export function formsOf(value: string): string[] {
     JSON.stringify(json).slice(1, -1),
     JSON.stringify(jsonAscii).slice(1, -1),
     value.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!),
-    value.replace(/[\\`[\]|]/g, (c) => `\\${c}`).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;"),
+    value
+      .replace(/[\\`[\]|]/g, (c) => `\\${c}`)
+      .replace(/&/g, "&amp;")
+      .replace(/</g, "&lt;")
+      .replace(/>/g, "&gt;"),
     // As the inert Markdown renderer writes it (joiners after "@", "#", ":"), should a text be
     // rendered before it is scrubbed.
     inlineMarkdown(value, { max: Number.MAX_SAFE_INTEGER }),
@@ -120,7 +124,7 @@ function cuts(text: string, partial: ReadonlySet<string>): string {
     if (k) out = `${out.slice(0, end - k)}${MASK}${out.slice(end)}`;
   }
   // A suffix of a secret just after one.
-  const starts = [...positions(out, /…|\.\.\./g, "after"), out.length - out.replace(/^[\s"'`(\[{<]+/, "").length];
+  const starts = [...positions(out, /…|\.\.\./g, "after"), out.length - out.replace(/^[\s"'`([{<]+/, "").length];
   for (const start of starts.sort((a, b) => b - a)) {
     const k = longestAt(out, start, partial, "suffix");
     if (k) out = `${out.slice(0, start)}${MASK}${out.slice(start + k)}`;
@@ -137,7 +141,10 @@ function longestAt(text: string, at: number, forms: ReadonlySet<string>, piece: 
   let best = 0;
   for (const f of forms) {
     for (let k = f.length - 1; k >= PARTIAL_MIN_CHARS && k > best; k--) {
-      const hit = piece === "prefix" ? at >= k && text.startsWith(f.slice(0, k), at - k) : text.startsWith(f.slice(f.length - k), at);
+      const hit =
+        piece === "prefix"
+          ? at >= k && text.startsWith(f.slice(0, k), at - k)
+          : text.startsWith(f.slice(f.length - k), at);
       if (hit) {
         best = k;
         break;
@@ -171,7 +178,8 @@ function urlParts(value: string): string[] {
     return [];
   }
   const parts = [url.hostname, url.host, safeDecode(url.username), safeDecode(url.password)];
-  for (const segment of url.pathname.split("/")) if (segment.length >= TOKENISH_SEGMENT) parts.push(safeDecode(segment));
+  for (const segment of url.pathname.split("/"))
+    if (segment.length >= TOKENISH_SEGMENT) parts.push(safeDecode(segment));
   // Loopback says nothing secret and would mangle every local message.
   if (/^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(url.hostname)) parts.splice(0, 2);
   return parts.filter(Boolean);

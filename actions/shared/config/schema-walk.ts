@@ -47,7 +47,9 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 function literalValues(s: Schema | undefined): unknown[] {
   if (!s) return [];
   const d = def(unwrapInput(s));
-  return d.type === "literal" || d.type === "enum" ? (d.values ?? Object.values((d as { entries?: object }).entries ?? {})) : [];
+  return d.type === "literal" || d.type === "enum"
+    ? (d.values ?? Object.values((d as { entries?: object }).entries ?? {}))
+    : [];
 }
 
 /** The option of a union the data most plausibly meant: by discriminator, else by shared keys. */

@@ -4,9 +4,19 @@ import { createRedactor, resolveSecrets, shortSecrets } from "./secrets.ts";
 describe("secrets", () => {
   it("resolves ${NAME} references deeply and collects every missing one", () => {
     const r = createRedactor();
-    const probe = { url: "https://x.test/${PATH_TOKEN}", headers: { a: "Bearer ${TOKEN}", b: "${NOPE}" }, list: ["${ALSO_NOPE}"] };
-    expect(resolveSecrets(probe, { TOKEN: "abcd1234", PATH_TOKEN: "p-secret" }, r)).toEqual({ ok: false, missing: ["ALSO_NOPE", "NOPE"] });
-    expect(resolveSecrets({ h: "Bearer ${TOKEN}" }, { TOKEN: "abcd1234" }, r)).toEqual({ ok: true, value: { h: "Bearer abcd1234" } });
+    const probe = {
+      url: "https://x.test/${PATH_TOKEN}",
+      headers: { a: "Bearer ${TOKEN}", b: "${NOPE}" },
+      list: ["${ALSO_NOPE}"],
+    };
+    expect(resolveSecrets(probe, { TOKEN: "abcd1234", PATH_TOKEN: "p-secret" }, r)).toEqual({
+      ok: false,
+      missing: ["ALSO_NOPE", "NOPE"],
+    });
+    expect(resolveSecrets({ h: "Bearer ${TOKEN}" }, { TOKEN: "abcd1234" }, r)).toEqual({
+      ok: true,
+      value: { h: "Bearer abcd1234" },
+    });
     expect(r.scrub("sent Bearer abcd1234")).toBe("sent Bearer ***");
   });
 
@@ -26,14 +36,17 @@ describe("secrets", () => {
       "DNS lookup of mcp.private.example failed",
     ].join("\n");
     const scrubbed = r.scrub(text);
-    for (const leaked of ["db-7f3a", "admin_user", "0123456789abcdefghij", "mcp.private.example", "hunter2pass"]) expect(scrubbed).not.toContain(leaked);
+    for (const leaked of ["db-7f3a", "admin_user", "0123456789abcdefghij", "mcp.private.example", "hunter2pass"])
+      expect(scrubbed).not.toContain(leaked);
     expect(scrubbed).toContain("DNS lookup of *** failed");
   });
 
   it("leaves loopback addresses and short path segments readable", () => {
     const r = createRedactor();
     resolveSecrets("${LOCAL}", { LOCAL: "http://127.0.0.1:8080/health" }, r);
-    expect(r.scrub("connection refused by 127.0.0.1:9999 on /health")).toBe("connection refused by 127.0.0.1:9999 on /health");
+    expect(r.scrub("connection refused by 127.0.0.1:9999 on /health")).toBe(
+      "connection refused by 127.0.0.1:9999 on /health",
+    );
   });
 
   it("hides every form a secret takes in output", () => {
@@ -64,7 +77,9 @@ describe("secrets", () => {
   it("hides a piece of a secret left at a cut, never ordinary text", () => {
     const r = createRedactor();
     r.add("R0UT1NGK3Y-very-secret-0123456789");
-    expect(r.scrub("PagerDuty: answered 400 (invalid key R0UT1NGK3Y-ve)")).toBe("PagerDuty: answered 400 (invalid key ***)");
+    expect(r.scrub("PagerDuty: answered 400 (invalid key R0UT1NGK3Y-ve)")).toBe(
+      "PagerDuty: answered 400 (invalid key ***)",
+    );
     expect(r.scrub('in "xxxxR0UT1NGK3Y-very-secr…"')).toBe('in "xxxx***…"');
     expect(r.scrub("…et-0123456789 was refused")).toBe("…*** was refused");
     expect(r.scrub("R0UT1N is a word, R0UT1NGK3 too")).toBe("R0UT1N is a word, R0UT1NGK3 too");
@@ -73,9 +88,15 @@ describe("secrets", () => {
   it("refuses secrets shorter than 4 characters, naming them", () => {
     const r = createRedactor();
     const out = resolveSecrets({ a: "${SHORT}", b: "${LONG}" }, { SHORT: "abc", LONG: "abcd" }, r);
-    expect(out).toEqual({ ok: false, missing: ["SHORT (shorter than 4 characters, which cannot be hidden in output; set a longer value)"] });
-    expect(shortSecrets({ services: [{ probe: { token: "${SHORT}", other: "${LONG}", unset: "${UNSET}" } }] }, { SHORT: "abc", LONG: "abcd" })).toEqual([
-      "secret SHORT (shorter than 4 characters, which cannot be hidden in output; set a longer value)",
-    ]);
+    expect(out).toEqual({
+      ok: false,
+      missing: ["SHORT (shorter than 4 characters, which cannot be hidden in output; set a longer value)"],
+    });
+    expect(
+      shortSecrets(
+        { services: [{ probe: { token: "${SHORT}", other: "${LONG}", unset: "${UNSET}" } }] },
+        { SHORT: "abc", LONG: "abcd" },
+      ),
+    ).toEqual(["secret SHORT (shorter than 4 characters, which cannot be hidden in output; set a longer value)"]);
   });
 });

@@ -27,7 +27,10 @@ export function shortSecrets(config: unknown, env: Env): string[] {
     else if (v && typeof v === "object") Object.values(v).forEach(walk);
   };
   walk(config);
-  return [...names].sort().filter((n) => (env[n] ?? "").length > 0 && env[n]!.length < MIN_SECRET_CHARS).map((n) => `secret ${tooShort(n)}`);
+  return [...names]
+    .sort()
+    .filter((n) => (env[n] ?? "").length > 0 && env[n]!.length < MIN_SECRET_CHARS)
+    .map((n) => `secret ${tooShort(n)}`);
 }
 
 /** Names of the secrets a string refers to. */

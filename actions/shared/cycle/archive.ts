@@ -16,6 +16,8 @@ export function archiveReplaced(before: Latest, after: Latest, now: Date): Lates
   }
   const kept = (after.archive ?? []).filter((i) => now.getTime() - Date.parse(i.closedAt ?? i.openedAt) <= ARCHIVE_MS);
   if (moved.length === 0 && kept.length === (after.archive ?? []).length) return after;
-  const archive = [...moved, ...kept].sort((a, b) => b.openedAt.localeCompare(a.openedAt) || a.key.localeCompare(b.key));
+  const archive = [...moved, ...kept].sort(
+    (a, b) => b.openedAt.localeCompare(a.openedAt) || a.key.localeCompare(b.key),
+  );
   return { ...after, archive };
 }

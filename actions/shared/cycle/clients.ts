@@ -30,5 +30,7 @@ export function githubFromEnv(env: Env, options: GitHubOptions): IssuesApi | str
     const [owner = "owner", repo = "repo"] = (env.GITHUB_REPOSITORY ?? "").split("/");
     return createDryRunClient({ reader: real, repo: { owner, repo }, print: options.log });
   }
-  return real ?? "GITHUB_TOKEN is not set: incident issues were skipped (set it, or use --dry-run to see what would happen)";
+  return (
+    real ?? "GITHUB_TOKEN is not set: incident issues were skipped (set it, or use --dry-run to see what would happen)"
+  );
 }

@@ -34,7 +34,12 @@ export function frozen(ctx: Pick<RunContext, "runAt" | "clock">): Clock {
  * Runs a later step: a failure is reported (scrubbed) in `errors` and logged as a warning, never
  * thrown, so what earlier steps stored is never lost.
  */
-export async function guarded<T>(ctx: Pick<RunContext, "log" | "redactor">, errors: string[], name: string, fn: () => Promise<T>): Promise<T | undefined> {
+export async function guarded<T>(
+  ctx: Pick<RunContext, "log" | "redactor">,
+  errors: string[],
+  name: string,
+  fn: () => Promise<T>,
+): Promise<T | undefined> {
   try {
     return await fn();
   } catch (e) {

@@ -30,12 +30,28 @@ export interface IncidentStepInput {
  * the runner was offline (nothing can be blamed on anyone).
  */
 export async function incidentsStep(ctx: RunContext, input: IncidentStepInput): Promise<IncidentStepResult> {
-  const skip = (why: string): IncidentStepResult => ({ latest: input.latest, operations: [], notifications: [], errors: [], warnings: [], skipped: why });
+  const skip = (why: string): IncidentStepResult => ({
+    latest: input.latest,
+    operations: [],
+    notifications: [],
+    errors: [],
+    warnings: [],
+    skipped: why,
+  });
   if (!ctx.config.incidents.enabled) return skip("incidents are disabled in the config");
   if (typeof input.github === "string") return skip(input.github);
   if (input.latest.run.offline) return skip("none opened or closed while the runner is offline");
   const print = (line: string) => ctx.log.info(ctx.redactor.scrub(line));
-  const notifier = input.notifier ?? notifierFromConfig({ config: ctx.config, env: ctx.env, redactor: ctx.redactor, dryRun: ctx.dryRun, print, clock: frozen(ctx) });
+  const notifier =
+    input.notifier ??
+    notifierFromConfig({
+      config: ctx.config,
+      env: ctx.env,
+      redactor: ctx.redactor,
+      dryRun: ctx.dryRun,
+      print,
+      clock: frozen(ctx),
+    });
   const result = await runIncidents({
     config: ctx.config,
     latest: input.latest,

@@ -16,7 +16,8 @@ export function contextFromInputs(input: (name: string) => string, log: Log, env
   const config = loaded.config;
   const now = input("now");
   const runAt = now ? new Date(now) : systemClock.now();
-  if (Number.isNaN(runAt.getTime())) throw new Error(`input "now": expected an ISO time such as 2026-11-22T10:00:00Z, found "${now}"`);
+  if (Number.isNaN(runAt.getTime()))
+    throw new Error(`input "now": expected an ISO time such as 2026-11-22T10:00:00Z, found "${now}"`);
   return {
     config,
     dataDir: resolve(input("data") || "."),

@@ -2,7 +2,10 @@ import type { IssuesApi } from "../github/types.ts";
 import { parseMaintenanceIssue, type IssueWindow } from "../maintenance.ts";
 
 /** Windows announced in open issues labelled `maintenance`; an unreadable one is reported, not fatal. */
-export async function loadMaintenanceIssues(github: IssuesApi, label = "maintenance"): Promise<{ windows: IssueWindow[]; problems: string[] }> {
+export async function loadMaintenanceIssues(
+  github: IssuesApi,
+  label = "maintenance",
+): Promise<{ windows: IssueWindow[]; problems: string[] }> {
   const issues = await github.listIssues({ state: "open", labels: [label] });
   const windows: IssueWindow[] = [];
   const problems: string[] = [];
@@ -63,7 +66,12 @@ export async function readMaintenanceWithDeadline(input: {
         : `maintenance issues not read (${why}); no earlier windows are known, only the config's apply`;
       return { windows: known?.windows ?? [], problems: [], source: "last-known", note };
     }
-    return { windows: r.windows, problems: r.problems, source: "github", known: { at: input.now.toISOString(), windows: r.windows } };
+    return {
+      windows: r.windows,
+      problems: r.problems,
+      source: "github",
+      known: { at: input.now.toISOString(), windows: r.windows },
+    };
   } finally {
     clearTimeout(timer);
   }

@@ -36,9 +36,18 @@ export interface MaintenanceInForce {
  * `maintenance` issues (only with a client). GitHub is read with a deadline and never stalls the
  * run: when it fails or is late, the last known windows stand in and the note says so.
  */
-export async function maintenanceStep(ctx: RunContext, github: IssuesApi | undefined, lastKnown?: KnownWindows): Promise<MaintenanceInForce> {
+export async function maintenanceStep(
+  ctx: RunContext,
+  github: IssuesApi | undefined,
+  lastKnown?: KnownWindows,
+): Promise<MaintenanceInForce> {
   if (!github) return { maintenance: activeMaintenance(ctx.config.maintenance, [], ctx.runAt) };
-  const read = await readMaintenanceWithDeadline({ github, deadlineMs: MAINTENANCE_DEADLINE_MS, ...(lastKnown && { lastKnown }), now: ctx.runAt });
+  const read = await readMaintenanceWithDeadline({
+    github,
+    deadlineMs: MAINTENANCE_DEADLINE_MS,
+    ...(lastKnown && { lastKnown }),
+    now: ctx.runAt,
+  });
   for (const p of read.problems) ctx.log.warn(p);
   if (read.note) ctx.log.warn(read.note);
   return {
@@ -50,6 +59,9 @@ export async function maintenanceStep(ctx: RunContext, github: IssuesApi | undef
 }
 
 /** Ids of the services the evaluation records as `maintenance` this run. */
-export function servicesInMaintenance(ctx: Pick<RunContext, "config">, maintenance: ActiveMaintenance): ReadonlySet<string> {
+export function servicesInMaintenance(
+  ctx: Pick<RunContext, "config">,
+  maintenance: ActiveMaintenance,
+): ReadonlySet<string> {
   return new Set(ctx.config.services.map((s) => s.id).filter((id) => maintenance.reasonFor(id) !== undefined));
 }

@@ -2,7 +2,6 @@ import type { Notifier } from "../../incident/notify/index.ts";
 import type { ReportOutput } from "../../report/step.ts";
 import type { Reach } from "../connectivity.ts";
 import type { IssuesApi } from "../github/types.ts";
-import type { ActiveMaintenance } from "../maintenance.ts";
 import type { ProbeResult } from "../probe/result.ts";
 import type { Transition } from "../evaluate/index.ts";
 import type { Latest } from "../store/latest-schema.ts";
@@ -64,11 +63,19 @@ export interface CycleOutput {
 }
 
 function clientFor(ctx: RunContext, clients: Clients): IssuesApi | string {
-  return clients.github ?? githubFromEnv(ctx.env, { dryRun: ctx.dryRun, log: (line) => ctx.log.info(ctx.redactor.scrub(line)) });
+  return (
+    clients.github ??
+    githubFromEnv(ctx.env, { dryRun: ctx.dryRun, log: (line) => ctx.log.info(ctx.redactor.scrub(line)) })
+  );
 }
 
 /** Preflight, probe and evaluate: the state of the fleet now, and the maintenance in force. */
-async function observe(ctx: RunContext, o: CycleOptions & { client: IssuesApi | string | undefined; write: boolean }, notes: string[], errors: string[]) {
+async function observe(
+  ctx: RunContext,
+  o: CycleOptions & { client: IssuesApi | string | undefined; write: boolean },
+  notes: string[],
+  _errors: string[],
+) {
   const connectivity = await checkRunner(ctx, o.reach);
   const note = offlineNote(connectivity);
   if (note) notes.push(note);
@@ -146,11 +153,23 @@ async function cycle(ctx: RunContext, o: CycleOptions): Promise<CycleOutput> {
     if (ctx.config.incidents.enabled) notes.push("incidents: skipped (--only probes part of the fleet)");
   } else if (seen.githubDown) {
     // One bounded attempt per run: GitHub already failed or timed out reading maintenance issues.
-    errors.push("incidents: skipped, GitHub did not answer this run (see the maintenance note); the next run finishes the incident work");
+    errors.push(
+      "incidents: skipped, GitHub did not answer this run (see the maintenance note); the next run finishes the incident work",
+    );
   } else {
-    const monitorSubjects = gap.kind === "gap" && gap.openIncident || latest.incidents["monitor:gap"]?.state === "open" ? [gapSubject(gap, ctx.runAt)] : [];
+    const monitorSubjects =
+      (gap.kind === "gap" && gap.openIncident) || latest.incidents["monitor:gap"]?.state === "open"
+        ? [gapSubject(gap, ctx.runAt)]
+        : [];
     incidents = await guarded(ctx, errors, "incidents", () =>
-      incidentsStep(ctx, { latest, github, maintenance: seen.maintenance, alerts, monitorSubjects, ...(o.notifier && { notifier: o.notifier }) }),
+      incidentsStep(ctx, {
+        latest,
+        github,
+        maintenance: seen.maintenance,
+        alerts,
+        monitorSubjects,
+        ...(o.notifier && { notifier: o.notifier }),
+      }),
     );
     if (incidents) {
       latest = incidents.latest;
@@ -161,16 +180,32 @@ async function cycle(ctx: RunContext, o: CycleOptions): Promise<CycleOutput> {
   }
   await saveState(ctx, latest);
 
-  const reports = view && alerts && (await guarded(ctx, errors, "reports", () => reportsStep(ctx, { latest, view, alerts })));
+  const reports =
+    view && alerts && (await guarded(ctx, errors, "reports", () => reportsStep(ctx, { latest, view, alerts })));
   if (reports) notes.push(reportNote(reports));
   const outDir = o.site;
   if (outDir && view) {
     const site = await guarded(ctx, errors, "status site", () =>
-      buildSite({ config: ctx.config, dataDir: ctx.dataDir, outDir, now: ctx.runAt.getTime(), log: ctx.log, redactor: ctx.redactor, data: { latest, view, problems: [] } }),
+      buildSite({
+        config: ctx.config,
+        dataDir: ctx.dataDir,
+        outDir,
+        now: ctx.runAt.getTime(),
+        log: ctx.log,
+        redactor: ctx.redactor,
+        data: { latest, view, problems: [] },
+      }),
     );
     if (site) notes.push(`site: ${site.files.length} file(s), ${Math.round(site.bytes / 1024)} KiB in ${outDir}`);
   }
-  return { probe: probeOutput({ ...seen, latest }, historyBytes), ...(incidents && { incidents }), ...(reports && { reports }), notes, errors, warnings };
+  return {
+    probe: probeOutput({ ...seen, latest }, historyBytes),
+    ...(incidents && { incidents }),
+    ...(reports && { reports }),
+    notes,
+    errors,
+    warnings,
+  };
 }
 
 export type StoredRun<T> = { kind: "ok"; value: T } | { kind: "no-state"; problem: string };
@@ -184,10 +219,20 @@ export async function incidentsRun(ctx: RunContext, clients: Clients = {}): Prom
   if (!latest) return { kind: "no-state", problem: problem ?? "unreadable" };
   const errors: string[] = [];
   const github = clientFor(ctx, clients);
-  const { maintenance } = await maintenanceStep(ctx, typeof github === "string" ? undefined : github, latest.maintenanceKnown);
+  const { maintenance } = await maintenanceStep(
+    ctx,
+    typeof github === "string" ? undefined : github,
+    latest.maintenanceKnown,
+  );
   const view = await guarded(ctx, errors, "reading the history", () => historyStep(ctx));
   const alerts = view && alertsStep(ctx, view);
-  const result = await incidentsStep(ctx, { latest, github, maintenance, alerts, ...(clients.notifier && { notifier: clients.notifier }) });
+  const result = await incidentsStep(ctx, {
+    latest,
+    github,
+    maintenance,
+    alerts,
+    ...(clients.notifier && { notifier: clients.notifier }),
+  });
   if (!ctx.dryRun && !result.skipped) await saveState(ctx, result.latest);
   return { kind: "ok", value: { ...result, errors: [...errors, ...result.errors] } };
 }
@@ -200,13 +245,28 @@ export async function reportsRun(ctx: RunContext, o: { force?: boolean; write?: 
   const write = o.write ?? true;
   if (write) await rollupStep(ctx);
   const { latest, problem } = await readState(ctx);
-  if (problem === MISSING) ctx.log.warn(`reports/latest.json does not exist yet; reports show history only (run "ops run" first)`);
+  if (problem === MISSING)
+    ctx.log.warn(`reports/latest.json does not exist yet; reports show history only (run "ops run" first)`);
   const view = await historyStep(ctx);
   return reportsStep(ctx, { latest, view, alerts: alertsStep(ctx, view), force: o.force ?? false, write });
 }
 
-function probeOutput(seen: { latest: Latest; previous?: Latest | undefined; probed: { results: ProbeResult[] }; transitions: Transition[] }, historyBytes: number): ProbeStepOutput {
-  return { latest: seen.latest, ...(seen.previous && { previous: seen.previous }), results: seen.probed.results, transitions: seen.transitions, historyBytes };
+function probeOutput(
+  seen: {
+    latest: Latest;
+    previous?: Latest | undefined;
+    probed: { results: ProbeResult[] };
+    transitions: Transition[];
+  },
+  historyBytes: number,
+): ProbeStepOutput {
+  return {
+    latest: seen.latest,
+    ...(seen.previous && { previous: seen.previous }),
+    results: seen.probed.results,
+    transitions: seen.transitions,
+    historyBytes,
+  };
 }
 
 function incidentNote(ctx: RunContext, r: IncidentStepResult): string {

@@ -7,7 +7,12 @@ import type { Status } from "../status.ts";
  * online runs that both saw it unknown; runs while the runner was offline add nothing (nothing
  * was learned of anyone then). Any other status ends it. Replaying a run adds nothing.
  */
-export function blindness(previous: ServiceState | undefined, status: Status, now: Date, offline: boolean): Pick<ServiceState, "blindSince" | "blindMs"> {
+export function blindness(
+  previous: ServiceState | undefined,
+  status: Status,
+  now: Date,
+  offline: boolean,
+): Pick<ServiceState, "blindSince" | "blindMs"> {
   if (offline) return previous?.blindSince ? { blindSince: previous.blindSince, blindMs: previous.blindMs ?? 0 } : {};
   if (status !== "unknown") return {};
   if (!previous?.blindSince) return { blindSince: now.toISOString(), blindMs: 0 };

@@ -13,7 +13,9 @@ import type { GroupState, Latest, ServiceState } from "../store/latest-schema.ts
 export function attributeCauses(latest: Latest, config: Pick<OpsConfig, "services" | "groups">): Latest {
   const status = (id: string) => latest.services[id]?.status ?? latest.groups[id]?.status;
   const direct = new Map<string, string>();
-  const dependsOn = new Map<string, string[]>([...config.services, ...config.groups].map((x) => [x.id, x.dependsOn ?? []]));
+  const dependsOn = new Map<string, string[]>(
+    [...config.services, ...config.groups].map((x) => [x.id, x.dependsOn ?? []]),
+  );
   for (const [id, deps] of dependsOn) {
     const own = status(id);
     if (own !== "down" && own !== "degraded") continue;
@@ -41,9 +43,18 @@ export function attributeCauses(latest: Latest, config: Pick<OpsConfig, "service
     if (!direct.has(x.id)) return x.causedBy === undefined ? x : { ...x, causedBy: undefined };
     const cause = root(x.id);
     const reason = `${x.status} (caused by ${cause})`;
-    return { ...x, causedBy: cause, reason: x.reason && !x.reason.startsWith(reason) ? `${reason}; own check: ${x.reason}` : reason };
+    return {
+      ...x,
+      causedBy: cause,
+      reason: x.reason && !x.reason.startsWith(reason) ? `${reason}; own check: ${x.reason}` : reason,
+    };
   };
-  if (!direct.size && !Object.values(latest.services).some((s) => s.causedBy) && !Object.values(latest.groups).some((g) => g.causedBy)) return latest;
+  if (
+    !direct.size &&
+    !Object.values(latest.services).some((s) => s.causedBy) &&
+    !Object.values(latest.groups).some((g) => g.causedBy)
+  )
+    return latest;
   return {
     ...latest,
     services: Object.fromEntries(Object.entries(latest.services).map(([k, s]) => [k, mark(s)])),

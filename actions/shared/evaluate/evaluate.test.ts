@@ -23,14 +23,28 @@ function config(extra: Partial<OpsConfigInput> = {}) {
         probe: { type: "postgres", url: "${DB}", query: "SELECT 1" },
         thresholds: { value: { yellow: 40, red: 50, direction: "above", for: "5m" } },
       },
-      ...["m1", "m2", "m3", "m4", "m5", "m6", "m7"].map((id) => ({ id, name: id, probe: { type: "mcp" as const, url: `http://127.0.0.1:1/${id}` } })),
+      ...["m1", "m2", "m3", "m4", "m5", "m6", "m7"].map((id) => ({
+        id,
+        name: id,
+        probe: { type: "mcp" as const, url: `http://127.0.0.1:1/${id}` },
+      })),
     ],
-    groups: [{ id: "mcp", name: "MCP servers", members: ["m1", "m2", "m3", "m4", "m5", "m6", "m7"], quorum: { green: 6, yellow: 5 } }],
+    groups: [
+      {
+        id: "mcp",
+        name: "MCP servers",
+        members: ["m1", "m2", "m3", "m4", "m5", "m6", "m7"],
+        quorum: { green: 6, yellow: 5 },
+      },
+    ],
     ...extra,
   });
 }
 
-function result(serviceId: string, p: { ok?: number; n?: number; p95?: number; value?: number; inconclusive?: boolean } = {}): ProbeResult {
+function result(
+  serviceId: string,
+  p: { ok?: number; n?: number; p95?: number; value?: number; inconclusive?: boolean } = {},
+): ProbeResult {
   const n = p.n ?? 3;
   const ok = p.ok ?? n;
   return {
@@ -60,7 +74,14 @@ const allUp = (cfg: OpsConfig, overrides: ProbeResult[] = []) => {
 };
 
 function run(cfg: OpsConfig, at: Date, results: ProbeResult[], previous?: Latest, maintenance?: Set<string>) {
-  return evaluate({ config: cfg, results, now: at, run: { startedAt: at, finishedAt: at }, ...(previous && { previous }), ...(maintenance && { maintenance }) });
+  return evaluate({
+    config: cfg,
+    results,
+    now: at,
+    run: { startedAt: at, finishedAt: at },
+    ...(previous && { previous }),
+    ...(maintenance && { maintenance }),
+  });
 }
 
 describe("evaluate", () => {
@@ -100,11 +121,22 @@ describe("evaluate", () => {
     const r1 = run(cfg, min(0), allUp(cfg));
     const r2 = run(cfg, min(5), allUp(cfg, [result("chatwoot", { ok: 0 })]), r1.latest);
     const r3 = run(cfg, min(10), allUp(cfg, [result("chatwoot", { ok: 0 })]), r2.latest);
-    expect(r3.latest.services.chatwoot).toMatchObject({ status: "down", since: min(5).toISOString(), consecutiveFailures: 2, consecutiveSuccesses: 0 });
+    expect(r3.latest.services.chatwoot).toMatchObject({
+      status: "down",
+      since: min(5).toISOString(),
+      consecutiveFailures: 2,
+      consecutiveSuccesses: 0,
+    });
     expect(r2.transitions).toContainEqual(expect.objectContaining({ id: "chatwoot", from: "up", to: "down" }));
     expect(r3.transitions.filter((t) => t.id === "chatwoot")).toEqual([]);
     const r4 = run(cfg, min(15), allUp(cfg), r3.latest);
-    expect(r4.latest.services.chatwoot).toMatchObject({ status: "up", since: min(15).toISOString(), consecutiveFailures: 0, consecutiveSuccesses: 1, lastDownAt: min(10).toISOString() });
+    expect(r4.latest.services.chatwoot).toMatchObject({
+      status: "up",
+      since: min(15).toISOString(),
+      consecutiveFailures: 0,
+      consecutiveSuccesses: 1,
+      lastDownAt: min(10).toISOString(),
+    });
   });
 
   it("applies `for:` from timestamps, not run counts: a value breach counts only after 5 minutes", () => {
@@ -124,7 +156,11 @@ describe("evaluate", () => {
 
   it("derives the MCP group from its quorum: 6/7 green, 5/7 yellow, fewer red", () => {
     const cfg = config();
-    const down = (...ids: string[]) => allUp(cfg, ids.map((id) => result(id, { ok: 0 })));
+    const down = (...ids: string[]) =>
+      allUp(
+        cfg,
+        ids.map((id) => result(id, { ok: 0 })),
+      );
     expect(run(cfg, T0, down("m1")).latest.groups.mcp).toMatchObject({ status: "up", operational: 6, total: 7 });
     expect(run(cfg, T0, down("m1", "m2")).latest.groups.mcp).toMatchObject({ status: "degraded", operational: 5 });
     const red = run(cfg, T0, down("m1", "m2", "m3")).latest.groups.mcp!;
@@ -134,7 +170,8 @@ describe("evaluate", () => {
 
   it("maintenance: probes are still recorded, status is maintenance", () => {
     const cfg = config();
-    const s = run(cfg, T0, allUp(cfg, [result("chatwoot", { ok: 0 })]), undefined, new Set(["chatwoot"])).latest.services.chatwoot!;
+    const s = run(cfg, T0, allUp(cfg, [result("chatwoot", { ok: 0 })]), undefined, new Set(["chatwoot"])).latest
+      .services.chatwoot!;
     expect(s.status).toBe("maintenance");
     expect(s.reason).toContain("measured: down");
     expect(s.metrics.okCount).toBe(0);
@@ -155,11 +192,15 @@ describe("evaluate", () => {
 });
 
 describe("success rate: in the run and over a window (issue 11)", () => {
-  const withAttempt = (r: ProbeResult, ok: number, n: number): ProbeResult => ({ ...r, lastAttempt: { okCount: ok, count: n } });
+  const withAttempt = (r: ProbeResult, ok: number, n: number): ProbeResult => ({
+    ...r,
+    lastAttempt: { okCount: ok, count: n },
+  });
 
   it("a run still below red after confirmation is down at once, and stays out of the window", () => {
     const cfg = config();
-    const r = run(cfg, T0, allUp(cfg, [withAttempt(result("chatwoot", { ok: 0, n: 18 }), 0, 3)])).latest.services.chatwoot!;
+    const r = run(cfg, T0, allUp(cfg, [withAttempt(result("chatwoot", { ok: 0, n: 18 }), 0, 3)])).latest.services
+      .chatwoot!;
     expect(r).toMatchObject({ status: "down", ratings: { successRate: "red" }, window: [] });
     expect(r.reason).toContain("success 0 % (0/3) after confirmation, 0/18 in the run < 90 %");
   });
@@ -168,7 +209,11 @@ describe("success rate: in the run and over a window (issue 11)", () => {
     const cfg = config();
     // 3 of 6: the first attempt failed, the re-probe passed. Alone it is one bad run: green.
     const a = run(cfg, min(0), allUp(cfg, [withAttempt(result("chatwoot", { ok: 3, n: 6 }), 3, 3)])).latest;
-    expect(a.services.chatwoot).toMatchObject({ status: "up", ratings: { successRate: "green" }, window: [{ t: min(0).toISOString(), ok: 3, n: 6 }] });
+    expect(a.services.chatwoot).toMatchObject({
+      status: "up",
+      ratings: { successRate: "green" },
+      window: [{ t: min(0).toISOString(), ok: 3, n: 6 }],
+    });
     // A clean run: 9/12, still one failing run.
     const b = run(cfg, min(5), allUp(cfg), a).latest;
     expect(b.services.chatwoot!.status).toBe("up");
@@ -178,7 +223,9 @@ describe("success rate: in the run and over a window (issue 11)", () => {
     expect(c.services.chatwoot!.reason).toContain("success 73.33 % over 30 min (11/15 in 3 runs) < 90 %");
     // 30 min after the first bad run it has left the window: one failing run is left, green.
     const d = run(cfg, min(30), allUp(cfg), c).latest;
-    expect(d.services.chatwoot!.window!.map((w) => w.t)).toEqual([min(5), min(10), min(30)].map((x) => x.toISOString()));
+    expect(d.services.chatwoot!.window!.map((w) => w.t)).toEqual(
+      [min(5), min(10), min(30)].map((x) => x.toISOString()),
+    );
     const e = run(cfg, min(40), allUp(cfg), d).latest;
     expect(e.services.chatwoot).toMatchObject({ status: "up", ratings: { successRate: "green" } });
   });

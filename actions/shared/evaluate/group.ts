@@ -33,7 +33,9 @@ export function evaluateGroup(
     status === "up" && !notOperational.length
       ? ""
       : `${operational}/${total} operational (green ≥ ${green}, yellow ≥ ${yellow})` +
-        (notOperational.length ? `; not operational: ${notOperational.map((id) => `${id} (${statuses[id]})`).join(", ")}` : "");
+        (notOperational.length
+          ? `; not operational: ${notOperational.map((id) => `${id} (${statuses[id]})`).join(", ")}`
+          : "");
   const iso = now.toISOString();
   return {
     id: group.id,

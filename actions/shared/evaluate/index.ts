@@ -44,7 +44,14 @@ export function evaluate(input: EvaluateInput): { latest: Latest; transitions: T
     if (!result) {
       // Not probed this run: keep the state, but names and classes always come from the config
       // (a state rebuilt from history knows only ids).
-      if (before) services[svc.id] = { ...before, name: svc.name, environment: svc.environment, criticality: svc.criticality, type: svc.probe.type };
+      if (before)
+        services[svc.id] = {
+          ...before,
+          name: svc.name,
+          environment: svc.environment,
+          criticality: svc.criticality,
+          type: svc.probe.type,
+        };
       continue;
     }
     // A replayed run returns the stored state; names and classes still come from the config.
@@ -54,10 +61,26 @@ export function evaluate(input: EvaluateInput): { latest: Latest; transitions: T
       inMaintenance: input.maintenance?.has(svc.id) ?? false,
       ...(input.offline && { offline: input.offline }),
     });
-    const state = evaluated === before ? { ...before, name: svc.name, environment: svc.environment, criticality: svc.criticality, type: svc.probe.type } : evaluated;
+    const state =
+      evaluated === before
+        ? {
+            ...before,
+            name: svc.name,
+            environment: svc.environment,
+            criticality: svc.criticality,
+            type: svc.probe.type,
+          }
+        : evaluated;
     services[svc.id] = state;
     if (!before || before.status !== state.status) {
-      transitions.push({ kind: "service", id: svc.id, from: before?.status ?? "new", to: state.status, at, reason: state.reason });
+      transitions.push({
+        kind: "service",
+        id: svc.id,
+        from: before?.status ?? "new",
+        to: state.status,
+        at,
+        reason: state.reason,
+      });
     }
   }
 
@@ -65,10 +88,18 @@ export function evaluate(input: EvaluateInput): { latest: Latest; transitions: T
   for (const g of config.groups) {
     const members = Object.fromEntries(g.members.map((id) => [id, services[id]?.status]));
     const before = previous?.groups[g.id];
-    const state = before && Date.parse(before.checkedAt) >= now.getTime() ? before : evaluateGroup(g, members, now, before);
+    const state =
+      before && Date.parse(before.checkedAt) >= now.getTime() ? before : evaluateGroup(g, members, now, before);
     groups[g.id] = state;
     if (!before || before.status !== state.status) {
-      transitions.push({ kind: "group", id: g.id, from: before?.status ?? "new", to: state.status, at, reason: state.reason });
+      transitions.push({
+        kind: "group",
+        id: g.id,
+        from: before?.status ?? "new",
+        to: state.status,
+        at,
+        reason: state.reason,
+      });
     }
   }
 

@@ -33,8 +33,15 @@ export function rateMetrics(service: ServiceConfig, defaults: DefaultsConfig, m:
     if (v !== undefined) {
       const { yellow, red, stat } = t.latency;
       const rating: Rating = v < yellow ? "green" : v <= red ? "yellow" : "red";
-      const bound = rating === "red" ? ` > ${formatDuration(red)}` : rating === "yellow" ? ` ≥ ${formatDuration(yellow)}` : "";
-      out.push({ metric: "latency", rating, text: `${stat} ${formatDuration(v)}${bound}`, sustainMs: t.latency.for ?? 0, redIsDown: false });
+      const bound =
+        rating === "red" ? ` > ${formatDuration(red)}` : rating === "yellow" ? ` ≥ ${formatDuration(yellow)}` : "";
+      out.push({
+        metric: "latency",
+        rating,
+        text: `${stat} ${formatDuration(v)}${bound}`,
+        sustainMs: t.latency.for ?? 0,
+        redIsDown: false,
+      });
     }
   }
 
@@ -42,11 +49,18 @@ export function rateMetrics(service: ServiceConfig, defaults: DefaultsConfig, m:
     const { yellow, red } = t.certDays;
     const d = m.certDaysLeft;
     const rating: Rating = d >= yellow ? "green" : d >= red ? "yellow" : "red";
-    out.push({ metric: "certDays", rating, text: `certificate expires in ${Math.floor(d)} days`, sustainMs: 0, redIsDown: false });
+    out.push({
+      metric: "certDays",
+      rating,
+      text: `certificate expires in ${Math.floor(d)} days`,
+      sustainMs: 0,
+      redIsDown: false,
+    });
   }
 
   // Several series without an `aggregate` (prometheus) are rated by the worst of them.
-  const worst = t.value && m.value === undefined && m.series?.length ? worstSeries(m.series, t.value.direction) : undefined;
+  const worst =
+    t.value && m.value === undefined && m.series?.length ? worstSeries(m.series, t.value.direction) : undefined;
   const value = m.value ?? worst?.value;
   if (t.value && value !== undefined) {
     const { yellow, red, direction, unit } = t.value;

@@ -6,7 +6,15 @@ import { readFile } from "node:fs/promises";
 import type { Git } from "./exec.ts";
 import { shouldFlush } from "./flush.ts";
 import { commitMessage } from "./message.ts";
-import { dropPending, FLUSHED_TRAILER, parkPending, PENDING_BRANCH, restoredPending, restorePending, type RestoreResult } from "./pending.ts";
+import {
+  dropPending,
+  FLUSHED_TRAILER,
+  parkPending,
+  PENDING_BRANCH,
+  restoredPending,
+  restorePending,
+  type RestoreResult,
+} from "./pending.ts";
 import { type RegenerateContext, safeCommit } from "./safe-commit.ts";
 
 /**
@@ -61,14 +69,22 @@ export async function commitRun(input: CommitRunInput): Promise<CommitOutcome> {
     .filter((l) => l.startsWith("??") || l.startsWith("A "))
     .map((l) => l.slice(3));
   const decision = shouldFlush({ committed, next, addedFiles: added, now: input.now, everyMs: input.flushEveryMs });
-  log.info(`commit policy: ${decision.flush ? "flush to the default branch" : `park on ${PENDING_BRANCH}`} (${decision.why})`);
+  log.info(
+    `commit policy: ${decision.flush ? "flush to the default branch" : `park on ${PENDING_BRANCH}`} (${decision.why})`,
+  );
 
   if (input.dryRun) {
     const status = await git(["status", "--porcelain", "--", ...input.paths]);
     return { kind: "dry-run", message, pending: !decision.flush, status: status.stdout };
   }
   if (!decision.flush && input.push) {
-    const parked = await parkPending({ git, paths: input.paths, message: `ops: pending — ${message.replace(/^ops: /, "")}`, ...(pending && { expected: pending }), remote });
+    const parked = await parkPending({
+      git,
+      paths: input.paths,
+      message: `ops: pending — ${message.replace(/^ops: /, "")}`,
+      ...(pending && { expected: pending }),
+      remote,
+    });
     if (parked.kind === "parked") return { kind: "parked", sha: parked.sha, message };
     if (parked.kind === "unchanged") return { kind: "unchanged" };
     log.warn(`${PENDING_BRANCH} moved under this run (${parked.detail}); flushing to the default branch instead`);
@@ -88,7 +104,10 @@ export async function commitRun(input: CommitRunInput): Promise<CommitOutcome> {
   });
   if (pending && result.kind !== "committed") {
     const failed = await dropPending(git, pending, remote);
-    if (failed) log.warn(`could not delete ${PENDING_BRANCH} (${failed}); the next run sees the ${FLUSHED_TRAILER} trailer and skips it`);
+    if (failed)
+      log.warn(
+        `could not delete ${PENDING_BRANCH} (${failed}); the next run sees the ${FLUSHED_TRAILER} trailer and skips it`,
+      );
   }
   if (result.kind === "unchanged") return { kind: "unchanged" };
   return result.kind === "pushed"

@@ -79,10 +79,23 @@ export function createGit(options: CreateGitOptions): Git {
  * The failures that mean git cannot work here at all, as errors that say what to do: no git on
  * PATH, a directory outside any work tree, a repository git refuses for its owner.
  */
-export function setupProblem(cwd: string, stderr: string, error: Error & { code?: unknown }): ActionableError | undefined {
+export function setupProblem(
+  cwd: string,
+  stderr: string,
+  error: Error & { code?: unknown },
+): ActionableError | undefined {
   if (error.code === "ENOENT" && !stderr) {
-    if (!existsSync(cwd)) return new ActionableError(2, `${cwd} does not exist; pass --data DIR pointing into a clone of the ops repository`, { cause: error });
-    return new ActionableError(2, `git is not installed or not on PATH; install git (Debian/Ubuntu: apt-get install git) and run again`, { cause: error });
+    if (!existsSync(cwd))
+      return new ActionableError(
+        2,
+        `${cwd} does not exist; pass --data DIR pointing into a clone of the ops repository`,
+        { cause: error },
+      );
+    return new ActionableError(
+      2,
+      `git is not installed or not on PATH; install git (Debian/Ubuntu: apt-get install git) and run again`,
+      { cause: error },
+    );
   }
   if (/not a git repository/i.test(stderr)) {
     return new ActionableError(
@@ -92,7 +105,11 @@ export function setupProblem(cwd: string, stderr: string, error: Error & { code?
     );
   }
   if (/detected dubious ownership/i.test(stderr)) {
-    return new ActionableError(2, `git refuses the repository at ${cwd} because another user owns it; trust it with: git config --global --add safe.directory ${cwd}`, { cause: error });
+    return new ActionableError(
+      2,
+      `git refuses the repository at ${cwd} because another user owns it; trust it with: git config --global --add safe.directory ${cwd}`,
+      { cause: error },
+    );
   }
   return undefined;
 }

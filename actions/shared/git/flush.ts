@@ -27,7 +27,8 @@ export function shouldFlush(input: FlushInput): FlushDecision {
   const { committed, next } = input;
   if (input.everyMs <= 0) return { flush: true, why: "commit every run" };
   if (!committed || !next) return { flush: true, why: "no committed latest.json to compare with" };
-  if (committed.run.offline !== next.run.offline) return { flush: true, why: next.run.offline ? "runner went offline" : "runner back online" };
+  if (committed.run.offline !== next.run.offline)
+    return { flush: true, why: next.run.offline ? "runner went offline" : "runner back online" };
   for (const s of Object.values(next.services)) {
     const before = committed.services[s.id]?.status;
     if (before !== s.status && (before === undefined || URGENT.has(before) || URGENT.has(s.status))) {
@@ -49,5 +50,8 @@ export function shouldFlush(input: FlushInput): FlushDecision {
   if (added) return { flush: true, why: `new file ${added}` };
   const age = input.now.getTime() - Date.parse(committed.updatedAt);
   if (!(age < input.everyMs)) return { flush: true, why: `default branch ${Math.round(age / 60_000)} min behind` };
-  return { flush: false, why: `no news; default branch ${Math.round(age / 60_000)} min behind (flush at ${Math.round(input.everyMs / 60_000)})` };
+  return {
+    flush: false,
+    why: `no news; default branch ${Math.round(age / 60_000)} min behind (flush at ${Math.round(input.everyMs / 60_000)})`,
+  };
 }

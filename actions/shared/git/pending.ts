@@ -34,12 +34,23 @@ export async function restoredPending(git: Git): Promise<string | undefined> {
 
 export async function restorePending(git: Git, remote = "origin"): Promise<RestoreResult> {
   // Depth 2: the pending commit and its parent are all a cherry-pick needs, even in a shallow clone.
-  const fetched = await git(["fetch", "--no-tags", "--depth=2", remote, `+refs/heads/${PENDING_BRANCH}:refs/remotes/${remote}/${PENDING_BRANCH}`], {
-    allowFailure: true,
-  });
+  const fetched = await git(
+    [
+      "fetch",
+      "--no-tags",
+      "--depth=2",
+      remote,
+      `+refs/heads/${PENDING_BRANCH}:refs/remotes/${remote}/${PENDING_BRANCH}`,
+    ],
+    {
+      allowFailure: true,
+    },
+  );
   if (fetched.code !== 0) {
     if (/couldn't find remote ref|no such ref/i.test(fetched.stderr)) return { kind: "none" };
-    throw new Error(`fetching ${remote}/${PENDING_BRANCH} failed, so the pending runs' data cannot be restored: ${lastLines(fetched.stderr)}`);
+    throw new Error(
+      `fetching ${remote}/${PENDING_BRANCH} failed, so the pending runs' data cannot be restored: ${lastLines(fetched.stderr)}`,
+    );
   }
   const sha = (await git(["rev-parse", `refs/remotes/${remote}/${PENDING_BRANCH}`])).stdout.trim();
   const flushed = await git(["log", "-n", "500", `--grep=${FLUSHED_TRAILER}: ${sha}`, "--format=%H", "HEAD"]);
@@ -78,20 +89,31 @@ export interface ParkOptions {
   identity?: Identity;
 }
 
-export type ParkResult = { kind: "parked"; sha: string } | { kind: "lost-lease"; detail: string } | { kind: "unchanged" };
+export type ParkResult =
+  | { kind: "parked"; sha: string }
+  | { kind: "lost-lease"; detail: string }
+  | { kind: "unchanged" };
 
 /** Commits the accumulated data on top of the default branch's tip and force-pushes it as ops/pending. */
 export async function parkPending(opts: ParkOptions): Promise<ParkResult> {
   const { git, remote = "origin", identity = BOT_IDENTITY } = opts;
   const present: string[] = [];
-  for (const p of opts.paths) if ((await git(["ls-files", "--cached", "--others", "--exclude-standard", "--", p])).stdout.trim()) present.push(p);
+  for (const p of opts.paths)
+    if ((await git(["ls-files", "--cached", "--others", "--exclude-standard", "--", p])).stdout.trim()) present.push(p);
   if (present.length > 0) await git(["add", "--all", "--", ...present]);
   if ((await git(["diff", "--cached", "--quiet"], { allowFailure: true })).code === 0) return { kind: "unchanged" };
-  const env = { GIT_AUTHOR_NAME: identity.name, GIT_AUTHOR_EMAIL: identity.email, GIT_COMMITTER_NAME: identity.name, GIT_COMMITTER_EMAIL: identity.email };
+  const env = {
+    GIT_AUTHOR_NAME: identity.name,
+    GIT_AUTHOR_EMAIL: identity.email,
+    GIT_COMMITTER_NAME: identity.name,
+    GIT_COMMITTER_EMAIL: identity.email,
+  };
   await git(["-c", "commit.gpgsign=false", "commit", "--no-verify", "--quiet", "-m", opts.message], { env });
   const sha = (await git(["rev-parse", "HEAD"])).stdout.trim();
   const lease = `--force-with-lease=refs/heads/${PENDING_BRANCH}:${opts.expected ?? ""}`;
-  const out = await git(["push", "--porcelain", lease, remote, `HEAD:refs/heads/${PENDING_BRANCH}`], { allowFailure: true });
+  const out = await git(["push", "--porcelain", lease, remote, `HEAD:refs/heads/${PENDING_BRANCH}`], {
+    allowFailure: true,
+  });
   if (out.code === 0) return { kind: "parked", sha };
   // Someone else moved ops/pending: undo our commit (keep the files) and let the caller flush instead.
   await git(["reset", "--soft", "HEAD~1"]);
@@ -100,8 +122,17 @@ export async function parkPending(opts: ParkOptions): Promise<ParkResult> {
 
 /** After a flush: the default branch now holds the pending data; the branch may go. */
 export async function dropPending(git: Git, expected: string, remote = "origin"): Promise<string | undefined> {
-  const out = await git(["push", "--porcelain", `--force-with-lease=refs/heads/${PENDING_BRANCH}:${expected}`, remote, `:refs/heads/${PENDING_BRANCH}`], {
-    allowFailure: true,
-  });
+  const out = await git(
+    [
+      "push",
+      "--porcelain",
+      `--force-with-lease=refs/heads/${PENDING_BRANCH}:${expected}`,
+      remote,
+      `:refs/heads/${PENDING_BRANCH}`,
+    ],
+    {
+      allowFailure: true,
+    },
+  );
   return out.code === 0 ? undefined : lastLines(out.stderr);
 }

@@ -9,15 +9,23 @@ describe("classifyPushFailure", () => {
   });
 
   it("gives a fix for permission and protection refusals, which no retry heals", () => {
-    const denied = classifyPushFailure("remote: Permission to acme/ops.git denied to github-actions[bot].\nfatal: unable to access: The requested URL returned error: 403");
+    const denied = classifyPushFailure(
+      "remote: Permission to acme/ops.git denied to github-actions[bot].\nfatal: unable to access: The requested URL returned error: 403",
+    );
     expect(denied).toMatchObject({ kind: "permanent", hint: expect.stringContaining("contents: write") });
-    const protectedBranch = classifyPushFailure("remote: error: GH006: Protected branch update failed for refs/heads/main.");
+    const protectedBranch = classifyPushFailure(
+      "remote: error: GH006: Protected branch update failed for refs/heads/main.",
+    );
     expect(protectedBranch).toMatchObject({ kind: "permanent", hint: expect.stringContaining("branch protection") });
   });
 
   it("retries network trouble", () => {
-    expect(classifyPushFailure("fatal: unable to access 'https://github.com/x/y/': Could not resolve host: github.com").kind).toBe("transient");
-    expect(classifyPushFailure("error: RPC failed; HTTP 502 curl 22 The requested URL returned error: 502").kind).toBe("transient");
+    expect(
+      classifyPushFailure("fatal: unable to access 'https://github.com/x/y/': Could not resolve host: github.com").kind,
+    ).toBe("transient");
+    expect(classifyPushFailure("error: RPC failed; HTTP 502 curl 22 The requested URL returned error: 502").kind).toBe(
+      "transient",
+    );
   });
 });
 

@@ -45,7 +45,8 @@ const PERMANENT: Array<{ match: string[]; hint: string }> = [
 export function classifyPushFailure(stderr: string): PushFailure {
   const text = stderr.toLowerCase();
   const detail = stderr.trim();
-  for (const p of PERMANENT) if (p.match.some((m) => text.includes(m))) return { kind: "permanent", detail, hint: p.hint };
+  for (const p of PERMANENT)
+    if (p.match.some((m) => text.includes(m))) return { kind: "permanent", detail, hint: p.hint };
   if (BEHIND.some((m) => text.includes(m))) return { kind: "behind", detail };
   if (TRANSIENT.some((m) => text.includes(m))) return { kind: "transient", detail };
   // Unknown: retry (bounded); the last detail is reported if every attempt fails.

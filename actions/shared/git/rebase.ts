@@ -22,12 +22,17 @@ const MAX_STEPS = 50;
 export async function rebaseOnto(git: Git, upstream: string, env: Record<string, string>): Promise<string[]> {
   const resolved = new Set<string>();
   const editorEnv = { ...env, GIT_EDITOR: "true", GIT_SEQUENCE_EDITOR: "true" };
-  let out = await git(["-c", "commit.gpgsign=false", "rebase", "--autostash", upstream], { allowFailure: true, env: editorEnv });
+  let out = await git(["-c", "commit.gpgsign=false", "rebase", "--autostash", upstream], {
+    allowFailure: true,
+    env: editorEnv,
+  });
   for (let step = 0; out.code !== 0; step++) {
     const conflicted = await unmergedPaths(git);
     if (conflicted.length === 0 || step >= MAX_STEPS) {
       await abort(git);
-      throw new Error(`rebase onto ${upstream} failed without a resolvable conflict: ${out.stderr.trim() || out.stdout.trim()}`);
+      throw new Error(
+        `rebase onto ${upstream} failed without a resolvable conflict: ${out.stderr.trim() || out.stdout.trim()}`,
+      );
     }
     const human = await resolveGenerated(git, conflicted);
     if (human.length > 0) {

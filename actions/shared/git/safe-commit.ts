@@ -57,7 +57,8 @@ export type SafeCommitResult =
 export async function safeCommit(opts: SafeCommitOptions): Promise<SafeCommitResult> {
   const { git, paths, message, identity = BOT_IDENTITY, remote = "origin", push = true } = opts;
   const log = opts.log ?? (() => {});
-  if (paths.length === 0) throw new Error("safeCommit: no paths given; pass the directories this run writes (e.g. reports, incidents)");
+  if (paths.length === 0)
+    throw new Error("safeCommit: no paths given; pass the directories this run writes (e.g. reports, incidents)");
   if (!message.trim()) throw new Error("safeCommit: empty commit message");
 
   const env = identityEnv(identity);
@@ -84,15 +85,20 @@ export async function safeCommit(opts: SafeCommitOptions): Promise<SafeCommitRes
     }
     last = classifyPushFailure(`${out.stderr}\n${out.stdout}`);
     if (last.kind === "permanent") {
-      throw new Error(`push of ${sha.slice(0, 7)} to ${remote}/${branch} refused: ${lastLines(last.detail)}\nTo fix: ${last.hint}.`);
+      throw new Error(
+        `push of ${sha.slice(0, 7)} to ${remote}/${branch} refused: ${lastLines(last.detail)}\nTo fix: ${last.hint}.`,
+      );
     }
     if (attempt === maxAttempts) break;
     const delay = backoffDelay(attempt, opts.baseDelayMs ?? 1_000, opts.maxDelayMs ?? 15_000, random);
     log(`push attempt ${attempt} failed (${last.kind}); retrying in ${delay} ms after fetch + rebase`);
     await opts.sleep(delay);
-    const fetched = await git(["fetch", "--no-tags", remote, `+refs/heads/${branch}:refs/remotes/${remote}/${branch}`], {
-      allowFailure: true,
-    });
+    const fetched = await git(
+      ["fetch", "--no-tags", remote, `+refs/heads/${branch}:refs/remotes/${remote}/${branch}`],
+      {
+        allowFailure: true,
+      },
+    );
     if (fetched.code !== 0) {
       last = { kind: "transient", detail: fetched.stderr };
       continue;
@@ -144,7 +150,9 @@ async function currentBranch(git: Git): Promise<string> {
   const out = await git(["symbolic-ref", "--quiet", "--short", "HEAD"], { allowFailure: true });
   const branch = out.stdout.trim();
   if (out.code !== 0 || !branch) {
-    throw new Error("HEAD is detached, so there is no branch to push to: check out a branch (actions/checkout does on push and schedule) or pass --branch");
+    throw new Error(
+      "HEAD is detached, so there is no branch to push to: check out a branch (actions/checkout does on push and schedule) or pass --branch",
+    );
   }
   return branch;
 }

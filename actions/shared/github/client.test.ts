@@ -18,14 +18,23 @@ afterEach(() => {
 });
 
 const client = (over: Partial<GitHubClientOptions> = {}) =>
-  createGitHubClient({ token: TOKEN, repository: "hotdash/ops", apiUrl: gh.url, retryUnitMs: 1, writeSpacingMs: 0, timeoutMs: 10_000, ...over });
+  createGitHubClient({
+    token: TOKEN,
+    repository: "hotdash/ops",
+    apiUrl: gh.url,
+    retryUnitMs: 1,
+    writeSpacingMs: 0,
+    timeoutMs: 10_000,
+    ...over,
+  });
 
 describe("GitHub client against the emulator", () => {
   it("creates, reads, updates and pages through issues and comments", async () => {
     const c = client();
     const made = await c.createIssue({ title: "t", body: "b", labels: ["incident", "severity:P0"] });
     expect(made).toMatchObject({ title: "t", state: "open", labels: ["incident", "severity:P0"] });
-    for (let i = 0; i < 104; i++) gh.state.issues.set(1000 + i, { ...gh.state.issues.get(made.number)!, number: 1000 + i, id: 5000 + i });
+    for (let i = 0; i < 104; i++)
+      gh.state.issues.set(1000 + i, { ...gh.state.issues.get(made.number)!, number: 1000 + i, id: 5000 + i });
     const all = await c.listIssues({ state: "open", labels: ["incident"] });
     expect(all).toHaveLength(105);
     expect(gh.requests.filter((r) => r.operationId === "issues/list-for-repo").length).toBe(2);
@@ -37,10 +46,16 @@ describe("GitHub client against the emulator", () => {
   });
 
   it("turns 401, 403 and 404 into messages that say what to change", async () => {
-    await expect(client({ token: "wrong-token" }).listIssues({ state: "open" })).rejects.toThrow(/401 Bad credentials\). Set GITHUB_TOKEN/);
+    await expect(client({ token: "wrong-token" }).listIssues({ state: "open" })).rejects.toThrow(
+      /401 Bad credentials\). Set GITHUB_TOKEN/,
+    );
     gh.permission = "read";
-    await expect(client().createIssue({ title: "x", body: "", labels: [] })).rejects.toThrow(/permissions: issues: write/);
-    await expect(client({ repository: "hotdash/nope" }).listIssues({ state: "open" })).rejects.toThrow(/404 Not Found\. Check GITHUB_REPOSITORY \(hotdash\/nope\)/);
+    await expect(client().createIssue({ title: "x", body: "", labels: [] })).rejects.toThrow(
+      /permissions: issues: write/,
+    );
+    await expect(client({ repository: "hotdash/nope" }).listIssues({ state: "open" })).rejects.toThrow(
+      /404 Not Found\. Check GITHUB_REPOSITORY \(hotdash\/nope\)/,
+    );
     expect(() => client({ repository: "nonsense" })).toThrow(/expected "owner\/name"/);
     expect(() => client({ token: "" })).toThrow(/GITHUB_TOKEN is empty/);
   });
@@ -57,11 +72,15 @@ describe("GitHub client against the emulator", () => {
   it("gives up on a long secondary rate limit and never replays a create", async () => {
     const lines: string[] = [];
     gh.faults.secondaryLimit({ match: "issues/create", retryAfter: 3600 });
-    await expect(client({ log: (l) => lines.push(l) }).createIssue({ title: "x", body: "", labels: [] })).rejects.toThrow(/rate limit \(403, Retry-After 3600s\)/);
+    await expect(
+      client({ log: (l) => lines.push(l) }).createIssue({ title: "x", body: "", labels: [] }),
+    ).rejects.toThrow(/rate limit \(403, Retry-After 3600s\)/);
     expect(lines.join("\n")).toMatch(/giving up for this run/);
     const before = gh.state.issues.size;
     gh.faults.error({ match: "issues/create", phase: "after" });
-    await expect(client().createIssue({ title: "y", body: "", labels: [] })).rejects.toThrow(/create issue .* failed \(500/);
+    await expect(client().createIssue({ title: "y", body: "", labels: [] })).rejects.toThrow(
+      /create issue .* failed \(500/,
+    );
     expect(gh.state.issues.size).toBe(before + 1);
   });
 
@@ -77,10 +96,12 @@ describe("GitHub client against the emulator", () => {
     await new Promise<void>((r) => closed.listen(0, "127.0.0.1", r));
     const apiUrl = `http://127.0.0.1:${(closed.address() as net.AddressInfo).port}`;
     await new Promise((r) => closed.close(r));
-    const error = await client({ apiUrl: `${apiUrl}/`, retries: 0 }).listIssues({ state: "open" }).then(
-      () => undefined,
-      (e: unknown) => e as Error,
-    );
+    const error = await client({ apiUrl: `${apiUrl}/`, retries: 0 })
+      .listIssues({ state: "open" })
+      .then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
     expect(error?.message).toBe(
       `GitHub list issues on hotdash/ops failed: cannot reach the GitHub API at ${apiUrl}: ECONNREFUSED — check GITHUB_API_URL and the runner's network; the next run retries it`,
     );

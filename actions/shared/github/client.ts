@@ -68,7 +68,12 @@ export function createOctokit(options: GitHubClientOptions) {
       baseUrl: apiBase(options),
       request: { fetch: githubFetch({ timeoutMs, breaker }) },
       retry: { retries: options.retries ?? 3, retryAfterBaseValue: unit },
-      log: { debug: () => {}, info: () => {}, warn: (m: string) => log(`github: ${m}`), error: (m: string) => log(`github: ${m}`) },
+      log: {
+        debug: () => {},
+        info: () => {},
+        warn: (m: string) => log(`github: ${m}`),
+        error: (m: string) => log(`github: ${m}`),
+      },
       throttle: {
         retryAfterBaseValue: unit,
         // Private limiters: the plugin's defaults are shared by every client in the process and
@@ -94,7 +99,9 @@ export function createOctokit(options: GitHubClientOptions) {
 
 export function createGitHubClient(options: GitHubClientOptions): IssuesApi {
   if (!options.token) {
-    throw new Error("GITHUB_TOKEN is empty; pass the workflow token (`env: GITHUB_TOKEN: ${{ github.token }}`) or use --dry-run");
+    throw new Error(
+      "GITHUB_TOKEN is empty; pass the workflow token (`env: GITHUB_TOKEN: ${{ github.token }}`) or use --dry-run",
+    );
   }
   const repo = parseRepository(options.repository);
   const repoName = `${repo.owner}/${repo.repo}`;
@@ -107,7 +114,9 @@ export function createGitHubClient(options: GitHubClientOptions): IssuesApi {
       const explained = explainGitHubError(error, operation, repoName, apiBase(options));
       // Still 503/504 after the retries: GitHub is unavailable; the rest of the run skips it. (A 500
       // or 502 on one request is retried and reported, and the run goes on.)
-      const status = (error as { status?: unknown; response?: unknown }).response ? (error as { status?: number }).status : undefined;
+      const status = (error as { status?: unknown; response?: unknown }).response
+        ? (error as { status?: number }).status
+        : undefined;
       if (status === 503 || status === 504) breaker.trip(explained);
       throw explained;
     }
@@ -161,7 +170,11 @@ export function createGitHubClient(options: GitHubClientOptions): IssuesApi {
       }),
     listComments: (number) =>
       call(`list comments of #${number}`, async () => {
-        const items = await octokit.paginate(octokit.rest.issues.listComments, { ...repo, issue_number: number, per_page: PER_PAGE });
+        const items = await octokit.paginate(octokit.rest.issues.listComments, {
+          ...repo,
+          issue_number: number,
+          per_page: PER_PAGE,
+        });
         return items.map(toComment);
       }),
     createComment: (number, body) =>
@@ -219,8 +232,18 @@ function toIssue(raw: RawIssue): Issue {
   };
 }
 
-function toComment(raw: { id: number; body?: string; created_at: string; user?: { login: string } | null }): IssueComment {
-  return { id: raw.id, body: raw.body ?? "", createdAt: raw.created_at, ...(raw.user?.login && { author: raw.user.login }) };
+function toComment(raw: {
+  id: number;
+  body?: string;
+  created_at: string;
+  user?: { login: string } | null;
+}): IssueComment {
+  return {
+    id: raw.id,
+    body: raw.body ?? "",
+    createdAt: raw.created_at,
+    ...(raw.user?.login && { author: raw.user.login }),
+  };
 }
 
 const ROLES: readonly RepoRole[] = ["admin", "maintain", "write", "triage", "read", "none"];

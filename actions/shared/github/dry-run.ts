@@ -5,7 +5,11 @@ import type { Issue, IssuesApi, Repo } from "./types.ts";
  * given (a token is available); otherwise no issue is listed and a known number reads as an open
  * issue, so the stored state is taken at its word (what `npm start` and tokenless dry runs use).
  */
-export function createDryRunClient(options: { repo?: Repo; reader?: IssuesApi; print: (line: string) => void }): IssuesApi {
+export function createDryRunClient(options: {
+  repo?: Repo;
+  reader?: IssuesApi;
+  print: (line: string) => void;
+}): IssuesApi {
   const repo = options.reader?.repo ?? options.repo ?? { owner: "owner", repo: "repo" };
   const print = (line: string) => options.print(`[dry-run] ${line}`);
   let fake = 0;
@@ -28,13 +32,19 @@ export function createDryRunClient(options: { repo?: Repo; reader?: IssuesApi; p
     listIssues: async (filter) => (options.reader ? options.reader.listIssues(filter) : []),
     // Without a reader the stored state is taken at its word: a known number is an open issue.
     getIssue: async (number) =>
-      options.reader ? (number > 0 ? options.reader.getIssue(number) : null) : fakeIssue({ number, title: "(not read: dry run without a token)" }),
+      options.reader
+        ? number > 0
+          ? options.reader.getIssue(number)
+          : null
+        : fakeIssue({ number, title: "(not read: dry run without a token)" }),
     async createIssue(issue) {
       print(`create issue ${short(issue.title)} labels=[${issue.labels.join(", ")}] body=${issue.body.length} chars`);
       return fakeIssue({ title: issue.title, body: issue.body, labels: issue.labels });
     },
     async updateIssue(number, update) {
-      const parts = Object.entries(update).map(([k, v]) => `${k}=${typeof v === "string" ? short(v) : JSON.stringify(v)}`);
+      const parts = Object.entries(update).map(
+        ([k, v]) => `${k}=${typeof v === "string" ? short(v) : JSON.stringify(v)}`,
+      );
       print(`update issue #${number} ${parts.join(" ")}`);
       return fakeIssue({ number, state: update.state ?? "open", body: update.body ?? "" });
     },

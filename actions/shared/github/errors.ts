@@ -12,7 +12,12 @@ export interface HttpLikeError {
   response?: { headers?: Record<string, string | undefined> };
 }
 
-export function explainGitHubError(error: unknown, operation: string, repo: string, apiUrl = "https://api.github.com"): Error {
+export function explainGitHubError(
+  error: unknown,
+  operation: string,
+  repo: string,
+  apiUrl = "https://api.github.com",
+): Error {
   const e = (error ?? {}) as HttpLikeError;
   const status = typeof e.status === "number" ? e.status : undefined;
   const detail = e.message ? `: ${e.message}` : "";
@@ -46,7 +51,7 @@ export function explainGitHubError(error: unknown, operation: string, repo: stri
 /** The socket's code (ECONNREFUSED, ENOTFOUND, …) or "timeout" when no answer came; undefined for an answer. */
 function transportProblem(error: unknown): string | undefined {
   const u = unreachable(error);
-  if (u) return u.code === "TIMEOUT" ? "timeout" : transportProblem(u.cause) ?? u.code;
+  if (u) return u.code === "TIMEOUT" ? "timeout" : (transportProblem(u.cause) ?? u.code);
   for (let e: unknown = error, depth = 0; e && depth < 5; depth++) {
     const name = (e as { name?: unknown }).name;
     if (name === "TimeoutError" || name === "AbortError") return "timeout";

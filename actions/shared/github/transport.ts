@@ -63,25 +63,43 @@ export function githubFetch({ timeoutMs, breaker }: TransportOptions): typeof fe
   const dispatcher = new Agent({ connect: { timeout: timeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
   const timed = async (input: Parameters<typeof fetch>[0], init?: RequestInit): Promise<Response> => {
     if (breaker.cause) {
-      throw new GitHubUnreachableError(`skipped: GitHub did not answer earlier in this run (${breaker.cause.message})`, "CIRCUIT_OPEN", { cause: breaker.cause });
+      throw new GitHubUnreachableError(
+        `skipped: GitHub did not answer earlier in this run (${breaker.cause.message})`,
+        "CIRCUIT_OPEN",
+        { cause: breaker.cause },
+      );
     }
     const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(new DOMException(`no answer within ${timeoutMs} ms`, "TimeoutError")), timeoutMs);
+    const timer = setTimeout(
+      () => deadline.abort(new DOMException(`no answer within ${timeoutMs} ms`, "TimeoutError")),
+      timeoutMs,
+    );
     const onCancel = () => deadline.abort(init?.signal?.reason);
     init?.signal?.addEventListener("abort", onCancel, { once: true });
     const signal = deadline.signal;
     try {
-      const res = await undiciFetch(input as string, { ...(init as object), signal, dispatcher } as Parameters<typeof undiciFetch>[1]);
+      const res = await undiciFetch(
+        input as string,
+        { ...(init as object), signal, dispatcher } as Parameters<typeof undiciFetch>[1],
+      );
       // Read the body here, under the same deadline, so a body that never ends is bounded too.
       const body = await res.arrayBuffer();
-      const out = new Response(res.status === 204 || res.status === 304 ? null : body, { status: res.status, statusText: res.statusText, headers: res.headers as unknown as Headers });
+      const out = new Response(res.status === 204 || res.status === 304 ? null : body, {
+        status: res.status,
+        statusText: res.statusText,
+        headers: res.headers as unknown as Headers,
+      });
       Object.defineProperty(out, "url", { value: res.url });
       return out;
     } catch (error) {
       if (init?.signal?.aborted) throw error;
       const timedOut = signal.aborted || /TIMEOUT/.test(errorCode(error) ?? "");
       const code = timedOut ? "TIMEOUT" : (errorCode(error) ?? "NETWORK");
-      const failure = new GitHubUnreachableError(timedOut ? `no answer within ${timeoutMs} ms` : `no connection (${code})`, code, { cause: error });
+      const failure = new GitHubUnreachableError(
+        timedOut ? `no answer within ${timeoutMs} ms` : `no connection (${code})`,
+        code,
+        { cause: error },
+      );
       breaker.trip(failure);
       throw failure;
     } finally {

@@ -92,7 +92,9 @@ export function gapSubject(decision: GapDecision, now: Date) {
     status: failing ? ("down" as const) : ("up" as const),
     reason: failing ? decision.gap.summary : "",
     since: failing ? decision.gap.from : now.toISOString(),
-    evidence: failing ? `${decision.gap.summary}. GitHub may have dropped or delayed scheduled runs, or the schedule was disabled; check the Actions tab.` : "monitoring runs on schedule again",
+    evidence: failing
+      ? `${decision.gap.summary}. GitHub may have dropped or delayed scheduled runs, or the schedule was disabled; check the Actions tab.`
+      : "monitoring runs on schedule again",
     severity: "P3" as const,
   };
 }

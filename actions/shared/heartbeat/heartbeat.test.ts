@@ -3,7 +3,15 @@ import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { Heartbeat as HeartbeatSchema } from "../config/schema/heartbeat.ts";
 import { createRedactor } from "../config/secrets.ts";
-import { gapSubject, heartbeatFromConfig, measureGap, pingUrl, recordGap, type GapDecision, type MonitoringGap } from "./index.ts";
+import {
+  gapSubject,
+  heartbeatFromConfig,
+  measureGap,
+  pingUrl,
+  recordGap,
+  type GapDecision,
+  type MonitoringGap,
+} from "./index.ts";
 
 /** A dead-man service on loopback: records each ping's method, path and body; can answer 500 or hang. */
 interface DeadMan {
@@ -50,7 +58,9 @@ describe("heartbeat pings (healthchecks.io semantics) against a loopback receive
     const config = HeartbeatSchema.parse({ urls: ["${HC_URL}"] });
     const hb = heartbeatFromConfig(config, { HC_URL: `${hc.url}/ping/${UUID}` }, createRedactor(), (l) => logs.push(l));
     expect(await hb.start()).toEqual([{ target: "heartbeat 1", kind: "start", ok: true }]);
-    expect(await hb.finish(0, "14 services, 1 incident open")).toEqual([{ target: "heartbeat 1", kind: "success", ok: true }]);
+    expect(await hb.finish(0, "14 services, 1 incident open")).toEqual([
+      { target: "heartbeat 1", kind: "success", ok: true },
+    ]);
     await hb.start();
     expect(await hb.finish(1)).toEqual([{ target: "heartbeat 1", kind: "fail", ok: true }]);
     await hb.finish(2);
@@ -84,7 +94,10 @@ describe("heartbeat pings (healthchecks.io semantics) against a loopback receive
     broken.mode = "error";
     const fine = await deadMan();
     const logs: string[] = [];
-    const config = HeartbeatSchema.parse({ urls: ["${HUNG}", "${BROKEN}", "${UNSET}", { url: "${FINE}", style: "plain" }], timeout: "300ms" });
+    const config = HeartbeatSchema.parse({
+      urls: ["${HUNG}", "${BROKEN}", "${UNSET}", { url: "${FINE}", style: "plain" }],
+      timeout: "300ms",
+    });
     const env = { HUNG: `${hung.url}/${UUID}`, BROKEN: `${broken.url}/${UUID}-b`, FINE: `${fine.url}/${UUID}-c` };
     const hb = heartbeatFromConfig(config, env, createRedactor(), (l) => logs.push(l));
     const started = Date.now();
@@ -121,7 +134,13 @@ describe("the gap since the previous run, over replayed run times", () => {
     let previous: string | undefined;
     return times.map((t) => {
       const now = new Date(`2026-11-22T${t}:00Z`);
-      const d = measureGap({ previousRunAt: previous, now, cron, incidentAfterMs: HOUR, ...(thresholdMs ? { thresholdMs } : {}) });
+      const d = measureGap({
+        previousRunAt: previous,
+        now,
+        cron,
+        incidentAfterMs: HOUR,
+        ...(thresholdMs ? { thresholdMs } : {}),
+      });
       previous = now.toISOString();
       return d;
     });
@@ -149,9 +168,19 @@ describe("the gap since the previous run, over replayed run times", () => {
     expect(replay(["10:00", "12:30"], "0 * * * *").map((x) => x.kind)).toEqual(["first-run", "ok"]);
     expect(replay(["10:00", "13:01"], "0 * * * *")[1]).toMatchObject({ kind: "gap", openIncident: true });
     // Every 10 min from 08:00 to 18:59: the night is the schedule, not a gap.
-    const day = measureGap({ previousRunAt: "2026-11-22T18:50:00Z", now: new Date("2026-11-23T08:00:00Z"), cron: "*/10 8-18 * * *", incidentAfterMs: HOUR });
+    const day = measureGap({
+      previousRunAt: "2026-11-22T18:50:00Z",
+      now: new Date("2026-11-23T08:00:00Z"),
+      cron: "*/10 8-18 * * *",
+      incidentAfterMs: HOUR,
+    });
     expect(day.kind).toBe("ok");
-    const missed = measureGap({ previousRunAt: "2026-11-22T18:50:00Z", now: new Date("2026-11-23T08:40:00Z"), cron: "*/10 8-18 * * *", incidentAfterMs: HOUR });
+    const missed = measureGap({
+      previousRunAt: "2026-11-22T18:50:00Z",
+      now: new Date("2026-11-23T08:40:00Z"),
+      cron: "*/10 8-18 * * *",
+      incidentAfterMs: HOUR,
+    });
     expect(missed.kind).toBe("gap");
     // A configured threshold wins.
     expect(replay(["10:00", "10:09"], "*/5 * * * *", 8 * 60_000)[1]).toMatchObject({ kind: "gap" });
@@ -160,11 +189,24 @@ describe("the gap since the previous run, over replayed run times", () => {
   it("replaying the same runs gives the same decisions; a replay at an earlier time reports no gap", () => {
     const times = ["16:00", "16:40", "18:00"];
     expect(replay(times)).toEqual(replay(times));
-    expect(measureGap({ previousRunAt: "2026-11-22T18:00:00Z", now: new Date("2026-11-22T17:00:00Z"), cron: "*/5 * * * *", incidentAfterMs: HOUR }).kind).toBe("ok");
+    expect(
+      measureGap({
+        previousRunAt: "2026-11-22T18:00:00Z",
+        now: new Date("2026-11-22T17:00:00Z"),
+        cron: "*/5 * * * *",
+        incidentAfterMs: HOUR,
+      }).kind,
+    ).toBe("ok");
   });
 
   it("gaps are kept newest first, bounded, never twice; the P3 subject fails only on the run that found a long gap", () => {
-    const g = (from: string, to: string): MonitoringGap => ({ from, to, gapMs: Date.parse(to) - Date.parse(from), thresholdMs: 900_000, summary: `${from}–${to}` });
+    const g = (from: string, to: string): MonitoringGap => ({
+      from,
+      to,
+      gapMs: Date.parse(to) - Date.parse(from),
+      thresholdMs: 900_000,
+      summary: `${from}–${to}`,
+    });
     let kept: MonitoringGap[] = [];
     for (let h = 10; h < 22; h++) kept = recordGap(kept, g(`2026-11-22T${h}:00:00Z`, `2026-11-22T${h}:30:00Z`), 5);
     kept = recordGap(kept, g("2026-11-22T21:00:00Z", "2026-11-22T21:30:00Z"), 5);
@@ -172,8 +214,15 @@ describe("the gap since the previous run, over replayed run times", () => {
 
     const d = replay(["16:00", "18:00", "18:05"]);
     const now = new Date("2026-11-22T18:00:00Z");
-    expect(gapSubject(d[1]!, now)).toMatchObject({ key: "monitor:gap", status: "down", severity: "P3", since: "2026-11-22T16:00:00.000Z" });
-    expect(gapSubject(d[1]!, now).evidence).toContain("no monitoring run for 2 h (2026-11-22 16:00 UTC to 2026-11-22 18:00 UTC");
+    expect(gapSubject(d[1]!, now)).toMatchObject({
+      key: "monitor:gap",
+      status: "down",
+      severity: "P3",
+      since: "2026-11-22T16:00:00.000Z",
+    });
+    expect(gapSubject(d[1]!, now).evidence).toContain(
+      "no monitoring run for 2 h (2026-11-22 16:00 UTC to 2026-11-22 18:00 UTC",
+    );
     expect(gapSubject(d[2]!, new Date("2026-11-22T18:05:00Z"))).toMatchObject({ status: "up", reason: "" });
   });
 });
@@ -182,10 +231,17 @@ describe("heartbeat in the config", () => {
   it("URLs are secrets: a reference passes quietly, a literal ping URL is a warning", async () => {
     const { loadConfig } = await import("../config/load.ts");
     const base = "services:\n  - { id: web, name: Web, probe: { type: http, url: https://example.com/ } }\n";
-    const ref = loadConfig("ops.config.yml", `${base}heartbeat:\n  urls: ["\${HEARTBEAT_URL}", { url: "\${CRONITOR_URL}", style: cronitor }]\n  gapIncident: 2h\n`);
+    const ref = loadConfig(
+      "ops.config.yml",
+      `${base}heartbeat:\n  urls: ["\${HEARTBEAT_URL}", { url: "\${CRONITOR_URL}", style: cronitor }]\n  gapIncident: 2h\n`,
+    );
     if (!ref.ok) throw new Error(JSON.stringify(ref.errors));
     expect(ref.warnings).toEqual([]);
-    expect(ref.config.heartbeat).toEqual({ urls: ["${HEARTBEAT_URL}", { url: "${CRONITOR_URL}", style: "cronitor" }], timeout: 3_000, gapIncident: 7_200_000 });
+    expect(ref.config.heartbeat).toEqual({
+      urls: ["${HEARTBEAT_URL}", { url: "${CRONITOR_URL}", style: "cronitor" }],
+      timeout: 3_000,
+      gapIncident: 7_200_000,
+    });
     const literal = loadConfig("ops.config.yml", `${base}heartbeat: { urls: ["https://hc-ping.com/${UUID}"] }\n`);
     expect(literal.warnings.map((w) => w.path)).toEqual(["heartbeat.urls[0]"]);
     expect(JSON.stringify(literal.warnings)).not.toContain(UUID);

@@ -9,7 +9,12 @@ export { defaultGapThreshold, gapSubject, measureGap, recordGap, type GapDecisio
  * The run's heartbeat from the config: each URL's `${NAME}` resolved on its own (a missing secret
  * skips that URL and says so); no URLs, no pings. The resolved URLs join the redactor.
  */
-export function heartbeatFromConfig(config: HeartbeatConfig, env: Env, redactor: Redactor, log: (line: string) => void): Heartbeat {
+export function heartbeatFromConfig(
+  config: HeartbeatConfig,
+  env: Env,
+  redactor: Redactor,
+  log: (line: string) => void,
+): Heartbeat {
   const targets: HeartbeatTargetConfig[] = [];
   const labels: string[] = [];
   config.urls.forEach((t, i) => {

@@ -73,12 +73,16 @@ export function createHeartbeat(options: HeartbeatOptions): Heartbeat {
             signal: AbortSignal.timeout(options.timeoutMs),
           });
           await res.body.dump();
-          if (res.statusCode < 200 || res.statusCode >= 300) return report({ target, kind, ok: false, error: `answered ${res.statusCode}` });
+          if (res.statusCode < 200 || res.statusCode >= 300)
+            return report({ target, kind, ok: false, error: `answered ${res.statusCode}` });
           return { target, kind, ok: true };
         } catch (error) {
           const name = (error as { name?: string }).name;
           const code = (error as { code?: string }).code;
-          const why = name === "TimeoutError" || name === "AbortError" || /TIMEOUT/.test(code ?? "") ? `no answer within ${options.timeoutMs} ms` : `failed (${code ?? name ?? "error"})`;
+          const why =
+            name === "TimeoutError" || name === "AbortError" || /TIMEOUT/.test(code ?? "")
+              ? `no answer within ${options.timeoutMs} ms`
+              : `failed (${code ?? name ?? "error"})`;
           return report({ target, kind, ok: false, error: why });
         }
       }),

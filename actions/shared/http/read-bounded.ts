@@ -11,7 +11,10 @@ export interface BoundedText {
   truncated: boolean;
 }
 
-export async function readBounded(body: AsyncIterable<unknown> & { destroy(error?: Error): unknown }, maxBytes = QUOTE_BYTES): Promise<BoundedText> {
+export async function readBounded(
+  body: AsyncIterable<unknown> & { destroy(error?: Error): unknown },
+  maxBytes = QUOTE_BYTES,
+): Promise<BoundedText> {
   const chunks: Buffer[] = [];
   let size = 0;
   let truncated = false;

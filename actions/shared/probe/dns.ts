@@ -43,13 +43,23 @@ export const dnsKind: ProbeKind<DnsProbeConfig> = async (probe, opts, deps) => {
     if (missing.length) {
       return sample({
         ok: false,
-        failure: { kind: "assertion", assertion: `${probe.record} ${probe.name} includes`, expected: probe.expect.join(", "), found: [...values].sort().join(", ") || "no records" },
+        failure: {
+          kind: "assertion",
+          assertion: `${probe.record} ${probe.name} includes`,
+          expected: probe.expect.join(", "),
+          found: [...values].sort().join(", ") || "no records",
+        },
       });
     }
     return sample({ ok: true });
   } catch (error) {
     const afterMs = elapsed();
-    return { at, timings: { total: afterMs }, ok: false, failure: dnsFailure(error, probe, afterMs, opts.signal?.aborted ?? false) };
+    return {
+      at,
+      timings: { total: afterMs },
+      ok: false,
+      failure: dnsFailure(error, probe, afterMs, opts.signal?.aborted ?? false),
+    };
   } finally {
     clearTimeout(timer);
     opts.signal?.removeEventListener("abort", onCancel);
@@ -83,6 +93,11 @@ export function dnsFailure(error: unknown, probe: DnsProbeConfig, afterMs: numbe
   if (code === "ECANCELLED") return { kind: "network", code: "ABORTED", detail: "the run was cancelled" };
   const rcode = code ? RCODES[code] : undefined;
   if (rcode === "CONNREFUSED") return { kind: "refused", address: probe.resolver ?? "the system resolver" };
-  if (rcode) return { kind: "dns", code: rcode, host: `${probe.name} (${probe.record}${probe.resolver ? ` @${probe.resolver}` : ""})` };
+  if (rcode)
+    return {
+      kind: "dns",
+      code: rcode,
+      host: `${probe.name} (${probe.record}${probe.resolver ? ` @${probe.resolver}` : ""})`,
+    };
   return { kind: "network", code: code ?? "UNKNOWN", detail: errorMessage(error) };
 }

@@ -14,7 +14,14 @@ import { retryAfterMs, throttledSample } from "./throttle.ts";
 const MAX_REDIRECTS = 5;
 const DAY_MS = 86_400_000;
 /** RFC 9083 §10.2.2 statuses after which the domain does not work (hold) or is about to be lost. */
-const BROKEN_STATUSES = ["client hold", "server hold", "redemption period", "pending delete", "pending restore", "inactive"];
+const BROKEN_STATUSES = [
+  "client hold",
+  "server hold",
+  "redemption period",
+  "pending delete",
+  "pending restore",
+  "inactive",
+];
 
 export const domainKind: ProbeKind<DomainProbeConfig> = async (probe, opts, deps) => {
   const at = deps.clock.now().toISOString();
@@ -40,12 +47,19 @@ export const domainKind: ProbeKind<DomainProbeConfig> = async (probe, opts, deps
       statusCode = res.status;
       const location = header(res, "location");
       if (res.status < 300 || res.status > 399 || !location) break;
-      if (hop + 1 > MAX_REDIRECTS) return fail({ kind: "redirects", detail: `more than ${MAX_REDIRECTS} RDAP redirects` });
+      if (hop + 1 > MAX_REDIRECTS)
+        return fail({ kind: "redirects", detail: `more than ${MAX_REDIRECTS} RDAP redirects` });
       url = new URL(location, url).href;
     }
-    if (res.status === 429) return sample(throttledSample(429, retryAfterMs(res.headers, deps.clock.now()), "the RDAP server"));
+    if (res.status === 429)
+      return sample(throttledSample(429, retryAfterMs(res.headers, deps.clock.now()), "the RDAP server"));
     if (res.status === 404) {
-      return fail({ kind: "assertion", assertion: `RDAP knows ${name}`, expected: "a registered domain", found: "404: the registry has no such domain (not registered, or lapsed)" });
+      return fail({
+        kind: "assertion",
+        assertion: `RDAP knows ${name}`,
+        expected: "a registered domain",
+        found: "404: the registry has no such domain (not registered, or lapsed)",
+      });
     }
     if (res.status < 200 || res.status > 299) return fail({ kind: "status", expected: "2xx", found: res.status });
     const json = parseJson(res.text, "RDAP answer");
@@ -55,7 +69,16 @@ export const domainKind: ProbeKind<DomainProbeConfig> = async (probe, opts, deps
     const days = Math.floor((read.expires.getTime() - deps.clock.now().getTime()) / DAY_MS);
     const broken = read.status.filter((s) => BROKEN_STATUSES.includes(s.toLowerCase()));
     if (broken.length) {
-      return sample({ ok: false, value: days, failure: { kind: "assertion", assertion: `${name} status`, expected: "active (no hold, redemption or pending delete)", found: broken.join(", ") } });
+      return sample({
+        ok: false,
+        value: days,
+        failure: {
+          kind: "assertion",
+          assertion: `${name} status`,
+          expected: "active (no hold, redemption or pending delete)",
+          found: broken.join(", "),
+        },
+      });
     }
     return sample({ ok: true, value: days });
   } finally {
@@ -68,13 +91,18 @@ export function readExpiry(body: unknown, name: string): { expires: Date; status
   const bad = (detail: string) => ({ failure: { kind: "protocol" as const, detail: `RDAP answer: ${detail}` } });
   if (!body || typeof body !== "object" || Array.isArray(body)) return bad("expected a JSON object");
   const o = body as Record<string, unknown>;
-  if (o.objectClassName !== "domain") return bad(`objectClassName is ${JSON.stringify(o.objectClassName)}, expected "domain"`);
+  if (o.objectClassName !== "domain")
+    return bad(`objectClassName is ${JSON.stringify(o.objectClassName)}, expected "domain"`);
   if (o.events !== undefined && !Array.isArray(o.events)) return bad("events is not a list");
   const events = (o.events ?? []) as unknown[];
-  const expiration = events.find((e) => (e as { eventAction?: unknown } | null)?.eventAction === "expiration") as { eventDate?: unknown } | undefined;
-  if (!expiration) return { failure: { kind: "no-data", detail: `the registry publishes no expiration event for ${name}` } };
+  const expiration = events.find((e) => (e as { eventAction?: unknown } | null)?.eventAction === "expiration") as
+    | { eventDate?: unknown }
+    | undefined;
+  if (!expiration)
+    return { failure: { kind: "no-data", detail: `the registry publishes no expiration event for ${name}` } };
   const date = typeof expiration.eventDate === "string" ? new Date(expiration.eventDate) : undefined;
-  if (!date || Number.isNaN(date.getTime())) return bad(`the expiration eventDate ${JSON.stringify(expiration.eventDate)} is not an RFC 3339 date`);
+  if (!date || Number.isNaN(date.getTime()))
+    return bad(`the expiration eventDate ${JSON.stringify(expiration.eventDate)} is not an RFC 3339 date`);
   const status = Array.isArray(o.status) ? o.status.filter((s): s is string => typeof s === "string") : [];
   return { expires: date, status };
 }

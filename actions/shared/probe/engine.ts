@@ -64,7 +64,12 @@ export async function probeService(input: ProbeServiceInput): Promise<ProbeResul
   const { service, defaults, clock, redactor } = input;
   const started = clock.now();
   const base = { serviceId: service.id, type: service.probe.type, startedAt: started.toISOString() };
-  const finish = (attempts: number, samples: Sample[], inconclusive?: Failure, last?: readonly Sample[]): ProbeResult => {
+  const finish = (
+    attempts: number,
+    samples: Sample[],
+    inconclusive?: Failure,
+    last?: readonly Sample[],
+  ): ProbeResult => {
     const clean = samples.map((s) => scrubSample(s, redactor));
     const result: ProbeResult = {
       ...base,
@@ -83,12 +88,18 @@ export async function probeService(input: ProbeServiceInput): Promise<ProbeResul
 
   const kind = (input.kinds ?? defaultKinds)[service.probe.type] as ProbeKind | undefined;
   if (!kind) {
-    return finish(0, [], { kind: "protocol", detail: `no "${service.probe.type}" probe in this build; add it to actions/shared/probe/kinds.ts` });
+    return finish(0, [], {
+      kind: "protocol",
+      detail: `no "${service.probe.type}" probe in this build; add it to actions/shared/probe/kinds.ts`,
+    });
   }
   const resolved = resolveSecrets<ProbeConfig>(service.probe, input.env, redactor);
   if (!resolved.ok) return finish(0, [], { kind: "missing-secret", name: resolved.missing.join(", ") });
 
-  const opts = { ...sampleOptions(service, resolved.value, defaults, input.signal), redact: (text: string) => redactor.scrub(text) };
+  const opts = {
+    ...sampleOptions(service, resolved.value, defaults, input.signal),
+    redact: (text: string) => redactor.scrub(text),
+  };
   const count = service.samples ?? defaults.samples;
   const red = (service.thresholds.successRate ?? defaults.thresholds.successRate)?.red;
   const startMs = started.getTime();
@@ -117,7 +128,14 @@ export async function probeService(input: ProbeServiceInput): Promise<ProbeResul
  */
 const MAX_ATTEMPTS = 12;
 
-async function takeSamples(kind: ProbeKind, probe: ProbeConfig, opts: SampleOptions, count: number, spacing: number, input: ProbeServiceInput): Promise<Sample[]> {
+async function takeSamples(
+  kind: ProbeKind,
+  probe: ProbeConfig,
+  opts: SampleOptions,
+  count: number,
+  spacing: number,
+  input: ProbeServiceInput,
+): Promise<Sample[]> {
   const limit = input.limit ?? unlimited;
   const samples: Sample[] = [];
   for (let i = 0; i < count; i++) {
@@ -149,18 +167,28 @@ async function safeSample(kind: ProbeKind, probe: ProbeConfig, opts: SampleOptio
   let timer: NodeJS.Timeout | undefined;
   const watchdog = new Promise<Sample>((resolve) => {
     const limit = opts.timeoutMs + Math.min(opts.timeoutMs, WATCHDOG_GRACE_MS);
-    timer = setTimeout(() => resolve(failed(`the ${probe.type} probe did not return within ${limit} ms (a bug, please report it)`)), limit);
+    timer = setTimeout(
+      () => resolve(failed(`the ${probe.type} probe did not return within ${limit} ms (a bug, please report it)`)),
+      limit,
+    );
   });
   try {
     return await Promise.race([kind(probe, opts, { clock }), watchdog]);
   } catch (error) {
-    return failed(`the ${probe.type} probe crashed (a bug, please report it): ${error instanceof Error ? error.message : String(error)}`);
+    return failed(
+      `the ${probe.type} probe crashed (a bug, please report it): ${error instanceof Error ? error.message : String(error)}`,
+    );
   } finally {
     clearTimeout(timer);
   }
 }
 
-function sampleOptions(service: ServiceConfig, probe: ProbeConfig, defaults: DefaultsConfig, signal?: AbortSignal): SampleOptions {
+function sampleOptions(
+  service: ServiceConfig,
+  probe: ProbeConfig,
+  defaults: DefaultsConfig,
+  signal?: AbortSignal,
+): SampleOptions {
   const timeoutMs = service.timeout ?? defaults.timeout;
   const opts: SampleOptions = {
     timeoutMs,

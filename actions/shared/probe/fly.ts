@@ -44,15 +44,22 @@ export const flyKind: ProbeKind<FlyProbeConfig> = async (probe, opts, deps) => {
       timings: { ...(firstByte !== undefined && { firstByte }), total: session.elapsed() },
       ...rest,
     });
-    const get = () => session.request({ url, headers: { accept: "application/json", authorization: `Bearer ${probe.token}` } });
+    const get = () =>
+      session.request({ url, headers: { accept: "application/json", authorization: `Bearer ${probe.token}` } });
     let out = await get();
     for (let retry = 0; out.ok && out.response.status === 429; retry++) {
       const hinted = retryAfterMs(out.response.headers, deps.clock.now());
       const wait = hinted ?? DEFAULT_RETRY_MS;
       // Wait only when the answer can still arrive within the sample's time.
       if (retry >= MAX_THROTTLE_RETRIES || session.elapsed() + wait >= opts.timeoutMs - opts.connectTimeoutMs / 2) {
-        const hint = hinted === undefined ? "no Retry-After given" : `it asks to retry after ${Math.round(hinted / 100) / 10} s`;
-        const failure: Failure = { kind: "throttled", status: 429, ...(hinted !== undefined && { retryAfterMs: hinted }), detail: `the Machines API is rate limiting this token after ${retry + 1} tries (${hint})` };
+        const hint =
+          hinted === undefined ? "no Retry-After given" : `it asks to retry after ${Math.round(hinted / 100) / 10} s`;
+        const failure: Failure = {
+          kind: "throttled",
+          status: 429,
+          ...(hinted !== undefined && { retryAfterMs: hinted }),
+          detail: `the Machines API is rate limiting this token after ${retry + 1} tries (${hint})`,
+        };
         return sample({ ok: false, statusCode: 429, failure }, out.response.firstByteMs);
       }
       await deps.clock.sleep(wait, opts.signal);
@@ -64,16 +71,33 @@ export const flyKind: ProbeKind<FlyProbeConfig> = async (probe, opts, deps) => {
     const auth = authFailure(res, `Fly Machines API (app ${probe.app})`);
     if (auth) return sample({ ...base, ok: false, failure: auth }, res.firstByteMs);
     if (res.status === 404) {
-      return sample({ ...base, ok: false, failure: { kind: "protocol", detail: `the Machines API does not know app "${probe.app}" (404); check probe.app` } }, res.firstByteMs);
+      return sample(
+        {
+          ...base,
+          ok: false,
+          failure: {
+            kind: "protocol",
+            detail: `the Machines API does not know app "${probe.app}" (404); check probe.app`,
+          },
+        },
+        res.firstByteMs,
+      );
     }
-    if (res.status < 200 || res.status > 299) return sample({ ...base, ok: false, failure: { kind: "status", expected: "2xx", found: res.status } }, res.firstByteMs);
+    if (res.status < 200 || res.status > 299)
+      return sample(
+        { ...base, ok: false, failure: { kind: "status", expected: "2xx", found: res.status } },
+        res.firstByteMs,
+      );
     const json = parseJson(res.text, "Machines API answer", opts.redact);
     if ("failure" in json) return sample({ ...base, ok: false, failure: json.failure }, res.firstByteMs);
     const machines = readMachines(json.value);
     if ("failure" in machines) return sample({ ...base, ok: false, failure: machines.failure }, res.firstByteMs);
     // Check outputs are quoted (cut to 80 characters) in the reason: scrubbed before the cut.
     const redact = opts.redact ?? ((t: string) => t);
-    const scrubbed = machines.list.map((m) => ({ ...m, checks: m.checks.map((c) => (c.output === undefined ? c : { ...c, output: redact(c.output) })) }));
+    const scrubbed = machines.list.map((m) => ({
+      ...m,
+      checks: m.checks.map((c) => (c.output === undefined ? c : { ...c, output: redact(c.output) })),
+    }));
     return sample({ ...base, ...rateMachines(scrubbed) }, res.firstByteMs);
   } finally {
     await session.close();
@@ -102,11 +126,25 @@ export function rateMachines(all: Machine[]): FlyRating {
         : started.length === 0
           ? `no started machine (${countStates(machines)})`
           : `none of ${started.length} started machines passes: ${failing.map(describe).join("; ")}`;
-    return { ok: false, value: 0, failure: { kind: "assertion", assertion: "a started machine passes its checks", expected: "at least 1", found } };
+    return {
+      ok: false,
+      value: 0,
+      failure: { kind: "assertion", assertion: "a started machine passes its checks", expected: "at least 1", found },
+    };
   }
   const notes = [
-    ...(failing.length ? [`${failing.length} of ${started.length + crashed.length} machines failing: ${failing.map(describe).join("; ")}`] : []),
-    ...warned.map((m) => `${label(m)} check warning: ${m.checks.filter((c) => c.status === "warning").map(checkText).join(", ")}`),
+    ...(failing.length
+      ? [
+          `${failing.length} of ${started.length + crashed.length} machines failing: ${failing.map(describe).join("; ")}`,
+        ]
+      : []),
+    ...warned.map(
+      (m) =>
+        `${label(m)} check warning: ${m.checks
+          .filter((c) => c.status === "warning")
+          .map(checkText)
+          .join(", ")}`,
+    ),
     ...unsure.map((m) => `${label(m)} host status unknown`),
   ];
   return { ok: true, value: healthy.length, ...(notes.length && { warning: notes.join("; ") }) };
@@ -115,7 +153,10 @@ export function rateMachines(all: Machine[]): FlyRating {
 function describe(m: Machine): string {
   if (CRASHED.has(m.state)) return `${label(m)} state ${m.state}`;
   if (m.hostStatus === "unreachable") return `${label(m)} host unreachable`;
-  return `${label(m)} critical: ${m.checks.filter((c) => c.status === "critical").map(checkText).join(", ")}`;
+  return `${label(m)} critical: ${m.checks
+    .filter((c) => c.status === "critical")
+    .map(checkText)
+    .join(", ")}`;
 }
 
 function label(m: Machine): string {
@@ -135,7 +176,9 @@ function countStates(machines: Machine[]): string {
 
 /** Validates the list answer down to what the rating needs, naming the first bad place. */
 export function readMachines(body: unknown): { list: Machine[] } | { failure: Failure } {
-  const bad = (detail: string) => ({ failure: { kind: "protocol" as const, detail: `Machines API answer: ${detail}` } });
+  const bad = (detail: string) => ({
+    failure: { kind: "protocol" as const, detail: `Machines API answer: ${detail}` },
+  });
   if (!Array.isArray(body)) return bad("expected a list of machines");
   const list: Machine[] = [];
   for (const [i, m] of body.entries()) {
@@ -146,7 +189,8 @@ export function readMachines(body: unknown): { list: Machine[] } | { failure: Fa
     const parsed: Machine["checks"] = [];
     for (const [j, c] of ((checks as unknown[] | null | undefined) ?? []).entries()) {
       const { name: cn, status, output } = (c ?? {}) as Record<string, unknown>;
-      if (typeof cn !== "string" || typeof status !== "string") return bad(`[${i}].checks[${j}] has no string name and status`);
+      if (typeof cn !== "string" || typeof status !== "string")
+        return bad(`[${i}].checks[${j}] has no string name and status`);
       parsed.push({ name: cn, status, ...(typeof output === "string" && { output }) });
     }
     list.push({

@@ -42,7 +42,12 @@ export const httpProbe: ProbeKind<HttpProbeConfig> = createHttpProbe();
  * One HTTP sample on a fresh connection (so DNS, connect and TLS are measured every time): the
  * request, redirects, status check, capped body read and assertions. Never throws.
  */
-async function sampleHttp(probe: HttpProbeConfig, opts: SampleOptions, deps: ProbeDeps, options: HttpProbeOptions): Promise<Sample> {
+async function sampleHttp(
+  probe: HttpProbeConfig,
+  opts: SampleOptions,
+  deps: ProbeDeps,
+  options: HttpProbeOptions,
+): Promise<Sample> {
   const at = deps.clock.now().toISOString();
   const tracker = newTracker();
   const controller = new AbortController();
@@ -50,7 +55,8 @@ async function sampleHttp(probe: HttpProbeConfig, opts: SampleOptions, deps: Pro
     () => controller.abort(probeError({ kind: "timeout", phase: tracker.phase, afterMs: elapsed(tracker) })),
     opts.timeoutMs,
   );
-  const onCancel = () => controller.abort(probeError({ kind: "network", code: "ABORTED", detail: "the run was cancelled" }));
+  const onCancel = () =>
+    controller.abort(probeError({ kind: "network", code: "ABORTED", detail: "the run was cancelled" }));
   if (opts.signal?.aborted) onCancel();
   opts.signal?.addEventListener("abort", onCancel, { once: true });
 
@@ -113,7 +119,8 @@ async function sampleHttp(probe: HttpProbeConfig, opts: SampleOptions, deps: Pro
   if (failure) sample.failure = failure;
   if (statusCode !== undefined) sample.protocol = tracker.alpn === "h2" ? "h2" : "http/1.1";
   if (!failure && probe.value && headers) {
-    const got = "header" in probe.value ? readHeaderValue(headers, probe.value) : jsonValue(read.text, probe.value.json);
+    const got =
+      "header" in probe.value ? readHeaderValue(headers, probe.value) : jsonValue(read.text, probe.value.json);
     if ("value" in got) sample.value = got.value;
     else if (!throttled) sample.warning = got.problem;
   }
@@ -125,7 +132,8 @@ async function sampleHttp(probe: HttpProbeConfig, opts: SampleOptions, deps: Pro
 function requestHeaders(probe: HttpProbeConfig, options: HttpProbeOptions): Record<string, string> {
   const headers: Record<string, string> = { "user-agent": options.userAgent ?? "hotdash-ops-probe", ...probe.headers };
   const has = (name: string) => Object.keys(headers).some((k) => k.toLowerCase() === name);
-  if (probe.body !== undefined && !has("content-type") && looksLikeJson(probe.body)) headers["content-type"] = "application/json";
+  if (probe.body !== undefined && !has("content-type") && looksLikeJson(probe.body))
+    headers["content-type"] = "application/json";
   // Credentials written in the URL (https://user:pass@host/) go as basic auth, as curl sends them:
   // the request line carries only the path, so they would otherwise be dropped. They follow the
   // Authorization rule across redirects (first origin only).
@@ -162,7 +170,12 @@ interface Reading {
   text?: string;
 }
 
-async function readAndCheckBody(body: Readable, contentLength: string | string[] | undefined, probe: HttpProbeConfig, limit: number): Promise<Reading> {
+async function readAndCheckBody(
+  body: Readable,
+  contentLength: string | string[] | undefined,
+  probe: HttpProbeConfig,
+  limit: number,
+): Promise<Reading> {
   const tooLarge: Failure = { kind: "body-too-large", limitBytes: limit };
   if (typeof contentLength === "string" && Number(contentLength) > limit) {
     discard(body);
@@ -201,7 +214,8 @@ export function jsonValue(text: string | undefined, path: string): { value: numb
   }
   if (!got.found) return { problem: `value: ${path} is missing from the body` };
   const v = typeof got.value === "string" && got.value.trim() !== "" ? Number(got.value) : got.value;
-  if (typeof v !== "number" || !Number.isFinite(v)) return { problem: `value: ${path} is ${JSON.stringify(got.value)}, not a number` };
+  if (typeof v !== "number" || !Number.isFinite(v))
+    return { problem: `value: ${path} is ${JSON.stringify(got.value)}, not a number` };
   return { value: v };
 }
 

@@ -8,12 +8,14 @@ export function parseJsonPath(path: string): PathSegment[] {
   const segments: PathSegment[] = [];
   let i = 0;
   const fail = (what: string): never => {
-    throw new Error(`JSON path "${path}": ${what} at character ${i + 1}; write it like "checks[0].state" or 'meta["x.y"]'`);
+    throw new Error(
+      `JSON path "${path}": ${what} at character ${i + 1}; write it like "checks[0].state" or 'meta["x.y"]'`,
+    );
   };
   while (i < path.length) {
     const ch = path[i];
     if (ch === ".") {
-      if (i === 0 || i === path.length - 1 || path[i + 1] === "." ) fail("empty key");
+      if (i === 0 || i === path.length - 1 || path[i + 1] === ".") fail("empty key");
       i++;
     } else if (ch === "[") {
       const close = path.indexOf("]", i);
@@ -42,7 +44,8 @@ export function lookupJsonPath(root: unknown, segments: readonly PathSegment[]):
       if (!Array.isArray(cur) || seg >= cur.length) return { found: false };
       cur = cur[seg];
     } else {
-      if (cur === null || typeof cur !== "object" || Array.isArray(cur) || !Object.hasOwn(cur, seg)) return { found: false };
+      if (cur === null || typeof cur !== "object" || Array.isArray(cur) || !Object.hasOwn(cur, seg))
+        return { found: false };
       cur = (cur as Record<string, unknown>)[seg];
     }
   }

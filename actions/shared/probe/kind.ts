@@ -25,7 +25,11 @@ export interface ProbeDeps {
  * One probe kind: takes a probe config whose `${SECRET}` references are already resolved and takes
  * ONE sample. It never throws and never rejects: every outcome is a `Sample`.
  */
-export type ProbeKind<C extends ProbeConfig = ProbeConfig> = (probe: C, opts: SampleOptions, deps: ProbeDeps) => Promise<Sample>;
+export type ProbeKind<C extends ProbeConfig = ProbeConfig> = (
+  probe: C,
+  opts: SampleOptions,
+  deps: ProbeDeps,
+) => Promise<Sample>;
 
 /** Probe kinds by `probe.type`; injected into the engine so tests and new kinds plug in. */
 export type ProbeKinds = { [T in ProbeConfig["type"]]?: ProbeKind<Extract<ProbeConfig, { type: T }>> };

@@ -36,7 +36,11 @@ export const mcpKind: ProbeKind<McpProbeConfig> = async (probe, opts, deps) => {
     return sample({ ok: false, failure: step.failure });
   };
   try {
-    const init = await rpc.call("initialize", { protocolVersion: MCP_PROTOCOL_VERSION, capabilities: {}, clientInfo: CLIENT_INFO });
+    const init = await rpc.call("initialize", {
+      protocolVersion: MCP_PROTOCOL_VERSION,
+      capabilities: {},
+      clientInfo: CLIENT_INFO,
+    });
     firstByte = rpc.firstByte;
     statusCode = rpc.lastStatus;
     if (!init.ok) return fail(init);
@@ -67,8 +71,10 @@ export const mcpKind: ProbeKind<McpProbeConfig> = async (probe, opts, deps) => {
     for (let page = 0; page < MAX_PAGES; page++) {
       const list = await rpc.call("tools/list", cursor === undefined ? {} : { cursor });
       if (!list.ok) return fail(list);
-      if (!Array.isArray(list.value.tools)) return fail({ failure: { kind: "protocol", detail: "tools/list: the result has no tools list" } });
-      for (const t of list.value.tools) if (t && typeof (t as { name?: unknown }).name === "string") names.push((t as { name: string }).name);
+      if (!Array.isArray(list.value.tools))
+        return fail({ failure: { kind: "protocol", detail: "tools/list: the result has no tools list" } });
+      for (const t of list.value.tools)
+        if (t && typeof (t as { name?: unknown }).name === "string") names.push((t as { name: string }).name);
       cursor = typeof list.value.nextCursor === "string" && list.value.nextCursor ? list.value.nextCursor : undefined;
       if (!cursor) break;
     }
@@ -83,7 +89,9 @@ export const mcpKind: ProbeKind<McpProbeConfig> = async (probe, opts, deps) => {
         },
       });
     }
-    const warning = probe.health ? await healthWarning(session, probe.health, healthHeaders(probe), opts.redact) : undefined;
+    const warning = probe.health
+      ? await healthWarning(session, probe.health, healthHeaders(probe), opts.redact)
+      : undefined;
     return sample({ ok: true, ...(warning && { warning }) });
   } finally {
     await rpc.end();
@@ -107,14 +115,20 @@ function rpcClient(session: ApiSession, probe: McpProbeConfig) {
       "mcp-protocol-version": state.protocolVersion,
     });
 
-  async function post(method: string, message: Record<string, unknown>, id?: number): Promise<Step<Record<string, unknown>>> {
+  async function post(
+    method: string,
+    message: Record<string, unknown>,
+    id?: number,
+  ): Promise<Step<Record<string, unknown>>> {
     const out = await session.request({
       method: "POST",
       url: probe.url,
       headers: headers(),
       body: JSON.stringify({ jsonrpc: "2.0", ...message }),
       // A server may keep the SSE stream open after our response; stop reading once it is there.
-      ...(id !== undefined && { stopWhen: (text: string) => !("pending" in findResponse(text, "text/event-stream", id, method)) }),
+      ...(id !== undefined && {
+        stopWhen: (text: string) => !("pending" in findResponse(text, "text/event-stream", id, method)),
+      }),
     });
     if (!out.ok) return out;
     const res = out.response;
@@ -123,17 +137,33 @@ function rpcClient(session: ApiSession, probe: McpProbeConfig) {
     const auth = authFailure(res, `MCP ${method}`);
     if (auth) return { ok: false, failure: auth, statusCode: res.status };
     if (res.status === 404 && sessionId) {
-      return { ok: false, statusCode: 404, failure: { kind: "protocol", detail: `${method}: the server forgot session ${sessionId} (404)` } };
+      return {
+        ok: false,
+        statusCode: 404,
+        failure: { kind: "protocol", detail: `${method}: the server forgot session ${sessionId} (404)` },
+      };
     }
-    if (res.status < 200 || res.status > 299) return { ok: false, statusCode: res.status, failure: { kind: "status", expected: "2xx", found: res.status } };
+    if (res.status < 200 || res.status > 299)
+      return { ok: false, statusCode: res.status, failure: { kind: "status", expected: "2xx", found: res.status } };
     if (id === undefined) return { ok: true, value: {} };
     sessionId ??= header(res, "mcp-session-id");
     const type = header(res, "content-type") ?? "";
     if (!type.includes("application/json") && !type.includes("text/event-stream")) {
-      return { ok: false, statusCode: res.status, failure: { kind: "protocol", detail: `${method}: content-type "${type}"; expected application/json or text/event-stream` } };
+      return {
+        ok: false,
+        statusCode: res.status,
+        failure: {
+          kind: "protocol",
+          detail: `${method}: content-type "${type}"; expected application/json or text/event-stream`,
+        },
+      };
     }
     const found = findResponse(res.text, type, id, method);
-    if ("pending" in found) return { ok: false, failure: { kind: "protocol", detail: `${method}: the answer ended without a response to request ${id}` } };
+    if ("pending" in found)
+      return {
+        ok: false,
+        failure: { kind: "protocol", detail: `${method}: the answer ended without a response to request ${id}` },
+      };
     if ("failure" in found) return { ok: false, failure: found.failure };
     return { ok: true, value: found.result };
   }
@@ -172,7 +202,10 @@ async function healthWarning(
   headers: Record<string, string>,
   redact?: (text: string) => string,
 ): Promise<string | undefined> {
-  const out = await session.request({ url: health.url, headers: mergeHeaders(headers, { accept: "application/json" }) });
+  const out = await session.request({
+    url: health.url,
+    headers: mergeHeaders(headers, { accept: "application/json" }),
+  });
   if (!out.ok) return `health endpoint: ${describeFailure(out.failure)}`;
   const res = out.response;
   const auth = authFailure(res, "health endpoint");

@@ -8,9 +8,24 @@ import type { Failure, Phase, TlsProblem } from "./result.ts";
 /** Timers that ran out before the connection was up (undici's own, or the kernel's). */
 const TIMEOUT_CODES = new Set(["UND_ERR_CONNECT_TIMEOUT", "ETIMEDOUT"]);
 /** DNS resolver codes (getaddrinfo and c-ares) that mean "this name does not resolve". */
-const DNS_CODES = new Set(["ENOTFOUND", "EAI_AGAIN", "EAI_FAIL", "EAI_NONAME", "EAI_NODATA", "ENODATA", "ESERVFAIL", "ETIMEOUT"]);
+const DNS_CODES = new Set([
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EAI_FAIL",
+  "EAI_NONAME",
+  "EAI_NODATA",
+  "ENODATA",
+  "ESERVFAIL",
+  "ETIMEOUT",
+]);
 /** The peer went away: RST, or a FIN where undici still expected bytes. */
-const RESET_CODES = new Set(["ECONNRESET", "EPIPE", "UND_ERR_SOCKET", "ECONNABORTED", "UND_ERR_RES_CONTENT_LENGTH_MISMATCH"]);
+const RESET_CODES = new Set([
+  "ECONNRESET",
+  "EPIPE",
+  "UND_ERR_SOCKET",
+  "ECONNABORTED",
+  "UND_ERR_RES_CONTENT_LENGTH_MISMATCH",
+]);
 
 /**
  * OpenSSL verification codes (as Node reports them in `authorizationError` or `error.code`) mapped
@@ -66,7 +81,11 @@ export function tlsProblemOf(code: string | undefined): TlsProblem | undefined {
 
 /** Still data, never rethrown: the code (or the error's name) and its message. */
 export function unclassified(error: unknown, code: string | undefined): Failure {
-  return { kind: "network", code: code ?? (error instanceof Error ? error.name : "UNKNOWN"), detail: errorMessage(error) };
+  return {
+    kind: "network",
+    code: code ?? (error instanceof Error ? error.name : "UNKNOWN"),
+    detail: errorMessage(error),
+  };
 }
 
 export function errorMessage(error: unknown): string {
@@ -90,5 +109,8 @@ export function errorCode(error: unknown): string | undefined {
  */
 export function isParserError(error: unknown, code = errorCode(error)): boolean {
   const name = error instanceof Error ? error.name : undefined;
-  return name === "HTTPParserError" || (code !== undefined && (code.startsWith("HPE_") || code === "UND_ERR_HEADERS_OVERFLOW" || code === "UND_ERR_INFO"));
+  return (
+    name === "HTTPParserError" ||
+    (code !== undefined && (code.startsWith("HPE_") || code === "UND_ERR_HEADERS_OVERFLOW" || code === "UND_ERR_INFO"))
+  );
 }

@@ -37,7 +37,11 @@ export const postgresKind: ProbeKind<PostgresProbeConfig> = async (probe, opts, 
       await client.query(`SET LOCAL statement_timeout = ${statementTimeoutMs(probe.statementTimeout)}`);
       const q0 = performance.now();
       // Extended protocol: one statement only, so "…; COMMIT; DELETE …" cannot escape READ ONLY.
-      const query: QueryArrayConfig & { queryMode: "extended" } = { text: probe.query, rowMode: "array", queryMode: "extended" };
+      const query: QueryArrayConfig & { queryMode: "extended" } = {
+        text: probe.query,
+        rowMode: "array",
+        queryMode: "extended",
+      };
       const result = await client.query(query);
       timings.query = Math.round(performance.now() - q0);
       await client.query("ROLLBACK");
@@ -48,7 +52,12 @@ export const postgresKind: ProbeKind<PostgresProbeConfig> = async (probe, opts, 
         : { at, ok: true, timings, value: read.value };
     } catch (error) {
       timings.total = elapsed();
-      return { at, ok: false, timings, failure: postgresFailure(error, { phase, address, afterMs: timings.total, scrub }) };
+      return {
+        at,
+        ok: false,
+        timings,
+        failure: postgresFailure(error, { phase, address, afterMs: timings.total, scrub }),
+      };
     }
   };
 
@@ -57,7 +66,12 @@ export const postgresKind: ProbeKind<PostgresProbeConfig> = async (probe, opts, 
   const deadline = new Promise<Sample>((resolve) => {
     const give = () => {
       gaveUp = true;
-      resolve({ at, ok: false, timings: { ...timings, total: elapsed() }, failure: { kind: "timeout", phase, afterMs: elapsed() } });
+      resolve({
+        at,
+        ok: false,
+        timings: { ...timings, total: elapsed() },
+        failure: { kind: "timeout", phase, afterMs: elapsed() },
+      });
     };
     timer = setTimeout(give, opts.timeoutMs);
     if (opts.signal?.aborted) give();
@@ -84,11 +98,19 @@ const CANCEL_TIMEOUT_MS = 1_000;
  * Best effort, and not part of the sample (already decided as a timeout): a cancel that cannot be
  * delivered leaves the server's statement_timeout to end the query.
  */
-export async function cancelRunning(client: Client, config: ClientConfig, connectTimeoutMs: number): Promise<CancelOutcome> {
+export async function cancelRunning(
+  client: Client,
+  config: ClientConfig,
+  connectTimeoutMs: number,
+): Promise<CancelOutcome> {
   const { processID, secretKey } = client as unknown as { processID: number | null; secretKey: number | null };
   if (processID === null || secretKey === null) return { sent: false, reason: "the server sent no cancel key" };
-  const ssl = config.ssl === undefined || config.ssl === false ? false : config.ssl === true ? {} : (config.ssl as TlsOptions);
-  return cancelQuery({ host: String(config.host), port: Number(config.port), processID, secretKey, ssl }, Math.min(CANCEL_TIMEOUT_MS, Math.max(1, connectTimeoutMs)));
+  const ssl =
+    config.ssl === undefined || config.ssl === false ? false : config.ssl === true ? {} : (config.ssl as TlsOptions);
+  return cancelQuery(
+    { host: String(config.host), port: Number(config.port), processID, secretKey, ssl },
+    Math.min(CANCEL_TIMEOUT_MS, Math.max(1, connectTimeoutMs)),
+  );
 }
 
 type Parsed = { config: ClientConfig & { password: string }; address: string } | { failure: Failure };
@@ -102,16 +124,30 @@ export function connectionConfig(probe: PostgresProbeConfig): Parsed {
   try {
     url = new URL(probe.url);
   } catch {
-    return { failure: { kind: "protocol", detail: "the connection URL is not a URL; expected postgres://user:password@host:5432/database" } };
+    return {
+      failure: {
+        kind: "protocol",
+        detail: "the connection URL is not a URL; expected postgres://user:password@host:5432/database",
+      },
+    };
   }
   if (url.protocol !== "postgres:" && url.protocol !== "postgresql:") {
-    return { failure: { kind: "protocol", detail: `the connection URL uses "${url.protocol}"; expected postgres:// or postgresql://` } };
+    return {
+      failure: {
+        kind: "protocol",
+        detail: `the connection URL uses "${url.protocol}"; expected postgres:// or postgresql://`,
+      },
+    };
   }
   const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
   const port = url.port ? Number(url.port) : 5432;
   const { mode, ca } = probe.tls;
   const ssl: ClientConfig["ssl"] =
-    mode === "disable" ? false : mode === "require" ? { rejectUnauthorized: false } : { rejectUnauthorized: true, ...(ca && { ca }) };
+    mode === "disable"
+      ? false
+      : mode === "require"
+        ? { rejectUnauthorized: false }
+        : { rejectUnauthorized: true, ...(ca && { ca }) };
   return {
     address: `${host}:${port}`,
     config: {
@@ -127,16 +163,28 @@ export function connectionConfig(probe: PostgresProbeConfig): Parsed {
 }
 
 /** The first column of the first row, as a finite number. Counts arrive as strings (bigint). */
-export function readNumber(rows: unknown[][], column = "?", redact: (text: string) => string = (t) => t): { value: number } | { failure: Failure } {
+export function readNumber(
+  rows: unknown[][],
+  column = "?",
+  redact: (text: string) => string = (t) => t,
+): { value: number } | { failure: Failure } {
   const raw = rows[0]?.[0];
   // The value is quoted (cut to 40 characters) in the failure: scrubbed before the cut.
   const cell = typeof raw === "string" && !NUMERIC.test(raw.trim()) ? redact(raw) : raw;
-  if (rows.length === 0) return { failure: { kind: "no-data", detail: "the query returned no rows; expected one row with one number" } };
-  if (cell === null || cell === undefined) return { failure: { kind: "no-data", detail: `the query returned NULL in column "${column}"` } };
-  const value = typeof cell === "number" ? cell : typeof cell === "string" && NUMERIC.test(cell.trim()) ? Number(cell) : NaN;
+  if (rows.length === 0)
+    return { failure: { kind: "no-data", detail: "the query returned no rows; expected one row with one number" } };
+  if (cell === null || cell === undefined)
+    return { failure: { kind: "no-data", detail: `the query returned NULL in column "${column}"` } };
+  const value =
+    typeof cell === "number" ? cell : typeof cell === "string" && NUMERIC.test(cell.trim()) ? Number(cell) : NaN;
   if (Number.isFinite(value)) return { value };
   const shown = typeof cell === "string" ? `"${cell.length > 40 ? `${cell.slice(0, 40)}…` : cell}"` : typeof cell;
-  return { failure: { kind: "query", detail: `column "${column}" of the first row is ${shown}, not a number; the query must return one number` } };
+  return {
+    failure: {
+      kind: "query",
+      detail: `column "${column}" of the first row is ${shown}, not a number; the query must return one number`,
+    },
+  };
 }
 
 const NUMERIC = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;

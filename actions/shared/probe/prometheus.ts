@@ -24,10 +24,18 @@ export const prometheusKind: ProbeKind<PrometheusProbeConfig> = async (probe, op
     try {
       url = new URL(`${probe.url.replace(/\/+$/, "")}/api/v1/query`);
     } catch {
-      return done({ ok: false, failure: { kind: "protocol", detail: "probe.url is not a URL; expected the API base, e.g. https://api.fly.io/prometheus/<org>" } });
+      return done({
+        ok: false,
+        failure: {
+          kind: "protocol",
+          detail: "probe.url is not a URL; expected the API base, e.g. https://api.fly.io/prometheus/<org>",
+        },
+      });
     }
     url.searchParams.set("query", probe.query);
-    const headers = mergeHeaders({ accept: "application/json" }, probe.headers, { authorization: probe.token && `Bearer ${probe.token}` });
+    const headers = mergeHeaders({ accept: "application/json" }, probe.headers, {
+      authorization: probe.token && `Bearer ${probe.token}`,
+    });
 
     const out = await session.request({ url: url.href, headers });
     if (!out.ok) return done({ ok: false, failure: out.failure });
@@ -39,7 +47,8 @@ export const prometheusKind: ProbeKind<PrometheusProbeConfig> = async (probe, op
     // Prometheus answers query errors (400, 422, 503) with a JSON body saying what went wrong.
     const json = parseJson(res.text, "Prometheus answer", opts.redact);
     if ("failure" in json) {
-      const failure = res.status >= 300 ? { kind: "status" as const, expected: "2xx", found: res.status } : json.failure;
+      const failure =
+        res.status >= 300 ? { kind: "status" as const, expected: "2xx", found: res.status } : json.failure;
       return done({ ...base, ok: false, failure }, res.firstByteMs);
     }
     const reading = readAnswer(json.value, probe);

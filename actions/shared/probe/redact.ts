@@ -26,7 +26,9 @@ export function scrubSample(sample: Sample, redactor: Redactor): Sample {
 
 /** Every string field of a flat record, scrubbed. */
 function scrubFields<T extends object>(value: T, redactor: Redactor): T {
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, typeof v === "string" ? scrubText(v, redactor) : v])) as T;
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [k, typeof v === "string" ? scrubText(v, redactor) : v]),
+  ) as T;
 }
 
 function clip(text: string): string {

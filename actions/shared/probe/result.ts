@@ -36,7 +36,7 @@ type FailureOf =
   | { kind: "redirects"; detail: string }
   | { kind: "missing-secret"; name: string }
   /** The service answered but refused our credentials (e.g. a rotated token): our problem, not an outage. */
-  | { kind: "auth"; /** HTTP status; absent for non-HTTP protocols (postgres). */ status?: number; detail: string }
+  | { kind: "auth" /** HTTP status; absent for non-HTTP protocols (postgres). */; status?: number; detail: string }
   | { kind: "query"; detail: string }
   | { kind: "no-data"; detail: string }
   | { kind: "protocol"; detail: string }
@@ -51,7 +51,13 @@ export type FailureKind = Failure["kind"];
  * Failures that say nothing about the service's health (our secret is missing, our token was
  * rotated, the runner is offline, a metrics query matched no series). They make the status `unknown`, never `down`.
  */
-export const INCONCLUSIVE: ReadonlySet<FailureKind> = new Set(["missing-secret", "auth", "offline", "no-data", "throttled"]);
+export const INCONCLUSIVE: ReadonlySet<FailureKind> = new Set([
+  "missing-secret",
+  "auth",
+  "offline",
+  "no-data",
+  "throttled",
+]);
 
 /** One request / query / check, as measured. */
 export interface Sample {

@@ -50,11 +50,14 @@ export function summarizeSamples(samples: readonly Sample[]): ProbeMetrics {
     okCount: ok.length,
     count: samples.length,
     ...summarize(ok.map((s) => s.timings.total)),
-    statusCodes: [...new Set(samples.flatMap((s) => (s.statusCode === undefined ? [] : [s.statusCode])))].sort((a, b) => a - b),
+    statusCodes: [...new Set(samples.flatMap((s) => (s.statusCode === undefined ? [] : [s.statusCode])))].sort(
+      (a, b) => a - b,
+    ),
   };
   const days = samples.flatMap((s) => (s.certDaysLeft === undefined ? [] : [s.certDaysLeft]));
   if (days.length) metrics.certDaysLeft = Math.min(...days);
-  const last = <K extends keyof Sample>(key: K): Sample[K] | undefined => samples.findLast((s) => s[key] !== undefined)?.[key];
+  const last = <K extends keyof Sample>(key: K): Sample[K] | undefined =>
+    samples.findLast((s) => s[key] !== undefined)?.[key];
   const value = last("value");
   if (value !== undefined) metrics.value = value;
   const series = last("series");

@@ -52,7 +52,11 @@ export const stepsKind: ProbeKind<StepsProbeConfig> = async (probe, opts, deps) 
 };
 
 async function cleanUp(steps: StepConfig[], vars: Vars, hidden: string[], opts: SampleOptions): Promise<string[]> {
-  const session = openSession({ ...opts, timeoutMs: Math.min(opts.timeoutMs, CLEANUP_MS), connectTimeoutMs: Math.min(opts.connectTimeoutMs, CLEANUP_MS) });
+  const session = openSession({
+    ...opts,
+    timeoutMs: Math.min(opts.timeoutMs, CLEANUP_MS),
+    connectTimeoutMs: Math.min(opts.connectTimeoutMs, CLEANUP_MS),
+  });
   const notes: string[] = [];
   try {
     for (const step of steps) {
@@ -79,7 +83,14 @@ interface StepOutcome {
 async function runStep(session: ApiSession, step: StepConfig, vars: Vars, hidden: string[]): Promise<StepOutcome> {
   const missing = unknownNames(step, vars);
   if (missing.length) {
-    return { failure: { kind: "assertion", assertion: "values from earlier steps", expected: missing.map((n) => `{{${n}}}`).join(", "), found: "not extracted by any earlier step" } };
+    return {
+      failure: {
+        kind: "assertion",
+        assertion: "values from earlier steps",
+        expected: missing.map((n) => `{{${n}}}`).join(", "),
+        found: "not extracted by any earlier step",
+      },
+    };
   }
   const url = fillUrl(step.url, vars);
   const headers: Record<string, string> = { "user-agent": "hotdash-ops-probe" };
@@ -98,7 +109,12 @@ async function runStep(session: ApiSession, step: StepConfig, vars: Vars, hidden
   if (status) {
     const credentials = Object.keys(step.headers).some((k) => CREDENTIAL_HEADER.test(k));
     const auth = (res.status === 401 || res.status === 403) && credentials;
-    return { ...base, failure: auth ? { kind: "auth", status: res.status, detail: "the service refused the configured credentials" } : status };
+    return {
+      ...base,
+      failure: auth
+        ? { kind: "auth", status: res.status, detail: "the service refused the configured credentials" }
+        : status,
+    };
   }
   const failure = checkHeaders(res.headers, step.expect.headers) ?? checkBody(res.text, step.expect);
   if (failure) return { ...base, failure };
@@ -111,14 +127,25 @@ async function runStep(session: ApiSession, step: StepConfig, vars: Vars, hidden
   return base;
 }
 
-function extract(step: StepConfig, res: ApiResponse): { values: Array<[string, { value: string; secret: boolean }]> } | { failure: Failure } {
+function extract(
+  step: StepConfig,
+  res: ApiResponse,
+): { values: Array<[string, { value: string; secret: boolean }]> } | { failure: Failure } {
   const values: Array<[string, { value: string; secret: boolean }]> = [];
   let doc: unknown;
   let parsed = false;
   for (const [name, how] of Object.entries(step.extract)) {
     if ("header" in how) {
       const v = headerValue(res.headers, how.header);
-      if (v === undefined) return { failure: { kind: "assertion", assertion: `extract ${name}`, expected: `header ${how.header}`, found: "absent" } };
+      if (v === undefined)
+        return {
+          failure: {
+            kind: "assertion",
+            assertion: `extract ${name}`,
+            expected: `header ${how.header}`,
+            found: "absent",
+          },
+        };
       values.push([name, { value: v, secret: how.secret }]);
       continue;
     }
@@ -126,7 +153,12 @@ function extract(step: StepConfig, res: ApiResponse): { values: Array<[string, {
       try {
         doc = JSON.parse(res.text);
       } catch {
-        return { failure: { kind: "invalid-json", detail: `extract ${name}: the answer is not JSON (${res.text.length} characters)` } };
+        return {
+          failure: {
+            kind: "invalid-json",
+            detail: `extract ${name}: the answer is not JSON (${res.text.length} characters)`,
+          },
+        };
       }
       parsed = true;
     }
@@ -134,9 +166,24 @@ function extract(step: StepConfig, res: ApiResponse): { values: Array<[string, {
     try {
       got = lookupJsonPath(doc, parseJsonPath(how.json));
     } catch (error) {
-      return { failure: { kind: "assertion", assertion: `extract ${name}`, expected: "a valid JSON path", found: (error as Error).message } };
+      return {
+        failure: {
+          kind: "assertion",
+          assertion: `extract ${name}`,
+          expected: "a valid JSON path",
+          found: (error as Error).message,
+        },
+      };
     }
-    if (!got.found || got.value === null) return { failure: { kind: "assertion", assertion: `extract ${name}`, expected: `a value at ${how.json}`, found: got.found ? "null" : "missing" } };
+    if (!got.found || got.value === null)
+      return {
+        failure: {
+          kind: "assertion",
+          assertion: `extract ${name}`,
+          expected: `a value at ${how.json}`,
+          found: got.found ? "null" : "missing",
+        },
+      };
     const value = typeof got.value === "string" ? got.value : JSON.stringify(got.value);
     values.push([name, { value, secret: how.secret }]);
   }
@@ -189,5 +236,7 @@ function hideText(text: string, hidden: readonly string[]): string {
 /** Extracted values marked `secret` (a session token) are hidden in every text field of the failure. */
 function hide(failure: Failure, hidden: readonly string[]): Failure {
   if (!hidden.length) return failure;
-  return Object.fromEntries(Object.entries(failure).map(([k, v]) => [k, typeof v === "string" ? hideText(v, hidden) : v])) as Failure;
+  return Object.fromEntries(
+    Object.entries(failure).map(([k, v]) => [k, typeof v === "string" ? hideText(v, hidden) : v]),
+  ) as Failure;
 }

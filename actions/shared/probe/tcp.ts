@@ -26,8 +26,12 @@ export function createTcpProbe(options: TcpProbeOptions = {}): ProbeKind<TcpProb
     const at = deps.clock.now().toISOString();
     const tracker = newTracker();
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(probeError({ kind: "timeout", phase: tracker.phase, afterMs: elapsed(tracker) })), opts.timeoutMs);
-    const onCancel = () => controller.abort(probeError({ kind: "network", code: "ABORTED", detail: "the run was cancelled" }));
+    const timer = setTimeout(
+      () => controller.abort(probeError({ kind: "timeout", phase: tracker.phase, afterMs: elapsed(tracker) })),
+      opts.timeoutMs,
+    );
+    const onCancel = () =>
+      controller.abort(probeError({ kind: "network", code: "ABORTED", detail: "the run was cancelled" }));
     if (opts.signal?.aborted) onCancel();
     opts.signal?.addEventListener("abort", onCancel, { once: true });
     const connect = createConnector({
@@ -44,7 +48,12 @@ export function createTcpProbe(options: TcpProbeOptions = {}): ProbeKind<TcpProb
     try {
       socket = await new Promise<net.Socket>((resolve, reject) =>
         connect(
-          { protocol: probe.tls ? "https:" : "http:", hostname: probe.host.replace(/^\[(.*)\]$/, "$1"), port: String(probe.port), servername: probe.servername ?? null } as never,
+          {
+            protocol: probe.tls ? "https:" : "http:",
+            hostname: probe.host.replace(/^\[(.*)\]$/, "$1"),
+            port: String(probe.port),
+            servername: probe.servername ?? null,
+          } as never,
           (error, s) => (error || !s ? reject(error ?? new Error("no socket")) : resolve(s as net.Socket)),
         ),
       );
@@ -72,7 +81,12 @@ export const tcpKind: ProbeKind<TcpProbeConfig> = createTcpProbe();
  * Reads until the text so far contains `expected`; the peer closing first, or the sample's timer,
  * ends the wait. The answer is quoted shortened in the failure (the engine scrubs secrets).
  */
-function awaitAnswer(socket: net.Socket, expected: string, tracker: Tracker, signal: AbortSignal): Promise<Failure | undefined> {
+function awaitAnswer(
+  socket: net.Socket,
+  expected: string,
+  tracker: Tracker,
+  signal: AbortSignal,
+): Promise<Failure | undefined> {
   tracker.phase = "firstByte";
   return new Promise((resolve, reject) => {
     let text = "";
@@ -87,12 +101,23 @@ function awaitAnswer(socket: net.Socket, expected: string, tracker: Tracker, sig
       text = (text + chunk.toString("utf8")).slice(-MAX_ANSWER_BYTES);
       if (text.includes(expected)) done(undefined);
     };
-    const onEnd = () => done({ kind: "assertion", assertion: "the answer contains", expected: JSON.stringify(expected), found: text ? `${shorten(text)}, then the peer closed` : "the peer closed without answering" });
+    const onEnd = () =>
+      done({
+        kind: "assertion",
+        assertion: "the answer contains",
+        expected: JSON.stringify(expected),
+        found: text ? `${shorten(text)}, then the peer closed` : "the peer closed without answering",
+      });
     const onError = (error: Error) => done(error);
     const onAbort = () => {
       const reason = signal.reason;
       if (text && reason instanceof Error && "failure" in reason) {
-        return done({ kind: "assertion", assertion: "the answer contains", expected: JSON.stringify(expected), found: `${shorten(text)} (no match before the timeout)` });
+        return done({
+          kind: "assertion",
+          assertion: "the answer contains",
+          expected: JSON.stringify(expected),
+          found: `${shorten(text)} (no match before the timeout)`,
+        });
       }
       done(reason instanceof Error ? reason : new Error("aborted"));
     };

@@ -18,7 +18,11 @@ export function retryAfterMs(headers: ResponseHeaders, now: Date): number | unde
 }
 
 /** The sample fields of a throttled answer. */
-export function throttledSample(status: number, retryMs: number | undefined, what = "the service"): Pick<Sample, "ok" | "throttled" | "warning"> {
+export function throttledSample(
+  status: number,
+  retryMs: number | undefined,
+  what = "the service",
+): Pick<Sample, "ok" | "throttled" | "warning"> {
   const hint = retryMs === undefined ? "no Retry-After given" : `retry after ${formatRetry(retryMs)}`;
   return {
     ok: true,

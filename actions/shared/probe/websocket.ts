@@ -35,7 +35,15 @@ export function createWebSocketProbe(options: WebSocketProbeOptions = {}): Probe
         url = new URL(probe.url);
         if (url.protocol !== "ws:" && url.protocol !== "wss:") throw new Error(url.protocol);
       } catch {
-        return resolve({ at, ok: false, timings: { total: 0 }, failure: { kind: "protocol", detail: "the URL is not a ws:// or wss:// URL (if it comes from a ${SECRET}, check the secret's value)" } });
+        return resolve({
+          at,
+          ok: false,
+          timings: { total: 0 },
+          failure: {
+            kind: "protocol",
+            detail: "the URL is not a ws:// or wss:// URL (if it comes from a ${SECRET}, check the secret's value)",
+          },
+        });
       }
       const secure = url.protocol === "wss:";
       const connect = createConnector({
@@ -55,7 +63,12 @@ export function createWebSocketProbe(options: WebSocketProbeOptions = {}): Probe
         followRedirects: false,
         createConnection: ((_o: unknown, cb: (error: Error | null, socket?: net.Socket) => void) => {
           connect(
-            { protocol: secure ? "https:" : "http:", hostname: url.hostname.replace(/^\[(.*)\]$/, "$1"), port: url.port || (secure ? "443" : "80"), servername: null } as never,
+            {
+              protocol: secure ? "https:" : "http:",
+              hostname: url.hostname.replace(/^\[(.*)\]$/, "$1"),
+              port: url.port || (secure ? "443" : "80"),
+              servername: null,
+            } as never,
             (error, socket) => cb(error, (socket ?? undefined) as net.Socket | undefined),
           );
           return undefined;
@@ -79,9 +92,15 @@ export function createWebSocketProbe(options: WebSocketProbeOptions = {}): Probe
         resolve(sample);
       };
       const timer = setTimeout(() => {
-        if (tracker.phase !== "body" || !seen.length) return finish({ kind: "timeout", phase: tracker.phase, afterMs: elapsed(tracker) });
+        if (tracker.phase !== "body" || !seen.length)
+          return finish({ kind: "timeout", phase: tracker.phase, afterMs: elapsed(tracker) });
         const found = `${seen.map((s) => JSON.stringify(s)).join(", ")} (no match before the timeout)`;
-        finish({ kind: "assertion", assertion: "a message contains", expected: JSON.stringify(probe.expect ?? ""), found });
+        finish({
+          kind: "assertion",
+          assertion: "a message contains",
+          expected: JSON.stringify(probe.expect ?? ""),
+          found,
+        });
       }, opts.timeoutMs);
       const onCancel = () => finish({ kind: "network", code: "ABORTED", detail: "the run was cancelled" });
       if (opts.signal?.aborted) return onCancel();
@@ -96,8 +115,12 @@ export function createWebSocketProbe(options: WebSocketProbeOptions = {}): Probe
         tracker.marks.firstByte = elapsed(tracker);
         res.resume();
         const status = res.statusCode ?? 0;
-        const credentials = Object.keys(probe.headers).some((k) => CREDENTIAL_HEADER.test(k)) || url.username !== "" || [...url.searchParams.keys()].some((k) => CREDENTIAL_HEADER.test(k));
-        if ((status === 401 || status === 403) && credentials) return finish({ kind: "auth", status, detail: "the WebSocket handshake refused the configured credentials" });
+        const credentials =
+          Object.keys(probe.headers).some((k) => CREDENTIAL_HEADER.test(k)) ||
+          url.username !== "" ||
+          [...url.searchParams.keys()].some((k) => CREDENTIAL_HEADER.test(k));
+        if ((status === 401 || status === 403) && credentials)
+          return finish({ kind: "auth", status, detail: "the WebSocket handshake refused the configured credentials" });
         finish({ kind: "status", expected: "101 (switching protocols)", found: status });
       });
       ws.once("open", () => {
@@ -114,13 +137,22 @@ export function createWebSocketProbe(options: WebSocketProbeOptions = {}): Probe
       });
       ws.once("close", (code, reason) => {
         const why = `the server closed the connection (${code}${reason.length ? ` ${reason.toString()}` : ""})`;
-        finish({ kind: "assertion", assertion: "a message contains", expected: JSON.stringify(probe.expect ?? ""), found: seen.length ? `${seen.map((s) => JSON.stringify(s)).join(", ")}, then ${why}` : why });
+        finish({
+          kind: "assertion",
+          assertion: "a message contains",
+          expected: JSON.stringify(probe.expect ?? ""),
+          found: seen.length ? `${seen.map((s) => JSON.stringify(s)).join(", ")}, then ${why}` : why,
+        });
       });
       ws.once("error", (error: Error) => {
-        if (/handshake has timed out/i.test(error.message)) return finish({ kind: "timeout", phase: "firstByte", afterMs: elapsed(tracker) });
+        if (/handshake has timed out/i.test(error.message))
+          return finish({ kind: "timeout", phase: "firstByte", afterMs: elapsed(tracker) });
         const code = (error as { code?: unknown }).code;
         // ws's own checks of the handshake and the frames (WS_ERR_…, "Invalid Sec-WebSocket-Accept header").
-        if ((typeof code === "string" && code.startsWith("WS_ERR_")) || /^Invalid Sec-WebSocket|^Server sent/i.test(error.message)) {
+        if (
+          (typeof code === "string" && code.startsWith("WS_ERR_")) ||
+          /^Invalid Sec-WebSocket|^Server sent/i.test(error.message)
+        ) {
           return finish({ kind: "protocol", detail: error.message });
         }
         finish(classifyError(error, tracker));
@@ -134,4 +166,3 @@ export const websocketKind: ProbeKind<WebSocketProbeConfig> = createWebSocketPro
 function ignore(_error: unknown): void {
   // After the sample is decided, a late socket error changes nothing.
 }
-

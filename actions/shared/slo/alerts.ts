@@ -22,7 +22,12 @@ export function alertsFromView(config: OpsConfig, view: HistoryView, now: number
     services: config.services.map((svc) => {
       const objective = objectiveOf(svc, config).availability;
       const budget = errorBudget(view.window(svc.id, now - BUDGET_WINDOW_MS, now), objective);
-      return { id: svc.id, name: svc.name, objective, ...(budget.remainingPct !== undefined && { budgetRemainingPct: budget.remainingPct }) };
+      return {
+        id: svc.id,
+        name: svc.name,
+        objective,
+        ...(budget.remainingPct !== undefined && { budgetRemainingPct: budget.remainingPct }),
+      };
     }),
     rules: burnRules(config),
     window: view.window,

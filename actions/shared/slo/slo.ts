@@ -122,13 +122,19 @@ export const MIN_WINDOW_COVERAGE = 0.5;
  * is), and both must hold at least `MIN_WINDOW_COVERAGE` of their length in known time.
  */
 export function burnRateAlerts({ services, rules, window, now }: BurnInput): BudgetAlert[] {
-  const ordered = [...rules].sort((a, b) => (a.action === b.action ? b.factor - a.factor : a.action === "page" ? -1 : 1));
+  const ordered = [...rules].sort((a, b) =>
+    a.action === b.action ? b.factor - a.factor : a.action === "page" ? -1 : 1,
+  );
   const alerts: BudgetAlert[] = [];
   for (const s of services) {
     for (const rule of ordered) {
       const longStats = window(s.id, now - rule.long, now);
       const shortStats = window(s.id, now - rule.short, now);
-      if (knownMs(longStats) < MIN_WINDOW_COVERAGE * rule.long || knownMs(shortStats) < MIN_WINDOW_COVERAGE * rule.short) continue;
+      if (
+        knownMs(longStats) < MIN_WINDOW_COVERAGE * rule.long ||
+        knownMs(shortStats) < MIN_WINDOW_COVERAGE * rule.short
+      )
+        continue;
       const long = burnRate(longStats, s.objective);
       const short = burnRate(shortStats, s.objective);
       if (long === undefined || short === undefined || long < rule.factor || short < rule.factor) continue;

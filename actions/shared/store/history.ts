@@ -4,7 +4,7 @@ import type { ProbeResult } from "../probe/result.ts";
 import { STATUSES } from "../status.ts";
 import type { ServiceState } from "./latest-schema.ts";
 import { paths, utcDay } from "./files.ts";
-import { type Log } from "../log.ts";
+import type { Log } from "../log.ts";
 
 /**
  * History: one compact JSON line per service per run, in one file per UTC day
@@ -61,7 +61,7 @@ export async function appendHistory(dataDir: string, records: HistoryRecord[]): 
     const stored = await storedRuns(file, new Set(dayRecords.map((r) => r.t)));
     const lines = dayRecords.filter((r) => !stored.has(runKey(r))).map((r) => JSON.stringify(r));
     if (!lines.length) continue;
-    const text = (await endsTorn(file) ? "\n" : "") + lines.join("\n") + "\n";
+    const text = ((await endsTorn(file)) ? "\n" : "") + lines.join("\n") + "\n";
     await appendFile(file, text);
     bytes += Buffer.byteLength(text);
   }
@@ -124,12 +124,17 @@ export function parseHistory(text: string, file: string, log: Log): HistoryRecor
       parsed = JSON.parse(line);
     } catch {
       const torn = i >= lines.length - 2;
-      log.warn(`${file}:${i + 1}: skipped ${torn ? "a torn last record (a run crashed while writing)" : "a line that is not JSON"}`);
+      log.warn(
+        `${file}:${i + 1}: skipped ${torn ? "a torn last record (a run crashed while writing)" : "a line that is not JSON"}`,
+      );
       return;
     }
     const r = HistoryRecord.safeParse(parsed);
     if (r.success) out.push(r.data);
-    else log.warn(`${file}:${i + 1}: skipped a record that is not a history record (${r.error.issues[0]?.message ?? "invalid"})`);
+    else
+      log.warn(
+        `${file}:${i + 1}: skipped a record that is not a history record (${r.error.issues[0]?.message ?? "invalid"})`,
+      );
   });
   return out;
 }
@@ -138,7 +143,10 @@ export function parseHistory(text: string, file: string, log: Log): HistoryRecor
 export async function historyDays(dataDir: string): Promise<string[]> {
   try {
     const names = await readdir(paths.historyDir(dataDir));
-    return names.filter((n) => /^\d{4}-\d{2}-\d{2}\.jsonl$/.test(n)).map((n) => n.slice(0, 10)).sort();
+    return names
+      .filter((n) => /^\d{4}-\d{2}-\d{2}\.jsonl$/.test(n))
+      .map((n) => n.slice(0, 10))
+      .sort();
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return [];
     throw e;
@@ -146,7 +154,11 @@ export async function historyDays(dataDir: string): Promise<string[]> {
 }
 
 /** Records of the raw history from `from` (inclusive) to `to` (exclusive), in file order. */
-export async function readHistory(dataDir: string, range: { from: Date; to: Date }, log: Log): Promise<HistoryRecord[]> {
+export async function readHistory(
+  dataDir: string,
+  range: { from: Date; to: Date },
+  log: Log,
+): Promise<HistoryRecord[]> {
   const first = utcDay(range.from);
   const last = utcDay(range.to);
   const out: HistoryRecord[] = [];

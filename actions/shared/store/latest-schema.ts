@@ -168,7 +168,12 @@ export const Latest = z.object({
    * when GitHub does not answer in time, so a dead GitHub never takes a window away.
    */
   maintenanceKnown: z
-    .object({ at: Iso, windows: z.array(z.object({ services: z.array(z.string()), start: z.string(), end: z.string(), reason: z.string() })) })
+    .object({
+      at: Iso,
+      windows: z.array(
+        z.object({ services: z.array(z.string()), start: z.string(), end: z.string(), reason: z.string() }),
+      ),
+    })
     .optional(),
   /** Gaps between monitoring runs longer than the threshold (heartbeat.gapThreshold), newest first. */
   gaps: z

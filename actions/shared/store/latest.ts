@@ -2,7 +2,7 @@ import { mkdir, readFile, rename } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { Latest } from "./latest-schema.ts";
 import { paths, writeFileAtomic } from "./files.ts";
-import { type Log } from "../log.ts";
+import type { Log } from "../log.ts";
 
 export type LatestRead =
   | { kind: "missing" }
@@ -20,7 +20,12 @@ export type LatestRead =
  * restart; open incidents are found again from GitHub by their markers). Steps that only read it
  * (reports) pass `keepAside: false` and leave the file where it is.
  */
-export async function readLatest(dataDir: string, now: Date, log: Log, options: { keepAside?: boolean } = {}): Promise<LatestRead> {
+export async function readLatest(
+  dataDir: string,
+  now: Date,
+  log: Log,
+  options: { keepAside?: boolean } = {},
+): Promise<LatestRead> {
   const file = paths.latest(dataDir);
   let text: string;
   try {
@@ -34,7 +39,9 @@ export async function readLatest(dataDir: string, now: Date, log: Log, options: 
   const { problem } = parsed;
   if (options.keepAside === false) {
     const what = problem.startsWith("not JSON") ? `is ${problem}` : `does not match its schema (${problem})`;
-    log.warn(`${file} ${what}; reports show history only until the next probe run keeps it aside and rebuilds the state`);
+    log.warn(
+      `${file} ${what}; reports show history only until the next probe run keeps it aside and rebuilds the state`,
+    );
     return { kind: "invalid", problem };
   }
   const keptAs = join(paths.asideDir(dataDir), `${basename(file)}.corrupt-${now.toISOString().replace(/[:.]/g, "")}`);

@@ -4,7 +4,7 @@ import type { OpsConfig } from "../config/schema/index.ts";
 import { STATUSES } from "../status.ts";
 import { accumulate, emptyStats, type Durations, type WindowStats } from "./durations.ts";
 import { paths } from "./files.ts";
-import { type Log } from "../log.ts";
+import type { Log } from "../log.ts";
 import { canonical, type Histogram } from "./histogram.ts";
 import { DAY_MS, dayOf, dayStart, readHistoryDay, type DayRead, type TimedRecord } from "./history-read.ts";
 
@@ -70,7 +70,8 @@ function parseRollupLine(line: string): RollupLine | { d: string; done: number }
   } catch {
     return "skipped a torn or invalid line";
   }
-  if (typeof o !== "object" || o === null || typeof o.d !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(o.d)) return `"d" is not a day`;
+  if (typeof o !== "object" || o === null || typeof o.d !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(o.d))
+    return `"d" is not a day`;
   if (typeof o.done === "number") return { d: o.d, done: o.done };
   if (typeof o.id !== "string" || typeof o.ms !== "object" || o.ms === null) return `"id" or "ms" is missing`;
   const ms = {} as Durations;
@@ -193,7 +194,8 @@ export async function compactHistory({ dataDir, config, now, log }: CompactOptio
     await unlink(paths.historyFile(dataDir, day));
     pruned.push(day);
   }
-  if (rolled.length || pruned.length) log.info(`history: rolled up ${rolled.length} day(s), pruned ${pruned.length} raw day file(s)`);
+  if (rolled.length || pruned.length)
+    log.info(`history: rolled up ${rolled.length} day(s), pruned ${pruned.length} raw day file(s)`);
   return { rolled, pruned };
 }
 

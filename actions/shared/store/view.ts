@@ -54,9 +54,20 @@ const RAW_RECENT_DAYS = 8;
  * 30 d, 90 d, a year). The burn-rate alerts, every report and the status site are answered from
  * this one view.
  */
-export function loadRunView(dataDir: string, config: { retention: { gapLimit: number } }, now: number): Promise<HistoryView> {
+export function loadRunView(
+  dataDir: string,
+  config: { retention: { gapLimit: number } },
+  now: number,
+): Promise<HistoryView> {
   const edges = [1, 7, 30, 90, 365].map((days) => now - days * DAY_MS);
-  return loadHistoryView({ dataDir, now, gapLimit: config.retention.gapLimit, spanDays: 365, rawRecentDays: RAW_RECENT_DAYS, edges });
+  return loadHistoryView({
+    dataDir,
+    now,
+    gapLimit: config.retention.gapLimit,
+    spanDays: 365,
+    rawRecentDays: RAW_RECENT_DAYS,
+    edges,
+  });
 }
 
 export async function loadHistoryView(o: ViewOptions): Promise<HistoryView> {
@@ -124,8 +135,7 @@ export async function loadHistoryView(o: ViewOptions): Promise<HistoryView> {
     window,
     records: (id) => byId.get(id) ?? [],
     ids: () => [...allIds].sort(),
-    missingDays: (mFrom, mTo) =>
-      daysBetween(mFrom, mTo).filter((d) => !rollups.days.has(d) && !rawLoaded.has(d)),
+    missingDays: (mFrom, mTo) => daysBetween(mFrom, mTo).filter((d) => !rollups.days.has(d) && !rawLoaded.has(d)),
     problems,
     future,
     ...(firstDay !== undefined && { firstDay }),
@@ -136,7 +146,13 @@ export async function loadHistoryView(o: ViewOptions): Promise<HistoryView> {
  * Adds a rollup line; for part of a day whose raw records are gone, its durations are prorated
  * (latencies are then left out rather than guessed).
  */
-function addRollup(out: WindowStats, line: RollupLine | undefined, share: number, length: number, latency: boolean): void {
+function addRollup(
+  out: WindowStats,
+  line: RollupLine | undefined,
+  share: number,
+  length: number,
+  latency: boolean,
+): void {
   if (!line) {
     out.ms.unknown += length;
     return;
@@ -151,7 +167,9 @@ function addRollup(out: WindowStats, line: RollupLine | undefined, share: number
 
 async function listRaw(dataDir: string): Promise<string[]> {
   try {
-    return (await readdir(paths.historyDir(dataDir))).filter((n) => /^\d{4}-\d{2}-\d{2}\.jsonl$/.test(n)).map((n) => n.slice(0, 10));
+    return (await readdir(paths.historyDir(dataDir)))
+      .filter((n) => /^\d{4}-\d{2}-\d{2}\.jsonl$/.test(n))
+      .map((n) => n.slice(0, 10));
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return [];
     throw new Error(`cannot list ${paths.historyDir(dataDir)}`, { cause: e });

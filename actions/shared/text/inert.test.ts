@@ -4,7 +4,6 @@ import { describe, expect, it } from "vitest";
 import { HOSTILE } from "../../../test/hostile.ts";
 import { fencedBlock, htmlText, inlineMarkdown, plainText, slackText } from "./inert.ts";
 
-
 const ZWJ = /\u200D/g;
 
 function html(markdown: string): string {
@@ -48,14 +47,19 @@ describe("inlineMarkdown", () => {
       expect(tags(list).filter((t) => t === "li")).toHaveLength(4);
       expect(new Set(tags(list))).toEqual(new Set(["ul", "li"]));
 
-      const table = html(`| Service | Reason | Next |\n|---|---|---|\n| svc | ${inlineMarkdown(hostile)} | x |\n| two | fine | y |`);
+      const table = html(
+        `| Service | Reason | Next |\n|---|---|---|\n| svc | ${inlineMarkdown(hostile)} | x |\n| two | fine | y |`,
+      );
       expect(tags(table).filter((t) => t === "td")).toHaveLength(6 * 2);
       expect(tags(table).filter((t) => t === "tr")).toHaveLength(3 * 2);
       expect(new Set(tags(table))).toEqual(new Set(["table", "thead", "tbody", "tr", "th", "td"]));
 
       // Still readable: the reader sees the service's words (on one line, bounded), whole, in
       // the paragraph and in its own table cell.
-      const oneLine = hostile.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e]/g, " ").replace(/\s+/g, " ").trim();
+      const oneLine = hostile
+        .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e]/g, " ")
+        .replace(/\s+/g, " ")
+        .trim();
       const expected = oneLine.length <= 300 ? oneLine : `${oneLine.slice(0, 299)}…`;
       expect(visible(para).replace(/^Reason: /, "")).toBe(expected);
       const cells = [...table.matchAll(/<td>([\s\S]*?)<\/td>/g)].map((m) => visible(m[1]!));
@@ -64,7 +68,12 @@ describe("inlineMarkdown", () => {
   }
 
   it("leaves ordinary reasons exactly as they were", () => {
-    for (const reason of ["unexpected status 503 (expected 2xx)", "timeout after 10 s (total)", "tls: expired CERT_HAS_EXPIRED (certificate CN=x)", "p95 912 ms above 800 ms"]) {
+    for (const reason of [
+      "unexpected status 503 (expected 2xx)",
+      "timeout after 10 s (total)",
+      "tls: expired CERT_HAS_EXPIRED (certificate CN=x)",
+      "p95 912 ms above 800 ms",
+    ]) {
       expect(inlineMarkdown(reason)).toBe(reason);
     }
   });

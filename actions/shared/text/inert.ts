@@ -70,7 +70,10 @@ export function plainText(text: string, options: InlineOptions = {}): string {
 
 /** HTML text content or a quoted attribute value. */
 export function htmlText(text: string, options: InlineOptions = {}): string {
-  return bound(stripControls(text, true), options.max ?? DEFAULT_MAX_CHARS).replace(/[&<>"'`]/g, (c) => HTML_ESCAPE[c]!);
+  return bound(stripControls(text, true), options.max ?? DEFAULT_MAX_CHARS).replace(
+    /[&<>"'`]/g,
+    (c) => HTML_ESCAPE[c]!,
+  );
 }
 
 /**
@@ -91,7 +94,14 @@ const MD_ESCAPE: Record<string, string> = {
   "&": "&amp;",
 };
 
-const HTML_ESCAPE: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", "`": "&#96;" };
+const HTML_ESCAPE: Record<string, string> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;",
+  "`": "&#96;",
+};
 
 function defuseMentions(text: string): string {
   return text.replace(/@(?=[\w])/g, `@${ZWJ}`);
@@ -105,7 +115,12 @@ function oneLine(text: string): string {
 function stripControls(text: string, keepNewlines: boolean): string {
   const t = keepNewlines ? text.replace(/\r\n?/g, "\n") : text;
   // C0 and C1 controls, bidi overrides and isolates (they make a line read differently than it is).
-  return t.replace(keepNewlines ? /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g : /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, " ");
+  return t.replace(
+    keepNewlines
+      ? /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g
+      : /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
+    " ",
+  );
 }
 
 /** Cut to `max` characters (whole code points, never half a surrogate pair), marked with "…". */

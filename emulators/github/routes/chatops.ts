@@ -27,7 +27,13 @@ export function chatopsState(state: RepoState): ChatOpsState {
     // Roles are the repository's collaborators (routes/collaborators.ts answers the permission
     // check); the ChatOps scenes play a public repository, where anyone not listed can read.
     state.defaultRole = "read";
-    s = { roles: state.collaborators as Map<string, Role>, unknownUsers: state.unknownUsers, reactions: [], workflows: new Set(["rollback.yml", "monitor.yml"]), dispatches: [] };
+    s = {
+      roles: state.collaborators as Map<string, Role>,
+      unknownUsers: state.unknownUsers,
+      reactions: [],
+      workflows: new Set(["rollback.yml", "monitor.yml"]),
+      dispatches: [],
+    };
     states.set(state, s);
   }
   return s;
@@ -45,11 +51,23 @@ export const chatopsRoutes: Route[] = [
       const content = String(ctx.body?.content);
       const user = ctx.state.actor;
       const existing = s.reactions.find((r) => r.commentId === commentId && r.content === content && r.user === user);
-      const reaction = existing ?? { id: ctx.state.nextId(), commentId, content, user, createdAt: ctx.state.now().toISOString() };
+      const reaction = existing ?? {
+        id: ctx.state.nextId(),
+        commentId,
+        content,
+        user,
+        createdAt: ctx.state.now().toISOString(),
+      };
       if (!existing) s.reactions.push(reaction);
       return {
         status: existing ? 200 : 201,
-        body: { id: reaction.id, node_id: `REA_${reaction.id}`, user: userJson(ctx.base, user), content, created_at: reaction.createdAt },
+        body: {
+          id: reaction.id,
+          node_id: `REA_${reaction.id}`,
+          user: userJson(ctx.base, user),
+          content,
+          created_at: reaction.createdAt,
+        },
       };
     },
   },

@@ -8,14 +8,21 @@ import { userJson } from "../state.ts";
  * access to a private repository); a login in `state.unknownUsers` or starting with "ghost-" is a
  * user GitHub does not know (404).
  */
-const LEGACY: Record<string, string> = { admin: "admin", maintain: "write", write: "write", triage: "read", read: "read" };
+const LEGACY: Record<string, string> = {
+  admin: "admin",
+  maintain: "write",
+  write: "write",
+  triage: "read",
+  read: "read",
+};
 
 export const collaboratorRoutes: Route[] = [
   {
     operationId: "repos/get-collaborator-permission-level",
     handle(ctx) {
       const login = ctx.params.username!;
-      if (login.startsWith("ghost-") || ctx.state.unknownUsers.has(login)) return { status: 404, body: { message: "Not Found", documentation_url: "https://docs.github.com/rest" } };
+      if (login.startsWith("ghost-") || ctx.state.unknownUsers.has(login))
+        return { status: 404, body: { message: "Not Found", documentation_url: "https://docs.github.com/rest" } };
       const role = ctx.state.collaborators.get(login) ?? ctx.state.defaultRole;
       const user = { ...userJson(ctx.base, login), role_name: role, permissions: permissionsOf(role) };
       return { status: 200, body: { permission: LEGACY[role] ?? "none", role_name: role, user } };

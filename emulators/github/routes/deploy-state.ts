@@ -11,7 +11,14 @@ export interface StoredDeployment {
   payload: Record<string, unknown>;
   creator: string;
   createdAt: string;
-  statuses: Array<{ id: number; state: string; description: string; environmentUrl: string; logUrl: string; createdAt: string }>;
+  statuses: Array<{
+    id: number;
+    state: string;
+    description: string;
+    environmentUrl: string;
+    logUrl: string;
+    createdAt: string;
+  }>;
 }
 
 export interface StoredEnvironment {
@@ -29,7 +36,10 @@ export interface StoredEnvironment {
 export interface DeployState {
   deployments: StoredDeployment[];
   /** Approvals by workflow run id. */
-  approvals: Map<number, Array<{ login: string; state: "approved" | "rejected"; comment: string; environments: string[] }>>;
+  approvals: Map<
+    number,
+    Array<{ login: string; state: "approved" | "rejected"; comment: string; environments: string[] }>
+  >;
   environments: Map<string, StoredEnvironment>;
   /** Users and teams that exist (anything else is 404). Ids follow `userJson`. */
   users: Set<string>;
@@ -47,5 +57,11 @@ export function deployState(state: RepoState): DeployState {
   return s;
 }
 
-export const notFound = { status: 404, body: { message: "Not Found", documentation_url: "https://docs.github.com/rest" } };
-export const validation = (message: string) => ({ status: 422, body: { message: "Validation Failed", errors: [message], documentation_url: "https://docs.github.com/rest" } });
+export const notFound = {
+  status: 404,
+  body: { message: "Not Found", documentation_url: "https://docs.github.com/rest" },
+};
+export const validation = (message: string) => ({
+  status: 422,
+  body: { message: "Validation Failed", errors: [message], documentation_url: "https://docs.github.com/rest" },
+});

@@ -65,7 +65,9 @@ export const deploymentRoutes: Route[] = [
     handle(ctx) {
       const q = (k: string) => ctx.query.get(k);
       const items = deployState(ctx.state)
-        .deployments.filter((d) => (!q("environment") || d.environment === q("environment")) && (!q("task") || d.task === q("task")))
+        .deployments.filter(
+          (d) => (!q("environment") || d.environment === q("environment")) && (!q("task") || d.task === q("task")),
+        )
         .slice()
         .reverse();
       const { page, headers } = paginate(ctx, items);
@@ -79,7 +81,14 @@ export const deploymentRoutes: Route[] = [
       if (!d) return notFound;
       const b = ctx.body ?? {};
       const at = ctx.state.now().toISOString();
-      const status = { id: ctx.state.nextId(), state: b.state, description: b.description ?? "", environmentUrl: b.environment_url ?? "", logUrl: b.log_url ?? "", createdAt: at };
+      const status = {
+        id: ctx.state.nextId(),
+        state: b.state,
+        description: b.description ?? "",
+        environmentUrl: b.environment_url ?? "",
+        logUrl: b.log_url ?? "",
+        createdAt: at,
+      };
       d.statuses.push(status);
       const url = `${repoUrl(ctx)}/deployments/${d.id}/statuses/${status.id}`;
       return {

@@ -10,14 +10,17 @@ const repoUrl = (ctx: RouteContext) => `${ctx.base}/repos/${ctx.state.owner}/${c
 
 function environmentJson(ctx: RouteContext, e: StoredEnvironment) {
   const rules: unknown[] = [];
-  if (e.waitTimer) rules.push({ id: e.id * 10 + 1, node_id: `GA_${e.id}1`, type: "wait_timer", wait_timer: e.waitTimer });
+  if (e.waitTimer)
+    rules.push({ id: e.id * 10 + 1, node_id: `GA_${e.id}1`, type: "wait_timer", wait_timer: e.waitTimer });
   if (e.reviewers.length) {
     rules.push({
       id: e.id * 10 + 2,
       node_id: `GA_${e.id}2`,
       type: "required_reviewers",
       prevent_self_review: e.preventSelfReview,
-      reviewers: e.reviewers.filter((r) => r.type === "User").map((r) => ({ type: "User", reviewer: userJson(ctx.base, loginOf(ctx, r.id)) })),
+      reviewers: e.reviewers
+        .filter((r) => r.type === "User")
+        .map((r) => ({ type: "User", reviewer: userJson(ctx.base, loginOf(ctx, r.id)) })),
     });
   }
   if (e.branchPolicy) rules.push({ id: e.id * 10 + 3, node_id: `GA_${e.id}3`, type: "branch_policy" });
@@ -55,7 +58,8 @@ export const environmentRoutes: Route[] = [
         waitTimer: b.wait_timer ?? prev?.waitTimer ?? 0,
         preventSelfReview: b.prevent_self_review ?? prev?.preventSelfReview ?? false,
         reviewers: b.reviewers === undefined ? (prev?.reviewers ?? []) : reviewers,
-        branchPolicy: b.deployment_branch_policy === undefined ? (prev?.branchPolicy ?? null) : b.deployment_branch_policy,
+        branchPolicy:
+          b.deployment_branch_policy === undefined ? (prev?.branchPolicy ?? null) : b.deployment_branch_policy,
         policies: prev?.policies ?? [],
         createdAt: prev?.createdAt ?? at,
         updatedAt: at,
@@ -79,9 +83,19 @@ export const environmentRoutes: Route[] = [
       const env = deployState(ctx.state).environments.get(ctx.params.environment_name!);
       if (!env) return notFound;
       if (!env.branchPolicy?.custom_branch_policies) {
-        return { status: 404, body: { message: "Custom branch policies are not enabled for this environment", documentation_url: "https://docs.github.com/rest" } };
+        return {
+          status: 404,
+          body: {
+            message: "Custom branch policies are not enabled for this environment",
+            documentation_url: "https://docs.github.com/rest",
+          },
+        };
       }
-      const policy = { id: ctx.state.nextId(), name: String(ctx.body?.name), type: (ctx.body?.type ?? "branch") as "branch" | "tag" };
+      const policy = {
+        id: ctx.state.nextId(),
+        name: String(ctx.body?.name),
+        type: (ctx.body?.type ?? "branch") as "branch" | "tag",
+      };
       env.policies.push(policy);
       return { status: 200, body: { id: policy.id, node_id: `BP_${policy.id}`, name: policy.name, type: policy.type } };
     },
@@ -91,7 +105,7 @@ export const environmentRoutes: Route[] = [
     handle(ctx) {
       const env = deployState(ctx.state).environments.get(ctx.params.environment_name!);
       const id = Number(ctx.params.branch_policy_id);
-      if (!env || !env.policies.some((p) => p.id === id)) return notFound;
+      if (!env?.policies.some((p) => p.id === id)) return notFound;
       env.policies = env.policies.filter((p) => p.id !== id);
       return { status: 204 };
     },

@@ -4,7 +4,10 @@ import { commentJson, ensureLabel, issueJson, labelJson, type StoredIssue } from
 
 /** Issues, comments and labels: the endpoints the incident tracker and maintenance reader use. */
 const notFound = { status: 404, body: { message: "Not Found", documentation_url: "https://docs.github.com/rest" } };
-const gone = { status: 410, body: { message: "This issue was deleted", documentation_url: "https://docs.github.com/rest" } };
+const gone = {
+  status: 410,
+  body: { message: "This issue was deleted", documentation_url: "https://docs.github.com/rest" },
+};
 
 function findIssue(ctx: RouteContext): StoredIssue | typeof notFound | typeof gone {
   const issue = ctx.state.issues.get(Number(ctx.params.issue_number));
@@ -16,7 +19,10 @@ function findIssue(ctx: RouteContext): StoredIssue | typeof notFound | typeof go
 const isIssue = (x: unknown): x is StoredIssue => typeof (x as StoredIssue).number === "number";
 
 function validation(message: string) {
-  return { status: 422, body: { message: "Validation Failed", errors: [message], documentation_url: "https://docs.github.com/rest" } };
+  return {
+    status: 422,
+    body: { message: "Validation Failed", errors: [message], documentation_url: "https://docs.github.com/rest" },
+  };
 }
 
 function labelNames(input: unknown): string[] {
@@ -29,7 +35,10 @@ export const issueRoutes: Route[] = [
     operationId: "issues/list-for-repo",
     handle(ctx) {
       const state = ctx.query.get("state") ?? "open";
-      const labels = (ctx.query.get("labels") ?? "").split(",").map((s) => s.trim().toLowerCase()).filter(Boolean);
+      const labels = (ctx.query.get("labels") ?? "")
+        .split(",")
+        .map((s) => s.trim().toLowerCase())
+        .filter(Boolean);
       const direction = ctx.query.get("direction") ?? "desc";
       const items = [...ctx.state.issues.values()]
         .filter((i) => !i.deleted && (state === "all" || i.state === state))
@@ -123,7 +132,14 @@ export const issueRoutes: Route[] = [
       if (!isIssue(issue)) return issue;
       if (typeof ctx.body?.body !== "string") return validation("body is missing");
       const now = ctx.state.now().toISOString();
-      const comment = { id: ctx.state.nextId(), issue: issue.number, body: ctx.body.body, user: ctx.state.actor, createdAt: now, updatedAt: now };
+      const comment = {
+        id: ctx.state.nextId(),
+        issue: issue.number,
+        body: ctx.body.body,
+        user: ctx.state.actor,
+        createdAt: now,
+        updatedAt: now,
+      };
       ctx.state.comments.push(comment);
       return { status: 201, body: commentJson(ctx.base, ctx.state, comment) };
     },

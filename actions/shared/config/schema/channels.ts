@@ -34,7 +34,10 @@ export function templateProblems(body: unknown): string[] {
   const check = (text: string, where: string, inKey: boolean) => {
     for (const m of text.matchAll(PLACEHOLDER)) {
       if (inKey) out.push(`placeholders only in string values (${where} has {{${m[1]}}} in a key)`);
-      else if (!(m[1]! in TEMPLATE_PLACEHOLDERS)) out.push(`known placeholders only (${where} has {{${m[1]}}}; known: ${Object.keys(TEMPLATE_PLACEHOLDERS).join(", ")})`);
+      else if (!(m[1]! in TEMPLATE_PLACEHOLDERS))
+        out.push(
+          `known placeholders only (${where} has {{${m[1]}}}; known: ${Object.keys(TEMPLATE_PLACEHOLDERS).join(", ")})`,
+        );
     }
   };
   const walk = (v: unknown, where: string) => {
@@ -53,9 +56,11 @@ export function templateProblems(body: unknown): string[] {
 
 /** Fills every `{{name}}` in the template's string values; JSON.stringify of the result escapes them. */
 export function fillTemplate(body: unknown, values: Readonly<Record<Placeholder, string>>): unknown {
-  if (typeof body === "string") return body.replace(PLACEHOLDER, (_, name: string) => values[name as Placeholder] ?? "");
+  if (typeof body === "string")
+    return body.replace(PLACEHOLDER, (_, name: string) => values[name as Placeholder] ?? "");
   if (Array.isArray(body)) return body.map((x) => fillTemplate(x, values));
-  if (body && typeof body === "object") return Object.fromEntries(Object.entries(body).map(([k, v]) => [k, fillTemplate(v, values)]));
+  if (body && typeof body === "object")
+    return Object.fromEntries(Object.entries(body).map(([k, v]) => [k, fillTemplate(v, values)]));
   return body;
 }
 
@@ -67,7 +72,10 @@ const WebhookBody = z
       try {
         parsed = JSON.parse(value);
       } catch (error) {
-        ctx.addIssue({ code: "custom", message: `a JSON text (${(error as Error).message}); write placeholders inside strings, e.g. "text": "{{service}} is {{status}}"` });
+        ctx.addIssue({
+          code: "custom",
+          message: `a JSON text (${(error as Error).message}); write placeholders inside strings, e.g. "text": "{{service}} is {{status}}"`,
+        });
         return z.NEVER;
       }
     }
@@ -86,32 +94,55 @@ const Url = SecretString.describe("The webhook URL; it carries a token, so write
 export const WebhookChannel = z.strictObject({
   type: z.literal("webhook").describe("A generic webhook: one JSON POST per event."),
   url: Url,
-  headers: z.record(z.string(), SecretString).default({}).describe("Extra request headers, e.g. Authorization: Bearer ${TOKEN}; values may hold ${NAME} references."),
+  headers: z
+    .record(z.string(), SecretString)
+    .default({})
+    .describe("Extra request headers, e.g. Authorization: Bearer ${TOKEN}; values may hold ${NAME} references."),
   body: WebhookBody.optional(),
 });
 
 export const TeamsChannel = z.strictObject({
-  type: z.literal("teams").describe("Microsoft Teams: an Adaptive Card posted to a Workflows (Power Automate) or incoming-webhook URL."),
+  type: z
+    .literal("teams")
+    .describe("Microsoft Teams: an Adaptive Card posted to a Workflows (Power Automate) or incoming-webhook URL."),
   url: Url,
 });
 
 export const DiscordChannel = z.strictObject({
-  type: z.literal("discord").describe("Discord: a channel webhook; mentions are never parsed (allowed_mentions: {parse: []})."),
+  type: z
+    .literal("discord")
+    .describe("Discord: a channel webhook; mentions are never parsed (allowed_mentions: {parse: []})."),
   url: Url,
-  username: z.string().max(80).optional().describe("The name the message is posted under; default: the webhook's own name."),
+  username: z
+    .string()
+    .max(80)
+    .optional()
+    .describe("The name the message is posted under; default: the webhook's own name."),
 });
 
 export const EmailChannel = z.strictObject({
   type: z.literal("email").describe("Email over SMTP, one message per event."),
   host: SecretString.describe("The SMTP server's host name."),
-  port: z.number().int().min(1).max(65_535).default(587).describe("The SMTP port: 587 for STARTTLS, 465 for implicit TLS, 25 between servers."),
+  port: z
+    .number()
+    .int()
+    .min(1)
+    .max(65_535)
+    .default(587)
+    .describe("The SMTP port: 587 for STARTTLS, 465 for implicit TLS, 25 between servers."),
   tls: z
     .enum(["starttls", "implicit", "none"])
     .default("starttls")
-    .describe("starttls: upgrade with STARTTLS and refuse a server that cannot; implicit: TLS from the first byte (port 465); none: plain text (loopback relays only)."),
-  username: SecretString.optional().describe("SMTP AUTH user; a ${NAME} reference. Omit for a relay that needs no login."),
+    .describe(
+      "starttls: upgrade with STARTTLS and refuse a server that cannot; implicit: TLS from the first byte (port 465); none: plain text (loopback relays only).",
+    ),
+  username: SecretString.optional().describe(
+    "SMTP AUTH user; a ${NAME} reference. Omit for a relay that needs no login.",
+  ),
   password: SecretString.optional().describe("SMTP AUTH password; always a ${NAME} reference."),
-  ca: SecretString.optional().describe("PEM certificate of a private CA to trust for the server's TLS certificate; default: the system's CAs."),
+  ca: SecretString.optional().describe(
+    "PEM certificate of a private CA to trust for the server's TLS certificate; default: the system's CAs.",
+  ),
   from: z.string().min(3).describe('The sender, e.g. "HotDash Ops <ops@example.com>".'),
   to: z.array(z.string().min(3)).min(1).describe("Recipients (addresses or distribution lists)."),
 });

@@ -36,7 +36,9 @@ const SlaTarget = (respond: string, resolve: string, remindEvery?: string) => {
       respond: Duration.describe(
         "Response SLA: the incident must be acknowledged (a human assigned, or a writer's `/ack`) within this long after it opened; an unacknowledged incident past it escalates to the next level at once.",
       ),
-      resolve: Duration.describe("Resolution SLA: the incident must be resolved within this long after the failure began; the weekly and monthly reports count breaches."),
+      resolve: Duration.describe(
+        "Resolution SLA: the incident must be resolved within this long after the failure began; the weekly and monthly reports count breaches.",
+      ),
       remindEvery: Duration.optional().describe(
         "While unacknowledged, notify the severity's route again at this interval (the support plan's update cadence). Unset: no reminder notifications.",
       ),
@@ -154,9 +156,19 @@ export const MaintenanceWindow = z.union([
 
 export const Silence = z
   .strictObject({
-    services: z.array(Id).min(1).describe("Ids of the services or groups whose incidents send no notification while the silence lasts."),
-    from: z.string().datetime({ offset: true }).optional().describe("When the silence starts (ISO 8601); default: already in force."),
-    until: z.string().datetime({ offset: true }).describe("When the silence ends by itself (ISO 8601). Nothing to remove afterwards."),
+    services: z
+      .array(Id)
+      .min(1)
+      .describe("Ids of the services or groups whose incidents send no notification while the silence lasts."),
+    from: z
+      .string()
+      .datetime({ offset: true })
+      .optional()
+      .describe("When the silence starts (ISO 8601); default: already in force."),
+    until: z
+      .string()
+      .datetime({ offset: true })
+      .describe("When the silence ends by itself (ISO 8601). Nothing to remove afterwards."),
     reason: z.string().min(1).describe("Why, shown in STATUS.md and the run's log."),
   })
   .describe(

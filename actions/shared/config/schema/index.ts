@@ -117,7 +117,9 @@ export const OpsConfig = z.strictObject({
   silences: z
     .array(Silence)
     .default([])
-    .describe('Silences: notifications stop for these services until a time; issues and records go on (docs/incidents.md "Silences").'),
+    .describe(
+      'Silences: notifications stop for these services until a time; issues and records go on (docs/incidents.md "Silences").',
+    ),
   heartbeat: Heartbeat.prefault({}).describe(
     'Dead-man pings for the monitor itself and the gap between runs (docs/incidents.md "Heartbeat").',
   ),

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { Duration, Percent, SecretString, SecretUrl } from "./units.ts";
-import { Headers, HeaderAssertion, HttpExpect, HttpValue, JsonAssertion } from "./http.ts";
+import { Headers, type HeaderAssertion, HttpExpect, HttpValue, type JsonAssertion } from "./http.ts";
 import { DnsProbe, DomainProbe, TcpProbe, WebSocketProbe } from "./probes-net.ts";
 import { StepsProbe } from "./probes-steps.ts";
 import { GoogleAnalyticsProbe } from "./probes-google.ts";

@@ -6,7 +6,11 @@ import { z } from "zod";
  */
 export const Site = z
   .strictObject({
-    title: z.string().min(1).optional().describe("Heading and page title of the site; default: the config's top-level `title`."),
+    title: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Heading and page title of the site; default: the config's top-level `title`."),
     baseUrl: z
       .string()
       .url()
@@ -19,7 +23,9 @@ export const Site = z
       .string()
       .min(1)
       .optional()
-      .describe("Logo shown beside the title: an https URL, or a path inside the built site (copy the file there yourself)."),
+      .describe(
+        "Logo shown beside the title: an https URL, or a path inside the built site (copy the file there yourself).",
+      ),
     services: z
       .array(z.string())
       .optional()
@@ -27,8 +33,10 @@ export const Site = z
     environments: z
       .array(z.string())
       .optional()
-      .describe('Environments shown on the site, e.g. [production, shared]; default: all of them.'),
+      .describe("Environments shown on the site, e.g. [production, shared]; default: all of them."),
   })
-  .describe("The static status site built by `ops site` (see docs/site.md). Default: every service of every environment.");
+  .describe(
+    "The static status site built by `ops site` (see docs/site.md). Default: every service of every environment.",
+  );
 
 export type SiteConfig = z.output<typeof Site>;

@@ -13,7 +13,9 @@ export const Duration = z
   .meta({ description: 'Milliseconds, or a string such as "800ms", "2s", "15m", "1h", "7d".' });
 
 /** A duration that must be more than 0: a timeout of 0 would fail every sample. */
-export const PositiveDuration = Duration.refine((ms) => ms > 0, { message: "more than 0 (a timeout of 0 would fail every request)" });
+export const PositiveDuration = Duration.refine((ms) => ms > 0, {
+  message: "more than 0 (a timeout of 0 would fail every request)",
+});
 
 /**
  * The one duration grammar, for the config and the command line alike: a unit string, or bare
@@ -40,11 +42,14 @@ export const Percent = z.number().min(0).max(100);
 /** Lower-case slug: service ids, group ids, labels. */
 export const Id = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { message: "lower-case letters, digits and dashes, starting with a letter or digit" });
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, {
+    message: "lower-case letters, digits and dashes, starting with a letter or digit",
+  });
 
 /** A string that may hold `${ENV_NAME}` secret references, resolved at run time and never written out. */
 export const SecretString = z.string().meta({
-  description: "May contain ${ENV_NAME} references; they are read from the environment at run time and never written anywhere.",
+  description:
+    "May contain ${ENV_NAME} references; they are read from the environment at run time and never written anywhere.",
 });
 
 /**
@@ -54,7 +59,10 @@ export const SecretString = z.string().meta({
 export function SecretUrl(schemes: string[], example: string) {
   const pattern = new RegExp(`^(\\$\\{[A-Za-z_][A-Za-z0-9_]*\\}|(${schemes.join("|")})://[^\\s/?#]+)`, "i");
   const names = schemes.map((s) => `${s}://`).join(" or ");
-  return z.string().regex(pattern, { message: `a URL starting with ${names}, such as "${example}" (or a \${SECRET} holding one)` }).meta({
-    description: `A ${names} URL. May contain \${ENV_NAME} references; they are read from the environment at run time and never written anywhere.`,
-  });
+  return z
+    .string()
+    .regex(pattern, { message: `a URL starting with ${names}, such as "${example}" (or a \${SECRET} holding one)` })
+    .meta({
+      description: `A ${names} URL. May contain \${ENV_NAME} references; they are read from the environment at run time and never written anywhere.`,
+    });
 }

@@ -54,7 +54,14 @@ export function openSession(opts: SampleOptions): ApiSession {
       try {
         url = new URL(req.url);
       } catch {
-        return { ok: false, failure: { kind: "protocol", detail: "the URL is not valid; expected http(s)://host/path (if it comes from a ${SECRET}, check the secret's value)" } };
+        return {
+          ok: false,
+          failure: {
+            kind: "protocol",
+            detail:
+              "the URL is not valid; expected http(s)://host/path (if it comes from a ${SECRET}, check the secret's value)",
+          },
+        };
       }
       try {
         const res = await request(url, {
@@ -90,7 +97,15 @@ export function openSession(opts: SampleOptions): ApiSession {
         if (deadline.signal.aborted) {
           return { ok: false, failure: { kind: "timeout", phase, afterMs: elapsed() } };
         }
-        return { ok: false, failure: networkFailure(error, phase, `${url.hostname}:${url.port || (url.protocol === "https:" ? 443 : 80)}`, elapsed()) };
+        return {
+          ok: false,
+          failure: networkFailure(
+            error,
+            phase,
+            `${url.hostname}:${url.port || (url.protocol === "https:" ? 443 : 80)}`,
+            elapsed(),
+          ),
+        };
       }
     },
     async close() {
@@ -107,7 +122,8 @@ export function networkFailure(error: unknown, phase: Phase, address: string, af
   if (transport) return transport;
   const tls = tlsProblemOf(code);
   if (tls) return { kind: "tls", problem: tls, detail: `${code}: ${errorMessage(error)}` };
-  if (isParserError(error, code)) return { kind: "protocol", detail: `${code ?? "HTTPParserError"}: ${errorMessage(error)}` };
+  if (isParserError(error, code))
+    return { kind: "protocol", detail: `${code ?? "HTTPParserError"}: ${errorMessage(error)}` };
   return unclassified(error, code);
 }
 
@@ -127,19 +143,26 @@ export function header(res: ApiResponse, name: string): string | undefined {
  * Parses a JSON body; `what` names the answer in the failure ("Prometheus answer"). The failure
  * quotes the start of the answer, scrubbed of secrets (`redact`) before it is cut to 80 characters.
  */
-export function parseJson(text: string, what: string, redact: (text: string) => string = (t) => t): { value: unknown } | { failure: Failure } {
+export function parseJson(
+  text: string,
+  what: string,
+  redact: (text: string) => string = (t) => t,
+): { value: unknown } | { failure: Failure } {
   try {
     return { value: JSON.parse(text) as unknown };
   } catch (error) {
     const head = redact(text.slice(0, 4_096));
     const snippet = head.length > 80 ? `${head.slice(0, 80)}…` : head;
-    return { failure: { kind: "invalid-json", detail: `${what}: ${(error as Error).message} in ${JSON.stringify(snippet)}` } };
+    return {
+      failure: { kind: "invalid-json", detail: `${what}: ${(error as Error).message} in ${JSON.stringify(snippet)}` },
+    };
   }
 }
 
 /** 401 and 403 mean our credentials were refused (a rotated token): inconclusive, not down. */
 export function authFailure(res: ApiResponse, what: string): Failure | undefined {
   if (res.status !== 401 && res.status !== 403) return undefined;
-  const hint = res.status === 401 ? "the token was refused; was it rotated? update the secret" : "the token lacks permission";
+  const hint =
+    res.status === 401 ? "the token was refused; was it rotated? update the secret" : "the token lacks permission";
   return { kind: "auth", status: res.status, detail: `${what}: ${hint}` };
 }

@@ -26,7 +26,10 @@ export interface ServiceAccountKey {
 /** Reads the key JSON without ever quoting it: the text is a secret. */
 export function parseServiceAccount(text: string): { key: ServiceAccountKey } | { failure: Failure } {
   const bad = (what: string): { failure: Failure } => ({
-    failure: { kind: "protocol", detail: `the service-account secret ${what}; expected the JSON key file Google gives (type, client_email, private_key, token_uri)` },
+    failure: {
+      kind: "protocol",
+      detail: `the service-account secret ${what}; expected the JSON key file Google gives (type, client_email, private_key, token_uri)`,
+    },
   });
   let o: unknown;
   try {
@@ -36,7 +39,8 @@ export function parseServiceAccount(text: string): { key: ServiceAccountKey } | 
   }
   if (!o || typeof o !== "object") return bad("is not a JSON object");
   const k = o as Record<string, unknown>;
-  if (k.type !== undefined && k.type !== "service_account") return bad(`has type ${JSON.stringify(k.type)}, not "service_account"`);
+  if (k.type !== undefined && k.type !== "service_account")
+    return bad(`has type ${JSON.stringify(k.type)}, not "service_account"`);
   if (typeof k.client_email !== "string" || !k.client_email.includes("@")) return bad("has no client_email");
   if (typeof k.private_key !== "string" || !k.private_key.includes("PRIVATE KEY")) return bad("has no PEM private_key");
   return {
@@ -65,7 +69,13 @@ export type TokenOutcome = { ok: true; token: string } | { ok: false; failure: F
 
 export interface TokenCache {
   /** A valid access token for this key and scope: from the cache, or exchanged now over `session`. */
-  get(key: ServiceAccountKey, scope: string, tokenUrl: string, session: ApiSession, clock: Clock): Promise<TokenOutcome>;
+  get(
+    key: ServiceAccountKey,
+    scope: string,
+    tokenUrl: string,
+    session: ApiSession,
+    clock: Clock,
+  ): Promise<TokenOutcome>;
   /** Forgets a token the API refused (revoked early). */
   drop(key: ServiceAccountKey, scope: string, tokenUrl: string): void;
 }
@@ -73,7 +83,8 @@ export interface TokenCache {
 export function createTokenCache(): TokenCache {
   const cache = new Map<string, { token: string; expiresAt: number }>();
   const pending = new Map<string, Promise<TokenOutcome>>();
-  const id = (key: ServiceAccountKey, scope: string, tokenUrl: string) => `${key.clientEmail}\n${key.privateKeyId ?? ""}\n${scope}\n${tokenUrl}`;
+  const id = (key: ServiceAccountKey, scope: string, tokenUrl: string) =>
+    `${key.clientEmail}\n${key.privateKeyId ?? ""}\n${scope}\n${tokenUrl}`;
   return {
     async get(key, scope, tokenUrl, session, clock) {
       const k = id(key, scope, tokenUrl);
@@ -96,15 +107,32 @@ export function createTokenCache(): TokenCache {
   };
 }
 
-async function exchangeToken(key: ServiceAccountKey, scope: string, tokenUrl: string, session: ApiSession, clock: Clock): Promise<{ ok: true; token: string; expiresAt: number } | { ok: false; failure: Failure }> {
+async function exchangeToken(
+  key: ServiceAccountKey,
+  scope: string,
+  tokenUrl: string,
+  session: ApiSession,
+  clock: Clock,
+): Promise<{ ok: true; token: string; expiresAt: number } | { ok: false; failure: Failure }> {
   let assertion: string;
   try {
     assertion = signAssertion(key, scope, tokenUrl, clock.now());
   } catch (error) {
-    return { ok: false, failure: { kind: "protocol", detail: `the service account's private_key cannot sign (${(error as Error).message.split("\n")[0]})` } };
+    return {
+      ok: false,
+      failure: {
+        kind: "protocol",
+        detail: `the service account's private_key cannot sign (${(error as Error).message.split("\n")[0]})`,
+      },
+    };
   }
   const body = new URLSearchParams({ grant_type: GRANT_TYPE, assertion }).toString();
-  const out = await session.request({ method: "POST", url: tokenUrl, headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" }, body });
+  const out = await session.request({
+    method: "POST",
+    url: tokenUrl,
+    headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
+    body,
+  });
   if (!out.ok) return out;
   const res = out.response;
   let json: Record<string, unknown> = {};
@@ -114,12 +142,25 @@ async function exchangeToken(key: ServiceAccountKey, scope: string, tokenUrl: st
     // Described below by status; the body of a failed token call is not needed.
   }
   if (res.status !== 200) {
-    const why = typeof json.error === "string" ? `${json.error}${typeof json.error_description === "string" ? `: ${json.error_description}` : ""}` : `status ${res.status}`;
+    const why =
+      typeof json.error === "string"
+        ? `${json.error}${typeof json.error_description === "string" ? `: ${json.error_description}` : ""}`
+        : `status ${res.status}`;
     // 400 invalid_grant / 401 invalid_client: our key was deleted, disabled or its clock is off.
     const ours = res.status === 400 || res.status === 401 || res.status === 403;
-    return { ok: false, failure: ours ? { kind: "auth", status: res.status, detail: `the token endpoint refused the service account ${key.clientEmail} (${why}); check the key is active` } : { kind: "status", expected: "200 from the token endpoint", found: res.status } };
+    return {
+      ok: false,
+      failure: ours
+        ? {
+            kind: "auth",
+            status: res.status,
+            detail: `the token endpoint refused the service account ${key.clientEmail} (${why}); check the key is active`,
+          }
+        : { kind: "status", expected: "200 from the token endpoint", found: res.status },
+    };
   }
-  if (typeof json.access_token !== "string" || !json.access_token) return { ok: false, failure: { kind: "protocol", detail: "the token endpoint answered without an access_token" } };
+  if (typeof json.access_token !== "string" || !json.access_token)
+    return { ok: false, failure: { kind: "protocol", detail: "the token endpoint answered without an access_token" } };
   const ttl = typeof json.expires_in === "number" ? json.expires_in : LIFETIME_S;
   return { ok: true, token: json.access_token, expiresAt: clock.now().getTime() + ttl * 1000 };
 }

@@ -25,11 +25,18 @@ export function needsBodyText(expect: Expect): boolean {
  */
 export function checkBody(text: string, expect: Expect): Failure | undefined {
   for (const word of expect.contains) {
-    if (!text.includes(word)) return { kind: "assertion", assertion: "body contains", expected: show(word), found: "absent" };
+    if (!text.includes(word))
+      return { kind: "assertion", assertion: "body contains", expected: show(word), found: "absent" };
   }
   for (const word of expect.notContains) {
     const at = text.indexOf(word);
-    if (at !== -1) return { kind: "assertion", assertion: "body notContains", expected: `no ${show(word)}`, found: `${show(word)} at offset ${at}` };
+    if (at !== -1)
+      return {
+        kind: "assertion",
+        assertion: "body notContains",
+        expected: `no ${show(word)}`,
+        found: `${show(word)} at offset ${at}`,
+      };
   }
   if (expect.json.length === 0) return undefined;
   let doc: unknown;
@@ -55,7 +62,12 @@ export function checkJson(doc: unknown, a: JsonAssertionConfig): Failure | undef
   }
   const got = lookupJsonPath(doc, segments);
   const found = got.found ? show(got.value) : "missing";
-  const fail = (op: string, expected: string): Failure => ({ kind: "assertion", assertion: `json ${a.path} ${op}`, expected, found });
+  const fail = (op: string, expected: string): Failure => ({
+    kind: "assertion",
+    assertion: `json ${a.path} ${op}`,
+    expected,
+    found,
+  });
 
   if ("equals" in a) {
     return got.found && got.value === a.equals ? undefined : fail("equals", show(a.equals));
@@ -63,7 +75,8 @@ export function checkJson(doc: unknown, a: JsonAssertionConfig): Failure | undef
   if ("contains" in a) {
     const v = got.found ? got.value : undefined;
     const ok =
-      (typeof v === "string" && v.includes(String(a.contains))) || (Array.isArray(v) && v.some((x) => x === a.contains));
+      (typeof v === "string" && v.includes(String(a.contains))) ||
+      (Array.isArray(v) && v.some((x) => x === a.contains));
     return ok ? undefined : fail("contains", show(a.contains));
   }
   if ("exists" in a) {

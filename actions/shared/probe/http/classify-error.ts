@@ -15,7 +15,12 @@ export function classifyError(error: unknown, tracker: Tracker): Failure {
 
   if (code === "UND_ERR_HEADERS_TIMEOUT") return { kind: "timeout", phase: "firstByte", afterMs: elapsed(tracker) };
   if (code === "UND_ERR_BODY_TIMEOUT") return { kind: "timeout", phase: "body", afterMs: elapsed(tracker) };
-  const transport = transportFailure(code, { phase, address: tracker.address ?? tracker.host ?? "?", host: tracker.host ?? "?", afterMs: elapsed(tracker) });
+  const transport = transportFailure(code, {
+    phase,
+    address: tracker.address ?? tracker.host ?? "?",
+    host: tracker.host ?? "?",
+    afterMs: elapsed(tracker),
+  });
   // The connector's lookup is the only step that resolves names; a DNS code outside it is passed on as is.
   if (transport && (transport.kind !== "dns" || phase === "dns")) return transport;
   if (phase === "tls" || isTlsErrorCode(code)) {

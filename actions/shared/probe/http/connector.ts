@@ -73,7 +73,8 @@ export function createConnector(o: ConnectorOptions): Connector {
       mark("dns");
       tracker.phase = "connect";
       const list = candidates(addresses);
-      if (list.length === 0) return finish(Object.assign(new Error(`no address for ${hostname}`), { code: "ENOTFOUND" }));
+      if (list.length === 0)
+        return finish(Object.assign(new Error(`no address for ${hostname}`), { code: "ENOTFOUND" }));
       connectTo(list, 0);
     }, finish);
 
@@ -122,7 +123,9 @@ export function createConnector(o: ConnectorOptions): Connector {
           }
           if (o.verifyTls && !secure.authorized) {
             const code = String(secure.authorizationError ?? "UNKNOWN");
-            return finish(probeError({ kind: "tls", problem: tlsProblem(code), detail: `${code} (${describeCert(cert)})` }));
+            return finish(
+              probeError({ kind: "tls", problem: tlsProblem(code), detail: `${code} (${describeCert(cert)})` }),
+            );
           }
           finish(null, secure);
         });

@@ -14,11 +14,19 @@ export function headerValue(headers: ResponseHeaders, name: string): string | un
 }
 
 /** The first failing header assertion, in the order written; undefined when all hold. */
-export function checkHeaders(headers: ResponseHeaders, assertions: readonly HeaderAssertionConfig[]): Failure | undefined {
+export function checkHeaders(
+  headers: ResponseHeaders,
+  assertions: readonly HeaderAssertionConfig[],
+): Failure | undefined {
   for (const a of assertions) {
     const value = headerValue(headers, a.name);
     const found = value === undefined ? "absent" : JSON.stringify(value);
-    const fail = (op: string, expected: string): Failure => ({ kind: "assertion", assertion: `header ${a.name} ${op}`, expected, found });
+    const fail = (op: string, expected: string): Failure => ({
+      kind: "assertion",
+      assertion: `header ${a.name} ${op}`,
+      expected,
+      found,
+    });
     if ("exists" in a) {
       if ((value !== undefined) !== a.exists) return fail("exists", a.exists ? "present" : "absent");
     } else if ("equals" in a) {
@@ -45,12 +53,16 @@ export type HeaderReading = { value: number } | { problem: string };
  * The number a `value: { header }` setting reads. `fraction` reads "used/limit" (Shopify's
  * `X-Shopify-Shop-Api-Call-Limit: 32/40`) as the percentage of the limit used: 80.
  */
-export function readHeaderValue(headers: ResponseHeaders, source: Extract<HttpValueConfig, { header: string }>): HeaderReading {
+export function readHeaderValue(
+  headers: ResponseHeaders,
+  source: Extract<HttpValueConfig, { header: string }>,
+): HeaderReading {
   const raw = headerValue(headers, source.header);
   if (raw === undefined) return { problem: `value: header ${source.header} is absent` };
   if (source.parse === "fraction") {
     const m = /^\s*(\d+(?:\.\d+)?)\s*\/\s*(\d+(?:\.\d+)?)\s*$/.exec(raw);
-    if (!m || Number(m[2]) === 0) return { problem: `value: header ${source.header} is ${JSON.stringify(raw)}, not "used/limit" like "32/40"` };
+    if (!m || Number(m[2]) === 0)
+      return { problem: `value: header ${source.header} is ${JSON.stringify(raw)}, not "used/limit" like "32/40"` };
     return { value: Math.round((Number(m[1]) / Number(m[2])) * 10_000) / 100 };
   }
   const m = /[-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?/i.exec(raw);

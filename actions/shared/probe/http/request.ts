@@ -22,7 +22,13 @@ export interface Exchange {
 /** The sample's connection to one origin (one undici Client per origin, made on first use). */
 export type ClientFor = (origin: string) => Dispatcher;
 
-export async function exchange(clientFor: ClientFor, probe: HttpProbeConfig, headers: Record<string, string>, tracker: Tracker, signal: AbortSignal): Promise<Exchange> {
+export async function exchange(
+  clientFor: ClientFor,
+  probe: HttpProbeConfig,
+  headers: Record<string, string>,
+  tracker: Tracker,
+  signal: AbortSignal,
+): Promise<Exchange> {
   let url = new URL(probe.url);
   let method: string = probe.method;
   let body = probe.body;
@@ -53,10 +59,16 @@ export async function exchange(clientFor: ClientFor, probe: HttpProbeConfig, hea
     }
     chain.push(next.href);
     if (hop + 1 > probe.redirects) {
-      throw probeError({ kind: "redirects", detail: `more than ${probe.redirects} redirects (${chain.map(shortUrl).join(" → ")})` });
+      throw probeError({
+        kind: "redirects",
+        detail: `more than ${probe.redirects} redirects (${chain.map(shortUrl).join(" → ")})`,
+      });
     }
     // Browsers' rule: 303 always becomes GET, and 301/302 turn a POST into a GET; 307/308 keep both.
-    if (response.statusCode === 303 || ((response.statusCode === 301 || response.statusCode === 302) && method === "POST")) {
+    if (
+      response.statusCode === 303 ||
+      ((response.statusCode === 301 || response.statusCode === 302) && method === "POST")
+    ) {
       if (method !== "HEAD") method = "GET";
       body = undefined;
     }

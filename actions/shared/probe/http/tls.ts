@@ -10,7 +10,9 @@ export function tlsProblem(code: string | undefined): TlsProblem {
 /** Error codes that mean "the TLS layer failed", as opposed to the TCP connection under it. */
 export function isTlsErrorCode(code: string | undefined): boolean {
   if (!code) return false;
-  return tlsProblemOf(code) !== undefined || code.startsWith("ERR_SSL_") || code.startsWith("ERR_TLS_") || code === "EPROTO";
+  return (
+    tlsProblemOf(code) !== undefined || code.startsWith("ERR_SSL_") || code.startsWith("ERR_TLS_") || code === "EPROTO"
+  );
 }
 
 /**
@@ -18,14 +20,14 @@ export function isTlsErrorCode(code: string | undefined): boolean {
  * expired (a certificate that expired yesterday has -1).
  */
 export function certDaysLeft(cert: PeerCertificate | undefined, now: Date): number | undefined {
-  if (!cert || !cert.valid_to) return undefined;
+  if (!cert?.valid_to) return undefined;
   const notAfter = Date.parse(cert.valid_to);
   if (Number.isNaN(notAfter)) return undefined;
   return Math.floor((notAfter - now.getTime()) / 86_400_000);
 }
 
 export function describeCert(cert: PeerCertificate | undefined): string {
-  if (!cert || !cert.subject) return "no certificate";
+  if (!cert?.subject) return "no certificate";
   const cn = cert.subject.CN ?? "?";
   return `certificate CN=${Array.isArray(cn) ? cn.join(",") : cn}, valid ${cert.valid_from} – ${cert.valid_to}`;
 }

@@ -17,7 +17,11 @@ export type HealthReading = { rates: ToolErrorRate[]; problems: string[] } | { i
 export function readHealth(body: unknown, maxErrorRate: number): HealthReading {
   if (!isObject(body)) return { invalid: "the health answer is not a JSON object" };
   const problems: string[] = [];
-  if (typeof body.status === "string" && body.status.toLowerCase() !== "ok" && body.status.toLowerCase() !== "healthy") {
+  if (
+    typeof body.status === "string" &&
+    body.status.toLowerCase() !== "ok" &&
+    body.status.toLowerCase() !== "healthy"
+  ) {
     problems.push(`health status "${body.status}"`);
   }
   const rates: ToolErrorRate[] = [];
@@ -27,7 +31,12 @@ export function readHealth(body: unknown, maxErrorRate: number): HealthReading {
       if (!isObject(m)) continue;
       const rate = errorRate(m);
       if (rate === undefined) continue;
-      rates.push({ tool, rate, ...(typeof m.calls === "number" && { calls: m.calls }), ...(typeof m.errors === "number" && { errors: m.errors }) });
+      rates.push({
+        tool,
+        rate,
+        ...(typeof m.calls === "number" && { calls: m.calls }),
+        ...(typeof m.errors === "number" && { errors: m.errors }),
+      });
     }
   }
   for (const r of rates) {

@@ -66,8 +66,15 @@ export function findResponse(text: string, contentType: string, id: number, meth
   for (const m of messages) {
     if (!m || typeof m !== "object" || (m as { id?: unknown }).id !== id) continue;
     const { result, error } = m as { result?: unknown; error?: { code?: unknown; message?: unknown } };
-    if (error) return { failure: { kind: "protocol", detail: `${method}: JSON-RPC error ${String(error.code)} ${String(error.message ?? "")}`.trim() } };
-    if (result && typeof result === "object" && !Array.isArray(result)) return { result: result as Record<string, unknown> };
+    if (error)
+      return {
+        failure: {
+          kind: "protocol",
+          detail: `${method}: JSON-RPC error ${String(error.code)} ${String(error.message ?? "")}`.trim(),
+        },
+      };
+    if (result && typeof result === "object" && !Array.isArray(result))
+      return { result: result as Record<string, unknown> };
     return { failure: { kind: "protocol", detail: `${method}: the response has no result object` } };
   }
   return { pending: true };

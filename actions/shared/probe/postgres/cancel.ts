@@ -55,8 +55,13 @@ export function cancelQuery(target: CancelTarget, timeoutMs: number): Promise<Ca
       request.writeInt32BE(SSL_REQUEST, 4);
       raw.write(request);
       raw.once("data", (answer) => {
-        if (answer[0] !== 0x53 /* S */) return done({ sent: false, reason: "the server refused TLS for the cancel request" });
-        const secure = tls.connect({ ...(target.ssl as tls.ConnectionOptions), socket: raw, ...(net.isIP(target.host) ? {} : { servername: target.host }) });
+        if (answer[0] !== 0x53 /* S */)
+          return done({ sent: false, reason: "the server refused TLS for the cancel request" });
+        const secure = tls.connect({
+          ...(target.ssl as tls.ConnectionOptions),
+          socket: raw,
+          ...(net.isIP(target.host) ? {} : { servername: target.host }),
+        });
         socket = secure;
         secure.once("error", (e) => done({ sent: false, reason: e.message }));
         secure.once("secureConnect", () => sendCancel(secure));

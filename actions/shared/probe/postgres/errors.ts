@@ -24,10 +24,12 @@ export function postgresFailure(error: unknown, ctx: ErrorContext): Failure {
   const sqlstate = typeof e.severity === "string" && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
 
   if (sqlstate) {
-    if (AUTH_STATES.has(sqlstate)) return { kind: "auth", detail: `${message} (SQLSTATE ${sqlstate}); check the connection secret` };
+    if (AUTH_STATES.has(sqlstate))
+      return { kind: "auth", detail: `${message} (SQLSTATE ${sqlstate}); check the connection secret` };
     // 57014 query_canceled is what statement_timeout raises.
     if (sqlstate === "57014") return { kind: "timeout", phase: "query", afterMs: ctx.afterMs };
-    if (sqlstate === "25006") return { kind: "query", detail: `${message}: probe queries run in a READ ONLY transaction and must not write` };
+    if (sqlstate === "25006")
+      return { kind: "query", detail: `${message}: probe queries run in a READ ONLY transaction and must not write` };
     if (ctx.phase === "connect") return { kind: "network", code: sqlstate, detail: message };
     return { kind: "query", detail: `${message} (SQLSTATE ${sqlstate})` };
   }
@@ -36,10 +38,15 @@ export function postgresFailure(error: unknown, ctx: ErrorContext): Failure {
   const tls = tlsProblemOf(code);
   if (tls) return { kind: "tls", problem: tls, detail: message };
   if (/does not support SSL/i.test(message)) {
-    return { kind: "tls", problem: "handshake", detail: `${message}; set probe.tls.mode: disable only for a server on a private network` };
+    return {
+      kind: "tls",
+      problem: "handshake",
+      detail: `${message}; set probe.tls.mode: disable only for a server on a private network`,
+    };
   }
   // pg's own wording for its connectionTimeoutMillis and for a socket closed under it.
-  if (/timeout expired|connection timeout/i.test(message)) return { kind: "timeout", phase: "connect", afterMs: ctx.afterMs };
+  if (/timeout expired|connection timeout/i.test(message))
+    return { kind: "timeout", phase: "connect", afterMs: ctx.afterMs };
   if (/terminated unexpectedly/i.test(message)) return { kind: "reset", phase: ctx.phase };
   return { kind: "network", code: code || "EPG", detail: message };
 }

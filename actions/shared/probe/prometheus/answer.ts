@@ -13,7 +13,12 @@ export const MAX_SERIES = 50;
 
 export function readAnswer(body: unknown, probe: Pick<PrometheusProbeConfig, "aggregate" | "empty">): Reading {
   if (!isObject(body) || (body.status !== "success" && body.status !== "error")) {
-    return { failure: { kind: "protocol", detail: 'the answer is not a Prometheus API response (expected {"status": "success" | "error", ...})' } };
+    return {
+      failure: {
+        kind: "protocol",
+        detail: 'the answer is not a Prometheus API response (expected {"status": "success" | "error", ...})',
+      },
+    };
   }
   if (body.status === "error") {
     const type = typeof body.errorType === "string" ? body.errorType : "error";
@@ -27,16 +32,28 @@ export function readAnswer(body: unknown, probe: Pick<PrometheusProbeConfig, "ag
   switch (data.resultType) {
     case "scalar": {
       const value = sampleValue(data.result);
-      if (value === undefined) return { failure: { kind: "protocol", detail: "a scalar answer without a [time, value] pair" } };
+      if (value === undefined)
+        return { failure: { kind: "protocol", detail: "a scalar answer without a [time, value] pair" } };
       return Number.isFinite(value) ? { value, series: [] } : empty(probe, `the scalar is ${value}`);
     }
     case "vector":
-      if (!Array.isArray(data.result)) return { failure: { kind: "protocol", detail: "a vector answer whose result is not a list" } };
+      if (!Array.isArray(data.result))
+        return { failure: { kind: "protocol", detail: "a vector answer whose result is not a list" } };
       return readVector(data.result, probe);
     case "matrix":
-      return { failure: { kind: "query", detail: "the query returned a range vector; use an instant vector (no [5m] selector outside a function)" } };
+      return {
+        failure: {
+          kind: "query",
+          detail: "the query returned a range vector; use an instant vector (no [5m] selector outside a function)",
+        },
+      };
     default:
-      return { failure: { kind: "query", detail: `the query returned a ${data.resultType}; expected an instant vector or a scalar` } };
+      return {
+        failure: {
+          kind: "query",
+          detail: `the query returned a ${data.resultType}; expected an instant vector or a scalar`,
+        },
+      };
   }
 }
 
@@ -45,13 +62,18 @@ function readVector(result: unknown[], probe: Pick<PrometheusProbeConfig, "aggre
   for (const [i, item] of result.entries()) {
     const value = isObject(item) ? sampleValue(item.value) : undefined;
     if (!isObject(item) || !isObject(item.metric) || value === undefined) {
-      return { failure: { kind: "protocol", detail: `result[${i}] is not {"metric": {...}, "value": [time, "number"]}` } };
+      return {
+        failure: { kind: "protocol", detail: `result[${i}] is not {"metric": {...}, "value": [time, "number"]}` },
+      };
     }
     // NaN is what a ratio with no traffic gives (0/0): no measurement, not a breach.
     if (Number.isFinite(value)) all.push({ labels: labelsOf(item.metric), value });
   }
   if (all.length === 0) {
-    return empty(probe, result.length === 0 ? "the query matched no series" : `all ${result.length} series are NaN or infinite`);
+    return empty(
+      probe,
+      result.length === 0 ? "the query matched no series" : `all ${result.length} series are NaN or infinite`,
+    );
   }
   // NaN series and the trimmed middle are not the service's problem, so they are no `warning`.
   const value = aggregate(all, probe.aggregate);
@@ -80,7 +102,9 @@ function empty(probe: Pick<PrometheusProbeConfig, "empty">, why: string): Readin
     case "zero":
       return { value: 0, series: [] };
     case "down":
-      return { failure: { kind: "assertion", assertion: "non-empty result", expected: "at least one series", found: why } };
+      return {
+        failure: { kind: "assertion", assertion: "non-empty result", expected: "at least one series", found: why },
+      };
     case "unknown":
       return { failure: { kind: "no-data", detail: why } };
   }
