@@ -5,7 +5,11 @@ import { decide, isFailing } from "./lifecycle.ts";
 import { SEVERITY_TABLE, severityFor } from "./severity.ts";
 import type { Subject } from "./subjects.ts";
 
-const config = Incidents.parse({});
+/** SLAs that never fire here: these cases test the duration levels (the SLA cases pass their own). */
+const NO_SLA = Object.fromEntries(
+  (["P0", "P1", "P2", "P3"] as const).map((p) => [p, { respond: "30d", resolve: "30d" }]),
+);
+const config = Incidents.parse({ sla: NO_SLA });
 const at = (hhmm: string) => new Date(`2026-11-22T${hhmm}:00.000Z`);
 const subject = (over: Partial<Subject> = {}): Subject => ({
   key: "service:shop",
@@ -62,6 +66,7 @@ describe("decide", () => {
 
   it("escalates a P0 at 30 and 60 minutes only, with mentions and assignees from the config", () => {
     const c = Incidents.parse({
+      sla: NO_SLA,
       escalation: [
         { after: "30m", level: 2, name: "Engineering Lead", mention: ["lead"], assign: ["lead"] },
         { after: "1h", level: 3, name: "Manager", mention: ["@boss"] },

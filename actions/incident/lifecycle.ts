@@ -21,7 +21,16 @@ export type Step =
   | { do: "close" }
   | { do: "record" }
   /** `id` is remembered in the incident's `notified`, so each event is sent once. */
-  | { do: "notify"; event: "open" | "escalation" | "resolve"; id: string };
+  | { do: "notify"; event: "open" | "escalation" | "reminder" | "resolve"; id: string };
+
+/**
+ * What people said on an open incident's issue, read by the step before deciding: an
+ * acknowledgement (the first writer's `/ack`, at its time, or a human assignee, at the run that saw
+ * it). Keyed by incident key.
+ */
+export interface Signal {
+  ack?: { by: string; at: string; via: "comment" | "assignment" };
+}
 
 export interface Plan {
   key: string;
@@ -42,10 +51,11 @@ export function decide(
   config: IncidentsConfig,
   now: Date,
   runAt: Date = now,
+  signals: Readonly<Record<string, Signal>> = {},
 ): Plan[] {
   const plans: Plan[] = [];
   for (const subject of subjects) {
-    const plan = decideOne(subject, incidents[subject.key], config, now, runAt);
+    const plan = decideOne(subject, incidents[subject.key], config, now, runAt, signals[subject.key]);
     if (plan) plans.push(plan);
   }
   return plans;
@@ -53,6 +63,9 @@ export function decide(
 
 export function isFailing(s: Subject, config: IncidentsConfig, now: Date): boolean {
   if (s.maintenance) return false;
+  // Attributed to a down dependency or group: that one's incident is the page. An incident already
+  // open goes on as usual (and resolves as usual: a resolve is never held back).
+  if (s.causedBy) return false;
   // A burn-rate alert already looked across hours of history: it needs no further confirmation.
   if (s.kind === "budget" || s.kind === "blind" || s.kind === "monitor") return s.status === "down";
   if (s.status === "down") return (s.consecutiveFailures ?? config.openAfter) >= config.openAfter;
@@ -66,8 +79,9 @@ function decideOne(
   config: IncidentsConfig,
   now: Date,
   runAt: Date,
+  signal: Signal | undefined,
 ): Plan | undefined {
-  const p = decideSteps(s, prev, config, now, runAt);
+  const p = decideSteps(s, prev, config, now, runAt, signal);
   if (
     prev?.state === "closed" &&
     prev.closedBy === "human" &&
@@ -97,6 +111,7 @@ function decideSteps(
   config: IncidentsConfig,
   now: Date,
   runAt: Date,
+  signal: Signal | undefined,
 ): Plan | undefined {
   const at = now.toISOString();
   const run = runAt.toISOString();
@@ -141,6 +156,11 @@ function decideSteps(
       next.closedBy = undefined;
       next.recoveredAt = undefined;
       next.recordFinal = undefined;
+      // A reopened incident is a new page: it must be acknowledged (and may escalate) again.
+      next.ackedAt = undefined;
+      next.ackedBy = undefined;
+      next.responseEscalated = undefined;
+      next.lastRemindedAt = undefined;
       const id = `t${next.timeline.length - 1}`;
       return plan(next, [
         { do: "reopen" },
@@ -173,6 +193,7 @@ function decideSteps(
         failing: s.evidence,
         worst: s.status,
         ...(s.operational !== undefined ? { lowestOperational: s.operational } : {}),
+        ...(s.affected?.length ? { affected: s.affected } : {}),
       },
     };
     return plan(next, [{ do: "ensure-issue" }, { do: "record" }, { do: "notify", event: "open", id: `open-${at}` }]);
@@ -186,6 +207,12 @@ function decideSteps(
   if (!prev.notified.includes(openId)) {
     steps.push({ do: "notify", event: "open", id: openId });
   }
+  const ack = acknowledgement(prev, signal);
+  if (ack) {
+    const text = `Acknowledged by @${ack.by.replace(/^@/, "")} (${ack.via === "comment" ? "/ack" : "assigned"}), ${formatDuration(Math.max(0, Date.parse(ack.at) - Date.parse(prev.openedAt)))} after it opened.`;
+    prev = addTimeline({ ...prev, ackedAt: ack.at, ackedBy: ack.by }, at, text);
+    steps.push({ do: "sync-issue" }, { do: "record" });
+  }
 
   if (s.status === "up") {
     const goodRuns = prev.goodRuns + 1;
@@ -198,6 +225,8 @@ function decideSteps(
         steps,
       );
     }
+    // The closing steps sync the issue and write the record anyway (an acknowledgement included).
+    const first = steps.filter((x) => x.do !== "sync-issue" && x.do !== "record");
     const down = describeDownTime(episodes, recoveredAt);
     const text = `${episodes.length > 1 ? `Resolved: ${down};` : `Resolved after ${down}:`} ${goodRuns} consecutive good runs since ${stamp(recoveredAt)}.`;
     const next = addTimeline(
@@ -207,7 +236,7 @@ function decideSteps(
     );
     next.timeline.push({ at, text });
     return plan(next, [
-      ...steps,
+      ...first,
       { do: "comment", id: `resolved-${prev.timeline.length}`, text: `✅ ${md(text)}` },
       { do: "sync-issue" },
       { do: "close" },
@@ -245,6 +274,13 @@ function decideSteps(
     if (lowest !== undefined) changes.push(`quorum fell to ${s.operational} operational`);
     next.evidence = { ...next.evidence, lowestOperational: s.operational };
   }
+  // More fail behind it: the issue lists them (a timeline comment names the new ones).
+  const known = Array.isArray(prev.evidence.affected) ? (prev.evidence.affected as string[]) : [];
+  const added = (s.affected ?? []).filter((x) => !known.includes(x));
+  if (added.length) {
+    changes.push(`also affecting ${added.join(", ")}`);
+    next.evidence = { ...next.evidence, affected: [...known, ...added].sort() };
+  }
   next.status = s.status;
   let commented = false;
   if (changes.length) {
@@ -255,12 +291,27 @@ function decideSteps(
   }
 
   const elapsed = now.getTime() - Date.parse(prev.startedAt ?? prev.openedAt);
-  const level = [...config.escalation]
-    .filter((l) => l.severities.includes(next.severity) && elapsed >= l.after && l.level > next.escalationLevel)
-    .sort((a, b) => b.level - a.level)[0];
+  const acked = next.ackedAt !== undefined;
+  const sla = config.sla[next.severity];
+  // Acknowledged: someone is on it. No escalation and no reminder (comment or notification).
+  const byDuration = acked
+    ? undefined
+    : [...config.escalation]
+        .filter((l) => l.severities.includes(next.severity) && elapsed >= l.after && l.level > next.escalationLevel)
+        .sort((a, b) => b.level - a.level)[0];
+  // Past the response SLA and still unacknowledged: the next level at once, not at its duration.
+  const sinceOpen = now.getTime() - Date.parse(prev.openedAt);
+  const slaDue = !acked && !next.responseEscalated && sinceOpen >= sla.respond;
+  const bySla = slaDue ? nextLevel(config, next.escalationLevel, next.severity) : undefined;
+  if (slaDue) next.responseEscalated = true;
+  const level = byDuration && (!bySla || byDuration.level >= bySla.level) ? byDuration : bySla;
   if (level) {
     const who = level.mention.map((m) => `@${m.replace(/^@/, "")}`).join(" ");
-    const text = `Escalated to Level ${level.level} (${level.name}): ${next.severity} unresolved for ${formatDuration(elapsed)}.`;
+    const why =
+      level === byDuration
+        ? `${next.severity} unresolved for ${formatDuration(elapsed)}`
+        : `${next.severity} not acknowledged within its response SLA (${formatDuration(sla.respond)})`;
+    const text = `Escalated to Level ${level.level} (${level.name}): ${why}.`;
     next = addTimeline({ ...next, escalationLevel: level.level }, at, text);
     // The issue body's Timeline gains the escalation when it happens, not at the next change.
     steps.push({
@@ -275,10 +326,18 @@ function decideSteps(
       { do: "notify", event: "escalation", id: `escalation-${level.level}-${prev.openedAt}` },
     );
     commented = true;
+  } else if (slaDue) {
+    // No level above to reach: the missed response is still on the record.
+    const text = `Not acknowledged within the ${next.severity} response SLA (${formatDuration(sla.respond)}).`;
+    next = addTimeline(next, at, text);
+    steps.push({ do: "comment", id: "sla-response", text: `⏱️ ${md(text)}` });
+    if (!steps.some((x) => x.do === "sync-issue")) steps.push({ do: "sync-issue" });
+    steps.push({ do: "record" });
+    commented = true;
   }
 
   const lastReminder = Date.parse(prev.lastReminderAt ?? prev.openedAt);
-  if (now.getTime() - lastReminder >= config.reminderEvery) {
+  if (!acked && now.getTime() - lastReminder >= config.reminderEvery) {
     const n = Math.floor((now.getTime() - Date.parse(prev.openedAt)) / config.reminderEvery);
     next.lastReminderAt = at;
     if (!commented) {
@@ -289,8 +348,39 @@ function decideSteps(
       });
     }
   }
+  // Reminders notify, at the severity's cadence, while nobody has acknowledged. An escalation sent
+  // this run is the reminder. Only the latest reminder id is kept in `notified`.
+  const lastRemind = Date.parse(prev.lastRemindedAt ?? prev.openedAt);
+  if (!acked && sla.remindEvery && now.getTime() - lastRemind >= sla.remindEvery) {
+    next.lastRemindedAt = at;
+    if (!steps.some((x) => x.do === "notify" && x.event === "escalation")) {
+      next.notified = next.notified.filter((id) => !id.startsWith("remind-"));
+      steps.push({
+        do: "notify",
+        event: "reminder",
+        id: `remind-${prev.openedAt}-${Math.floor(sinceOpen / sla.remindEvery)}`,
+      });
+    }
+  }
   if (changes.length && !steps.some((x) => x.do === "record")) steps.push({ do: "record" });
   return plan(next, steps);
+}
+
+/** A new acknowledgement for this incident, if the signal has one it has not recorded yet. */
+function acknowledgement(prev: IncidentState, signal: Signal | undefined): Signal["ack"] {
+  const ack = signal?.ack;
+  if (!ack || prev.ackedAt !== undefined) return undefined;
+  // An /ack from an earlier episode (before a reopen) does not acknowledge this one.
+  const from = Date.parse(episodesOf(prev).at(-1)?.start ?? prev.openedAt);
+  if (ack.via === "comment" && Date.parse(ack.at) < Math.min(from, Date.parse(prev.openedAt))) return undefined;
+  return ack;
+}
+
+/** The lowest escalation level above `current`, preferring those configured for `severity`. */
+function nextLevel(config: IncidentsConfig, current: number, severity: IncidentState["severity"]) {
+  const above = config.escalation.filter((l) => l.level > current).sort((a, b) => a.level - b.level);
+  const own = above.filter((l) => l.severities.includes(severity));
+  return own.find((l) => l.level === above[0]?.level) ?? above[0];
 }
 
 /**

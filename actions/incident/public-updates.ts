@@ -1,4 +1,4 @@
-import type { IssuesApi, RepoRole } from "../shared/github/types.ts";
+import type { IssueComment, IssuesApi, RepoRole } from "../shared/github/types.ts";
 
 /**
  * An incident's public updates: comments on its issue that start with
@@ -49,6 +49,8 @@ export interface ReadUpdatesInput {
   known?: readonly PublicUpdate[];
   /** Roles already looked up in this run (shared across incidents, so each login is asked once). */
   roles?: Map<string, RepoRole>;
+  /** The issue's comments when the run has listed them already (not listed again). */
+  comments?: readonly IssueComment[];
 }
 
 /**
@@ -60,10 +62,11 @@ export async function readPublicUpdates({
   issue,
   known = [],
   roles = new Map(),
+  comments,
 }: ReadUpdatesInput): Promise<PublicUpdate[]> {
   const approved = new Set(known.map((u) => `${u.commentId}:${u.author}`));
   const out: PublicUpdate[] = [];
-  for (const comment of await github.listComments(issue)) {
+  for (const comment of comments ?? (await github.listComments(issue))) {
     const command = parseStatusCommand(comment.body);
     if (!command || !comment.author) continue;
     if (!approved.has(`${comment.id}:${comment.author}`)) {

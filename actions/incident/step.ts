@@ -10,7 +10,9 @@ import type { Delivery, IncidentEvent, Notifier } from "./notify/index.ts";
 import { missingNumbers, openByKey, reconcile, type Fetched } from "./reconcile.ts";
 import { writeRecord } from "./records.ts";
 import { readPublicUpdates, sameUpdates } from "./public-updates.ts";
-import type { RepoRole } from "../shared/github/types.ts";
+import type { IssueComment, RepoRole } from "../shared/github/types.ts";
+import { readSignals } from "./signals.ts";
+import { silenceFor } from "./silences.ts";
 import { blindSubjects, budgetSubjects, subjectsOf, type BurnAlert, type Subject } from "./subjects.ts";
 import { loadTemplate, type IncidentTemplate } from "./template.ts";
 import { carryOut, closeDuplicate, type Operation, type TrackerContext } from "./tracker.ts";
@@ -54,6 +56,8 @@ export interface NotificationResult {
   key: string;
   event: IncidentEvent["event"];
   deliveries: Delivery[];
+  /** Not sent: a silence was in force (why, by whom, until when). */
+  silenced?: string;
 }
 
 export interface IncidentRunResult {
@@ -149,7 +153,20 @@ export async function runIncidents(deps: IncidentDeps): Promise<IncidentRunResul
     }
   }
 
-  for (const plan of decide(subjects, incidents, config.incidents, now, deps.runAt ?? new Date(latest.updatedAt))) {
+  // The open incidents' issues, read once: acknowledgements (and silences) before deciding, the
+  // same comments for the public updates after.
+  const read = await readSignals({ github, incidents, open, config: config.incidents, now });
+  read.errors.forEach((e) => warn(e));
+  ctx.comments = read.comments;
+
+  for (const plan of decide(
+    subjects,
+    incidents,
+    config.incidents,
+    now,
+    deps.runAt ?? new Date(latest.updatedAt),
+    read.signals,
+  )) {
     const carried = await carryOut(plan, ctx);
     if (carried.error) {
       fail(`${plan.key}: ${messageOf(carried.error)}`);
@@ -161,7 +178,23 @@ export async function runIncidents(deps: IncidentDeps): Promise<IncidentRunResul
       continue;
     }
     incidents[plan.key] = carried.state;
+    const silence = silenceFor(plan.subject.id, read.commands[plan.key]?.silenced, config.silences, now);
     for (const step of carried.notify) {
+      if (silence && step.event !== "resolve") {
+        // Held, not queued: the event counts as sent, so the silence's end does not replay it.
+        notifications.push({
+          key: plan.key,
+          event: step.event,
+          deliveries: [],
+          silenced: `${silence.reason} (by ${silence.by}, until ${silence.until})`,
+        });
+        log.info(
+          redactor.scrub(
+            `incidents: ${plan.key}: ${step.event} not notified, silenced until ${silence.until}: ${silence.reason}`,
+          ),
+        );
+        continue;
+      }
       const event = scrubEvent(
         eventFor(
           step.event,
@@ -179,7 +212,26 @@ export async function runIncidents(deps: IncidentDeps): Promise<IncidentRunResul
         warn(`${plan.key}: notification ${d.route} failed: ${d.error ?? "unknown"}`);
     }
   }
-  await refreshPublicUpdates({ incidents, subjects, ctx, github, now, log, dryRun: deps.dryRun === true });
+  // The issue's /silence as last seen, for STATUS.md; gone once it ends.
+  for (const [key, cs] of Object.entries(read.commands)) {
+    const state = incidents[key];
+    if (!state) continue;
+    const silence = cs.silenced
+      ? { until: cs.silenced.until, by: cs.silenced.by, reason: cs.silenced.reason }
+      : undefined;
+    if (JSON.stringify(silence) !== JSON.stringify(state.silence)) incidents[key] = { ...state, silence };
+  }
+  await refreshPublicUpdates({
+    incidents,
+    subjects,
+    ctx,
+    github,
+    now,
+    log,
+    dryRun: deps.dryRun === true,
+    comments: read.comments,
+    roles: read.roles,
+  });
   return result(incidents);
 }
 
@@ -196,8 +248,11 @@ async function refreshPublicUpdates(o: {
   now: Date;
   log: Log;
   dryRun: boolean;
+  /** Comments already listed this run (readSignals), by issue number: not listed again. */
+  comments: ReadonlyMap<number, IssueComment[]>;
+  roles: Map<string, RepoRole>;
 }): Promise<void> {
-  const roles = new Map<string, RepoRole>();
+  const roles = o.roles;
   for (const [key, state] of Object.entries(o.incidents)) {
     if (!state.number || state.number <= 0) continue;
     if (state.state !== "open" && state.closedAt !== o.now.toISOString()) continue;
@@ -207,6 +262,7 @@ async function refreshPublicUpdates(o: {
         issue: state.number,
         known: state.updates ?? [],
         roles,
+        comments: o.comments.get(state.number),
       });
       if (sameUpdates(state.updates, updates)) continue;
       o.incidents[key] = { ...state, updates };
@@ -234,8 +290,8 @@ function eventFor(
   const summary =
     kind === "open"
       ? `${name} (${env}) ${s.status}: ${evidence}`
-      : kind === "resolve"
-        ? `${name} (${env}): ${last}`
+      : kind === "reminder"
+        ? `${name} (${env}) still ${s.status}, not acknowledged since it opened at ${s.openedAt}: ${evidence}`
         : `${name} (${env}): ${last}`;
   return {
     event: kind,

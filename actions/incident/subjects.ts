@@ -1,6 +1,7 @@
 import type { Latest } from "../shared/store/latest-schema.ts";
 import type { Severity, Status } from "../shared/status.ts";
 import type { ActiveMaintenance } from "../shared/maintenance.ts";
+import { severityFor, worse } from "./severity.ts";
 
 /** What an incident is about: one service or one group, as the evaluation left it this run. */
 export interface Subject {
@@ -21,8 +22,12 @@ export interface Subject {
   operational?: number;
   /** Why the subject is in maintenance, when it is. */
   maintenance?: string;
-  /** Set when the severity does not follow criticality × status (error-budget alerts). */
+  /** Set when the severity does not follow criticality × status (error-budget alerts, a dependency others fail behind). */
   severity?: Severity;
+  /** The root cause this subject's failure is attributed to (a down dependency or group): it opens no incident of its own. */
+  causedBy?: string;
+  /** Names of the services and groups whose failures are attributed to this one, sorted. */
+  affected?: string[];
 }
 
 /** An error-budget burn-rate alert (actions/report/slo.ts `BudgetAlert`), as the lifecycle needs it. */
@@ -83,6 +88,25 @@ function coveredByServiceIncident(id: string, latest: Latest, now: Date, flapWin
 
 export function subjectsOf(latest: Latest, maintenance: ActiveMaintenance): Subject[] {
   const out: Subject[] = [];
+  const behind = new Map<string, Array<{ name: string; severity: Severity | null }>>();
+  for (const x of [...Object.values(latest.services), ...Object.values(latest.groups)]) {
+    if (!x.causedBy) continue;
+    behind.set(x.causedBy, [
+      ...(behind.get(x.causedBy) ?? []),
+      { name: x.name, severity: severityFor(x.criticality, x.status) },
+    ]);
+  }
+  // The root cause's incident carries what fails behind it: listed, and paged as loud as the worst.
+  const dependency = (id: string, criticality: string, status: Status): Partial<Subject> => {
+    const list = behind.get(id);
+    if (!list) return {};
+    const own = severityFor(criticality, status);
+    const worst = list.reduce<Severity | null>(
+      (w, x) => (x.severity && (!w || worse(w, x.severity) !== w) ? x.severity : w),
+      own,
+    );
+    return { affected: list.map((x) => x.name).sort(), ...(worst && own && worst !== own && { severity: worst }) };
+  };
   for (const s of Object.values(latest.services)) {
     const m = s.metrics;
     const parts = [
@@ -104,6 +128,8 @@ export function subjectsOf(latest: Latest, maintenance: ActiveMaintenance): Subj
       consecutiveFailures: s.consecutiveFailures,
       evidence: parts.join("; "),
       maintenance: s.status === "maintenance" ? "maintenance" : maintenance.reasonFor(s.id),
+      ...(s.causedBy && { causedBy: s.causedBy }),
+      ...dependency(s.id, s.criticality, s.status),
     });
   }
   for (const g of Object.values(latest.groups)) {
@@ -123,8 +149,12 @@ export function subjectsOf(latest: Latest, maintenance: ActiveMaintenance): Subj
       evidence: `quorum: ${g.operational}/${g.total} operational${down.length ? `; down: ${down.join(", ")}` : ""}`,
       operational: g.operational,
       maintenance: g.status === "maintenance" ? "maintenance" : maintenance.reasonFor(g.id),
+      ...(g.causedBy && { causedBy: g.causedBy }),
+      ...dependency(g.id, g.criticality, g.status),
     });
   }
+  for (const x of out)
+    if (x.affected) x.evidence = `${x.evidence}${x.evidence ? "; " : ""}affecting: ${x.affected.join(", ")}`;
   return out;
 }
 

@@ -1,6 +1,6 @@
 import type { IncidentsConfig } from "../shared/config/schema/incidents.ts";
 import type { Redactor } from "../shared/config/secrets.ts";
-import type { Issue, IssuesApi } from "../shared/github/types.ts";
+import type { Issue, IssueComment, IssuesApi } from "../shared/github/types.ts";
 import type { IncidentState } from "../shared/store/latest-schema.ts";
 import { commentMarker, isManagedLabel, issueMarker, renderIncident } from "./content.ts";
 import type { Plan, Step } from "./lifecycle.ts";
@@ -29,6 +29,8 @@ export interface TrackerContext {
   open: Map<string, Issue[]>;
   operations: Operation[];
   writeRecord(relPath: string, content: string): Promise<void>;
+  /** Comments the run listed already, by issue number (readSignals): not listed again. */
+  comments?: ReadonlyMap<number, IssueComment[]>;
 }
 
 export interface Carried {
@@ -75,7 +77,7 @@ export async function carryOut(plan: Plan, ctx: TrackerContext): Promise<Carried
         }
         case "comment": {
           const n = number();
-          comments ??= (await github.listComments(n)).map((c) => c.body);
+          comments ??= (ctx.comments?.get(n) ?? (await github.listComments(n))).map((c) => c.body);
           if (comments.some((c) => c.includes(commentMarker(plan.key, step.id)))) break;
           const text = redactor.scrub(`${step.text}\n\n${commentMarker(plan.key, step.id)}`);
           await github.createComment(n, text);

@@ -1,5 +1,7 @@
 import type { Severity } from "../shared/status.ts";
 import type { IncidentState, Latest } from "../shared/store/latest-schema.ts";
+import type { SlaConfig } from "../shared/config/schema/incidents.ts";
+import { slaView } from "../incident/sla.ts";
 
 /**
  * The incidents the daily and weekly reports count: the run's own incident state (latest.json's
@@ -15,15 +17,31 @@ export interface IncidentFact {
   closedAt?: number;
   number?: number;
   url?: string;
+  /** From the opening to the acknowledgement (`/ack` or a human assigned), when acknowledged. */
+  timeToAckMs?: number;
+  /** Against `incidents.sla` at the report's time (actions/incident/sla.ts), when the config was given. */
+  responseBreached?: boolean;
+  resolutionBreached?: boolean;
 }
 
 /** `names` maps service and group ids to display names. */
 export function incidentFacts(
   latest: Latest | undefined,
   names: ReadonlyMap<string, string> = new Map(),
+  sla?: { config: SlaConfig; now: number },
 ): IncidentFact[] {
   const all = [...(latest?.archive ?? []), ...Object.values(latest?.incidents ?? {})];
-  const facts = all.map((i) => factOf(i, names));
+  const facts = all.map((i) => {
+    const fact = factOf(i, names);
+    if (!sla) return fact;
+    const v = slaView(i, sla.config, new Date(sla.now));
+    return {
+      ...fact,
+      ...(v.timeToAckMs !== undefined && { timeToAckMs: v.timeToAckMs }),
+      responseBreached: v.responseBreached,
+      resolutionBreached: v.resolutionBreached,
+    };
+  });
   return facts.sort((a, b) => (a.openedAt ?? 0) - (b.openedAt ?? 0) || a.id.localeCompare(b.id));
 }
 

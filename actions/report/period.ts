@@ -74,7 +74,23 @@ export function incidentFigures(facts: IncidentFact[], from: number, to: number)
   const mttr = resolved.length
     ? resolved.reduce((s, f) => s + (f.closedAt! - f.openedAt!), 0) / resolved.length
     : undefined;
-  return { opened, bySeverity, resolved, mttr };
+  const acked = opened.filter((f) => f.timeToAckMs !== undefined);
+  const meanAck = acked.length ? acked.reduce((s, f) => s + f.timeToAckMs!, 0) / acked.length : undefined;
+  const breaches = {
+    response: opened.filter((f) => f.responseBreached),
+    resolution: [...new Set([...opened, ...resolved])].filter((f) => f.resolutionBreached),
+  };
+  return { opened, bySeverity, resolved, mttr, acked, meanAck, breaches };
+}
+
+/** The time-to-acknowledge and SLA lines of the weekly and monthly reports. */
+export function slaLines(inc: ReturnType<typeof incidentFigures>): string[] {
+  const list = (fs: IncidentFact[]) =>
+    fs.length ? ` (${fs.map((f) => (f.number ? `#${f.number}` : cell(f.subject))).join(", ")})` : "";
+  return [
+    `- Time to Acknowledge: ${inc.meanAck === undefined ? "— (none acknowledged)" : `${duration(inc.meanAck)} on average, ${inc.acked.length} of ${inc.opened.length} acknowledged`}`,
+    `- SLA breaches: response ${inc.breaches.response.length}${list(inc.breaches.response)}, resolution ${inc.breaches.resolution.length}${list(inc.breaches.resolution)}`,
+  ];
 }
 
 export function incidentLines(facts: IncidentFact[]): string[] {

@@ -6,6 +6,7 @@ import { cell, duration, ms, pct, table, utc } from "./format.ts";
 import type { GroupModel, Overall, ReportModel, ServiceModel } from "./model.ts";
 import { CHART_KEY } from "./charts.ts";
 import { cadenceOf, parseCron } from "./cron.ts";
+import { activeSilences } from "../incident/silences.ts";
 
 /** Data older than this many schedule intervals is called stale (the status site uses the same). */
 export const STALE_FACTOR = 3;
@@ -50,6 +51,7 @@ export function renderStatus({ model, config, nextCheck, alerts, charts }: Statu
     "",
     maintenanceList(model, config),
     "",
+    ...silenceSection(model, config),
     "## Error budgets (rolling 30 days)",
     "",
     budgetTable(model.services),
@@ -188,6 +190,24 @@ function maintenanceList(model: ReportModel, config: OpsConfig): string {
     }
   }
   return lines.length ? lines.join("\n") : "None scheduled.";
+}
+
+/** Active silences (config and `/silence` on issues): shown only while there are some. */
+function silenceSection(model: ReportModel, config: OpsConfig): string[] {
+  const active = activeSilences(config.silences, model.openIncidents, model.now);
+  if (!active.length) return [];
+  const lines = active.map(
+    (s) =>
+      `- 🔕 ${cell(s.what)}${s.issue ? ` (#${s.issue})` : ""}: notifications silenced until ${utc(s.until)} by ${cell(s.by)} (${cell(s.reason)})`,
+  );
+  return [
+    "## Silences",
+    "",
+    "Issues and records go on; no page, Slack or other message is sent for these until the silence ends.",
+    "",
+    ...lines,
+    "",
+  ];
 }
 
 export function budgetTable(services: ServiceModel[]): string {

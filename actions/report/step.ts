@@ -21,6 +21,7 @@ import { overallLine, renderStatus, statusTables } from "./status.ts";
 import { buildSummary, type SummaryPart } from "./summary.ts";
 import { renderUpdate } from "./updates.ts";
 import { renderWeekly } from "./weekly.ts";
+import { previousMonth, renderMonthly } from "./monthly.ts";
 
 export interface ReportInput {
   config: OpsConfig;
@@ -67,7 +68,7 @@ export async function runReports(input: ReportInput): Promise<ReportOutput> {
     model.notes.push(`Next check unknown: ${(e as Error).message}.`);
   }
   const names = new Map<string, string>([...config.services, ...config.groups].map((s) => [s.id, s.name]));
-  const facts = incidentFacts(latest, names);
+  const facts = incidentFacts(latest, names, { config: config.incidents.sla, now });
 
   const written: string[] = [];
   const parts: SummaryPart[] = [];
@@ -143,6 +144,14 @@ export async function runReports(input: ReportInput): Promise<ReportOutput> {
     const text = renderWeekly({ config, view, model, facts, alerts, week });
     await write(weeklyFile, text);
     parts.push({ title: weeklyFile, markdown: text });
+  }
+  // The monthly review: at the first run of a new month (or, if that run failed, within its first week).
+  const month = previousMonth(now);
+  const monthlyFile = `reports/monthly/${month.label}.md`;
+  if (month.due && (force || !(await exists(join(dataDir, monthlyFile)))) && hasData(month.start, month.end)) {
+    const text = renderMonthly({ config, view, model, facts, month });
+    await write(monthlyFile, text);
+    parts.push({ title: monthlyFile, markdown: text });
   }
   for (const note of model.notes) log.warn(note);
   log.info(`reports: ${doWrite ? "wrote" : "would write"} ${written.length} file(s)`);

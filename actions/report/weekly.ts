@@ -3,7 +3,7 @@ import { cell, duration, ms, pct, utc } from "./format.ts";
 import type { IncidentFact } from "./incident-facts.ts";
 import { meanOf } from "../shared/store/histogram.ts";
 import { DAY, type ReportModel } from "./model.ts";
-import { incidentFigures, incidentLines, periodOf, periodTable } from "./period.ts";
+import { incidentFigures, incidentLines, periodOf, periodTable, slaLines } from "./period.ts";
 import type { BudgetAlert } from "../shared/slo/slo.ts";
 import { budgetTable } from "./status.ts";
 import type { HistoryView } from "../shared/store/view.ts";
@@ -67,6 +67,7 @@ export function renderWeekly({ config, view, model, facts, alerts, week }: Weekl
     `- Incidents: P0: ${inc.bySeverity.P0}, P1: ${inc.bySeverity.P1}, P2: ${inc.bySeverity.P2}, P3: ${inc.bySeverity.P3}`,
     `- Avg Response Time (services): ${ms(meanOf(period.fleet.hist))}`,
     `- Avg Resolution Time (MTTR): ${inc.mttr === undefined ? "— (none resolved)" : `${duration(inc.mttr)} over ${inc.resolved.length} incident(s)`}`,
+    ...slaLines(inc),
     "",
     "## Highlights",
     "",

@@ -5,7 +5,7 @@ import type { Log } from "../../actions/shared/log.ts";
 import { printingNotifier } from "../../actions/incident/notify/index.ts";
 import { validateConfig } from "../../actions/shared/config/load.ts";
 import { createGitHubClient } from "../../actions/shared/github/client.ts";
-import { startGitHubServer } from "../../emulators/github/server.ts";
+import { startGitHubServer, type GitHubServer } from "../../emulators/github/server.ts";
 import { type CliDeps, cliLog, common, ExitError, parse, usage } from "../cli/context.ts";
 import { type CycleOutput, fullRun } from "../../actions/shared/cycle/run.ts";
 import { createRedactor } from "../../actions/shared/config/secrets.ts";
@@ -17,6 +17,24 @@ import { serveFolder } from "../demo/serve.ts";
 const RUN_EVERY_MS = 5 * 60_000;
 /** The emulator's token: local, fake, never a real credential. */
 const DEMO_GITHUB_TOKEN = "ghs_demo_loopback_only";
+
+/** A human on the emulator: `login` comments `/ack` on the open issue of incident `key` (found by its marker). */
+function acknowledge(gh: GitHubServer, key: string, login: string, when: Date, out: (line: string) => void): void {
+  const issue = [...gh.state.issues.values()].find(
+    (i) => i.state === "open" && (i.body ?? "").includes(`"key":"${key}"`),
+  );
+  if (!issue) return out(`   (no open issue for ${key} to acknowledge)\n`);
+  const at = when.toISOString();
+  gh.state.comments.push({
+    id: gh.state.nextId(),
+    issue: issue.number,
+    body: "/ack looking at the database",
+    user: login,
+    createdAt: at,
+    updatedAt: at,
+  });
+  out(`   ${login} comments "/ack" on #${issue.number} (${key}) at ${at}\n`);
+}
 
 /** The demo replays several runs; each distinct log line is worth reading once. */
 function onceLog(log: Log): Log {
@@ -69,6 +87,8 @@ export async function demoCommand(argv: string[], deps: CliDeps): Promise<number
       );
     const config = checked.config;
     const count = fleet.services.size + protocols.mcp.size + 3;
+    // A writer of the repository, whose ChatOps commands count.
+    gh.state.collaborators.set("alice", "write");
     deps.io.out(
       `Demo: ${count} simulated services on 127.0.0.1, ${runs} runs ${RUN_EVERY_MS / 60_000} min apart; data in ${dataDir}\n`,
     );
@@ -89,8 +109,17 @@ export async function demoCommand(argv: string[], deps: CliDeps): Promise<number
     let out: CycleOutput | undefined;
     for (let i = 0; i < runs; i++) {
       // The story: staging fails after the first run and recovers two runs before the end.
+      // Then the database fails and takes the Agent SDK and LlamaIndex MCP with it: one incident
+      // (Supabase) listing them, and alice (a writer) acknowledges it with /ack: no escalation follows.
       if (i === 1) fleet.set("hotdash-staging", "failing");
-      if (runs >= 4 && i === runs - 2) fleet.set("hotdash-staging", "healthy");
+      const dependencyOutage = ["supabase", "agent-service", "llamaindex-mcp"];
+      if (i === 2) for (const id of dependencyOutage) fleet.set(id, "failing");
+      if (i === 3)
+        acknowledge(gh, "service:supabase", "alice", new Date(end - (runs - 1 - i) * RUN_EVERY_MS - 60_000), (line) =>
+          deps.io.out(line),
+        );
+      if (runs >= 4 && i === runs - 2)
+        for (const id of ["hotdash-staging", ...dependencyOutage]) fleet.set(id, "healthy");
       const runAt = new Date(end - (runs - 1 - i) * RUN_EVERY_MS);
       deps.io.out(`\n── run ${i + 1}/${runs} at ${runAt.toISOString()}\n`);
       const ctx = {
@@ -116,6 +145,14 @@ export async function demoCommand(argv: string[], deps: CliDeps): Promise<number
     deps.io.out(`\n${fleetTable(out.probe.latest)}\n\n`);
     for (const n of out.notes) deps.io.out(`${n}\n`);
     for (const e of out.errors) deps.io.out(`error: ${e}\n`);
+    for (const i of Object.values(out.incidents?.latest.incidents ?? out.probe.latest.incidents)) {
+      if (i.ackedBy)
+        deps.io.out(
+          `Acknowledged: #${i.number} ${i.subject} by ${i.ackedBy} at ${i.ackedAt}; escalation level ${i.escalationLevel} (no escalation or reminder after the /ack).\n`,
+        );
+      else if (i.escalationLevel > 1)
+        deps.io.out(`Not acknowledged: #${i.number} ${i.subject} escalated to Level ${i.escalationLevel}.\n`);
+    }
     deps.io.out("\nIssues on the loopback GitHub:\n");
     for (const issue of [...gh.state.issues.values()].sort((a, b) => a.number - b.number)) {
       const labels = issue.labels.join(", ");

@@ -36,6 +36,8 @@ export function demoConfig(fleet: Fleet, p: DemoProtocols): OpsConfigInput {
         },
         thresholds: { latency: { yellow: "500ms", red: "2s" } },
         slo: { availability: 99.9, latency: { stat: "p95", below: "500ms" } },
+        // One outage, one page: when the database is down, this is not an incident of its own.
+        dependsOn: ["supabase"],
       },
       {
         id: "llamaindex-mcp",
@@ -53,6 +55,14 @@ export function demoConfig(fleet: Fleet, p: DemoProtocols): OpsConfigInput {
           },
         },
         thresholds: { latency: { yellow: "500ms", red: "2s" } },
+        dependsOn: ["supabase"],
+      },
+      {
+        id: "supabase",
+        name: "Supabase",
+        environment: "shared",
+        criticality: "critical",
+        probe: { type: "http", url: url("supabase", "/health"), expect: { json: [{ path: "status", equals: "ok" }] } },
       },
       {
         id: "chatwoot",

@@ -47,6 +47,7 @@ export async function startFleet(opts: FleetOptions = {}): Promise<Fleet> {
 
   const handlers: Record<string, Handler> = {
     "agent-service": health("agent-service"),
+    supabase: health("supabase"),
     "llamaindex-mcp": (_req, res) =>
       json(res, 200, {
         status: "ok",

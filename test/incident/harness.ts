@@ -11,6 +11,8 @@ import type { Status } from "../../actions/shared/status.ts";
 import { createNotifier, type Notifier } from "../../actions/incident/notify/index.ts";
 import { runIncidents, type IncidentRunResult } from "../../actions/incident/step.ts";
 import { maintenanceStep } from "../../actions/shared/cycle/preflight.ts";
+import { attributeCauses } from "../../actions/shared/evaluate/dependencies.ts";
+import { evaluateGroup } from "../../actions/shared/evaluate/group.ts";
 import { loadTemplate, type IncidentTemplate } from "../../actions/incident/template.ts";
 import { startGitHubServer, type GitHubServer } from "../../emulators/github/server.ts";
 import { startReceiver, type Receiver } from "./receivers.ts";
@@ -26,6 +28,18 @@ export const SECRETS = {
   SLACK_EMERGENCY_URL_PATH: "T000/B000/emergency-s3cr3t-path",
   SLACK_ALERTS_URL_PATH: "T000/B000/alerts-s3cr3t-path",
   PD_ROUTING_KEY: "R0UT1NGK3Y-very-secret-0123456789",
+};
+
+/**
+ * SLAs that never fire within a scenario: the scenarios written before the response SLA and the
+ * reminder cadence existed test the duration levels alone. Scenarios of the on-call loop pass
+ * `incidents.sla` (or `slaDefaults: true`) to get the support plan's.
+ */
+export const NO_SLA = {
+  P0: { respond: "30d", resolve: "30d" },
+  P1: { respond: "30d", resolve: "30d" },
+  P2: { respond: "30d", resolve: "30d" },
+  P3: { respond: "30d", resolve: "30d" },
 };
 
 export interface World {
@@ -59,7 +73,11 @@ export async function createWorld(
   configOverrides: Partial<OpsConfigInput> = {},
   // A timeout now opens the run's circuit breaker (no retries), so the default leaves room for the
   // emulator's first answer (it compiles GitHub's OpenAPI schemas; over a second on a busy machine).
-  { start = "2026-11-22T16:00:00Z", timeoutMs = 10_000 }: { start?: string; timeoutMs?: number } = {},
+  {
+    start = "2026-11-22T16:00:00Z",
+    timeoutMs = 10_000,
+    slaDefaults = false,
+  }: { start?: string; timeoutMs?: number; slaDefaults?: boolean } = {},
 ): Promise<World> {
   const gh = await startGitHubServer({ token: "ghs_world_token_abcdef" });
   const clock = manualClock(start);
@@ -95,6 +113,7 @@ export async function createWorld(
       pagerduty: { routingKey: "${PD_KEY}", url: `${pagerduty.url}/v2/enqueue` },
     },
     ...configOverrides,
+    incidents: { ...(slaDefaults ? {} : { sla: NO_SLA }), ...configOverrides.incidents },
   });
   const resolved = resolveSecrets(config.notifications, env, redactor);
   if (!resolved.ok) throw new Error(`test setup: missing ${resolved.missing.join(", ")}`);
@@ -190,6 +209,15 @@ export async function createWorld(
         if (s.status === "down") s.consecutiveFailures++;
         if (s.status === "up") s.consecutiveSuccesses++;
       }
+      // Groups and the attribution of failures behind a down dependency, as the pipeline's evaluate step does.
+      const statuses = Object.fromEntries(Object.values(world.latest.services).map((s) => [s.id, s.status]));
+      // (Scenarios that set `latest.groups` by hand have no groups in the config.)
+      const groups = config.groups.length
+        ? Object.fromEntries(
+            config.groups.map((g) => [g.id, evaluateGroup(g, statuses, clock.now(), world.latest.groups[g.id])]),
+          )
+        : world.latest.groups;
+      world.latest = attributeCauses({ ...world.latest, groups }, config);
     },
     async run(options = {}) {
       world.evaluate();

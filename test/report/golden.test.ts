@@ -52,6 +52,36 @@ describe("reports for a damaged history (golden files)", () => {
     }
   });
 
+  it("writes the monthly review at the first run of a new month, and not again", async () => {
+    const month = await buildScenario();
+    try {
+      const at = "2026-12-01T00:05:00Z";
+      const first = await runReports({
+        ...month,
+        dataDir: month.dir,
+        clock: manualClock(at),
+        log: { info: () => {}, warn: () => {} },
+      });
+      expect(first.written).toContain("reports/monthly/2026-11.md");
+      const got = await readFile(join(month.dir, "reports/monthly/2026-11.md"), "utf8");
+      const golden = join(GOLDEN, "reports/monthly/2026-11.md");
+      if (update) {
+        await mkdir(dirname(golden), { recursive: true });
+        await writeFile(golden, got);
+      }
+      expect(got).toBe(await readFile(golden, "utf8"));
+      const again = await runReports({
+        ...month,
+        dataDir: month.dir,
+        clock: manualClock("2026-12-01T00:10:00Z"),
+        log: { info: () => {}, warn: () => {} },
+      });
+      expect(again.written).not.toContain("reports/monthly/2026-11.md");
+    } finally {
+      await rm(month.dir, { recursive: true, force: true });
+    }
+  });
+
   it("says what is missing instead of failing", async () => {
     const status = await readFile(join(scenario.dir, "reports/STATUS.md"), "utf8");
     expect(status).toContain("No history at all for 1 UTC day(s) within the last 30 days: 2026-11-13");

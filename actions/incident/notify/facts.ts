@@ -76,7 +76,12 @@ function safeTarget(url: string): string {
   return url.replace(/\?.*$/s, "").replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/i, "$1");
 }
 
-const VERB = { open: "opened", escalation: "escalated", resolve: "resolved" } as const;
+const VERB = {
+  open: "opened",
+  escalation: "escalated",
+  reminder: "still unacknowledged",
+  resolve: "resolved",
+} as const;
 
 export function factsOf(e: IncidentEvent, ctx: EvidenceContext, now: Date): MessageFacts {
   const subject = ctx.subjects.get(e.source);

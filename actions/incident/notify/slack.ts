@@ -8,8 +8,18 @@ import { postJson } from "./post.ts";
  * unfurling is off: Slack never fetches a URL a service put in its answer.
  */
 export function slackMessage(e: IncidentEvent): { text: string; unfurl_links: false; unfurl_media: false } {
-  const icon = { open: ":rotating_light:", escalation: ":arrow_double_up:", resolve: ":white_check_mark:" }[e.event];
-  const what = { open: "incident opened", escalation: "incident escalated", resolve: "incident resolved" }[e.event];
+  const icon = {
+    open: ":rotating_light:",
+    escalation: ":arrow_double_up:",
+    reminder: ":alarm_clock:",
+    resolve: ":white_check_mark:",
+  }[e.event];
+  const what = {
+    open: "incident opened",
+    escalation: "incident escalated",
+    reminder: "incident still unacknowledged",
+    resolve: "incident resolved",
+  }[e.event];
   const safe = (url: string | undefined) => (url && /^https?:\/\/[^\s<>|]+$/.test(url) ? url : undefined);
   const link = safe(e.url) ? ` <${e.url}|issue>` : "";
   // The evidence the notifier adds (notify/facts.ts `withEvidence`): where, runbook, rollback.

@@ -1,8 +1,11 @@
 import type { Severity } from "../../shared/status.ts";
 
-/** Sent on open, escalation and resolve only — never on every run. */
+/**
+ * Sent on open, escalation and resolve, and as a reminder at the severity's cadence while nobody
+ * has acknowledged — never on every run.
+ */
 export interface IncidentEvent {
-  event: "open" | "escalation" | "resolve";
+  event: "open" | "escalation" | "reminder" | "resolve";
   /** The incident key ("service:chatwoot"); PagerDuty's dedup_key. */
   key: string;
   severity: Severity;

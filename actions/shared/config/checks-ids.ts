@@ -2,7 +2,7 @@ import { problem, type PathSegment, type Problem } from "./errors.ts";
 import { nearest } from "./nearest.ts";
 
 /**
- * Cross-references by id: unique service and group ids, group members and maintenance services
+ * Cross-references by id: unique service and group ids, group members, maintenance and silence services
  * that exist. Works on the raw parsed YAML as well as on a validated config, so these errors are
  * reported together with schema errors elsewhere in the file, not in a second round.
  */
@@ -89,6 +89,21 @@ export function checkIdsAndReferences(data: unknown): Problem[] {
       );
     }
   }
+  for (const [w, wi] of items(data, "silences")) {
+    for (const [id, j] of strings(w.services)) {
+      if (serviceAt.has(id) || groupAt.has(id)) continue;
+      const near = nearest(id, ids);
+      out.push(
+        problem(
+          ["silences", wi, "services", j],
+          "the id of a service or group",
+          `"${id}"`,
+          near ? `did you mean "${near}"?` : undefined,
+        ),
+      );
+    }
+  }
+  out.push(...dependencyProblems(data, serviceAt, groupAt, ids));
   const site = data && typeof data === "object" ? (data as Raw).site : undefined;
   for (const [id, j] of strings(site && typeof site === "object" ? (site as Raw).services : undefined)) {
     if (serviceAt.has(id) || groupAt.has(id)) continue;
@@ -102,5 +117,69 @@ export function checkIdsAndReferences(data: unknown): Problem[] {
       ),
     );
   }
+  return out;
+}
+
+/** `dependsOn` of services and groups: existing ids, not itself, not a group's own member, no cycle. */
+function dependencyProblems(
+  data: unknown,
+  serviceAt: Map<string, number>,
+  groupAt: Map<string, number>,
+  ids: string[],
+): Problem[] {
+  const out: Problem[] = [];
+  const edges = new Map<string, { list: string; index: number; deps: string[] }>();
+  for (const list of ["services", "groups"] as const) {
+    for (const [x, xi] of items(data, list)) {
+      if (typeof x.id !== "string") continue;
+      const members = new Set(strings(x.members).map(([m]) => m));
+      const deps: string[] = [];
+      for (const [d, j] of strings(x.dependsOn)) {
+        const at: PathSegment[] = [list, xi, "dependsOn", j];
+        if (d === x.id) out.push(problem(at, "the id of another service or group", `"${d}", itself`));
+        else if (members.has(d))
+          out.push(
+            problem(
+              at,
+              "a service or group outside the group",
+              `"${d}", a member (members fold into their group by themselves)`,
+            ),
+          );
+        else if (!serviceAt.has(d) && !groupAt.has(d)) {
+          const near = nearest(d, ids);
+          out.push(
+            problem(
+              at,
+              "the id of a service or group",
+              `"${d}"`,
+              near ? `did you mean "${near}"?` : "no service or group has this id",
+            ),
+          );
+        } else deps.push(d);
+      }
+      edges.set(x.id, { list, index: xi, deps });
+    }
+  }
+  // A cycle would attribute an outage to itself: report each cycle once, at its first id.
+  const state = new Map<string, "visiting" | "done">();
+  const reported = new Set<string>();
+  const visit = (id: string, path: string[]) => {
+    if (state.get(id) === "done") return;
+    if (state.get(id) === "visiting") {
+      const cycle = path.slice(path.indexOf(id));
+      const key = [...cycle].sort().join(",");
+      if (reported.has(key)) return;
+      reported.add(key);
+      const first = edges.get(cycle[0]!)!;
+      out.push(
+        problem([first.list, first.index, "dependsOn"], "dependencies without a cycle", [...cycle, id].join(" → ")),
+      );
+      return;
+    }
+    state.set(id, "visiting");
+    for (const d of edges.get(id)?.deps ?? []) visit(d, [...path, id]);
+    state.set(id, "done");
+  };
+  for (const id of edges.keys()) visit(id, []);
   return out;
 }

@@ -343,6 +343,44 @@ describe("loadConfig: semantic errors", () => {
     });
   });
 
+  it("silences: unknown service, no expiry", () => {
+    const text = base(
+      'silences:\n  - { services: [wbe], until: "2025-10-20T03:00:00Z", reason: deploy }\n  - { services: [web], reason: forever }\n',
+    );
+    const errors = errorsOf(text);
+    expect(errorAt(errors, "silences[0].services[0]")).toMatchObject({
+      ...pos(text, "wbe"),
+      expected: "the id of a service or group",
+      found: '"wbe"',
+    });
+    expect(errorAt(errors, "silences[0].services[0]").message).toContain('did you mean "web"?');
+    expect(errorAt(errors, "silences[1].until")).toBeDefined();
+  });
+
+  it("dependsOn: unknown id, itself, a group's own member, a cycle", () => {
+    const text =
+      "services:\n" +
+      "  - { id: web, name: Web, probe: { type: http, url: https://example.com/ }, dependsOn: [api, supabse] }\n" +
+      "  - { id: api, name: API, probe: { type: http, url: https://example.com/api }, dependsOn: [db] }\n" +
+      "  - { id: db, name: DB, probe: { type: http, url: https://example.com/db }, dependsOn: [web, db] }\n" +
+      "groups:\n  - { id: all, name: All, members: [web, api], quorum: { green: 2, yellow: 1 }, dependsOn: [web] }\n";
+    const errors = errorsOf(text);
+    expect(errorAt(errors, "services[0].dependsOn[1]")).toMatchObject({
+      expected: "the id of a service or group",
+      found: '"supabse"',
+    });
+    expect(errorAt(errors, "services[2].dependsOn[1]")).toMatchObject({
+      expected: "the id of another service or group",
+      found: '"db", itself',
+    });
+    expect(errorAt(errors, "groups[0].dependsOn[0]").expected).toBe("a service or group outside the group");
+    expect(errorAt(errors, "services[0].dependsOn")).toMatchObject({
+      expected: "dependencies without a cycle",
+      found: "web → api → db → web",
+    });
+    expect(errors.filter((e) => e.expected === "dependencies without a cycle")).toHaveLength(1);
+  });
+
   it("escalation levels out of order", () => {
     const text = base(
       "incidents:\n  escalation:\n    - { level: 2, after: 1h, name: Lead }\n    - { level: 3, after: 30m, name: Manager }\n",

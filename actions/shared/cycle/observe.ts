@@ -1,3 +1,4 @@
+import { attributeCauses } from "../evaluate/dependencies.ts";
 import type { Connectivity } from "../connectivity.ts";
 import { offlineResults } from "../connectivity.ts";
 import { evaluate, type Transition } from "../evaluate/index.ts";
@@ -62,7 +63,7 @@ export interface EvaluateOptions {
 
 /** Folds the results into the previous state with the runbook's rules (pure). */
 export function evaluateStep(ctx: RunContext, o: EvaluateOptions): Evaluated {
-  return evaluate({
+  const evaluated = evaluate({
     config: ctx.config,
     results: o.probed.results,
     ...(o.previous && { previous: o.previous }),
@@ -71,4 +72,6 @@ export function evaluateStep(ctx: RunContext, o: EvaluateOptions): Evaluated {
     maintenance: o.inMaintenance,
     ...(o.connectivity.offline && { offline: o.connectivity.offline }),
   });
+  // Failures behind a down dependency or group are put down to it (one outage, one page).
+  return { ...evaluated, latest: attributeCauses(evaluated.latest, ctx.config) };
 }

@@ -57,6 +57,11 @@ export const ServiceState = z.object({
    * `successRate.window`. Runs confirmed hard down, unknown or in maintenance are not in it.
    */
   window: z.array(WindowRun).optional(),
+  /**
+   * A dependency (`dependsOn`) or the group it belongs to is down, and this one's failure is put
+   * down to it: the root cause's id. The status stays as probed; the reason says so.
+   */
+  causedBy: z.string().optional(),
 });
 
 export const GroupState = z.object({
@@ -71,6 +76,8 @@ export const GroupState = z.object({
   operational: z.number().int(),
   total: z.number().int(),
   members: z.record(z.string(), Status),
+  /** A dependency of the group is down and the group's failure is put down to it: the root cause's id. */
+  causedBy: z.string().optional(),
 });
 
 /** One incident the automation tracks (owned by actions/incident; kept here so the store can validate it). */
@@ -104,6 +111,19 @@ export const IncidentState = z.object({
   recordFinal: z.boolean().optional(),
   escalationLevel: z.number().int().default(1),
   lastReminderAt: Iso.optional(),
+  /**
+   * Acknowledged: when and by whom (a writer's `/ack` comment, at its time; or a human assigned to
+   * the issue, at the run that saw it). Escalation and reminders stop; the reports measure the
+   * time to acknowledge from `openedAt`. A reopened incident must be acknowledged again.
+   */
+  ackedAt: Iso.optional(),
+  ackedBy: z.string().optional(),
+  /** The response SLA passed unacknowledged and the incident was escalated for it (once). */
+  responseEscalated: z.boolean().optional(),
+  /** A `/silence` on the issue in force at the last run (notifications stop until `until`). */
+  silence: z.object({ until: Iso, by: z.string(), reason: z.string() }).optional(),
+  /** The last reminder notification (incidents.sla.<severity>.remindEvery). */
+  lastRemindedAt: Iso.optional(),
   goodRuns: z.number().int().default(0),
   notified: z.array(z.string()).default([]),
   timeline: z.array(z.object({ at: Iso, text: z.string() })).default([]),

@@ -30,6 +30,37 @@ export const DEFAULT_ESCALATION: Array<z.input<typeof EscalationLevel>> = [
   { after: "1h", level: 3, name: "Manager", severities: ["P0"] },
 ];
 
+const SlaTarget = (respond: string, resolve: string, remindEvery?: string) => {
+  const target = z
+    .strictObject({
+      respond: Duration.describe(
+        "Response SLA: the incident must be acknowledged (a human assigned, or a writer's `/ack`) within this long after it opened; an unacknowledged incident past it escalates to the next level at once.",
+      ),
+      resolve: Duration.describe(
+        "Resolution SLA: the incident must be resolved within this long after the failure began; the weekly and monthly reports count breaches.",
+      ),
+      remindEvery: Duration.optional().describe(
+        "While unacknowledged, notify the severity's route again at this interval (the support plan's update cadence). Unset: no reminder notifications.",
+      ),
+    })
+    .describe("Service-level targets for this severity.");
+  return target.default(target.parse({ respond, resolve, ...(remindEvery && { remindEvery }) }));
+};
+
+/** The post-launch support plan (seeds/003): response and resolution targets and the update cadence per severity. */
+const SLA_FIELDS = {
+  P0: SlaTarget("5m", "1h", "15m"),
+  P1: SlaTarget("15m", "4h", "30m"),
+  P2: SlaTarget("1h", "24h"),
+  P3: SlaTarget("4h", "7d"),
+};
+export const Sla = z
+  .strictObject(SLA_FIELDS)
+  .describe(
+    "Response and resolution SLAs per severity (defaults: the support plan's P0 5 min / 1 h, P1 15 min / 4 h, P2 1 h / 24 h, P3 4 h / 1 week) and the reminder cadence (P0 every 15 min, P1 every 30 min).",
+  );
+const DEFAULT_SLA = Sla.parse({});
+
 export const Incidents = z.strictObject({
   enabled: z.boolean().default(true).describe("Open GitHub incident issues at all."),
   degradedAfter: Duration.default(900_000).meta({
@@ -72,6 +103,9 @@ export const Incidents = z.strictObject({
       "Escalation levels (support plan default: P0 unresolved 30m → Level 2 Engineering Lead, 1h → Level 3 Manager). " +
         "For shared severities, levels must increase and each come later than the one before.",
     ),
+  sla: Sla.default(DEFAULT_SLA).describe(
+    "Response and resolution times per severity, and the reminder cadence while unacknowledged (support plan defaults).",
+  ),
 });
 
 const Weekday = z.enum(["mon", "tue", "wed", "thu", "fri", "sat", "sun"]);
@@ -119,6 +153,27 @@ export const MaintenanceWindow = z.union([
     reason: MaintenanceReason,
   }),
 ]);
+
+export const Silence = z
+  .strictObject({
+    services: z
+      .array(Id)
+      .min(1)
+      .describe("Ids of the services or groups whose incidents send no notification while the silence lasts."),
+    from: z
+      .string()
+      .datetime({ offset: true })
+      .optional()
+      .describe("When the silence starts (ISO 8601); default: already in force."),
+    until: z
+      .string()
+      .datetime({ offset: true })
+      .describe("When the silence ends by itself (ISO 8601). Nothing to remove afterwards."),
+    reason: z.string().min(1).describe("Why, shown in STATUS.md and the run's log."),
+  })
+  .describe(
+    "A silence: incidents of these services and groups are still opened, recorded and updated on GitHub, but send no notification (open, escalation, reminder) until it ends. Resolves are always sent.",
+  );
 
 export const Notifications = z.strictObject({
   slack: z
@@ -178,5 +233,7 @@ export const Notifications = z.strictObject({
 });
 
 export type IncidentsConfig = z.output<typeof Incidents>;
+export type SlaConfig = z.output<typeof Sla>;
+export type SilenceConfig = z.output<typeof Silence>;
 export type MaintenanceWindowConfig = z.output<typeof MaintenanceWindow>;
 export type NotificationsConfig = z.output<typeof Notifications>;

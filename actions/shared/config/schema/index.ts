@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { Duration, Percent, PositiveDuration } from "./units.ts";
 import { Group, Service, Thresholds } from "./service.ts";
-import { Incidents, MaintenanceWindow, Notifications } from "./incidents.ts";
+import { Incidents, MaintenanceWindow, Notifications, Silence } from "./incidents.ts";
 import { Retention, Schedule, SloDefaults } from "./reports.ts";
 import { Heartbeat } from "./heartbeat.ts";
 import { Site } from "./site.ts";
@@ -114,6 +114,12 @@ export const OpsConfig = z.strictObject({
     .array(MaintenanceWindow)
     .default([])
     .describe("Windows when probes still run and are recorded but open no incident."),
+  silences: z
+    .array(Silence)
+    .default([])
+    .describe(
+      'Silences: notifications stop for these services until a time; issues and records go on (docs/incidents.md "Silences").',
+    ),
   heartbeat: Heartbeat.prefault({}).describe(
     'Dead-man pings for the monitor itself and the gap between runs (docs/incidents.md "Heartbeat").',
   ),

@@ -226,6 +226,12 @@ export const Service = z.strictObject({
   thresholds: Thresholds.default({}).describe("Merged over defaults.thresholds, metric by metric."),
   slo: Slo.optional(),
   rollback: Rollback.optional(),
+  dependsOn: z
+    .array(Id)
+    .default([])
+    .describe(
+      "Ids of services or groups this one depends on. While one of them is down, this one's failures are attributed to it (\"down (caused by supabase)\"): the status is still recorded, but no incident or page of its own; the dependency's issue lists it.",
+    ),
   tags: z.array(z.string()).default([]).describe("Free labels."),
   owners: z.array(z.string()).default([]).describe("GitHub logins or org/team handles who own the service."),
   enabled: z
@@ -245,6 +251,12 @@ export const Group = z.strictObject({
   environment: Environment.default("shared"),
   criticality: Criticality.default("medium"),
   members: z.array(Id).min(1).describe("Ids of the member services, each listed once."),
+  dependsOn: z
+    .array(Id)
+    .default([])
+    .describe(
+      "Ids of services or groups this one depends on. While one of them is down, this one's failures are attributed to it (\"down (caused by supabase)\"): the status is still recorded, but no incident or page of its own; the dependency's issue lists it.",
+    ),
   quorum: z
     .strictObject({
       green: z
