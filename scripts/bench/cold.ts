@@ -7,7 +7,7 @@ import { stringify } from "yaml";
 import { demoConfig, demoEnv } from "../demo/config.ts";
 import { startFleet } from "../demo/fleet.ts";
 import { startProtocols } from "../demo/protocols.ts";
-import { findNode24 } from "../../test/servers/provision.ts";
+import { findNode24 } from "./node24.ts";
 
 /**
  * `npm run bench:cold`: what a scheduled run pays before it has a result. From a clean clone of
