@@ -11,5 +11,6 @@ const { main } = await import("./cli/main.ts");
 process.exitCode = await main(process.argv.slice(2), {
   env: process.env,
   cwd: process.cwd(),
+  colour: process.stdout.isTTY === true && !process.env.NO_COLOR,
   io: { out: (t) => void process.stdout.write(t), err: (t) => void process.stderr.write(t) },
 });

@@ -18,6 +18,8 @@ export interface CliDeps {
   io: Io;
   /** Tests inject a clock; otherwise the system clock (or `--now`). */
   clock?: Clock;
+  /** Standard output is a terminal that takes colour (not piped, NO_COLOR unset). */
+  colour?: boolean;
 }
 
 /**

@@ -24,7 +24,7 @@ export async function finishCycle(out: CycleOutput, deps: CliDeps, redactor: Red
         "\n",
     );
   } else {
-    deps.io.out(fleetTable(latest) + "\n");
+    deps.io.out(fleetTable(latest, { colour: deps.colour === true }) + "\n");
     // Offline, every service changes for the same reason, which the notes say once.
     for (const t of transitions)
       deps.io.out(`${t.kind} ${t.id}: ${t.from} → ${t.to}${t.reason && !latest.run.offline ? ` (${t.reason})` : ""}\n`);

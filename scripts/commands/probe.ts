@@ -59,6 +59,10 @@ export async function probeCommand(argv: string[], deps: CliDeps): Promise<numbe
   });
   for (const e of out.errors) deps.io.err(`error: ${e}\n`);
   const { latest, results } = out.probe;
-  deps.io.out(opts.json ? JSON.stringify({ results, latest }, null, 2) + "\n" : fleetTable(latest) + "\n");
+  deps.io.out(
+    opts.json
+      ? JSON.stringify({ results, latest }, null, 2) + "\n"
+      : fleetTable(latest, { colour: deps.colour === true }) + "\n",
+  );
   return 0;
 }
