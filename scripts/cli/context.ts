@@ -5,6 +5,7 @@ import type { OpsConfig } from "../../actions/shared/config/schema/index.ts";
 import type { Env, Redactor } from "../../actions/shared/config/secrets.ts";
 import type { Log } from "../../actions/shared/log.ts";
 import { type OptionTable, parseOptions, UsageError } from "./options.ts";
+import { cliProgress } from "./progress.ts";
 
 export interface Io {
   out(text: string): void;
@@ -128,5 +129,6 @@ export function runContext(opts: Common, config: OpsConfig, deps: CliDeps, redac
     log: cliLog(deps.io),
     redactor,
     dryRun: opts.dryRun,
+    progress: cliProgress(deps.io, deps.env, deps.colour === true, () => opts.clock.now()),
   };
 }

@@ -23,6 +23,16 @@ export interface RunContext {
   redactor: Redactor;
   /** Print GitHub and notification operations instead of making them; write no state. */
   dryRun: boolean;
+  /** Where probing reports its progress (the CLI's stderr); none by default. */
+  progress?: Progress;
+}
+
+/** Progress while the fleet is probed: how many are done, and who is being confirmed until when. */
+export interface Progress {
+  start(total: number): void;
+  done(serviceId: string): void;
+  confirming(serviceId: string, until: Date): void;
+  end(): void;
 }
 
 /** A clock that always reads the run's time: what the deciding steps see. */

@@ -30,6 +30,8 @@ export interface Probed {
 export async function probeStep(ctx: RunContext, connectivity: Connectivity, options: ProbeOptions): Promise<Probed> {
   const services = options.only ? ctx.config.services.filter((s) => options.only!.includes(s.id)) : ctx.config.services;
   const began = ctx.clock.now().getTime();
+  const progress = ctx.progress;
+  if (progress && !options.results && !connectivity.offline) progress.start(services.length);
   const results =
     options.results ??
     (connectivity.offline
@@ -42,7 +44,12 @@ export async function probeStep(ctx: RunContext, connectivity: Connectivity, opt
           redactor: ctx.redactor,
           ...(options.kinds && { kinds: options.kinds }),
           ...(options.signal && { signal: options.signal }),
+          ...(progress && {
+            onResult: (r) => progress.done(r.serviceId),
+            onConfirming: (id, until) => progress.confirming(id, until),
+          }),
         }));
+  if (progress && !options.results && !connectivity.offline) progress.end();
   // The run's end on the run's own timeline (a replay at --now lasts as long as the real probing).
   return { results, finishedAt: new Date(ctx.runAt.getTime() + (ctx.clock.now().getTime() - began)) };
 }

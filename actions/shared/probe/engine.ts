@@ -20,6 +20,8 @@ export interface ProbeFleetInput {
   signal?: AbortSignal;
   /** Called as each service finishes, for progress output. */
   onResult?: (result: ProbeResult) => void;
+  /** Called when a service looks down and is re-probed until `until` (confirmation), for progress output. */
+  onConfirming?: (serviceId: string, until: Date) => void;
 }
 
 /**
@@ -51,6 +53,8 @@ export interface ProbeServiceInput {
   limit?: Limiter;
   /** Re-probe a service that looks down until it recovers or `confirmWindow` ends; default true. */
   confirm?: boolean;
+  /** Told once when the service looks down and confirmation starts. */
+  onConfirming?: (serviceId: string, until: Date) => void;
 }
 
 /**
@@ -119,6 +123,7 @@ export async function probeService(input: ProbeServiceInput): Promise<ProbeResul
     if (inconclusive || !looksDown(samples, red) || !more) {
       return finish(attempts, all, inconclusive, samples);
     }
+    if (attempts === 1) input.onConfirming?.(service.id, new Date(startMs + defaults.confirmWindow));
     // The last wait is cut to the window's end, so the final attempt confirms the whole window.
     await clock.sleep(Math.min(delay, left), input.signal);
     delay *= 2;
