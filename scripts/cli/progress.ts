@@ -1,6 +1,5 @@
 import type { Env } from "../../actions/shared/config/secrets.ts";
 import type { Progress } from "../../actions/shared/cycle/context.ts";
-import type { Io } from "./context.ts";
 
 /**
  * Progress on stderr while the fleet is probed, so a run confirming a failing service is never
@@ -8,7 +7,7 @@ import type { Io } from "./context.ts";
  * when); in GitHub Actions timestamped lines inside a `::group::`; piped elsewhere, a timestamped
  * line when confirmation starts. stdout keeps the command's output (the table or JSON).
  */
-export function cliProgress(io: Io, env: Env, terminal: boolean, now: () => Date): Progress {
+export function cliProgress(io: { err(text: string): void }, env: Env, terminal: boolean, now: () => Date): Progress {
   const actions = env.GITHUB_ACTIONS === "true";
   const stamp = (d: Date) => d.toISOString().slice(11, 19);
   let total = 0;
