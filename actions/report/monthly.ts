@@ -2,8 +2,8 @@ import type { OpsConfig } from "../shared/config/schema/index.ts";
 import { duration, pct } from "./format.ts";
 import type { IncidentFact } from "./incident-facts.ts";
 import { DAY, type ReportModel } from "./model.ts";
-import { incidentFigures, incidentLines, periodOf, periodTable, slaLines } from "./period.ts";
-import { budgetTable } from "./status.ts";
+import { incidentFigures, periodOf, periodTable, slaLines } from "./period.ts";
+import { budgetAndIncidentSections } from "./period-sections.ts";
 import type { HistoryView } from "../shared/store/view.ts";
 
 /**
@@ -52,15 +52,7 @@ export function renderMonthly({ config, view, model, facts, month }: MonthlyInpu
     "",
     periodTable(period),
     "",
-    "## Error budgets (rolling 30 days at writing)",
-    "",
-    budgetTable(model.services),
-    "",
-    "## Incidents",
-    "",
-    ...(inc.opened.length || inc.resolved.length
-      ? incidentLines([...new Set([...inc.opened, ...inc.resolved])])
-      : ["None."]),
+    ...budgetAndIncidentSections(model, inc),
     "",
   ].join("\n");
 }

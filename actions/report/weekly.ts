@@ -3,9 +3,9 @@ import { cell, duration, ms, pct, utc } from "./format.ts";
 import type { IncidentFact } from "./incident-facts.ts";
 import { meanOf } from "../shared/store/histogram.ts";
 import { DAY, type ReportModel } from "./model.ts";
-import { incidentFigures, incidentLines, periodOf, periodTable, slaLines } from "./period.ts";
+import { incidentFigures, periodOf, periodTable, slaLines } from "./period.ts";
+import { budgetAndIncidentSections } from "./period-sections.ts";
 import type { BudgetAlert } from "../shared/slo/slo.ts";
-import { budgetTable } from "./status.ts";
 import type { HistoryView } from "../shared/store/view.ts";
 
 /**
@@ -77,15 +77,7 @@ export function renderWeekly({ config, view, model, facts, alerts, week }: Weekl
     "",
     periodTable(period),
     "",
-    "## Error budgets (rolling 30 days at writing)",
-    "",
-    budgetTable(model.services),
-    "",
-    "## Incidents",
-    "",
-    ...(inc.opened.length || inc.resolved.length
-      ? incidentLines([...new Set([...inc.opened, ...inc.resolved])])
-      : ["None."]),
+    ...budgetAndIncidentSections(model, inc),
     "",
     "## Action Items for Next Week",
     "",
