@@ -11,7 +11,8 @@ import { classifyError } from "./http/classify-error.ts";
 import { createConnector } from "./http/connector.ts";
 import { exchange } from "./http/request.ts";
 import { certDaysLeft } from "./http/tls.ts";
-import { elapsed, newTracker, probeError, type Tracker } from "./http/tracker.ts";
+import { sampleDeadline } from "./http/deadline.ts";
+import { elapsed, newTracker, type Tracker } from "./http/tracker.ts";
 
 export interface HttpProbeOptions {
   /** Trust these CA certificates instead of Node's bundled roots (a private CA; tests). */
@@ -50,21 +51,13 @@ async function sampleHttp(
 ): Promise<Sample> {
   const at = deps.clock.now().toISOString();
   const tracker = newTracker();
-  const controller = new AbortController();
-  const timer = setTimeout(
-    () => controller.abort(probeError({ kind: "timeout", phase: tracker.phase, afterMs: elapsed(tracker) })),
-    opts.timeoutMs,
-  );
-  const onCancel = () =>
-    controller.abort(probeError({ kind: "network", code: "ABORTED", detail: "the run was cancelled" }));
-  if (opts.signal?.aborted) onCancel();
-  opts.signal?.addEventListener("abort", onCancel, { once: true });
+  const deadline = sampleDeadline(opts, tracker);
 
   const connect = createConnector({
     tracker,
     connectTimeoutMs: opts.connectTimeoutMs,
     verifyTls: probe.verifyTls,
-    signal: controller.signal,
+    signal: deadline.signal,
     // h2 first, as browsers do: an h2-only endpoint works, and an h1 one still answers in h1.
     alpn: ["h2", "http/1.1"],
     ...(options.ca ? { ca: options.ca } : {}),
@@ -88,7 +81,7 @@ async function sampleHttp(
   let read: Reading = {};
   let throttled: Pick<Sample, "ok" | "throttled" | "warning"> | undefined;
   try {
-    const { response } = await exchange(clientFor, probe, requestHeaders(probe, options), tracker, controller.signal);
+    const { response } = await exchange(clientFor, probe, requestHeaders(probe, options), tracker, deadline.signal);
     statusCode = response.statusCode;
     headers = response.headers;
     if (isThrottled(probe, response.statusCode)) {
@@ -109,8 +102,7 @@ async function sampleHttp(
   } finally {
     // Taken before the clients close their sockets: closing is our cost, not the service's.
     measured = timings(tracker);
-    clearTimeout(timer);
-    opts.signal?.removeEventListener("abort", onCancel);
+    deadline.release();
     await Promise.all([...clients.values()].map((c) => c.destroy(SAMPLE_DONE)));
   }
 

@@ -9,7 +9,8 @@ import type { TcpProbeConfig } from "../config/schema/index.ts";
 import { classifyError } from "./http/classify-error.ts";
 import { createConnector } from "./http/connector.ts";
 import { certDaysLeft } from "./http/tls.ts";
-import { elapsed, newTracker, probeError, type Tracker } from "./http/tracker.ts";
+import { sampleDeadline } from "./http/deadline.ts";
+import { elapsed, newTracker, type Tracker } from "./http/tracker.ts";
 import type { ProbeKind } from "./kind.ts";
 import type { Failure, Sample } from "./result.ts";
 
@@ -25,20 +26,12 @@ export function createTcpProbe(options: TcpProbeOptions = {}): ProbeKind<TcpProb
   return async (probe, opts, deps) => {
     const at = deps.clock.now().toISOString();
     const tracker = newTracker();
-    const controller = new AbortController();
-    const timer = setTimeout(
-      () => controller.abort(probeError({ kind: "timeout", phase: tracker.phase, afterMs: elapsed(tracker) })),
-      opts.timeoutMs,
-    );
-    const onCancel = () =>
-      controller.abort(probeError({ kind: "network", code: "ABORTED", detail: "the run was cancelled" }));
-    if (opts.signal?.aborted) onCancel();
-    opts.signal?.addEventListener("abort", onCancel, { once: true });
+    const deadline = sampleDeadline(opts, tracker);
     const connect = createConnector({
       tracker,
       connectTimeoutMs: opts.connectTimeoutMs,
       verifyTls: probe.verifyTls,
-      signal: controller.signal,
+      signal: deadline.signal,
       alpn: [],
       ...(options.ca ? { ca: options.ca } : {}),
     });
@@ -58,12 +51,11 @@ export function createTcpProbe(options: TcpProbeOptions = {}): ProbeKind<TcpProb
         ),
       );
       if (probe.send !== undefined) socket.write(probe.send);
-      if (probe.expect !== undefined) failure = await awaitAnswer(socket, probe.expect, tracker, controller.signal);
+      if (probe.expect !== undefined) failure = await awaitAnswer(socket, probe.expect, tracker, deadline.signal);
     } catch (error) {
       failure = classifyError(error, tracker);
     } finally {
-      clearTimeout(timer);
-      opts.signal?.removeEventListener("abort", onCancel);
+      deadline.release();
     }
     const timings = { ...tracker.marks, total: elapsed(tracker) };
     socket?.destroy();
