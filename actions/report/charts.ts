@@ -133,6 +133,14 @@ function niceCeil(n: number): number {
   return Math.ceil(n / mag) * mag;
 }
 
+/** Every service's chart has the same buckets: each label's time is formatted once. */
+const ISO = new Map<number, string>();
 function iso(t: number): string {
-  return new Date(t).toISOString();
+  let text = ISO.get(t);
+  if (text === undefined) {
+    text = new Date(t).toISOString();
+    if (ISO.size > 10_000) ISO.clear();
+    ISO.set(t, text);
+  }
+  return text;
 }

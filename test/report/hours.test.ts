@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { accumulate, emptyStats } from "../../actions/shared/store/durations.ts";
 import { readHistoryDay } from "../../actions/shared/store/history-read.ts";
 import { groupByService } from "../../actions/shared/store/rollup.ts";
+import { readDayHours } from "../../actions/shared/store/hours.ts";
 import { loadHistoryView } from "../../actions/shared/store/view.ts";
 import { prng, syntheticConfig, syntheticRuns, writeHistory } from "../../scripts/bench/synthetic.ts";
 
@@ -70,16 +71,31 @@ describe("hourly summaries of past days (a cache, never a source of truth)", () 
   it("answer every window exactly as the raw records do, built and then read back", async () => {
     await expectExact("built");
     const cached = await readdir(join(dir, ".ops-cache", "hours"));
-    expect(cached).toEqual(["2026-11-01.json", "2026-11-02.json", "2026-11-03.json", "2026-11-04.json"]);
+    expect(cached).toEqual(["2026-11-01.bin", "2026-11-02.bin", "2026-11-03.bin", "2026-11-04.bin"]);
     expect(await readFile(join(dir, ".ops-cache", ".gitignore"), "utf8")).toContain("*");
     await expectExact("read back");
   });
 
   it("are rebuilt when a cache file is corrupt", async () => {
     await view();
-    await writeFile(join(dir, ".ops-cache", "hours", "2026-11-03.json"), '{"v":1,"key":');
+    const file = join(dir, ".ops-cache", "hours", "2026-11-03.bin");
+    const good = await readFile(file);
+    expect(readDayHours(dir, "2026-11-03")).toBeDefined();
+    // Cut short, with a flipped byte in its arrays, or not a cache at all: never read back, rebuilt.
+    await writeFile(file, good.subarray(0, good.length - 100));
+    expect(readDayHours(dir, "2026-11-03")).toBeUndefined();
+    await expectExact("cut short");
+    expect(await readFile(file)).toEqual(good);
+    const flipped = Buffer.from(good);
+    flipped[flipped.length - 3]! ^= 0x10;
+    await writeFile(file, flipped);
+    expect(readDayHours(dir, "2026-11-03")).toBeUndefined();
+    await expectExact("flipped");
+    expect(await readFile(file)).toEqual(good);
+    await writeFile(file, Buffer.from('{"v":1,"key":'));
+    expect(readDayHours(dir, "2026-11-03")).toBeUndefined();
     await expectExact("corrupt");
-    expect(JSON.parse(await readFile(join(dir, ".ops-cache", "hours", "2026-11-03.json"), "utf8")).v).toBe(1);
+    expect(await readFile(file)).toEqual(good);
   });
 
   it("are rebuilt when the day's raw file, or the day before it, changed", async () => {

@@ -5,7 +5,7 @@ import { STATUSES } from "../status.ts";
 import { accumulate, emptyStats, type Durations, type WindowStats } from "./durations.ts";
 import { paths } from "./files.ts";
 import type { Log } from "../log.ts";
-import { canonical, type Histogram } from "./histogram.ts";
+import { canonical } from "./histogram.ts";
 import { DAY_MS, dayOf, dayStart, readHistoryDay, type DayRead, type TimedRecord } from "./history-read.ts";
 
 /**
@@ -29,65 +29,14 @@ export const rollupPaths = {
   file: (dataDir: string, year: string) => join(paths.reportsDir(dataDir), "rollups", `${year}.jsonl`),
 };
 
-export interface Rollups {
-  /** day → service id → line, for complete days only. */
-  days: Map<string, Map<string, RollupLine>>;
-  problems: string[];
-}
-
-/** Reads the rollup files of the given years (all when omitted). */
-export async function readRollups(dataDir: string, years?: Iterable<string>): Promise<Rollups> {
-  const wanted = years ? new Set(years) : undefined;
-  const out: Rollups = { days: new Map(), problems: [] };
-  for (const year of await rollupYears(dataDir)) {
-    if (wanted && !wanted.has(year)) continue;
-    const text = await readFile(rollupPaths.file(dataDir, year), "utf8");
-    const pending = new Map<string, Map<string, RollupLine>>();
-    text.split("\n").forEach((line, i) => {
-      if (!line.trim()) return;
-      const parsed = parseRollupLine(line);
-      if (typeof parsed === "string") return out.problems.push(`rollups/${year}.jsonl:${i + 1}: ${parsed}`);
-      if ("done" in parsed) {
-        const lines = pending.get(parsed.d) ?? new Map<string, RollupLine>();
-        out.days.set(parsed.d, lines);
-        pending.delete(parsed.d);
-        return;
-      }
-      // Lines count from their day's next marker on; a day rolled again (after an interrupted
-      // roll-up) thus replaces its earlier lines, the last line per service winning.
-      const target = pending.get(parsed.d) ?? new Map<string, RollupLine>();
-      target.set(parsed.id, parsed);
-      pending.set(parsed.d, target);
-    });
-  }
-  return out;
-}
-
-function parseRollupLine(line: string): RollupLine | { d: string; done: number } | string {
-  let o: Record<string, unknown>;
-  try {
-    o = JSON.parse(line) as Record<string, unknown>;
-  } catch {
-    return "skipped a torn or invalid line";
-  }
-  if (typeof o !== "object" || o === null || typeof o.d !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(o.d))
-    return `"d" is not a day`;
-  if (typeof o.done === "number") return { d: o.d, done: o.done };
-  if (typeof o.id !== "string" || typeof o.ms !== "object" || o.ms === null) return `"id" or "ms" is missing`;
-  const ms = {} as Durations;
-  for (const s of STATUSES) ms[s] = Number((o.ms as Record<string, unknown>)[s] ?? 0) || 0;
-  const num = (v: unknown) => (typeof v === "number" ? v : 0);
-  const h = typeof o.h === "object" && o.h !== null ? (o.h as Histogram) : {};
-  return { d: o.d, id: o.id, ms, runs: num(o.runs), ok: num(o.ok), n: num(o.n), hist: h };
-}
-
 export function formatRollupLine(r: RollupLine): string {
   const ms: Partial<Durations> = {};
   for (const s of STATUSES) if (r.ms[s]) ms[s] = r.ms[s];
   return JSON.stringify({ d: r.d, id: r.id, ms, runs: r.runs, ok: r.ok, n: r.n, h: canonical(r.hist) });
 }
 
-async function rollupYears(dataDir: string): Promise<string[]> {
+/** Years with a rollup file, ascending. */
+export async function rollupYears(dataDir: string): Promise<string[]> {
   try {
     return (await readdir(rollupPaths.dir(dataDir)))
       .filter((n) => /^\d{4}\.jsonl$/.test(n))

@@ -1,7 +1,6 @@
 import { readdir } from "node:fs/promises";
 import { accumulate, emptyStats, type WindowStats } from "./durations.ts";
 import { paths } from "./files.ts";
-import { mergeInto } from "./histogram.ts";
 import {
   DAY_MS,
   dayOf,
@@ -12,9 +11,9 @@ import {
   type DayRead,
   type TimedRecord,
 } from "./history-read.ts";
-import { HOUR_MS, readDayHours, sourceKey, summarizeDay, writeDayHours } from "./hours.ts";
-import { groupByService, readRollups, type RollupLine } from "./rollup.ts";
-import { STATUSES } from "../status.ts";
+import { type DayHours, HOUR_MS, readDayHours, summarizeDay, writeDayHours } from "./hours.ts";
+import { groupByService } from "./rollup.ts";
+import { readRollups } from "./rollup-read.ts";
 
 /**
  * Windows of history for the reports, answered from daily rollups for whole days, from hourly
@@ -90,7 +89,7 @@ export async function loadHistoryView(o: ViewOptions): Promise<HistoryView> {
   const from = Math.floor((o.now - o.spanDays * DAY_MS) / DAY_MS) * DAY_MS;
   const span = daysBetween(from, o.now + 1);
   const years = new Set(span.map((d) => d.slice(0, 4)));
-  const rollups = await readRollups(o.dataDir, years);
+  const rollups = await readRollups(o.dataDir, years, { writeCache: o.writeCache !== false });
   const rawOnDisk = new Set(await listRaw(o.dataDir));
   const recentFrom = dayOf(o.now - o.rawRecentDays * DAY_MS);
   const edgeDays = new Set((o.edges ?? [o.now - o.spanDays * DAY_MS]).map(dayOf));
@@ -98,7 +97,7 @@ export async function loadHistoryView(o: ViewOptions): Promise<HistoryView> {
   for (const day of span) {
     if (!rawOnDisk.has(day)) continue;
     // Whole rolled-up days come from the rollup; everything else is read raw.
-    if (day >= recentFrom || !rollups.days.has(day) || edgeDays.has(day)) wanted.add(day);
+    if (day >= recentFrom || !rollups.hasDay(day) || edgeDays.has(day)) wanted.add(day);
   }
   for (const day of [...wanted]) {
     const prev = dayOf(dayStart(day) - DAY_MS);
@@ -114,16 +113,13 @@ export async function loadHistoryView(o: ViewOptions): Promise<HistoryView> {
 
   // Past days come from their hourly summaries: cached, or built now from the day and the tail of
   // the day before. Today, and any day a summary cannot stand for, is read raw.
-  const summaries = new Map<string, Map<string, Array<WindowStats | undefined>>>();
+  const summaries = new Map<string, DayHours>();
   const dayProblems = new Map<string, string[]>();
   const build: string[] = [];
-  const keys = new Map<string, string>();
   for (const day of days) {
-    const key = day < today ? sourceKey(o.dataDir, day) : undefined;
-    const cached = key === undefined ? undefined : readDayHours(o.dataDir, day, key);
-    if (key !== undefined) keys.set(day, key);
+    const cached = day < today ? readDayHours(o.dataDir, day, { writeCache: o.writeCache !== false }) : undefined;
     if (cached && cached.maxT <= o.now) {
-      summaries.set(day, cached.byId);
+      summaries.set(day, cached);
       dayProblems.set(day, cached.problems);
       for (const id of cached.seen) allIds.add(id);
     } else build.push(day);
@@ -143,7 +139,7 @@ export async function loadHistoryView(o: ViewOptions): Promise<HistoryView> {
     const kept = own.records.filter((r) => r.t <= o.now);
     future += own.records.length - kept.length;
     for (const r of kept) allIds.add(r.id);
-    if (day >= today || !keys.has(day)) {
+    if (day >= today) {
       for (const r of kept) push(byId, r);
       continue;
     }
@@ -156,17 +152,13 @@ export async function loadHistoryView(o: ViewOptions): Promise<HistoryView> {
       { day: prev, exists: true, records: tail, problems: [] },
       { day, exists: true, records: kept, problems: [] },
     ]);
-    const hours = summarizeDay(day, grouped, o.gapLimit);
+    const hours = summarizeDay(day, grouped, o.gapLimit, {
+      problems: own.problems,
+      seen: [...new Set(kept.map((r) => r.id))],
+      maxT: kept.reduce((m, r) => Math.max(m, r.t), 0),
+    });
     summaries.set(day, hours);
-    const maxT = kept.reduce((m, r) => Math.max(m, r.t), 0);
-    if (o.writeCache !== false && kept.length === own.records.length) {
-      writeDayHours(o.dataDir, day, keys.get(day)!, {
-        byId: hours,
-        problems: own.problems,
-        seen: [...new Set(kept.map((r) => r.id))],
-        maxT,
-      });
-    }
+    if (o.writeCache !== false && kept.length === own.records.length) writeDayHours(o.dataDir, day, hours);
   }
   for (const day of days) problems.push(...(dayProblems.get(day) ?? []));
   // The raw days' first records continue the day before: its tail, read on its own if summarised.
@@ -178,8 +170,8 @@ export async function loadHistoryView(o: ViewOptions): Promise<HistoryView> {
   }
   for (const list of byId.values()) list.sort((a, b) => a.t - b.t);
   for (const id of byId.keys()) allIds.add(id);
-  const firstDay = span.find((d) => rollups.days.has(d) || rawOnDisk.has(d));
-  for (const lines of rollups.days.values()) for (const id of lines.keys()) allIds.add(id);
+  const firstDay = span.find((d) => rollups.hasDay(d) || rawOnDisk.has(d));
+  for (const id of rollups.ids()) allIds.add(id);
 
   /** Raw records of [from, to) by service, read when a window starts or ends inside a summarised hour. */
   const ranges = new Map<string, Map<string, TimedRecord[]>>();
@@ -200,7 +192,7 @@ export async function loadHistoryView(o: ViewOptions): Promise<HistoryView> {
   function addHours(
     out: WindowStats,
     id: string,
-    hours: Array<WindowStats | undefined> | undefined,
+    hours: DayHours,
     dFrom: number,
     segFrom: number,
     segTo: number,
@@ -210,9 +202,7 @@ export async function loadHistoryView(o: ViewOptions): Promise<HistoryView> {
       const a = Math.max(segFrom, hFrom);
       const b = Math.min(segTo, hFrom + HOUR_MS);
       if (a === hFrom && b === hFrom + HOUR_MS) {
-        const stats = hours?.[h];
-        if (stats) addStats(out, stats);
-        else out.ms.unknown += HOUR_MS;
+        if (!hours.addHour(out, id, h)) out.ms.unknown += HOUR_MS;
       } else accumulate(rangeRecords(id, a - o.gapLimit, b), a, b, o.gapLimit, out);
     }
   }
@@ -225,13 +215,14 @@ export async function loadHistoryView(o: ViewOptions): Promise<HistoryView> {
       const dFrom = dayStart(day);
       const segFrom = Math.max(wFrom, dFrom);
       const segTo = Math.min(wTo, dFrom + DAY_MS);
-      const rolled = rollups.days.get(day);
       const whole = segFrom === dFrom && segTo === dFrom + DAY_MS;
-      if (rolled && (whole || !rawLoaded.has(day))) {
-        addRollup(out, rolled.get(id), whole ? 1 : (segTo - segFrom) / DAY_MS, segTo - segFrom, latency);
+      if (rollups.hasDay(day) && (whole || !rawLoaded.has(day))) {
+        // Part of a day whose raw records are gone is prorated (latencies then left out, not guessed).
+        if (!rollups.addTo(out, day, id, whole ? 1 : (segTo - segFrom) / DAY_MS, latency))
+          out.ms.unknown += segTo - segFrom;
       } else if (rawLoaded.has(day)) {
         const hours = summaries.get(day);
-        if (hours) addHours(out, id, hours.get(id), dFrom, segFrom, segTo);
+        if (hours) addHours(out, id, hours, dFrom, segFrom, segTo);
         else accumulate(records, segFrom, segTo, o.gapLimit, out);
       } else {
         out.ms.unknown += segTo - segFrom;
@@ -244,7 +235,7 @@ export async function loadHistoryView(o: ViewOptions): Promise<HistoryView> {
     window,
     records: (id) => byId.get(id) ?? [],
     ids: () => [...allIds].sort(),
-    missingDays: (mFrom, mTo) => daysBetween(mFrom, mTo).filter((d) => !rollups.days.has(d) && !rawLoaded.has(d)),
+    missingDays: (mFrom, mTo) => daysBetween(mFrom, mTo).filter((d) => !rollups.hasDay(d) && !rawLoaded.has(d)),
     problems,
     future,
     ...(firstDay !== undefined && { firstDay }),
@@ -255,37 +246,6 @@ function push(byId: Map<string, TimedRecord[]>, r: TimedRecord): void {
   const list = byId.get(r.id);
   if (list) list.push(r);
   else byId.set(r.id, [r]);
-}
-
-function addStats(out: WindowStats, s: WindowStats): void {
-  for (const k of STATUSES) out.ms[k] += s.ms[k];
-  out.runs += s.runs;
-  out.ok += s.ok;
-  out.n += s.n;
-  mergeInto(out.hist, s.hist);
-}
-
-/**
- * Adds a rollup line; for part of a day whose raw records are gone, its durations are prorated
- * (latencies are then left out rather than guessed).
- */
-function addRollup(
-  out: WindowStats,
-  line: RollupLine | undefined,
-  share: number,
-  length: number,
-  latency: boolean,
-): void {
-  if (!line) {
-    out.ms.unknown += length;
-    return;
-  }
-  for (const s of STATUSES) out.ms[s] += line.ms[s] * share;
-  if (share !== 1) return;
-  out.runs += line.runs;
-  out.ok += line.ok;
-  out.n += line.n;
-  if (latency) mergeInto(out.hist, line.hist);
 }
 
 async function listRaw(dataDir: string): Promise<string[]> {
