@@ -20,6 +20,11 @@ export function eventLabel(e: { event: string; severity: string }): string {
   return `${e.severity} incident ${DONE[e.event as Kind] ?? e.event}`;
 }
 
+/** "P0 opened": the same, short, for a digest's entries (its headline says they are incidents). */
+export function shortLabel(e: { event: string; severity: string }): string {
+  return `${e.severity} ${DONE[e.event as Kind] ?? e.event}`;
+}
+
 /** "20 incident updates: 18 opened, 2 resolved" */
 export function digestHeadline(list: ReadonlyArray<{ event: string }>): string {
   const counts = (Object.keys(DONE) as Kind[])

@@ -1,6 +1,15 @@
 import type { DiscordChannelConfig } from "../../shared/config/schema/channels.ts";
 import { plainText } from "../../shared/text/inert.ts";
-import { allResolved, digestHeadline, eventLabel, fitDigest, linkable, moreLine, worstSeverity } from "./digest.ts";
+import {
+  allResolved,
+  digestHeadline,
+  eventLabel,
+  fitDigest,
+  linkable,
+  moreLine,
+  shortLabel,
+  worstSeverity,
+} from "./digest.ts";
 import { clip, evidenceLines, type MessageFacts } from "./facts.ts";
 import { postJson } from "./post.ts";
 
@@ -40,9 +49,10 @@ export function discordMessage(f: MessageFacts, username?: string) {
 
 /**
  * Several events in one message: the headline as content and title, and one embed whose
- * description lists the events, one entry each (with the location and links; leaner: the line
- * alone; then as many as fit and "…and N more"), so title and description stay under the 6000
- * characters Discord allows all embeds together.
+ * description lists the events, one entry each, as rich as its 4,096 characters allow for all of
+ * them (with the location and links; the line alone; a shorter line; else as many short lines as
+ * fit and "…and N more"), so title and description stay under the 6,000 characters Discord
+ * allows all of a message's embeds.
  */
 export function discordDigest(list: readonly MessageFacts[], username?: string) {
   const worst = worstSeverity(list);
@@ -50,7 +60,11 @@ export function discordDigest(list: readonly MessageFacts[], username?: string) 
   const link = (text: string, url: string) => (linkable(url) ? `[${text}](${url})` : "");
   const entry = (f: MessageFacts, tier: number) => {
     const issue = link("issue", f.issueUrl);
-    const line = `• **${eventLabel(f)}** — ${plainText(f.summary, { max: tier === 0 ? 300 : 120 })}${issue ? ` · ${issue}` : ""}`;
+    const summary = plainText(f.summary, { max: [300, 150, 70][tier] });
+    const line =
+      tier < 2
+        ? `• **${eventLabel(f)}** — ${summary}${issue ? ` · ${issue}` : ""}`
+        : `• **${shortLabel(f)}** ${summary}${issue ? ` ${issue}` : ""}`;
     if (tier > 0) return line;
     const more = [
       f.location && plainText(f.location, { max: 150 }),
@@ -61,7 +75,7 @@ export function discordDigest(list: readonly MessageFacts[], username?: string) 
   };
   const description = fitDigest(
     list.length,
-    2,
+    3,
     (tier, shown) =>
       [
         ...list.slice(0, shown).map((f) => entry(f, tier)),

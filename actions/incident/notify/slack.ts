@@ -1,5 +1,5 @@
 import { slackText } from "../../shared/text/inert.ts";
-import { allResolved, digestHeadline, fitDigest, moreLine, worstSeverity } from "./digest.ts";
+import { allResolved, digestHeadline, fitDigest, moreLine, shortLabel, worstSeverity } from "./digest.ts";
 import type { IncidentEvent } from "./types.ts";
 import { postJson } from "./post.ts";
 
@@ -35,8 +35,8 @@ const WHAT = {
   resolve: "incident resolved",
 } as const;
 
-/** The event's line and the evidence that follows it, each bounded. */
-function parts(e: IncidentEvent, max: { summary: number; evidence: number }): { head: string; more: string[] } {
+/** The event's summary and issue link, and the evidence that follows them, each bounded. */
+function parts(e: IncidentEvent, max: { summary: number; evidence: number }): { line: string; more: string[] } {
   const safe = (url: string | undefined) => (url && /^https?:\/\/[^\s<>|]+$/.test(url) ? url : undefined);
   const link = safe(e.url) ? ` <${e.url}|issue>` : "";
   // The evidence the notifier adds (notify/facts.ts `withEvidence`): where, runbook, rollback.
@@ -52,38 +52,37 @@ function parts(e: IncidentEvent, max: { summary: number; evidence: number }): { 
     runbook && `<${runbook}|runbook>`,
     rollback && `<${rollback}|roll back>`,
   ].filter((x): x is string => Boolean(x));
-  return {
-    head: `${ICON[e.event]} *${e.severity} ${WHAT[e.event]}* — ${slackText(e.summary, { max: max.summary })}${link}`,
-    more,
-  };
+  return { line: `${slackText(e.summary, { max: max.summary })}${link}`, more };
 }
 
 export function slackMessage(e: IncidentEvent): SlackMessage {
-  const { head, more } = parts(e, { summary: 1_000, evidence: 500 });
+  const { line, more } = parts(e, { summary: 1_000, evidence: 500 });
   return {
-    text: `${head}${more.length ? `\n${more.join(" · ")}` : ""}`,
+    text: `${ICON[e.event]} *${e.severity} ${WHAT[e.event]}* — ${line}${more.length ? `\n${more.join(" · ")}` : ""}`,
     unfurl_links: false,
     unfurl_media: false,
   };
 }
 
 /**
- * Several events in one message: a headline counting them, then one entry per event (its line and
- * evidence; if all do not fit, its line alone; if those do not fit, as many as do and "…and N
- * more"), within SLACK_TEXT_MAX.
+ * Several events in one message: a headline counting them, then one entry per event, as rich as
+ * SLACK_TEXT_MAX allows for all of them: its line and evidence; its line; a shorter line; else as
+ * many short lines as fit and "…and N more".
  */
 export function slackDigest(events: readonly IncidentEvent[]): SlackMessage {
   const header = `${allResolved(events) ? ICON.resolve : ICON.open} *${worstSeverity(events)} · ${digestHeadline(events)}*`;
   const entry = (e: IncidentEvent, tier: number) => {
+    const label = `${ICON[e.event]} *${e.severity} ${WHAT[e.event]}* —`;
     if (tier === 0) {
-      const { head, more } = parts(e, { summary: 300, evidence: 200 });
-      return `• ${head}${more.length ? `\n      ${more.join(" · ")}` : ""}`;
+      const { line, more } = parts(e, { summary: 300, evidence: 200 });
+      return `• ${label} ${line}${more.length ? `\n      ${more.join(" · ")}` : ""}`;
     }
-    return `• ${parts(e, { summary: 140, evidence: 0 }).head}`;
+    if (tier === 1) return `• ${label} ${parts(e, { summary: 160, evidence: 0 }).line}`;
+    return `• *${shortLabel(e)}* ${parts(e, { summary: 80, evidence: 0 }).line}`;
   };
   const text = fitDigest(
     events.length,
-    2,
+    3,
     (tier, shown) =>
       [
         header,
