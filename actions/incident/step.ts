@@ -6,6 +6,7 @@ import type { Log } from "../shared/log.ts";
 import type { ActiveMaintenance } from "../shared/maintenance.ts";
 import type { IncidentState, Latest } from "../shared/store/latest-schema.ts";
 import { decide } from "./lifecycle.ts";
+import { failureWarnings } from "./notify/failures.ts";
 import type { Delivery, IncidentEvent, Notifier } from "./notify/index.ts";
 import { missingNumbers, openByKey, reconcile, type Fetched } from "./reconcile.ts";
 import { writeRecord } from "./records.ts";
@@ -19,9 +20,10 @@ import { carryOut, closeDuplicate, type Operation, type TrackerContext } from ".
 
 /**
  * The incident step of a run: reconcile the stored incidents with GitHub's open issues, decide
- * (pure) what each service and group needs, carry it out, then notify. It never throws for a
- * GitHub or notifier failure: those come back in `errors`, and an incident whose steps failed keeps
- * its previous state, so the next run repeats exactly the missing steps (each is idempotent).
+ * (pure) what each service and group needs, carry it out, then notify — once for the whole run,
+ * so twenty services down are one message per route, not twenty. It never throws for a GitHub or
+ * notifier failure: those come back in `errors` and `warnings`, and an incident whose steps failed
+ * keeps its previous state, so the next run repeats exactly the missing steps (each is idempotent).
  */
 export interface IncidentDeps {
   config: OpsConfig;
@@ -159,6 +161,9 @@ export async function runIncidents(deps: IncidentDeps): Promise<IncidentRunResul
   read.errors.forEach((e) => warn(e));
   ctx.comments = read.comments;
 
+  // The run's events, sent together after every plan is carried out; each record gets its
+  // deliveries then. Records stay in plan order, silenced ones among them.
+  const outbox: Array<{ record: NotificationResult; event: IncidentEvent }> = [];
   for (const plan of decide(
     subjects,
     incidents,
@@ -206,11 +211,17 @@ export async function runIncidents(deps: IncidentDeps): Promise<IncidentRunResul
         ),
         redactor,
       );
-      const deliveries = await deps.notifier.send(event);
-      notifications.push({ key: plan.key, event: step.event, deliveries });
-      for (const d of deliveries.filter((x) => !x.ok && !x.skipped))
-        warn(`${plan.key}: notification ${d.route} failed: ${d.error ?? "unknown"}`);
+      const record: NotificationResult = { key: plan.key, event: step.event, deliveries: [] };
+      notifications.push(record);
+      outbox.push({ record, event });
     }
+  }
+  if (outbox.length) {
+    const sent = await deps.notifier.sendBatch(outbox.map((o) => o.event));
+    outbox.forEach((o, i) => {
+      o.record.deliveries = sent[i] ?? [];
+    });
+    failureWarnings(outbox.map((o) => o.record)).forEach((w) => warn(w));
   }
   // The issue's /silence as last seen, for STATUS.md; gone once it ends.
   for (const [key, cs] of Object.entries(read.commands)) {

@@ -87,7 +87,7 @@ async function replay(id: string, behaviour: Behaviour): Promise<Outcome> {
     timeoutMs: 5_000,
   });
   const events: IncidentEvent[] = [];
-  const notifier: Notifier = { send: async (e) => (events.push(e), []) };
+  const notifier: Notifier = { sendBatch: async (list) => (events.push(...list), list.map(() => [])) };
   const config = OpsConfig.parse({
     services: [
       {

@@ -98,7 +98,9 @@ describe("generic webhook", () => {
       },
       routes: { P0: ["hook"], P1: [], P2: [], P3: [] },
     });
-    const deliveries = await build(c, { HOOK_URL: `${r.url}/hook`, HOOK_TOKEN: "tok-0123456789" }).send(event());
+    const deliveries = await build(c, { HOOK_URL: `${r.url}/hook`, HOOK_TOKEN: "tok-0123456789" })
+      .sendBatch([event()])
+      .then(([d]) => d!);
     expect(deliveries).toEqual([{ route: "hook", ok: true }]);
     const body = r.received[0]!.body;
     // The hostile reason stays inside its string: the body parsed, and the value is exact.
@@ -120,7 +122,9 @@ describe("generic webhook", () => {
       channels: { hook: { type: "webhook", url: "${HOOK_URL}" } },
       routes: { P0: ["hook"], P1: [], P2: [], P3: [] },
     });
-    await build(c, { HOOK_URL: r.url }).send(event());
+    await build(c, { HOOK_URL: r.url })
+      .sendBatch([event()])
+      .then(([d]) => d!);
     const body = r.received[0]!.body;
     expect(body).toMatchObject({
       event: "open",
@@ -143,7 +147,11 @@ describe("Microsoft Teams", () => {
       channels: { teams: { type: "teams", url: "${TEAMS_URL}" } },
       routes: { P0: ["teams"], P1: [], P2: [], P3: [] },
     });
-    expect(await build(c, { TEAMS_URL: r.url }).send(event())).toEqual([{ route: "teams", ok: true }]);
+    expect(
+      await build(c, { TEAMS_URL: r.url })
+        .sendBatch([event()])
+        .then(([d]) => d!),
+    ).toEqual([{ route: "teams", ok: true }]);
     const msg = r.received[0]!.body;
     expect(msg.type).toBe("message");
     const card = msg.attachments[0];
@@ -174,7 +182,11 @@ describe("Discord", () => {
       channels: { discord: { type: "discord", url: "${DISCORD_URL}", username: "HotDash Ops" } },
       routes: { P0: ["discord"], P1: [], P2: [], P3: [] },
     });
-    expect(await build(c, { DISCORD_URL: r.url }).send(event())).toEqual([{ route: "discord", ok: true }]);
+    expect(
+      await build(c, { DISCORD_URL: r.url })
+        .sendBatch([event()])
+        .then(([d]) => d!),
+    ).toEqual([{ route: "discord", ok: true }]);
     const msg = r.received[0]!.body;
     expect(msg.allowed_mentions).toEqual({ parse: [] });
     expect(msg.username).toBe("HotDash Ops");
@@ -189,9 +201,9 @@ describe("Discord", () => {
       channels: { discord: { type: "discord", url: "${DISCORD_URL}" } },
       routes: { P0: ["discord"], P1: [], P2: [], P3: [] },
     });
-    await build(c, { DISCORD_URL: r.url }).send(
+    await build(c, { DISCORD_URL: r.url }).sendBatch([
       event({ summary: "s".repeat(10_000), details: { status: "down", evidence: "e".repeat(5_000) } }),
-    );
+    ]);
     const embed = r.received[0]!.body.embeds[0];
     expect(embed.description.length).toBe(4_096);
     expect(embed.fields.find((f: { name: string }) => f.name === "Evidence").value.length).toBe(1_024);
@@ -217,7 +229,9 @@ describe("email over SMTP (a real smtp-server on loopback)", () => {
       routes: { P0: ["mail"], P1: [], P2: [], P3: [] },
     });
     const n = build(c, { SMTP_USER: "ops-mailer", SMTP_PASS: "smtp-pass-0123456789" });
-    const deliveries = await n.send(event({ source: "chatwoot", summary: "Chatwoot down\r\nBcc: evil@example.test" }));
+    const deliveries = await n
+      .sendBatch([event({ source: "chatwoot", summary: "Chatwoot down\r\nBcc: evil@example.test" })])
+      .then(([d]) => d!);
     expect(deliveries).toEqual([{ route: "mail", ok: true }]);
     expect(peer.messages).toHaveLength(1);
     const m = peer.messages[0]!;
@@ -248,7 +262,9 @@ describe("email over SMTP (a real smtp-server on loopback)", () => {
       routes: { P0: ["secure", "plain"], P1: [], P2: [], P3: [] },
       timeout: "2s",
     });
-    const [secure, plain] = await build(c, {}).send(event());
+    const [secure, plain] = await build(c, {})
+      .sendBatch([event()])
+      .then(([d]) => d!);
     expect(secure).toEqual({ route: "secure", ok: true });
     expect(tlsPeer.secure).toEqual([true]);
     expect(plain!.ok).toBe(false);
@@ -273,7 +289,9 @@ describe("email over SMTP (a real smtp-server on loopback)", () => {
       },
       routes: { P0: ["mail"], P1: [], P2: [], P3: [] },
     });
-    const [d] = await build(c, { SMTP_PASS: "wrong-password-456" }).send(event());
+    const [d] = await build(c, { SMTP_PASS: "wrong-password-456" })
+      .sendBatch([event()])
+      .then(([d]) => d!);
     expect(d!.ok).toBe(false);
     expect(d!.error).toMatch(/^email \(mail\): not sent \(EAUTH 535\)/);
     expect(d!.error).not.toContain("wrong-password-456");
@@ -309,7 +327,7 @@ describe("a failing channel never blocks the others", () => {
     });
     const n = build(c, { HUNG_URL: hung.url, TEAMS_URL: broken.url, DISCORD_URL: discord.url, SLACK_URL: slack.url });
     const started = Date.now();
-    const deliveries = await n.send(event());
+    const deliveries = await n.sendBatch([event()]).then(([d]) => d!);
     const elapsed = Date.now() - started;
     expect(deliveries.map((d) => [d.route, d.ok])).toEqual([
       ["hung", false],

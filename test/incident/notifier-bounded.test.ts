@@ -47,15 +47,17 @@ it("reads at most a few KB of a huge error answer, so memory stays bounded", asy
   });
   const notifier = createNotifier({ config, redactor: createRedactor() });
   const before = process.memoryUsage().rss;
-  const deliveries = await notifier.send({
-    event: "open",
-    key: "service:x",
-    severity: "P0",
-    summary: "x down",
-    source: "x",
-    environment: "production",
-    details: {},
-  });
+  const [deliveries = []] = await notifier.sendBatch([
+    {
+      event: "open",
+      key: "service:x",
+      severity: "P0",
+      summary: "x down",
+      source: "x",
+      environment: "production",
+      details: {},
+    },
+  ]);
   const grew = process.memoryUsage().rss - before;
   expect(deliveries.map((d) => d.route).sort()).toEqual(["pagerduty", "slack-emergency"]);
   for (const d of deliveries) {

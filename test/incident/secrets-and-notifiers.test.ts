@@ -141,15 +141,17 @@ describe("notification routes from the config's secrets", () => {
         print: () => {},
         clock: manualClock("2026-11-22T16:00:00Z"),
       });
-      const deliveries = await notifier.send({
-        event: "open",
-        key: "service:x",
-        severity: "P1",
-        summary: "X down",
-        source: "x",
-        environment: "production",
-        details: {},
-      });
+      const [deliveries = []] = await notifier.sendBatch([
+        {
+          event: "open",
+          key: "service:x",
+          severity: "P1",
+          summary: "X down",
+          source: "x",
+          environment: "production",
+          details: {},
+        },
+      ]);
       expect(deliveries).toEqual([
         { route: "slack-emergency", ok: true },
         { route: "pagerduty", ok: false, error: "pagerduty not sent: missing secret PAGERDUTY_ROUTING_KEY" },

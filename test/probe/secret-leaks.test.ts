@@ -189,15 +189,17 @@ describe("random secrets never leak, in any encoding, through any probe kind or 
       }).notifications;
       const resolved = resolveSecrets(notifications, env, redactor);
       if (!resolved.ok) throw new Error("test setup");
-      const deliveries = await createNotifier({ config: resolved.value, redactor }).send({
-        event: "open",
-        key: "service:x",
-        severity: "P0",
-        summary: `x down: ${secret}`,
-        source: "x",
-        environment: "production",
-        details: { evidence: secret },
-      });
+      const [deliveries = []] = await createNotifier({ config: resolved.value, redactor }).sendBatch([
+        {
+          event: "open",
+          key: "service:x",
+          severity: "P0",
+          summary: `x down: ${secret}`,
+          source: "x",
+          environment: "production",
+          details: { evidence: secret },
+        },
+      ]);
       expect(deliveries.some((d) => !d.ok && d.error?.includes("answered 400"))).toBe(true);
       outputs.push(JSON.stringify(deliveries));
       const sentToNotifier = seen.filter((b) => b.includes("routing_key")).at(-1)!;

@@ -9,6 +9,12 @@ const QUOTED_CHARS = 200;
  * never put in an error message either way: callers name the route instead. At most 4 KiB of the
  * answer is read, and it is scrubbed of secrets (`scrub`) before it is cut for the message.
  */
+/**
+ * The request got no answer at all (refused, reset, timed out): the peer is unreachable, not
+ * unhappy with this message, so a route sending one request per event stops there (attempts.ts).
+ */
+export class NoAnswer extends Error {}
+
 export interface PostOptions {
   /** Extra request headers (a webhook channel's own, e.g. an auth header). */
   headers?: Record<string, string>;
@@ -45,7 +51,7 @@ export async function postJson(
     const timedOut =
       error instanceof Error && (error.name === "TimeoutError" || /timeout/i.test(String(code ?? error.message)));
     const why = timedOut ? "timed out" : typeof code === "string" ? `failed (${code})` : "failed";
-    throw new Error(`${label}: request ${why}`, { cause: error });
+    throw new NoAnswer(`${label}: request ${why}`, { cause: error });
   }
   if (status < 200 || status >= 300) throw new Error(`${label}: answered ${status}${text ? ` (${text})` : ""}`);
 }

@@ -29,5 +29,10 @@ export interface Delivery {
 }
 
 export interface Notifier {
-  send(event: IncidentEvent): Promise<Delivery[]>;
+  /**
+   * One run's events, sent once: each route (chosen by each event's severity) gets one message
+   * listing its events, PagerDuty one request per dedup key. Returns each event's deliveries, in
+   * the order of `events`, each in its severity's route order. A single event is sent as before.
+   */
+  sendBatch(events: readonly IncidentEvent[]): Promise<Delivery[][]>;
 }

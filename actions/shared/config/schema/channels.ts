@@ -121,7 +121,7 @@ export const DiscordChannel = z.strictObject({
 });
 
 export const EmailChannel = z.strictObject({
-  type: z.literal("email").describe("Email over SMTP, one message per event."),
+  type: z.literal("email").describe("Email over SMTP: one message per run, listing its events when there are several."),
   host: SecretString.describe("The SMTP server's host name."),
   port: z
     .number()
