@@ -106,15 +106,27 @@ export async function readHistoryDay(dataDir: string, day: string): Promise<DayR
  * for part of an hour of a summarised day (hours.ts) needs these few records, not the day. A line
  * written by history.ts starts with its ISO time, so lines outside the range are skipped by a
  * string comparison, unparsed; any other line is parsed and then filtered. Skipped lines are
- * reported by the day's full read, not here.
+ * reported by the day's full read, not here. `texts` keeps the files read, for a caller asking
+ * for several ranges of the same day (the edges of a report's windows).
  */
-export function readHistoryRange(dataDir: string, day: string, from: number, to: number): TimedRecord[] {
-  let text: string;
-  try {
-    text = readFileSync(paths.historyFile(dataDir, day), "utf8");
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return [];
-    throw new Error(`cannot read history file ${paths.historyFile(dataDir, day)}: check its permissions`, { cause: e });
+export function readHistoryRange(
+  dataDir: string,
+  day: string,
+  from: number,
+  to: number,
+  texts?: Map<string, string>,
+): TimedRecord[] {
+  let text = texts?.get(day);
+  if (text === undefined) {
+    try {
+      text = readFileSync(paths.historyFile(dataDir, day), "utf8");
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "ENOENT") return [];
+      throw new Error(`cannot read history file ${paths.historyFile(dataDir, day)}: check its permissions`, {
+        cause: e,
+      });
+    }
+    texts?.set(day, text);
   }
   const lo = new Date(from).toISOString();
   const hi = new Date(to).toISOString();

@@ -175,12 +175,13 @@ export async function loadHistoryView(o: ViewOptions): Promise<HistoryView> {
 
   /** Raw records of [from, to) by service, read when a window starts or ends inside a summarised hour. */
   const ranges = new Map<string, Map<string, TimedRecord[]>>();
+  const texts = new Map<string, string>();
   function rangeRecords(id: string, from: number, to: number): readonly TimedRecord[] {
     const k = `${from}:${to}`;
     let grouped = ranges.get(k);
     if (!grouped) {
       const records = daysBetween(from, to)
-        .flatMap((d) => readHistoryRange(o.dataDir, d, from, to))
+        .flatMap((d) => readHistoryRange(o.dataDir, d, from, to, texts))
         .filter((r) => r.t <= o.now);
       grouped = groupByService([{ day: "", exists: true, records, problems: [] }]);
       ranges.set(k, grouped);
