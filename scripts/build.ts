@@ -1,8 +1,9 @@
 /**
  * `npm run build`: the ops CLI as an esbuild bundle in dist/ (ignored by git, never committed).
  * The monitor workflow builds it after its production install and runs `node dist/ops.js`: one
- * file per lazily loaded part instead of about 600 modules to resolve and, on a fresh runner,
- * 170 TypeScript files to strip, so each command starts 0.15-0.4 s sooner (docs/performance.md).
+ * file per lazily loaded part instead of about 450 module files to resolve (for `ops run`) and,
+ * on a fresh runner, 160 TypeScript files to strip, so each command starts 0.17-0.32 s sooner
+ * there (docs/performance.md).
  * `node scripts/ops.ts` runs the same code from the sources, and is what the tests run.
  *
  * Options: --outdir DIR (default dist). Needs Node with type stripping (24) or tsx.
