@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { parse as parseYaml } from "yaml";
+import { packageRoot } from "../shared/package-root.ts";
 
 /**
  * The incident report template (`.github/ISSUE_TEMPLATE/incident.md`, from the post-launch support
@@ -36,7 +37,7 @@ export const AUTOMATED_SECTIONS = ["Timeline", "Resolution"] as const;
 export const HUMAN_SECTIONS = ["Root Cause", "Lessons Learned", "Action Items"] as const;
 
 export const TEMPLATE_PATH = ".github/ISSUE_TEMPLATE/incident.md";
-export const defaultTemplateUrl = new URL("../../.github/ISSUE_TEMPLATE/incident.md", import.meta.url);
+export const defaultTemplateUrl = new URL(TEMPLATE_PATH, packageRoot(import.meta.url));
 const BRIEF = "[Brief Title]";
 
 export async function loadTemplate(path: string | URL = defaultTemplateUrl): Promise<IncidentTemplate> {

@@ -1,9 +1,9 @@
 import { markdownTable } from "markdown-table";
-import stringWidth from "string-width";
 import { formatDuration } from "../shared/config/schema/units.ts";
 import type { Latest } from "../shared/store/latest-schema.ts";
 import { STATUS_EMOJI } from "../shared/status.ts";
 import { inlineMarkdown } from "../shared/text/inert.ts";
+import { displayWidth } from "../shared/text/width.ts";
 
 /** Terminal colours for the status cell (only when printing to a terminal: never in Markdown). */
 const COLOUR: Record<string, string> = { up: "32", degraded: "33", down: "31", unknown: "90", maintenance: "36" };
@@ -36,7 +36,7 @@ export function fleetTable(latest: Latest, options: { colour?: boolean } = {}): 
   ]);
   return markdownTable([["Service", "Status", "Success", "p95", "Value", "Tries", "Reason"], ...rows, ...groups], {
     align: ["l", "l", "r", "r", "r", "r", "l"],
-    stringLength: stringWidth,
+    stringLength: displayWidth,
   });
 }
 

@@ -14,7 +14,8 @@ import { findNode24 } from "./node24.ts";
  * this repository (shallow, like actions/checkout), both ways a workflow can run:
  * - full: `npm ci` (the npm cache preferred), then `ops run` through tsx;
  * - lean: `npm ci --omit=dev`, then `node scripts/ops.ts run` on Node 24's own type stripping (the
- *   Node 24 that .ci/run installs in .ci/node24, or this process when it is 24);
+ *   Node 24 that .ci/run installs in .ci/node24, or this process when it is 24), and, as
+ *   monitor.yml does, `node scripts/build.ts` then `node dist/ops.js run` after the same install;
  * against the demo fleet on loopback; plus, for comparison, an esbuild bundle run with no install.
  * The decision is recorded in docs/workflows.md and the README.
  */
@@ -95,6 +96,7 @@ try {
   );
   const node24 = findNode24(REPO);
   let lean: number | undefined;
+  let built: { build: number; run: number } | undefined;
   if (node24.ok) {
     const leanArgs = ["scripts/ops.ts", "run", "--config", configFile, "--data", join(root, "data4"), "--dry-run"];
     lean = await timed(
@@ -104,6 +106,16 @@ try {
       prod,
       runEnv,
     );
+    // What monitor.yml does after the same install: build the CLI bundle, then run it.
+    const build = await timed("npm run build (the CLI bundle in dist/)", node24.path, ["scripts/build.ts"], prod);
+    const run = await timed(
+      "ops run via node dist/ops.js (the bundle)",
+      node24.path,
+      ["dist/ops.js", "run", "--config", configFile, "--data", join(root, "data5"), "--dry-run"],
+      prod,
+      runEnv,
+    );
+    built = { build, run };
   }
 
   // The alternative: one esbuild bundle (all dependencies inlined) run with no install at all.
@@ -164,12 +176,16 @@ try {
       `  lean total (clone + npm ci --omit=dev + node 24 run): ${((prodClone + prodInstall + lean) / 1000).toFixed(2)} s`,
     );
   else console.log(`  lean run skipped: ${node24.ok ? "" : node24.reason}`);
+  if (built)
+    console.log(
+      `  lean with the bundle, as monitor.yml (clone + npm ci --omit=dev + build + run): ${((prodClone + prodInstall + built.build + built.run) / 1000).toFixed(2)} s`,
+    );
   const tally = (text = "") =>
     ["up", "degraded", "down", "unknown"]
       .map((st) => `${(text.match(new RegExp(`\\| [^|]* ${st} +\\|`, "g")) ?? []).length} ${st}`)
       .join(", ");
   console.log(
-    `  statuses the runs reported (a real run, not timeouts): tsx ${tally(outputs["ops run via tsx (installed, cache warm)"])}; lean ${tally(Object.entries(outputs).find(([k]) => k.includes("type stripping"))?.[1])}; bundle ${tally(outputs["ops run via the bundle, no node_modules"])}`,
+    `  statuses the runs reported (a real run, not timeouts): tsx ${tally(outputs["ops run via tsx (installed, cache warm)"])}; lean ${tally(Object.entries(outputs).find(([k]) => k.includes("type stripping"))?.[1])}; lean bundle ${tally(outputs["ops run via node dist/ops.js (the bundle)"])}; bundle ${tally(outputs["ops run via the bundle, no node_modules"])}`,
   );
   console.log(
     `  the run itself is ${(again / 1000).toFixed(2)} s; install is ${Math.round((install / (cloneMs + install + first)) * 100)}% of the cold total`,

@@ -5,10 +5,10 @@
  * median of the rounds is printed, wall and CPU (the child's own user + system time, read at its
  * exit by a one-line preload: on a shared machine CPU is the steadier of the two).
  *
- * Runtimes: Node's own type stripping (Node ≥ 22.18 / 24; the scheduled path), with its compile
- * cache warm (a second run on the same machine) and disabled (a fresh runner); `node --import tsx`
- * (what `npm run ops` pays, less npm's own start); and, when esbuild is installed, an esbuild
- * bundle of scripts/ops.ts, the alternative considered (see docs/performance.md).
+ * Runtimes: the CLI bundle (`npm run build`, scripts/build.ts) without a compile cache, as the
+ * monitor workflow runs it on a fresh runner; Node's own type stripping of the sources (Node ≥
+ * 22.18 / 24), with its compile cache warm (a second run on the same machine) and disabled (a
+ * fresh runner); and `node --import tsx` (what `npm run ops` pays, less npm's own start).
  * On Node 20, point NODE24 at a Node 24 binary (`npm i node@24` in a scratch folder, then
  * NODE24=…/node_modules/node/bin/node) for the type-stripping rows.
  *
@@ -22,6 +22,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { buildCli } from "../build.ts";
 
 const REPO = resolve(import.meta.dirname, "../..");
 const { values } = parseArgs({ options: { rounds: { type: "string", default: "7" } } });
@@ -92,26 +93,9 @@ function nodeWithStripping(): string | undefined {
   return undefined;
 }
 
-function bundle(dir: string): string | undefined {
-  const esbuild = join(REPO, "node_modules/.bin/esbuild");
-  if (!existsSync(esbuild)) return undefined;
-  execFileSync(
-    esbuild,
-    [
-      "scripts/ops.ts",
-      "--bundle",
-      "--splitting",
-      "--platform=node",
-      "--format=esm",
-      "--target=node20",
-      `--outdir=${dir}`,
-      "--log-level=error",
-      // Some dependencies are CommonJS and call require(); an ESM bundle needs one.
-      "--banner:js=import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);",
-    ],
-    { cwd: REPO },
-  );
-  return join(dir, "ops.js");
+async function bundle(dir: string): Promise<string | undefined> {
+  if (!existsSync(join(REPO, "node_modules/esbuild"))) return undefined;
+  return buildCli(dir);
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -130,9 +114,9 @@ try {
 
   const stripping = nodeWithStripping();
   const tsx = join(REPO, "node_modules/tsx/dist/esm/index.mjs");
-  // Inside the repository (.bench/ is ignored), so the bundle finds package.json where ops.ts does.
+  // Inside the repository (.bench/ is ignored), where dist/ would be.
   const bundleDir = join(REPO, ".bench", `startup-bundle-${process.pid}`);
-  const bundled = bundle(bundleDir);
+  const bundled = await bundle(bundleDir);
   const variants: Variant[] = [];
   const cache = join(scratch, "compile-cache");
   if (stripping) {
@@ -153,7 +137,7 @@ try {
     variants.push({ label: "node --import tsx", node: process.execPath, args: ["--import", "tsx", "scripts/ops.ts"] });
   if (bundled)
     variants.push({
-      label: "esbuild bundle (node, no compile cache)",
+      label: "bundle (npm run build), no compile cache: as monitor.yml runs it on a fresh runner",
       node: stripping ?? process.execPath,
       args: [bundled],
       env: { NODE_DISABLE_COMPILE_CACHE: "1" },

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { packageRoot } from "../../actions/shared/package-root.ts";
 import { COMMON, type CliDeps, ExitError, USAGE_HINT } from "./context.ts";
 import { HelpRequested, optionLines, type OptionTable } from "./options.ts";
 
@@ -103,7 +104,7 @@ function commandHelp(name: string, entry: Entry, options: OptionTable): string {
 }
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+  const pkg = JSON.parse(readFileSync(new URL("package.json", packageRoot(import.meta.url)), "utf8")) as {
     name: string;
     version: string;
   };

@@ -66,11 +66,9 @@ describe("ops workflows: the lists in the workflows that mirror the config", () 
     expect((await ops(dir, "workflows", "--write")).out).toMatch(/updated from .*: monitor\.yml/);
     expect((await ops(dir, "workflows", "--check")).code).toBe(0);
     const monitor = parse(workflow(dir, "monitor.yml"));
-    const runStep = monitor.jobs.monitor.steps.find((s: { run?: string }) => s.run?.includes("scripts/ops.ts run"));
+    const runStep = monitor.jobs.monitor.steps.find((s: { run?: string }) => s.run?.includes("dist/ops.js run"));
     const probeStep = monitor.jobs.probe.steps.find((s: { run?: string }) => s.run?.includes("scripts/ops.ts probe"));
-    const mergeStep = monitor.jobs["fan-in"].steps.find((s: { run?: string }) =>
-      s.run?.includes("scripts/ops.ts merge"),
-    );
+    const mergeStep = monitor.jobs["fan-in"].steps.find((s: { run?: string }) => s.run?.includes("dist/ops.js merge"));
     expect(runStep.env).toMatchObject({
       API_TOKEN: "${{ secrets.API_TOKEN }}",
       SLACK_ALERTS_WEBHOOK_URL: "${{ secrets.SLACK_ALERTS_WEBHOOK_URL }}",

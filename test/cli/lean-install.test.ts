@@ -127,6 +127,28 @@ describe.skipIf(skip)("a production install (npm ci --omit=dev) run by Node 24's
     expect(probed, probed.err).toMatchObject({ code: 0 });
   }, 60_000);
 
+  it("builds the CLI bundle as the monitor workflow does, and the bundle runs ops run on loopback", async () => {
+    const built = await node(["scripts/build.ts"]);
+    expect(built, built.err).toMatchObject({ code: 0 });
+    expect(existsSync(join(app, "dist", "ops.js"))).toBe(true);
+
+    // --version reads package.json: found from dist/ too.
+    const pkg = JSON.parse(readFileSync(join(app, "package.json"), "utf8")) as { name: string; version: string };
+    const version = await node(["dist/ops.js", "--version"]);
+    expect(version, version.err).toMatchObject({ code: 0, out: `${pkg.name} ${pkg.version}\n` });
+    const valid = await node(["dist/ops.js", "validate", "--config", config]);
+    expect(valid, valid.err).toMatchObject({ code: 0 });
+    expect(valid.out).toMatch(/valid — 2 services/);
+
+    // The incident step reads .github/ISSUE_TEMPLATE/incident.md: found from dist/ too.
+    const data = join(dir, "bundle-run");
+    const ran = await node(["dist/ops.js", "run", "--config", config, "--data", data, "--dry-run"]);
+    expect(ran, ran.err).toMatchObject({ code: 0 });
+    expect(ran.out).toMatch(/incidents: \d+ operation\(s\) \(dry run\)/);
+    const latest = JSON.parse(readFileSync(join(data, "reports", "latest.json"), "utf8"));
+    expect([latest.services.web.status, latest.services.api.status]).toEqual(["up", "down"]);
+  }, 60_000);
+
   it("the four actions' entries run: probe, incident (dry run), report, rollback plan", async () => {
     const data = join(dir, "actions");
     const probe = await action("probe", { config, data });

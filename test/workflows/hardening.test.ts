@@ -88,7 +88,7 @@ describe("the monitor workflow matches the config", () => {
     // Whatever the config (test/cli/init-workflows.test.ts covers one with other secrets).
     const refs = probeSecrets();
     const probeSteps = [
-      monitor.jobs.monitor.steps.find((s: { run?: string }) => s.run?.includes("scripts/ops.ts run")),
+      monitor.jobs.monitor.steps.find((s: { run?: string }) => s.run?.includes("dist/ops.js run")),
       monitor.jobs.probe.steps.find((s: { run?: string }) => s.run?.includes("scripts/ops.ts probe")),
     ];
     expect(probeSteps.every(Boolean)).toBe(true);
@@ -116,7 +116,7 @@ describe("the monitor workflow matches the config", () => {
       const restore = steps.findIndex((s) => s.run?.includes("commit --restore"));
       expect(restore).toBeGreaterThan(-1);
       const after = steps.slice(restore + 1);
-      expect(after.some((s) => /scripts\/ops\.ts (run|merge)/.test(s.run ?? ""))).toBe(true);
+      expect(after.some((s) => /\bops\.(ts|js) (run|merge)/.test(s.run ?? ""))).toBe(true);
       expect(after.at(-1)?.run).toContain("commit --flush-every");
       for (const s of after) expect(s.if, s.run ?? s.uses).toContain("!cancelled()");
     }

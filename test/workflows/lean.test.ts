@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { WORKFLOWS_DIR } from "./workflow-files.ts";
 
 // The jobs that run on a schedule or on dispatch install production dependencies only and run the
@@ -17,5 +18,20 @@ describe.each(["monitor.yml", "rollback.yml"])("%s runs lean", (name) => {
 
   it("never runs tsx or an npm script that needs it", () => {
     expect(text).not.toMatch(/\btsx\b|npm run (ops|--silent ops)|npx /);
+  });
+});
+
+// The CLI bundle is built in the job that runs it (dist/ is never committed), before its first use.
+describe("monitor.yml runs the CLI bundle only where it built it", () => {
+  const monitor = parse(readFileSync(join(WORKFLOWS_DIR, "monitor.yml"), "utf8")) as {
+    jobs: Record<string, { steps: Array<{ run?: string }> }>;
+  };
+
+  it.each(Object.keys(monitor.jobs))("%s", (name) => {
+    const runs = monitor.jobs[name]!.steps.map((s) => s.run ?? "");
+    const built = runs.findIndex((r) => /^node scripts\/build\.ts\b/m.test(r));
+    runs.forEach((r, i) => {
+      if (/\bdist\/ops\.js\b/.test(r)) expect(built >= 0 && built < i, `step ${i}: ${r}`).toBe(true);
+    });
   });
 });

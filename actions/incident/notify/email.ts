@@ -1,4 +1,3 @@
-import nodemailer from "nodemailer";
 import type { EmailChannelConfig } from "../../shared/config/schema/channels.ts";
 import { plainText } from "../../shared/text/inert.ts";
 import { digestHeadline, fitDigest, moreLine, worstSeverity } from "./digest.ts";
@@ -72,6 +71,9 @@ export async function sendEmail(
   timeoutMs: number,
 ): Promise<void> {
   const label = `email (${name})`;
+  // Loaded when a message is sent, not by every run that may notify: with its ESM entry's import
+  // of node:http it costs about 50 ms of start-up.
+  const { default: nodemailer } = await import("nodemailer");
   const transport = nodemailer.createTransport({
     host: channel.host,
     port: channel.port,

@@ -1,7 +1,7 @@
 import type { HttpProbeConfig, StepConfig, StepsProbeConfig } from "./schema/index.ts";
 import { problem, type PathSegment, type Problem } from "./errors.ts";
 import { parseJsonPath } from "../probe/json-path.ts";
-import { templateNames } from "../probe/steps.ts";
+import { templateNames } from "../probe/steps-template.ts";
 
 interface Out {
   errors: Problem[];

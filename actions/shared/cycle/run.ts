@@ -5,17 +5,13 @@ import type { IssuesApi } from "../github/types.ts";
 import type { ProbeResult } from "../probe/result.ts";
 import type { Transition } from "../evaluate/index.ts";
 import type { Latest } from "../store/latest-schema.ts";
-import { alertsStep, historyStep } from "./alerts.ts";
 import { githubFromEnv } from "./clients.ts";
 import { heartbeatFromConfig, gapSubject } from "../heartbeat/index.ts";
 import { gapStep, withGaps } from "./gap.ts";
 import { guarded, type RunContext } from "./context.ts";
-import { type IncidentStepResult, incidentsStep } from "./incidents.ts";
+import type { IncidentStepResult } from "./incidents.ts";
 import { evaluateStep, probeStep, type ProbeOptions } from "./observe.ts";
 import { checkRunner, maintenanceStep, offlineNote, servicesInMaintenance } from "./preflight.ts";
-import { rollupStep, storeStep } from "./record.ts";
-import { reportsStep } from "./reports.ts";
-import { buildSite } from "../../report/site/build.ts";
 import { loadState, MISSING, readState, saveState } from "./state.ts";
 
 /**
@@ -62,6 +58,40 @@ export interface CycleOutput {
   warnings: string[];
 }
 
+/**
+ * The steps after the probe, each imported by the first composition that needs it: `ops probe`
+ * never loads the incident or report steps, and nothing loads the status site without `--site`.
+ */
+const STEPS = {
+  record: () => import("./record.ts"),
+  alerts: () => import("./alerts.ts"),
+  incidents: () => import("./incidents.ts"),
+  reports: () => import("./reports.ts"),
+  site: () => import("../../report/site/build.ts"),
+};
+type Step = keyof typeof STEPS;
+const loaded = new Map<Step, Promise<unknown>>();
+
+function step<S extends Step>(name: S): ReturnType<(typeof STEPS)[S]> {
+  let module = loaded.get(name);
+  if (!module) loaded.set(name, (module = STEPS[name]()));
+  return module as ReturnType<(typeof STEPS)[S]>;
+}
+
+/**
+ * Imports the later steps while the fleet is probed: the probes wait on the network, so the
+ * loading (tens of ms, more on a runner with no compile cache) costs the run no time. It starts
+ * once the first samples are out, and goes one step at a time, giving the event loop back
+ * between them, so a sample's answer is never kept waiting for more than one step's modules.
+ */
+async function loadWhileProbing(names: readonly Step[]): Promise<void> {
+  for (const name of names) {
+    await new Promise((resolve) => setImmediate(resolve));
+    // A step that fails to load fails where it is used: its composition awaits the same import.
+    await step(name).catch(() => undefined);
+  }
+}
+
 /** Octokit loads only when a client is built (githubFromEnv imports it on first use). */
 async function clientFor(ctx: RunContext, clients: Clients): Promise<IssuesApi | string> {
   return (
@@ -73,7 +103,7 @@ async function clientFor(ctx: RunContext, clients: Clients): Promise<IssuesApi |
 /** Preflight, probe and evaluate: the state of the fleet now, and the maintenance in force. */
 async function observe(
   ctx: RunContext,
-  o: CycleOptions & { client: IssuesApi | string | undefined; write: boolean },
+  o: CycleOptions & { client: IssuesApi | string | undefined; write: boolean; later: readonly Step[] },
   notes: string[],
   _errors: string[],
 ) {
@@ -84,7 +114,9 @@ async function observe(
   // Open `maintenance` issues are read while the fleet is probed, with a deadline: neither waits
   // for the other, and a GitHub that does not answer leaves the last known windows in force.
   const reading = maintenanceStep(ctx, typeof o.client === "string" ? undefined : o.client, previous?.maintenanceKnown);
-  const probed = await probeStep(ctx, connectivity, o);
+  const probing = probeStep(ctx, connectivity, o);
+  void loadWhileProbing(o.later);
+  const probed = await probing;
   const { maintenance, known, note: maintenanceNote, githubDown } = await reading;
   if (maintenanceNote) notes.push(maintenanceNote);
   const evaluated = evaluateStep(ctx, {
@@ -104,9 +136,10 @@ export async function probeRun(ctx: RunContext, o: CycleOptions & { write: boole
   const notes: string[] = [];
   const errors: string[] = [];
   const github = ctx.config.incidents.enabled ? await clientFor(ctx, o) : undefined;
-  const seen = await observe(ctx, { ...o, client: github }, notes, errors);
+  const seen = await observe(ctx, { ...o, client: github, later: o.write ? ["record"] : [] }, notes, errors);
   let historyBytes = 0;
   if (o.write) {
+    const { storeStep, rollupStep } = await step("record");
     historyBytes = await storeStep(ctx, seen.latest, seen.probed.results);
     await guarded(ctx, errors, "history roll-up", () => rollupStep(ctx));
     await saveState(ctx, seen.latest);
@@ -139,7 +172,11 @@ async function cycle(ctx: RunContext, o: CycleOptions): Promise<CycleOutput> {
   // `--only` probes part of the fleet: the others' incidents must not be decided on stale state.
   const incidentsOn = ctx.config.incidents.enabled && !o.only;
   const github = incidentsOn ? await clientFor(ctx, o) : undefined;
-  const seen = await observe(ctx, { ...o, client: github, write: true }, notes, errors);
+  const later: Step[] = github ? ["record", "alerts", "incidents", "reports"] : ["record", "alerts", "reports"];
+  if (o.site) later.push("site");
+  const seen = await observe(ctx, { ...o, client: github, write: true, later }, notes, errors);
+  const { storeStep, rollupStep } = await step("record");
+  const { historyStep, alertsStep } = await step("alerts");
   const gap = gapStep(ctx, seen.previous);
   if (gap.kind === "gap") notes.push(`monitoring gap: ${gap.gap.summary}`);
   seen.latest = withGaps(seen.latest, seen.previous, gap);
@@ -162,6 +199,7 @@ async function cycle(ctx: RunContext, o: CycleOptions): Promise<CycleOutput> {
       (gap.kind === "gap" && gap.openIncident) || latest.incidents["monitor:gap"]?.state === "open"
         ? [gapSubject(gap, ctx.runAt)]
         : [];
+    const { incidentsStep } = await step("incidents");
     incidents = await guarded(ctx, errors, "incidents", () =>
       incidentsStep(ctx, {
         latest,
@@ -181,11 +219,13 @@ async function cycle(ctx: RunContext, o: CycleOptions): Promise<CycleOutput> {
   }
   await saveState(ctx, latest);
 
+  const { reportsStep } = await step("reports");
   const reports =
     view && alerts && (await guarded(ctx, errors, "reports", () => reportsStep(ctx, { latest, view, alerts })));
   if (reports) notes.push(reportNote(reports));
   const outDir = o.site;
   if (outDir && view) {
+    const { buildSite } = await step("site");
     const site = await guarded(ctx, errors, "status site", () =>
       buildSite({
         config: ctx.config,
@@ -220,6 +260,7 @@ export async function incidentsRun(ctx: RunContext, clients: Clients = {}): Prom
   if (!latest) return { kind: "no-state", problem: problem ?? "unreadable" };
   const errors: string[] = [];
   const github = await clientFor(ctx, clients);
+  const [{ historyStep, alertsStep }, { incidentsStep }] = await Promise.all([step("alerts"), step("incidents")]);
   const { maintenance } = await maintenanceStep(
     ctx,
     typeof github === "string" ? undefined : github,
@@ -244,6 +285,11 @@ export async function incidentsRun(ctx: RunContext, clients: Clients = {}): Prom
  */
 export async function reportsRun(ctx: RunContext, o: { force?: boolean; write?: boolean } = {}): Promise<ReportOutput> {
   const write = o.write ?? true;
+  const [{ rollupStep }, { historyStep, alertsStep }, { reportsStep }] = await Promise.all([
+    step("record"),
+    step("alerts"),
+    step("reports"),
+  ]);
   if (write) await rollupStep(ctx);
   const { latest, problem } = await readState(ctx);
   if (problem === MISSING)

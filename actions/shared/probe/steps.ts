@@ -13,11 +13,11 @@ import { checkHeaders, headerValue } from "./http/headers.ts";
 import { lookupJsonPath, parseJsonPath } from "./json-path.ts";
 import type { ProbeKind, SampleOptions } from "./kind.ts";
 import { describeFailure, type Failure, type Sample } from "./result.ts";
+import { TEMPLATE, unknownNames } from "./steps-template.ts";
 
 /** Cleanup's own deadline: short, and inside the engine's grace for a kind past its timeout. */
 const CLEANUP_MS = 1_500;
 const CREDENTIAL_HEADER = /auth|token|key|secret|cookie|session/i;
-const TEMPLATE = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
 
 type Vars = Map<string, string>;
 
@@ -188,18 +188,6 @@ function extract(
     values.push([name, { value, secret: how.secret }]);
   }
   return { values };
-}
-
-/** `{{name}}` references in a step that no earlier step has extracted. */
-export function unknownNames(step: StepConfig, vars: ReadonlyMap<string, string>): string[] {
-  const texts = [step.url, step.body ?? "", ...Object.values(step.headers)];
-  const names = texts.flatMap((t) => [...t.matchAll(TEMPLATE)].map((m) => m[1]!));
-  return [...new Set(names.filter((n) => !vars.has(n)))];
-}
-
-/** Every `{{name}}` a step uses (for the config check). */
-export function templateNames(step: StepConfig): string[] {
-  return unknownNames(step, new Map());
 }
 
 function fill(text: string, vars: Vars, encode: (v: string) => string): string {
