@@ -2,7 +2,8 @@ import type { OpsConfig } from "../shared/config/schema/index.ts";
 import { utc, pct, duration } from "./format.ts";
 import type { IncidentFact } from "./incident-facts.ts";
 import { DAY, type ReportModel } from "./model.ts";
-import { incidentFigures, incidentLines, periodOf, periodTable } from "./period.ts";
+import { incidentFigures, periodOf, periodTable } from "./period.ts";
+import { incidentSection } from "./period-sections.ts";
 import { OVERALL } from "./status.ts";
 import type { HistoryView } from "../shared/store/view.ts";
 
@@ -50,11 +51,7 @@ export function renderDaily({ config, view, model, facts, day }: DailyInput): st
     "",
     periodTable(period),
     "",
-    "## Incidents",
-    "",
-    ...(inc.opened.length || inc.resolved.length
-      ? incidentLines([...new Set([...inc.opened, ...inc.resolved])])
-      : ["None."]),
+    ...incidentSection(inc),
     "",
   ].join("\n");
 }

@@ -9,6 +9,13 @@ export function budgetAndIncidentSections(model: ReportModel, inc: ReturnType<ty
     "",
     budgetTable(model.services),
     "",
+    ...incidentSection(inc),
+  ];
+}
+
+/** The period's incidents, opened or resolved in it, each once (daily, weekly and monthly reports). */
+export function incidentSection(inc: ReturnType<typeof incidentFigures>): string[] {
+  return [
     "## Incidents",
     "",
     ...(inc.opened.length || inc.resolved.length
