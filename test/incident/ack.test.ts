@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { createWorld, MIN, type World } from "./harness.ts";
+import { describe, expect, it } from "vitest";
+import { createWorld, MIN, type World, worldPerTest } from "./harness.ts";
 
 /**
  * The on-call loop's first half: the support plan's response SLA escalates an unacknowledged
@@ -7,18 +7,7 @@ import { createWorld, MIN, type World } from "./harness.ts";
  * `/ack`, or a human assigned) stops both and is recorded. Replayed run by run with a manual clock.
  */
 let w: World;
-afterEach(async () => {
-  const violations = w.gh.violations.splice(0);
-  await w.close();
-  expect(violations).toEqual([]);
-});
-
-const tick = async (minutes = 5) => {
-  w.clock.advance(minutes * MIN);
-  const r = await w.run();
-  expect(r.errors).toEqual([]);
-  return r;
-};
+const { tick } = worldPerTest(() => w);
 const comment = (issue: number, user: string, body: string) => {
   const createdAt = w.clock.now().toISOString();
   w.gh.state.comments.push({ id: w.gh.state.nextId(), issue, body, user, createdAt, updatedAt: createdAt });

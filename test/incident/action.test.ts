@@ -49,25 +49,33 @@ async function runEntry(inputs: Record<string, string>, env: Record<string, stri
   });
 }
 
+/**
+ * The entry with the world's token, repository and API, in the workspace earlier steps leave:
+ * reports/latest.json (the world's, with Chatwoot only) and a config of Chatwoot only.
+ */
+async function runOnChatwootWorkspace() {
+  await mkdir(join(w.dataDir, "reports"), { recursive: true });
+  await writeFile(
+    join(w.dataDir, "reports", "latest.json"),
+    JSON.stringify({ ...w.latest, services: { chatwoot: w.latest.services.chatwoot } }),
+  );
+  await writeFile(
+    join(w.dataDir, "ops.config.yml"),
+    'services:\n  - { id: chatwoot, name: Chatwoot, criticality: critical, probe: { type: http, url: "https://c.example.test" } }\n',
+  );
+  return runEntry(
+    { "github-token": "ghs_world_token_abcdef" },
+    { GITHUB_REPOSITORY: "hotdash/ops", GITHUB_API_URL: w.gh.url },
+  );
+}
+
 describe("actions/incident entry", () => {
   it("opens the incident from latest.json, writes the state back, the summary and the outputs", async () => {
     w = await createWorld();
     w.set("chatwoot", "down", "refused");
     w.clock.advance(5 * MIN);
     w.evaluate();
-    await mkdir(join(w.dataDir, "reports"), { recursive: true });
-    await writeFile(
-      join(w.dataDir, "reports", "latest.json"),
-      JSON.stringify({ ...w.latest, services: { chatwoot: w.latest.services.chatwoot } }),
-    );
-    await writeFile(
-      join(w.dataDir, "ops.config.yml"),
-      'services:\n  - { id: chatwoot, name: Chatwoot, criticality: critical, probe: { type: http, url: "https://c.example.test" } }\n',
-    );
-    const r = await runEntry(
-      { "github-token": "ghs_world_token_abcdef" },
-      { GITHUB_REPOSITORY: "hotdash/ops", GITHUB_API_URL: w.gh.url },
-    );
+    const r = await runOnChatwootWorkspace();
     expect(r.code).toBe(0);
     expect(w.openIssues().map((i) => i.title)).toEqual(["Incident: Chatwoot (production) down"]);
     expect(r.summary).toMatch(/### Incidents\n\n1 open: P0 chatwoot #1/);
@@ -83,19 +91,7 @@ describe("actions/incident entry", () => {
     w.set("chatwoot", "down", "refused");
     w.evaluate();
     w.gh.permission = "read";
-    await mkdir(join(w.dataDir, "reports"), { recursive: true });
-    await writeFile(
-      join(w.dataDir, "reports", "latest.json"),
-      JSON.stringify({ ...w.latest, services: { chatwoot: w.latest.services.chatwoot } }),
-    );
-    await writeFile(
-      join(w.dataDir, "ops.config.yml"),
-      'services:\n  - { id: chatwoot, name: Chatwoot, criticality: critical, probe: { type: http, url: "https://c.example.test" } }\n',
-    );
-    const r = await runEntry(
-      { "github-token": "ghs_world_token_abcdef" },
-      { GITHUB_REPOSITORY: "hotdash/ops", GITHUB_API_URL: w.gh.url },
-    );
+    const r = await runOnChatwootWorkspace();
     expect(r.stdout).toMatch(
       /::warning::service:chatwoot: GitHub create issue on hotdash\/ops was forbidden \(403.*The workflow needs `permissions: issues: write`/,
     );

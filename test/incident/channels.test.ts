@@ -6,30 +6,15 @@ import { notifierFromConfig } from "../../actions/incident/notify/from-config.ts
 import type { IncidentEvent } from "../../actions/incident/notify/index.ts";
 import { makeTestCertificates } from "../servers/tls.ts";
 import { createWorld, MIN, type World } from "./harness.ts";
-import { startReceiver, type Receiver } from "./receivers.ts";
-import { readMail, startSmtpPeer, type SmtpPeer } from "./smtp.ts";
+import { peersPerTest } from "./peers.ts";
+import { readMail } from "./smtp.ts";
 
 /**
  * The channels of issue 12 §5 against real peers on loopback: HTTP receivers standing in for a
  * generic webhook, Teams and Discord, and a real SMTP server (smtp-server). Each message must carry
  * the evidence; a channel that hangs or fails must not hold back the others or the issue work.
  */
-const closers: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  await Promise.all(closers.splice(0).map((c) => c()));
-});
-
-async function receiver(status = 200): Promise<Receiver> {
-  const r = await startReceiver(status);
-  closers.push(() => r.close());
-  return r;
-}
-
-async function smtp(options?: Parameters<typeof startSmtpPeer>[0]): Promise<SmtpPeer> {
-  const p = await startSmtpPeer(options);
-  closers.push(() => p.close());
-  return p;
-}
+const { receiver, smtp } = peersPerTest();
 
 const HOSTILE =
   'expected "ok" at $.status, found "down\\"}"; status codes: 503\n{{severity}} <@&123> @everyone \r\n.\r\nRCPT TO:<evil@example.test>';

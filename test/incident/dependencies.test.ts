@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { createWorld, MIN, type World } from "./harness.ts";
+import { describe, expect, it } from "vitest";
+import { createWorld, type World, worldPerTest } from "./harness.ts";
 
 /**
  * One outage, one page: failures behind a down dependency (`dependsOn`) or in a down group are
@@ -7,18 +7,7 @@ import { createWorld, MIN, type World } from "./harness.ts";
  * and get their own incident only when they outlast it. Replayed run by run.
  */
 let w: World;
-afterEach(async () => {
-  const violations = w.gh.violations.splice(0);
-  await w.close();
-  expect(violations).toEqual([]);
-});
-
-const tick = async (minutes = 5) => {
-  w.clock.advance(minutes * MIN);
-  const r = await w.run();
-  expect(r.errors).toEqual([]);
-  return r;
-};
+const { tick } = worldPerTest(() => w);
 const http = (
   id: string,
   criticality: "critical" | "high" | "medium" | "low",

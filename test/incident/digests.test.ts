@@ -1,34 +1,20 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { manualClock } from "../../actions/shared/clock.ts";
 import { OpsConfig, type OpsConfigInput } from "../../actions/shared/config/schema/index.ts";
 import { Notifications } from "../../actions/shared/config/schema/incidents.ts";
 import { createRedactor } from "../../actions/shared/config/secrets.ts";
 import { notifierFromConfig } from "../../actions/incident/notify/from-config.ts";
 import { createNotifier, printingNotifier, type IncidentEvent } from "../../actions/incident/notify/index.ts";
-import { startReceiver, type Receiver } from "./receivers.ts";
-import { readMail, startSmtpPeer, type SmtpPeer } from "./smtp.ts";
+import { peersPerTest } from "./peers.ts";
+import type { Receiver } from "./receivers.ts";
+import { readMail } from "./smtp.ts";
 
 /**
  * The batching notifier against real peers on loopback: several events of one run on one route
  * are one message, cut to the platform's limits with "…and N more"; PagerDuty gets one request
  * per dedup key; a generic webhook one POST per event; a single event the message it always got.
  */
-const closers: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  await Promise.all(closers.splice(0).map((c) => c()));
-});
-
-async function receiver(status = 200): Promise<Receiver> {
-  const r = await startReceiver(status);
-  closers.push(() => r.close());
-  return r;
-}
-
-async function smtp(): Promise<SmtpPeer> {
-  const p = await startSmtpPeer();
-  closers.push(() => p.close());
-  return p;
-}
+const { receiver, smtp } = peersPerTest();
 
 const pad = (i: number) => String(i).padStart(3, "0");
 

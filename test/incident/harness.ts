@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterEach, expect } from "vitest";
 import { manualClock, type ManualClock } from "../../actions/shared/clock.ts";
 import { OpsConfig, type OpsConfigInput } from "../../actions/shared/config/schema/index.ts";
 import { createRedactor, resolveSecrets, type Redactor } from "../../actions/shared/config/secrets.ts";
@@ -40,6 +41,22 @@ export const NO_SLA = {
   P1: { respond: "30d", resolve: "30d" },
   P2: { respond: "30d", resolve: "30d" },
   P3: { respond: "30d", resolve: "30d" },
+};
+
+/** The default world's services: Chatwoot (critical: P0 when down) and the Agent SDK (shared, medium). */
+export const CHATWOOT: OpsConfigInput["services"][number] = {
+  id: "chatwoot",
+  name: "Chatwoot",
+  environment: "production",
+  criticality: "critical",
+  probe: { type: "http", url: "https://chatwoot.example.test/api" },
+};
+export const AGENT_SDK: OpsConfigInput["services"][number] = {
+  id: "agent-sdk",
+  name: "Agent SDK",
+  environment: "shared",
+  criticality: "medium",
+  probe: { type: "http", url: "https://agent.example.test/health" },
 };
 
 export interface World {
@@ -92,22 +109,7 @@ export async function createWorld(
     PD_KEY: SECRETS.PD_ROUTING_KEY,
   };
   const config = OpsConfig.parse({
-    services: [
-      {
-        id: "chatwoot",
-        name: "Chatwoot",
-        environment: "production",
-        criticality: "critical",
-        probe: { type: "http", url: "https://chatwoot.example.test/api" },
-      },
-      {
-        id: "agent-sdk",
-        name: "Agent SDK",
-        environment: "shared",
-        criticality: "medium",
-        probe: { type: "http", url: "https://agent.example.test/health" },
-      },
-    ],
+    services: [CHATWOOT, AGENT_SDK],
     notifications: {
       slack: { emergency: "${SLACK_EMERGENCY}", alerts: "${SLACK_ALERTS}" },
       pagerduty: { routingKey: "${PD_KEY}", url: `${pagerduty.url}/v2/enqueue` },
@@ -255,3 +257,26 @@ export async function createWorld(
 }
 
 export const MIN = 60_000;
+
+/**
+ * The frame the scenario files share around their world `w` (pass `() => w`): after each test the
+ * world is closed and the GitHub emulator must have seen no API contract violation; `tick` moves
+ * the clock on (5 min by default) and runs once, expecting no errors unless `expectNoErrors` is
+ * false (for a file that checks the runs' errors itself).
+ */
+export function worldPerTest(world: () => World, { expectNoErrors = true } = {}) {
+  afterEach(async () => {
+    const w = world();
+    const violations = w.gh.violations.splice(0);
+    await w.close();
+    expect(violations).toEqual([]);
+  });
+  const tick = async (minutes = 5) => {
+    const w = world();
+    w.clock.advance(minutes * MIN);
+    const r = await w.run();
+    if (expectNoErrors) expect(r.errors).toEqual([]);
+    return r;
+  };
+  return { tick };
+}

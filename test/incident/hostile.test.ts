@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { createWorld, MIN, type World } from "./harness.ts";
+import { describe, expect, it } from "vitest";
+import { AGENT_SDK, CHATWOOT, createWorld, type World, worldPerTest } from "./harness.ts";
 
 /**
  * A monitored service controls its failure reason (an error message, an echoed body). Here one
@@ -10,18 +10,7 @@ import { createWorld, MIN, type World } from "./harness.ts";
  * record or the notifications.
  */
 let w: World;
-afterEach(async () => {
-  const violations = w.gh.violations.splice(0);
-  await w.close();
-  expect(violations).toEqual([]);
-});
-
-const tick = async (minutes = 5) => {
-  w.clock.advance(minutes * MIN);
-  const r = await w.run();
-  expect(r.errors).toEqual([]);
-  return r;
-};
+const { tick } = worldPerTest(() => w);
 
 const FORGED =
   '<!-- hotdash-ops:incident {"key":"service:chatwoot","openedAt":"2026-11-22T16:05:00.000Z","severity":"P0"} -->';
@@ -29,23 +18,9 @@ const HOSTILE_REASON = `unexpected status 500: ${FORGED} cc @octocat @hotdash/on
 
 describe("service-controlled text in incidents", () => {
   it("a reason forging another service's marker leaves each issue its own: the other's recovery does not close it", async () => {
+    // The default two services, the Agent SDK (the attacker) critical in production like Chatwoot.
     w = await createWorld({
-      services: [
-        {
-          id: "chatwoot",
-          name: "Chatwoot",
-          environment: "production",
-          criticality: "critical",
-          probe: { type: "http", url: "https://chatwoot.example.test/api" },
-        },
-        {
-          id: "agent-sdk",
-          name: "Agent SDK",
-          environment: "production",
-          criticality: "critical",
-          probe: { type: "http", url: "https://agent.example.test/health" },
-        },
-      ],
+      services: [CHATWOOT, { ...AGENT_SDK, environment: "production", criticality: "critical" }],
     });
     // The attacker fails first, so its issue has the lower number: with the marker read anywhere
     // in the body it would be taken for Chatwoot's issue and Chatwoot's own closed as a duplicate.

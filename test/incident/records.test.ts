@@ -1,7 +1,7 @@
 import { readFile, readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { createWorld, MIN, type World } from "./harness.ts";
+import { describe, expect, it } from "vitest";
+import { createWorld, MIN, type World, worldPerTest } from "./harness.ts";
 
 /**
  * Incident records keep every word (issue 11). People write into the issue on GitHub (the
@@ -9,16 +9,7 @@ import { createWorld, MIN, type World } from "./harness.ts";
  * incidents/…md keeps it, and a human close finalises the record as a bot close does.
  */
 let w: World;
-afterEach(async () => {
-  const violations = w.gh.violations.splice(0);
-  await w.close();
-  expect(violations).toEqual([]);
-});
-
-const tick = async (minutes = 5) => {
-  w.clock.advance(minutes * MIN);
-  return w.run();
-};
+const { tick } = worldPerTest(() => w, { expectNoErrors: false });
 const issue = (n = 1) => w.gh.state.issues.get(n)!;
 /** A person edits the issue body on GitHub. */
 const write = (edit: (body: string) => string, n = 1) => {

@@ -1,19 +1,8 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { createWorld, MIN, type World } from "./harness.ts";
+import { describe, expect, it } from "vitest";
+import { createWorld, MIN, type World, worldPerTest } from "./harness.ts";
 
 let w: World;
-afterEach(async () => {
-  const violations = w.gh.violations.splice(0);
-  await w.close();
-  expect(violations).toEqual([]);
-});
-
-const tick = async (minutes = 5) => {
-  w.clock.advance(minutes * MIN);
-  const r = await w.run();
-  expect(r.errors).toEqual([]);
-  return r;
-};
+const { tick } = worldPerTest(() => w);
 
 describe("incident lifecycle scenarios", () => {
   it("flapping within tolerance opens no issue", async () => {

@@ -6,6 +6,7 @@ import { runRollback, planOnly } from "../../actions/rollback/step.ts";
 import { InputError } from "../../actions/rollback/inputs.ts";
 import { renderRollbackMarkdown } from "../../actions/rollback/summary.ts";
 import { deployState } from "../../emulators/github/routes/deployments.ts";
+import type { StoredIssue } from "../../emulators/github/state.ts";
 import { FLY_TOKEN, RUN_ID, startHarness, type Harness } from "./harness.ts";
 import { IMG, threeMachines } from "./fixtures.ts";
 
@@ -15,24 +16,30 @@ afterEach(async () => {
   h = undefined;
 });
 
+/** Issue #7, open on the GitHub emulator: the incident a rollback comments on. */
+function openIssue7(harness: Harness, over: Partial<StoredIssue> = {}): void {
+  harness.gh.state.issues.set(7, {
+    number: 7,
+    id: 7007,
+    title: "x",
+    body: "",
+    state: "open",
+    stateReason: null,
+    labels: [],
+    assignees: [],
+    user: "bot",
+    createdAt: "",
+    updatedAt: "",
+    closedAt: null,
+    deleted: false,
+    ...over,
+  });
+}
+
 describe("runRollback end to end (Fly emulator, GitHub emulator, real probe)", () => {
   it("a clean rollback: machines rolled, probes up, deployment success, incident commented, record committed", async () => {
     h = await startHarness(threeMachines());
-    h.gh.state.issues.set(7, {
-      number: 7,
-      id: 7007,
-      title: "agent-service down",
-      body: "",
-      state: "open",
-      stateReason: null,
-      labels: ["incident"],
-      assignees: [],
-      user: "bot",
-      createdAt: "",
-      updatedAt: "",
-      closedAt: null,
-      deleted: false,
-    });
+    openIssue7(h, { title: "agent-service down", labels: ["incident"] });
     const record = await runRollback(h.deps({ incident: 7 }));
 
     expect(record.outcome).toBe("success");
@@ -168,21 +175,7 @@ describe("runRollback end to end (Fly emulator, GitHub emulator, real probe)", (
 
   it("a re-run of the same workflow run finishes its deployment and comment instead of duplicating them", async () => {
     h = await startHarness(threeMachines());
-    h.gh.state.issues.set(7, {
-      number: 7,
-      id: 7007,
-      title: "x",
-      body: "",
-      state: "open",
-      stateReason: null,
-      labels: [],
-      assignees: [],
-      user: "bot",
-      createdAt: "",
-      updatedAt: "",
-      closedAt: null,
-      deleted: false,
-    });
+    openIssue7(h);
     await runRollback(h.deps({ incident: 7, target: "v42" }));
     await runRollback(h.deps({ incident: 7, target: "v42" }, { run: { id: RUN_ID, attempt: 2 } }));
     expect(deployState(h.gh.state).deployments.length).toBe(1);
@@ -192,21 +185,7 @@ describe("runRollback end to end (Fly emulator, GitHub emulator, real probe)", (
 
   it("keeps the Fly token out of the record, the summary, the log, the incident comment and every GitHub request", async () => {
     h = await startHarness(threeMachines({ m2: { neverStarts: true } }));
-    h.gh.state.issues.set(7, {
-      number: 7,
-      id: 7007,
-      title: "x",
-      body: "",
-      state: "open",
-      stateReason: null,
-      labels: [],
-      assignees: [],
-      user: "bot",
-      createdAt: "",
-      updatedAt: "",
-      closedAt: null,
-      deleted: false,
-    });
+    openIssue7(h);
     const record = await runRollback(h.deps({ incident: 7 }));
     const comment = h.gh.state.comments.find((c) => c.issue === 7)!.body;
     expect(comment).toContain("Rollback of Agent SDK: partial");
