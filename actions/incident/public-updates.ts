@@ -1,4 +1,5 @@
 import type { IssueComment, IssuesApi, RepoRole } from "../shared/github/types.ts";
+import { type Phase, splitStatus } from "./chatops/parse.ts";
 
 /**
  * An incident's public updates: comments on its issue that start with
@@ -8,9 +9,6 @@ import type { IssueComment, IssuesApi, RepoRole } from "../shared/github/types.t
  * `/status` comments from anyone else are left out. The text stays untrusted: every renderer
  * escapes it (the site's HTML and feeds, the Markdown record).
  */
-export const PHASES = ["investigating", "identified", "monitoring", "resolved"] as const;
-export type Phase = (typeof PHASES)[number];
-
 export interface PublicUpdate {
   /** When the comment was posted (ISO). */
   at: string;
@@ -25,16 +23,17 @@ export interface PublicUpdate {
 const PUBLISHERS: ReadonlySet<RepoRole> = new Set(["admin", "maintain", "write"]);
 /** Longer texts are cut: an update is a few sentences, not a post-mortem. */
 export const MAX_TEXT = 2_000;
-const COMMAND = /^\s*\/status\s+([a-z]+)\s*:\s*([\s\S]*)$/i;
+/** `/status` leading the comment (spaces before it allowed); the phase grammar is ChatOps' splitStatus. */
+const COMMAND = /^\s*\/status\s+([\s\S]*)$/i;
 
 /** The phase and text of a `/status` comment, or undefined for any other comment. */
 export function parseStatusCommand(body: string): { phase: Phase; text: string } | undefined {
   const m = COMMAND.exec(body);
-  if (!m) return undefined;
-  const phase = m[1]!.toLowerCase() as Phase;
-  if (!PHASES.includes(phase)) return undefined;
+  const status = m && splitStatus(m[1]!);
+  if (!status) return undefined;
+  const { phase } = status;
   // Hidden HTML comments (templates, bots) are not part of what the author meant to publish.
-  const text = m[2]!
+  const text = status.text
     .replace(/<!--[\s\S]*?-->/g, "")
     .replace(/\r\n?/g, "\n")
     .trim();

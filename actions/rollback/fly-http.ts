@@ -7,6 +7,7 @@
 import { request, type Dispatcher } from "undici";
 import type { Clock } from "../shared/clock.ts";
 import { readBounded } from "../shared/http/read-bounded.ts";
+import { retryAfterMs } from "../shared/probe/throttle.ts";
 
 export interface FlyHttpOptions {
   /** Base URL without `/v1`, e.g. https://api.machines.dev */
@@ -100,9 +101,7 @@ export function createFlyHttp(opts: FlyHttpOptions): FlyRequest {
 
       const retryable = res.statusCode === 429 || (method === "GET" && RETRY_ON_READ.has(res.statusCode));
       if (retryable && attempt < maxRetries) {
-        const waitMs =
-          retryAfterMs(res.headers["retry-after"], opts.clock.now()) ??
-          Math.min(maxBackoff, backoffBase * 2 ** attempt);
+        const waitMs = retryAfterMs(res.headers, opts.clock.now()) ?? Math.min(maxBackoff, backoffBase * 2 ** attempt);
         opts.onRetry?.({
           method,
           path,
@@ -121,15 +120,6 @@ export function createFlyHttp(opts: FlyHttpOptions): FlyRequest {
       throw new FlyApiError(method, path, res.statusCode, message, hint);
     }
   };
-}
-
-/** `Retry-After` is either seconds or an HTTP date (RFC 9110 §10.2.3). */
-export function retryAfterMs(value: string | string[] | undefined, now: Date): number | undefined {
-  const v = Array.isArray(value) ? value[0] : value;
-  if (!v) return undefined;
-  if (/^\d+$/.test(v.trim())) return Number(v.trim()) * 1000;
-  const at = Date.parse(v);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now.getTime());
 }
 
 function parseJson(text: string): unknown {

@@ -3,12 +3,10 @@
  * and one marked comment on the incident issue. Built on any Octokit-style `request` (the shared
  * client's `createOctokit(...).request` in CI, the local emulator in tests).
  */
+import { callGitHub, type OctokitRequest, readPages } from "../shared/github/rest.ts";
 import type { Repo } from "../shared/github/types.ts";
 
-export type OctokitRequest = (
-  route: string,
-  params?: Record<string, unknown>,
-) => Promise<{ status: number; data: unknown }>;
+export type { OctokitRequest };
 
 export interface Approval {
   login: string;
@@ -42,7 +40,6 @@ export interface RollbackGitHub {
   upsertComment(issue: number, marker: string, body: string): Promise<"created" | "updated">;
 }
 
-const PER_PAGE = 100;
 const MAX_PAGES = 10;
 
 const PERMISSION: Record<string, string> = {
@@ -53,33 +50,17 @@ const PERMISSION: Record<string, string> = {
 
 export function createRollbackGitHub(request: OctokitRequest, repo: Repo): RollbackGitHub {
   const base = { owner: repo.owner, repo: repo.repo };
-  const call = async <T>(what: string, kind: keyof typeof PERMISSION, fn: () => Promise<T>): Promise<T> => {
-    try {
-      return await fn();
-    } catch (error) {
-      const status = (error as { status?: number }).status;
-      const hint =
-        status === 403 || status === 404
-          ? `; the job needs ${PERMISSION[kind]} and the token must reach ${repo.owner}/${repo.repo}`
-          : status === 401
-            ? "; the token was refused (pass github.token)"
-            : "";
-      throw new Error(`GitHub ${what} failed (${status ?? "no answer"}: ${(error as Error).message})${hint}`, {
-        cause: error,
-      });
-    }
-  };
-
-  async function pages<T>(route: string, params: Record<string, unknown>): Promise<T[]> {
-    const all: T[] = [];
-    for (let page = 1; page <= MAX_PAGES; page++) {
-      const { data } = await request(route, { ...base, ...params, per_page: PER_PAGE, page });
-      const items = data as T[];
-      all.push(...items);
-      if (items.length < PER_PAGE) break;
-    }
-    return all;
-  }
+  const call = <T>(what: string, kind: keyof typeof PERMISSION, fn: () => Promise<T>): Promise<T> =>
+    callGitHub(
+      what,
+      {
+        denied: `the job needs ${PERMISSION[kind]} and the token must reach ${repo.owner}/${repo.repo}`,
+        refused: "the token was refused (pass github.token)",
+      },
+      fn,
+    );
+  const pages = <T>(route: string, params: Record<string, unknown>): Promise<T[]> =>
+    readPages<T>(request, route, { ...base, ...params }, MAX_PAGES);
 
   return {
     repo,

@@ -3,7 +3,7 @@
  * client's `createOctokit(...).request` in CI, the emulator in tests). Errors say which job
  * permission is missing.
  */
-import type { OctokitRequest } from "../../rollback/github.ts";
+import { callGitHub, type OctokitRequest, readPages } from "../../shared/github/rest.ts";
 import type { IssueComment, Repo } from "../../shared/github/types.ts";
 import type { Permission } from "./read.ts";
 
@@ -20,7 +20,6 @@ export interface ChatOpsGitHub {
   dispatchWorkflow(file: string, ref: string, inputs: Record<string, string>): Promise<void>;
 }
 
-const PER_PAGE = 100;
 const MAX_PAGES = 30;
 
 const NEEDS = {
@@ -31,23 +30,12 @@ const NEEDS = {
 
 export function createChatOpsGitHub(request: OctokitRequest, repo: Repo): ChatOpsGitHub {
   const base = { owner: repo.owner, repo: repo.repo };
-  const call = async <T>(what: string, needs: keyof typeof NEEDS, fn: () => Promise<T>): Promise<T> => {
-    try {
-      return await fn();
-    } catch (error) {
-      const status = (error as { status?: number }).status;
-      const hint =
-        status === 403 || status === 404
-          ? `; ${NEEDS[needs]}`
-          : status === 401
-            ? "; the token was refused (pass github.token as GITHUB_TOKEN)"
-            : "";
-      throw new Error(
-        `GitHub ${what} on ${repo.owner}/${repo.repo} failed (${status ?? "no answer"}: ${(error as Error).message})${hint}`,
-        { cause: error },
-      );
-    }
-  };
+  const call = <T>(what: string, needs: keyof typeof NEEDS, fn: () => Promise<T>): Promise<T> =>
+    callGitHub(
+      `${what} on ${repo.owner}/${repo.repo}`,
+      { denied: NEEDS[needs], refused: "the token was refused (pass github.token as GITHUB_TOKEN)" },
+      fn,
+    );
 
   const ROLES = new Set<Permission>(["admin", "maintain", "write", "triage", "read", "none"]);
 
@@ -71,31 +59,23 @@ export function createChatOpsGitHub(request: OctokitRequest, repo: Repo): ChatOp
       }),
     listComments: (issue) =>
       call(`list the comments of #${issue}`, "issues", async () => {
-        const all: IssueComment[] = [];
-        for (let page = 1; page <= MAX_PAGES; page++) {
-          const { data } = await request("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
-            ...base,
-            issue_number: issue,
-            per_page: PER_PAGE,
-            page,
-          });
-          const items = data as Array<{
-            id: number;
-            body?: string;
-            created_at: string;
-            user?: { login: string } | null;
-          }>;
-          all.push(
-            ...items.map((c) => ({
-              id: c.id,
-              body: c.body ?? "",
-              createdAt: c.created_at,
-              ...(c.user ? { author: c.user.login } : {}),
-            })),
-          );
-          if (items.length < PER_PAGE) break;
-        }
-        return all;
+        const items = await readPages<{
+          id: number;
+          body?: string;
+          created_at: string;
+          user?: { login: string } | null;
+        }>(
+          request,
+          "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
+          { ...base, issue_number: issue },
+          MAX_PAGES,
+        );
+        return items.map((c) => ({
+          id: c.id,
+          body: c.body ?? "",
+          createdAt: c.created_at,
+          ...(c.user ? { author: c.user.login } : {}),
+        }));
       }),
     createComment: (issue, body) =>
       call(`comment on #${issue}`, "issues", async () => {

@@ -69,17 +69,15 @@ export function parseCommand(body: string): Parsed | undefined {
       return tooLong(reason) ?? { ok: true, command: { kind: "maintenance", durationMs: d, reason } };
     }
     case "status": {
-      const m = /^([A-Za-z]+)\s*:\s*(.+)$/s.exec(rest);
-      const phase = m?.[1]?.toLowerCase();
-      if (!m || !PHASES.includes(phase as Phase)) {
+      const status = splitStatus(rest);
+      const text = status?.text.trim();
+      if (!status || !text) {
         return {
           ok: false,
           error: `write \`/status <${PHASES.join("|")}>: <text>\`, e.g. \`/status identified: a bad deploy, rolling back\``,
         };
       }
-      return (
-        tooLong(m[2]!.trim()) ?? { ok: true, command: { kind: "status", phase: phase as Phase, text: m[2]!.trim() } }
-      );
+      return tooLong(text) ?? { ok: true, command: { kind: "status", phase: status.phase, text } };
     }
     case "rollback": {
       const m = /^(\S+)\s+(.+)$/s.exec(rest);
@@ -93,6 +91,18 @@ export function parseCommand(body: string): Parsed | undefined {
     default:
       return { ok: false, error: `unknown command ${inlineCode(`/${name[1]!.slice(0, 40)}`)}` };
   }
+}
+
+/**
+ * What follows `/status`: `<phase>: <text>`, the phase in any case. The text is returned as written
+ * (possibly empty); each reader decides how much of it to keep (ChatOps its first line, public
+ * updates the whole comment).
+ */
+export function splitStatus(rest: string): { phase: Phase; text: string } | undefined {
+  const m = /^([A-Za-z]+)\s*:\s*([\s\S]*)$/.exec(rest);
+  if (!m) return undefined;
+  const phase = m[1]!.toLowerCase() as Phase;
+  return PHASES.includes(phase) ? { phase, text: m[2]! } : undefined;
 }
 
 function durationThenText(rest: string, usage: string, maxMs: number): [number | string, string] {
